@@ -1,0 +1,281 @@
+//! Server functions of accounts. `login`, `logout`, `request_password_reset`
+//! and `reset_password` are the only server functions open to anonymous
+//! callers (see `PUBLIC_SERVER_FNS`); every other one calls `require`.
+
+use super::CurrentUser;
+#[cfg(feature = "ssr")]
+use super::{DENSITIES, LOCALES, MIN_PASSWORD, Role, THEMES};
+#[cfg(feature = "ssr")]
+use crate::error::AppError;
+use crate::error::AppResult;
+#[cfg(feature = "ssr")]
+use crate::ssr::{cookies, guard, mail, passwords, pool, settings, throttle};
+#[cfg(feature = "ssr")]
+use crate::validate::Checks;
+use leptos::prelude::*;
+
+/// URL paths of the server functions an anonymous caller may use.
+pub const PUBLIC_SERVER_FNS: &[&str] = &[
+    "/api/auth/login",
+    "/api/auth/logout",
+    "/api/auth/request_password_reset",
+    "/api/auth/reset_password",
+];
+
+/// Lifetime of a password reset link.
+pub const RESET_LINK_MINUTES: i64 = 60;
+
+#[server(prefix = "/api/auth", endpoint = "me", input = server_fn::codec::Json)]
+pub async fn me() -> AppResult<CurrentUser> {
+    guard::require(Role::Member).await
+}
+
+#[server(prefix = "/api/auth", endpoint = "login", input = server_fn::codec::Json)]
+pub async fn login(email: String, password: String, locale: String) -> AppResult<CurrentUser> {
+    let mut checks = Checks::new();
+    checks.required("email", &email).email("email", &email);
+    checks
+        .required("password", &password)
+        .max_len("password", &password, 1024);
+    checks.choice("locale", &locale, LOCALES);
+    checks.finish()?;
+
+    let pool = pool()?;
+    let address = client_address().await;
+    let limits = throttle::limits(&email, &address);
+    if let Err(e) = throttle::check(&pool, &limits).await {
+        set_status(http::StatusCode::TOO_MANY_REQUESTS);
+        return Err(e);
+    }
+
+    let row: Option<(i64, String, bool)> = sqlx::query_as(
+        "SELECT id, password_hash, active FROM users WHERE lower(email) = lower($1)",
+    )
+    .bind(email.trim())
+    .fetch_optional(&pool)
+    .await?;
+    let matches = passwords::verify(password, row.as_ref().map(|r| r.1.clone())).await;
+    let user_id = match row {
+        // A deactivated account answers like a wrong password: no hint either way.
+        Some((id, _, true)) if matches => id,
+        _ => {
+            throttle::record_failure(&pool, &limits.map(|(k, _)| k)).await?;
+            set_status(http::StatusCode::UNAUTHORIZED);
+            return Err(AppError::InvalidCredentials);
+        }
+    };
+    throttle::clear(&pool, &limits[0].0).await?;
+
+    sqlx::query("UPDATE users SET locale = $2, updated_at = now() WHERE id = $1")
+        .bind(user_id)
+        .bind(&locale)
+        .execute(&pool)
+        .await?;
+    let session = guard::session().await?;
+    // A new id at login: a session id planted before login is worth nothing.
+    session
+        .cycle_id()
+        .await
+        .map_err(|e| AppError::Server(e.to_string()))?;
+    session
+        .insert(guard::USER_ID, user_id)
+        .await
+        .map_err(|e| AppError::Server(e.to_string()))?;
+    let user = guard::load_user(user_id)
+        .await?
+        .ok_or(AppError::InvalidCredentials)?;
+    cookies::set_pref(cookies::LOCALE, &user.locale);
+    cookies::set_pref(cookies::THEME, &user.theme);
+    cookies::set_pref(cookies::DENSITY, &user.density);
+    tracing::info!(user_id, "login");
+    Ok(user)
+}
+
+#[server(prefix = "/api/auth", endpoint = "logout", input = server_fn::codec::Json)]
+pub async fn logout() -> AppResult<()> {
+    let session = guard::session().await?;
+    session
+        .flush()
+        .await
+        .map_err(|e| AppError::Server(e.to_string()))?;
+    Ok(())
+}
+
+/// Sends a single-use reset link if an active account has this email.
+/// Answers the same whether or not it has: no account discovery.
+#[server(prefix = "/api/auth", endpoint = "request_password_reset", input = server_fn::codec::Json)]
+pub async fn request_password_reset(email: String) -> AppResult<()> {
+    let mut checks = Checks::new();
+    checks.required("email", &email).email("email", &email);
+    checks.finish()?;
+    let pool = pool()?;
+    let user: Option<(i64, String, String)> = sqlx::query_as(
+        "SELECT id, email, locale FROM users WHERE lower(email) = lower($1) AND active",
+    )
+    .bind(email.trim())
+    .fetch_optional(&pool)
+    .await?;
+    let Some((user_id, address, locale)) = user else {
+        return Ok(());
+    };
+    // At most 5 links per account per hour: the mailbox is not a target.
+    let recent: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM password_resets WHERE user_id = $1 AND created_at > now() - interval '1 hour'",
+    )
+    .bind(user_id)
+    .fetch_one(&pool)
+    .await?;
+    if recent >= 5 {
+        return Ok(());
+    }
+    let token = hex::encode(rand::random::<[u8; 32]>());
+    let mut tx = pool.begin().await?;
+    sqlx::query(
+        "INSERT INTO password_resets (token_hash, user_id, expires_at)
+         VALUES ($1, $2, now() + make_interval(mins => $3::int))",
+    )
+    .bind(token_hash(&token))
+    .bind(user_id)
+    .bind(RESET_LINK_MINUTES as i32)
+    .execute(&mut *tx)
+    .await?;
+    let link = format!(
+        "{}/reset-password?token={token}",
+        settings().public_url.trim_end_matches('/')
+    );
+    let (subject, body) = if locale == "fr" {
+        (
+            "Relais : réinitialisation du mot de passe",
+            format!(
+                "Bonjour,\n\nPour choisir un nouveau mot de passe, ouvrez ce lien (valable une heure, une seule fois) :\n{link}\n\nSi vous n'êtes pas à l'origine de cette demande, ignorez ce message."
+            ),
+        )
+    } else {
+        (
+            "Relais: reset your password",
+            format!(
+                "Hello,\n\nTo choose a new password, open this link (valid for one hour, once):\n{link}\n\nIf you did not ask for this, ignore this message."
+            ),
+        )
+    };
+    tx.commit().await?;
+    mail::enqueue(&pool, &address, subject, &body).await?;
+    Ok(())
+}
+
+#[server(prefix = "/api/auth", endpoint = "reset_password", input = server_fn::codec::Json)]
+pub async fn reset_password(token: String, password: String) -> AppResult<()> {
+    let mut checks = Checks::new();
+    checks
+        .required("password", &password)
+        .min_len("password", &password, MIN_PASSWORD);
+    checks.max_len("password", &password, 1024);
+    checks.finish()?;
+    let pool = pool()?;
+    let hash = passwords::hash(password).await?;
+    let mut tx = pool.begin().await?;
+    // Spending the token and using it happen in one statement: a link works once.
+    let user_id: Option<i64> = sqlx::query_scalar(
+        "UPDATE password_resets SET used_at = now()
+         WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()
+         RETURNING user_id",
+    )
+    .bind(token_hash(&token))
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(user_id) = user_id else {
+        return Err(AppError::InvalidToken);
+    };
+    sqlx::query("UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1")
+        .bind(user_id)
+        .bind(&hash)
+        .execute(&mut *tx)
+        .await?;
+    // Whoever held a session with the old password holds it no more.
+    sqlx::query("DELETE FROM sessions WHERE data->>'user_id' = $1::text")
+        .bind(user_id.to_string())
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM login_failures WHERE key = (SELECT 'email:' || lower(email) FROM users WHERE id = $1)")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Saves the profile menu's choices; an empty string leaves a choice as it is.
+#[server(prefix = "/api/auth", endpoint = "update_preferences", input = server_fn::codec::Json)]
+pub async fn update_preferences(
+    locale: String,
+    theme: String,
+    density: String,
+) -> AppResult<CurrentUser> {
+    let user = guard::require(Role::Member).await?;
+    let mut checks = Checks::new();
+    checks.choice("locale", &locale, LOCALES);
+    checks.choice("theme", &theme, THEMES);
+    checks.choice("density", &density, DENSITIES);
+    checks.finish()?;
+    let pool = pool()?;
+    sqlx::query(
+        "UPDATE users SET locale = COALESCE(NULLIF($2, ''), locale), theme = COALESCE(NULLIF($3, ''), theme),
+                density = COALESCE(NULLIF($4, ''), density), updated_at = now() WHERE id = $1",
+    )
+    .bind(user.id)
+    .bind(&locale)
+    .bind(&theme)
+    .bind(&density)
+    .execute(&pool)
+    .await?;
+    let user = guard::load_user(user.id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    cookies::set_pref(cookies::LOCALE, &user.locale);
+    cookies::set_pref(cookies::THEME, &user.theme);
+    cookies::set_pref(cookies::DENSITY, &user.density);
+    Ok(user)
+}
+
+#[cfg(feature = "ssr")]
+pub fn token_hash(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+#[cfg(feature = "ssr")]
+fn set_status(status: http::StatusCode) {
+    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+        resp.set_status(status);
+    }
+}
+
+/// The caller's address: the peer, or the first `X-Forwarded-For` hop when
+/// the server is configured to sit behind a trusted proxy.
+#[cfg(feature = "ssr")]
+async fn client_address() -> String {
+    if settings().trust_proxy
+        && let Some(parts) = use_context::<http::request::Parts>()
+        && let Some(fwd) = parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+        && let Some(first) = fwd.split(',').next()
+    {
+        return first.trim().to_string();
+    }
+    leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .await
+        .map(|ci| ci.0.ip().to_string())
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+/// Active users, for "assigned to" pickers.
+#[server(prefix = "/api/users", endpoint = "options", input = server_fn::codec::Json)]
+pub async fn user_options() -> AppResult<Vec<(i64, String)>> {
+    guard::require(Role::Member).await?;
+    let rows = sqlx::query_as("SELECT id, name FROM users WHERE active ORDER BY lower(name), id")
+        .fetch_all(&pool()?)
+        .await?;
+    Ok(rows)
+}

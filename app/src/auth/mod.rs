@@ -1,0 +1,81 @@
+//! Accounts: who is logged in, with which role, and the server functions of
+//! logging in and out, resetting a password and saving preferences.
+
+mod api;
+pub mod pages;
+
+pub use api::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Manager,
+    Member,
+}
+
+impl Role {
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "admin" => Some(Role::Admin),
+            "manager" => Some(Role::Manager),
+            "member" => Some(Role::Member),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Manager => "manager",
+            Role::Member => "member",
+        }
+    }
+
+    /// Whether this role may do what `needed` may: admin ⊃ manager ⊃ member.
+    pub fn includes(self, needed: Role) -> bool {
+        fn rank(r: Role) -> u8 {
+            match r {
+                Role::Admin => 3,
+                Role::Manager => 2,
+                Role::Member => 1,
+            }
+        }
+        rank(self) >= rank(needed)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub locale: String,
+    pub theme: String,
+    pub density: String,
+}
+
+/// The choices of the profile menu, checked on both sides.
+pub const LOCALES: &[&str] = &["en", "fr"];
+pub const THEMES: &[&str] = &["light", "dark"];
+pub const DENSITIES: &[&str] = &["comfortable", "compact"];
+/// The shortest password accepted.
+pub const MIN_PASSWORD: usize = 10;
+
+#[cfg(test)]
+mod tests {
+    use super::Role;
+
+    #[test]
+    fn roles_nest() {
+        assert!(Role::Admin.includes(Role::Manager));
+        assert!(Role::Manager.includes(Role::Member));
+        assert!(!Role::Member.includes(Role::Manager));
+        assert!(!Role::Manager.includes(Role::Admin));
+        for r in [Role::Admin, Role::Manager, Role::Member] {
+            assert_eq!(Role::parse(r.as_str()), Some(r));
+        }
+    }
+}

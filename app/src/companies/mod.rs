@@ -1,0 +1,155 @@
+//! Companies (organisations, the guide's *partenaires*): fields, rules,
+//! server functions (`api`) and pages (`pages`).
+
+mod api;
+pub mod pages;
+
+use crate::error::FieldError;
+use crate::i18n::*;
+use crate::ui::feedback::I18n;
+use crate::ui::list::ListRow;
+use crate::validate::Checks;
+pub use api::*;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+pub const ROLES: &[&str] = &["client", "prospect", "partner", "supplier"];
+pub const SIZES: &[&str] = &["micro", "small", "medium", "large", "enterprise"];
+
+/// What the company form edits. Empty strings mean "not given".
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CompanyInput {
+    pub name: String,
+    pub roles: Vec<String>,
+    pub industry: String,
+    pub size: String,
+    pub website: String,
+    pub email: String,
+    pub phone: String,
+    pub street: String,
+    pub line2: String,
+    pub postal_code: String,
+    pub city: String,
+    pub country: String,
+    pub registration_number: String,
+    pub source: String,
+    pub description: String,
+    pub owner_id: Option<i64>,
+}
+
+impl CompanyInput {
+    /// The rules of a company, run by the form and again by the server.
+    pub fn check(&self) -> Vec<FieldError> {
+        let mut c = Checks::new();
+        c.required("name", &self.name).line("name", &self.name);
+        c.choices("roles", &self.roles, ROLES);
+        c.choice("size", &self.size, SIZES);
+        c.url("website", &self.website);
+        c.email("email", &self.email);
+        c.phone("phone", &self.phone);
+        for (field, value) in [
+            ("industry", &self.industry),
+            ("street", &self.street),
+            ("line2", &self.line2),
+            ("postal_code", &self.postal_code),
+            ("city", &self.city),
+            ("country", &self.country),
+            ("registration_number", &self.registration_number),
+            ("source", &self.source),
+        ] {
+            c.line(field, value);
+        }
+        c.max_len("description", &self.description, 10_000);
+        c.errors().to_vec()
+    }
+}
+
+/// A company as its record page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Company {
+    pub id: i64,
+    pub version: i32,
+    pub input: CompanyInput,
+    pub owner_name: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub people: Vec<CompanyPerson>,
+}
+
+/// A person linked to a company, with the job held there.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompanyPerson {
+    pub person_id: i64,
+    pub name: String,
+    pub job_title: String,
+    pub email: String,
+    pub phone: String,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+}
+
+/// One line of the companies list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct CompanyRow {
+    pub id: i64,
+    pub name: String,
+    pub roles: Vec<String>,
+    pub city: String,
+    pub phone: String,
+    pub email: String,
+    pub owner_name: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl ListRow for CompanyRow {
+    fn id(&self) -> i64 {
+        self.id
+    }
+}
+
+pub fn role_label(i18n: I18n, role: &str) -> String {
+    match role {
+        "client" => t_string!(i18n, company_role.client).to_string(),
+        "prospect" => t_string!(i18n, company_role.prospect).to_string(),
+        "partner" => t_string!(i18n, company_role.partner).to_string(),
+        "supplier" => t_string!(i18n, company_role.supplier).to_string(),
+        other => other.to_string(),
+    }
+}
+
+pub fn size_label(i18n: I18n, size: &str) -> String {
+    match size {
+        "micro" => t_string!(i18n, company_size.micro).to_string(),
+        "small" => t_string!(i18n, company_size.small).to_string(),
+        "medium" => t_string!(i18n, company_size.medium).to_string(),
+        "large" => t_string!(i18n, company_size.large).to_string(),
+        "enterprise" => t_string!(i18n, company_size.enterprise).to_string(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::FieldProblem;
+
+    #[test]
+    fn a_company_needs_a_name_and_valid_contacts() {
+        let input = CompanyInput {
+            name: " ".into(),
+            email: "nope".into(),
+            website: "https://ok.example".into(),
+            roles: vec!["client".into(), "emperor".into()],
+            city: "x".repeat(256),
+            ..Default::default()
+        };
+        let errors = input.check();
+        let problem = |f: &str| errors.iter().find(|e| e.field == f).map(|e| e.problem);
+        assert_eq!(problem("name"), Some(FieldProblem::Required));
+        assert_eq!(problem("email"), Some(FieldProblem::InvalidEmail));
+        assert_eq!(problem("roles"), Some(FieldProblem::InvalidChoice));
+        assert_eq!(problem("city"), Some(FieldProblem::TooLong { max: 255 }));
+        assert_eq!(problem("website"), None);
+    }
+}

@@ -1,0 +1,224 @@
+//! The pages of companies: list, new, edit and record page.
+
+use super::*;
+use crate::bind;
+use crate::tx;
+use crate::ui::form::{CheckboxGroup, FormSection, SelectField, TextArea, TextField};
+use crate::ui::list::{Column, ListView, text_cell};
+use crate::ui::pickers::OwnerSelect;
+use crate::ui::record::{Detail, Loaded, RecordForm, RecordHeader};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+fn route_id() -> Memo<i64> {
+    let params = use_params_map();
+    Memo::new(move |_| params.with(|p| p.get("id").and_then(|v| v.parse().ok()).unwrap_or(0)))
+}
+
+#[component]
+pub fn CompanyList() -> impl IntoView {
+    let i18n = use_i18n();
+    let columns = vec![
+        Column::new("name", tx!(i18n, company.name), |c: &CompanyRow| {
+            c.name.clone().into_any()
+        }),
+        Column::new("roles", tx!(i18n, company.roles), move |c: &CompanyRow| {
+            c.roles
+                .iter()
+                .map(|r| role_label(i18n, r))
+                .collect::<Vec<_>>()
+                .join(", ")
+                .into_any()
+        })
+        .unsortable(),
+        Column::new("city", tx!(i18n, company.city), |c: &CompanyRow| {
+            text_cell(&c.city)
+        }),
+        Column::new("phone", tx!(i18n, company.phone), |c: &CompanyRow| {
+            text_cell(&c.phone)
+        }),
+        Column::new("email", tx!(i18n, company.email), |c: &CompanyRow| {
+            text_cell(&c.email)
+        }),
+        Column::new("owner", tx!(i18n, common.owner), |c: &CompanyRow| {
+            text_cell(&c.owner_name)
+        }),
+    ];
+    view! {
+        <ListView
+            title=tx!(i18n, company.plural)
+            new_label=tx!(i18n, company.new)
+            base="/companies"
+            columns=columns
+            fetch=list_companies
+        />
+    }
+}
+
+#[component]
+fn CompanyFields(form: RwSignal<CompanyInput>) -> impl IntoView {
+    let i18n = use_i18n();
+    let roles = ROLES
+        .iter()
+        .map(|r| (r.to_string(), TextProp::from(move || role_label(i18n, r))))
+        .collect();
+    let sizes = SIZES
+        .iter()
+        .map(|s| (s.to_string(), TextProp::from(move || size_label(i18n, s))))
+        .collect();
+    let owner = Signal::derive(move || form.with(|f| f.owner_id));
+    let set_owner = Callback::new(move |v| form.update(|f| f.owner_id = v));
+    view! {
+        <FormSection title=tx!(i18n, common.details)>
+            <TextField name="name" label=tx!(i18n, company.name) bind=bind!(form.name) required=true autocomplete="organization" />
+            <CheckboxGroup name="roles" label=tx!(i18n, company.roles) bind=bind!(form.roles) options=roles />
+            <TextField name="industry" label=tx!(i18n, company.industry) bind=bind!(form.industry) />
+            <SelectField name="size" label=tx!(i18n, company.size) bind=bind!(form.size) options=sizes />
+            <TextField name="website" label=tx!(i18n, company.website) bind=bind!(form.website) kind="url" />
+            <TextField name="email" label=tx!(i18n, company.email) bind=bind!(form.email) kind="email" autocomplete="email" />
+            <TextField name="phone" label=tx!(i18n, company.phone) bind=bind!(form.phone) kind="tel" autocomplete="tel" />
+            <TextField name="registration_number" label=tx!(i18n, company.registration_number) bind=bind!(form.registration_number) />
+            <TextField name="source" label=tx!(i18n, company.source) bind=bind!(form.source) />
+            <OwnerSelect value=owner set=set_owner />
+        </FormSection>
+        <FormSection title=tx!(i18n, company.address)>
+            <TextField name="street" label=tx!(i18n, company.street) bind=bind!(form.street) autocomplete="address-line1" />
+            <TextField name="line2" label=tx!(i18n, company.line2) bind=bind!(form.line2) autocomplete="address-line2" />
+            <TextField name="postal_code" label=tx!(i18n, company.postal_code) bind=bind!(form.postal_code) autocomplete="postal-code" />
+            <TextField name="city" label=tx!(i18n, company.city) bind=bind!(form.city) autocomplete="address-level2" />
+            <TextField name="country" label=tx!(i18n, company.country) bind=bind!(form.country) autocomplete="country-name" />
+        </FormSection>
+        <FormSection title=tx!(i18n, company.description)>
+            <TextArea name="description" label=tx!(i18n, company.description) bind=bind!(form.description) />
+        </FormSection>
+    }
+}
+
+#[component]
+pub fn CompanyNew() -> impl IntoView {
+    let i18n = use_i18n();
+    let form = RwSignal::new(CompanyInput::default());
+    view! {
+        <RecordForm
+            form=form
+            check=CompanyInput::check
+            save=move |input| save_company(None, None, input)
+            base="/companies"
+            title=tx!(i18n, company.new)
+            cancel_href="/companies"
+        >
+            <CompanyFields form=form />
+        </RecordForm>
+    }
+}
+
+#[component]
+pub fn CompanyEdit() -> impl IntoView {
+    let i18n = use_i18n();
+    let id = route_id();
+    let company = Resource::new(move || id.get(), get_company);
+    view! {
+        <Loaded
+            resource=company
+            view=move |c: Company| {
+                let form = RwSignal::new(c.input.clone());
+                let (id, version) = (c.id, c.version);
+                view! {
+                    <RecordForm
+                        form=form
+                        check=CompanyInput::check
+                        save=move |input| save_company(Some(id), Some(version), input)
+                        base="/companies"
+                        title=tx!(i18n, company.edit)
+                        cancel_href=format!("/companies/{id}")
+                    >
+                        <CompanyFields form=form />
+                    </RecordForm>
+                }
+            }
+        />
+    }
+}
+
+#[component]
+pub fn CompanyPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let id = route_id();
+    let company = Resource::new(move || id.get(), get_company);
+    view! {
+        <Loaded
+            resource=company
+            view=move |c: Company| {
+                let (id, version) = (c.id, c.version);
+                let f = c.input.clone();
+                let roles = f.roles.iter().map(|r| role_label(i18n, r)).collect::<Vec<_>>().join(", ");
+                let address = [f.street.as_str(), f.line2.as_str(), &format!("{} {}", f.postal_code, f.city), f.country.as_str()]
+                    .iter()
+                    .map(|s| s.trim())
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                view! {
+                    <article class="page record-page">
+                        <RecordHeader
+                            title=f.name.clone()
+                            subtitle=roles.clone()
+                            edit_href=format!("/companies/{id}/edit")
+                            delete=move || delete_company(id, version)
+                            after_delete="/companies"
+                        />
+                        <div class="record-body">
+                            <section class="card">
+                                <h2>{tx!(i18n, common.details)}</h2>
+                                <dl class="details">
+                                    <Detail label=tx!(i18n, company.roles) value=roles />
+                                    <Detail label=tx!(i18n, company.industry) value=f.industry.clone() />
+                                    <Detail label=tx!(i18n, company.size) value=size_label(i18n, &f.size) />
+                                    <Detail label=tx!(i18n, company.website) value=f.website.clone() />
+                                    <Detail label=tx!(i18n, company.email) value=f.email.clone() />
+                                    <Detail label=tx!(i18n, company.phone) value=f.phone.clone() />
+                                    <Detail label=tx!(i18n, company.address) value=address />
+                                    <Detail label=tx!(i18n, company.registration_number) value=f.registration_number.clone() />
+                                    <Detail label=tx!(i18n, company.source) value=f.source.clone() />
+                                    <Detail label=tx!(i18n, common.owner) value=c.owner_name.clone() />
+                                    <Detail label=tx!(i18n, company.description) value=f.description.clone() />
+                                </dl>
+                            </section>
+                            <section class="card">
+                                <header class="card-header">
+                                    <h2>{tx!(i18n, company.people)}</h2>
+                                    <A href=format!("/persons/new?company={id}") attr:class="button">
+                                        {tx!(i18n, company.add_person)}
+                                    </A>
+                                </header>
+                                {if c.people.is_empty() {
+                                    view! { <p class="muted">{tx!(i18n, company.no_people)}</p> }.into_any()
+                                } else {
+                                    view! {
+                                        <ul class="related">
+                                            {c.people
+                                                .into_iter()
+                                                .map(|p| {
+                                                    let former = p.end_date.is_some();
+                                                    view! {
+                                                        <li class:former=former>
+                                                            <A href=format!("/persons/{}", p.person_id)>{p.name}</A>
+                                                            <span class="muted">{p.job_title}</span>
+                                                            <span class="muted">{p.email}</span>
+                                                        </li>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </ul>
+                                    }
+                                        .into_any()
+                                }}
+                            </section>
+                        </div>
+                    </article>
+                }
+            }
+        />
+    }
+}

@@ -1,0 +1,103 @@
+//! The app shell around every logged-in page: sidebar of modules (a drawer
+//! behind a menu button below 768 px), top bar with search, quick create,
+//! notifications and the profile menu.
+
+pub mod profile;
+mod topbar;
+
+use crate::auth::{CurrentUser, me};
+use crate::i18n::*;
+use crate::tx;
+use crate::ui::icons::{Icon, Svg};
+use leptos::prelude::*;
+use leptos_router::components::{A, Outlet};
+use leptos_router::hooks::use_location;
+
+/// The logged-in user, for any component of the shell.
+#[derive(Clone, Copy)]
+pub struct Me(pub Resource<Result<CurrentUser, crate::error::AppError>>);
+
+/// One entry of the sidebar: path, icon, label.
+fn modules(i18n: crate::ui::feedback::I18n) -> Vec<(&'static str, Icon, TextProp)> {
+    vec![
+        ("/", Icon::Desk, tx!(i18n, nav.desk).into()),
+        ("/companies", Icon::Company, tx!(i18n, nav.companies).into()),
+        ("/persons", Icon::Person, tx!(i18n, nav.persons).into()),
+        ("/deals", Icon::Deal, tx!(i18n, nav.deals).into()),
+        (
+            "/interactions",
+            Icon::Interaction,
+            tx!(i18n, nav.interactions).into(),
+        ),
+        ("/calendar", Icon::Calendar, tx!(i18n, nav.calendar).into()),
+        ("/planning", Icon::Planning, tx!(i18n, nav.planning).into()),
+        ("/kanban", Icon::Kanban, tx!(i18n, nav.kanban).into()),
+        ("/reports", Icon::Report, tx!(i18n, nav.reports).into()),
+        (
+            "/documents",
+            Icon::Document,
+            tx!(i18n, nav.documents).into(),
+        ),
+        (
+            "/programmes",
+            Icon::Programme,
+            tx!(i18n, nav.programmes).into(),
+        ),
+    ]
+}
+
+#[component]
+pub fn AppShell() -> impl IntoView {
+    let i18n = use_i18n();
+    let user = Resource::new(|| (), |_| me());
+    provide_context(Me(user));
+    let drawer = RwSignal::new(false);
+    // Following a link closes the drawer.
+    let location = use_location();
+    Effect::new(move || {
+        location.pathname.track();
+        drawer.set(false);
+    });
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Escape" {
+            drawer.set(false);
+        }
+    };
+    view! {
+        <a class="skip-link" href="#main">{tx!(i18n, nav.skip_to_content)}</a>
+        <div class="app" class:drawer-open=move || drawer.get() on:keydown=on_key>
+            <topbar::TopBar drawer=drawer />
+            <nav id="sidebar" class="sidebar" aria-label=tx!(i18n, nav.main_menu)>
+                <div class="sidebar-head">
+                    <span class="brand">{tx!(i18n, app_name)}</span>
+                    <button
+                        class="icon-button drawer-close"
+                        aria-label=tx!(i18n, nav.close_menu)
+                        on:click=move |_| drawer.set(false)
+                    >
+                        <Svg icon=Icon::Close />
+                    </button>
+                </div>
+                <ul>
+                    {modules(i18n)
+                        .into_iter()
+                        .map(|(href, icon, label)| {
+                            view! {
+                                <li>
+                                    <A href=href exact=href == "/">
+                                        <Svg icon=icon />
+                                        <span>{move || label.get().to_string()}</span>
+                                    </A>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </nav>
+            <div class="scrim" aria-hidden="true" on:click=move |_| drawer.set(false)></div>
+            <main id="main" class="main" tabindex="-1">
+                <Outlet />
+            </main>
+        </div>
+    }
+}

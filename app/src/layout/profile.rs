@@ -1,0 +1,119 @@
+//! The profile menu: language, theme, density, log out. Choices apply at
+//! once in the page and are saved on the user (and in cookies the server
+//! reads when rendering, so the next page load starts right).
+
+use super::Me;
+use crate::auth::{logout, update_preferences};
+use crate::i18n::*;
+use crate::tx;
+use crate::ui::icons::{Icon, Svg};
+use leptos::prelude::*;
+
+/// Sets `data-<name>` on `<html>`, where the stylesheet reads theme and density.
+pub fn apply_html_attr(name: &str, value: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute(&format!("data-{name}"), value);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (name, value);
+}
+
+pub fn locale_code(l: Locale) -> &'static str {
+    match l {
+        Locale::en => "en",
+        Locale::fr => "fr",
+    }
+}
+
+pub fn locale_from(code: &str) -> Locale {
+    if code == "fr" { Locale::fr } else { Locale::en }
+}
+
+#[component]
+pub fn ProfileMenu() -> impl IntoView {
+    let i18n = use_i18n();
+    let Me(user) = expect_context::<Me>();
+    let save = Action::new(|prefs: &(String, String, String)| {
+        let (l, t, d) = prefs.clone();
+        update_preferences(l, t, d)
+    });
+    let current = move |f: fn(&crate::auth::CurrentUser) -> String| {
+        user.get()
+            .and_then(|r| r.ok())
+            .map(|u| f(&u))
+            .unwrap_or_default()
+    };
+    let theme = RwSignal::new(String::new());
+    let density = RwSignal::new(String::new());
+    Effect::new(move || {
+        theme.set(current(|u| u.theme.clone()));
+        density.set(current(|u| u.density.clone()));
+    });
+    let set_locale = move |ev| {
+        let code = event_target_value(&ev);
+        i18n.set_locale(locale_from(&code));
+        save.dispatch((code, String::new(), String::new()));
+    };
+    let set_theme = move |value: &'static str| {
+        theme.set(value.to_string());
+        apply_html_attr("theme", value);
+        save.dispatch((String::new(), value.to_string(), String::new()));
+    };
+    let set_density = move |value: &'static str| {
+        density.set(value.to_string());
+        apply_html_attr("density", value);
+        save.dispatch((String::new(), String::new(), value.to_string()));
+    };
+    let on_logout = move |_| {
+        leptos::task::spawn_local(async move {
+            let _ = logout().await;
+            #[cfg(feature = "hydrate")]
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().set_href("/login");
+            }
+        });
+    };
+    view! {
+        <details class="menu profile">
+            <summary class="icon-button" aria-label=tx!(i18n, topbar.profile) title=tx!(i18n, topbar.profile)>
+                <Svg icon=Icon::User />
+            </summary>
+            <div class="menu-panel profile-panel">
+                <p class="who">
+                    <strong>{move || current(|u| u.name.clone())}</strong>
+                    <span class="muted">{move || current(|u| u.email.clone())}</span>
+                </p>
+                <label for="pref-language">{tx!(i18n, topbar.language)}</label>
+                <select id="pref-language" on:change=set_locale>
+                    <option value="en" selected=move || i18n.get_locale() == Locale::en>"English"</option>
+                    <option value="fr" selected=move || i18n.get_locale() == Locale::fr>"Français"</option>
+                </select>
+                <fieldset class="segmented">
+                    <legend>{tx!(i18n, topbar.theme)}</legend>
+                    <button type="button" aria-pressed=move || (theme.get() != "dark").to_string() on:click=move |_| set_theme("light")>
+                        {tx!(i18n, topbar.theme_light)}
+                    </button>
+                    <button type="button" aria-pressed=move || (theme.get() == "dark").to_string() on:click=move |_| set_theme("dark")>
+                        {tx!(i18n, topbar.theme_dark)}
+                    </button>
+                </fieldset>
+                <fieldset class="segmented">
+                    <legend>{tx!(i18n, topbar.density)}</legend>
+                    <button type="button" aria-pressed=move || (density.get() != "compact").to_string() on:click=move |_| set_density("comfortable")>
+                        {tx!(i18n, topbar.density_comfortable)}
+                    </button>
+                    <button type="button" aria-pressed=move || (density.get() == "compact").to_string() on:click=move |_| set_density("compact")>
+                        {tx!(i18n, topbar.density_compact)}
+                    </button>
+                </fieldset>
+                <button type="button" class="button logout" on:click=on_logout>
+                    {tx!(i18n, topbar.logout)}
+                </button>
+            </div>
+        </details>
+    }
+}

@@ -1,0 +1,249 @@
+//! Server functions of persons. Every one starts with `require`.
+
+use super::{Person, PersonInput, PersonRow};
+use crate::error::AppResult;
+use crate::ui::list::{ListQuery, Page};
+use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use {
+    super::PersonJob,
+    crate::auth::Role,
+    crate::error::AppError,
+    crate::ssr::{guard::require, list_sql::ListSpec, pool, records},
+    crate::validate::{opt, parse_date},
+    sqlx::{AssertSqlSafe, Row},
+};
+
+#[cfg(feature = "ssr")]
+const LIST: ListSpec = ListSpec {
+    from: "persons p LEFT JOIN users o ON o.id = p.owner_id
+           LEFT JOIN LATERAL (SELECT c.name FROM person_companies pc JOIN companies c ON c.id = pc.company_id
+                              WHERE pc.person_id = p.id AND pc.end_date IS NULL AND c.deleted_at IS NULL
+                              ORDER BY pc.start_date DESC NULLS LAST, pc.id DESC LIMIT 1) co ON true",
+    select: "p.id, trim(coalesce(p.first_name, '') || ' ' || p.last_name) AS name, coalesce(co.name, '') AS company,
+             p.roles, coalesce(p.email, '') AS email, coalesce(p.phone, p.mobile, '') AS phone,
+             coalesce(p.city, '') AS city, coalesce(o.name, '') AS owner_name",
+    filter: "p.deleted_at IS NULL",
+    search: "lower(coalesce(p.first_name, '') || ' ' || p.last_name || ' ' || coalesce(p.email, '') || ' '
+             || coalesce(p.phone, '') || ' ' || coalesce(p.mobile, '') || ' ' || coalesce(co.name, ''))",
+    sorts: &[
+        ("name", "lower(p.last_name || ' ' || coalesce(p.first_name, ''))"),
+        ("company", "lower(co.name)"),
+        ("email", "lower(p.email)"),
+        ("phone", "p.phone"),
+        ("city", "lower(p.city)"),
+        ("owner", "lower(o.name)"),
+    ],
+    default_sort: "lower(p.last_name || ' ' || coalesce(p.first_name, ''))",
+    tiebreak: "p.id",
+};
+
+#[server(prefix = "/api/persons", endpoint = "list", input = server_fn::codec::Json)]
+pub async fn list_persons(query: ListQuery) -> AppResult<Page<PersonRow>> {
+    require(Role::Member).await?;
+    LIST.fetch(&pool()?, &query).await
+}
+
+#[server(prefix = "/api/persons", endpoint = "get", input = server_fn::codec::Json)]
+pub async fn get_person(id: i64) -> AppResult<Person> {
+    require(Role::Member).await?;
+    let pool = pool()?;
+    let row = sqlx::query(
+        "SELECT p.*, coalesce(o.name, '') AS owner_name FROM persons p
+         LEFT JOIN users o ON o.id = p.owner_id WHERE p.id = $1 AND p.deleted_at IS NULL",
+    )
+    .bind(id)
+    .fetch_optional(&pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let s = |col: &str| -> String {
+        row.try_get::<Option<String>, _>(col)
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    };
+    let d = |col: &str| -> String {
+        row.try_get::<Option<chrono::NaiveDate>, _>(col)
+            .ok()
+            .flatten()
+            .map(|d| d.to_string())
+            .unwrap_or_default()
+    };
+    let input = PersonInput {
+        civility: s("civility"),
+        first_name: s("first_name"),
+        last_name: s("last_name"),
+        job_title: s("job_title"),
+        email: s("email"),
+        email2: s("email2"),
+        phone: s("phone"),
+        mobile: s("mobile"),
+        street: s("street"),
+        line2: s("line2"),
+        postal_code: s("postal_code"),
+        city: s("city"),
+        country: s("country"),
+        birthday: d("birthday"),
+        preferred_language: s("preferred_language"),
+        roles: row.try_get("roles")?,
+        lifecycle_stage: s("lifecycle_stage"),
+        source: s("source"),
+        marketing_consent: row.try_get("marketing_consent")?,
+        consent_date: d("consent_date"),
+        consent_method: s("consent_method"),
+        owner_id: row.try_get("owner_id")?,
+        company_id: None,
+        company_job_title: String::new(),
+        link_start: String::new(),
+        link_end: String::new(),
+    };
+    let jobs = sqlx::query(
+        "SELECT c.id, c.name, coalesce(pc.job_title, '') AS job_title, pc.start_date, pc.end_date
+         FROM person_companies pc JOIN companies c ON c.id = pc.company_id
+         WHERE pc.person_id = $1 AND c.deleted_at IS NULL
+         ORDER BY pc.end_date IS NOT NULL, pc.start_date DESC NULLS LAST, pc.id DESC",
+    )
+    .bind(id)
+    .fetch_all(&pool)
+    .await?
+    .into_iter()
+    .map(|r| PersonJob {
+        company_id: r.get("id"),
+        company_name: r.get("name"),
+        job_title: r.get("job_title"),
+        start_date: r.get("start_date"),
+        end_date: r.get("end_date"),
+    })
+    .collect();
+    Ok(Person {
+        id,
+        version: row.try_get("version")?,
+        owner_name: row.try_get("owner_name")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+        input,
+        jobs,
+    })
+}
+
+/// Creates (`id` none) or updates a person, and links them to
+/// `input.company_id` if given, in one transaction.
+#[server(prefix = "/api/persons", endpoint = "save", input = server_fn::codec::Json)]
+pub async fn save_person(
+    id: Option<i64>,
+    version: Option<i32>,
+    input: PersonInput,
+) -> AppResult<i64> {
+    let user = require(Role::Member).await?;
+    let errors = input.check();
+    if !errors.is_empty() {
+        return Err(AppError::invalid(errors));
+    }
+    let pool = pool()?;
+    let owner = records::owner_or_self(&pool, input.owner_id, &user).await?;
+    let mut tx = pool.begin().await?;
+    if let Some(company_id) = input.company_id {
+        let exists: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM companies WHERE id = $1 AND deleted_at IS NULL)",
+        )
+        .bind(company_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if !exists {
+            return Err(AppError::invalid(vec![crate::error::FieldError {
+                field: "company_id".into(),
+                problem: crate::error::FieldProblem::InvalidChoice,
+            }]));
+        }
+    }
+    let fields = "civility = $1, first_name = $2, last_name = $3, job_title = $4, email = $5, email2 = $6,
+        phone = $7, mobile = $8, street = $9, line2 = $10, postal_code = $11, city = $12, country = $13,
+        birthday = $14, preferred_language = $15, roles = $16, lifecycle_stage = $17, source = $18,
+        marketing_consent = $19, consent_date = $20, consent_method = $21, owner_id = $22";
+    let sql = match id {
+        None => "INSERT INTO persons (civility, first_name, last_name, job_title, email, email2, phone, mobile,
+                 street, line2, postal_code, city, country, birthday, preferred_language, roles, lifecycle_stage,
+                 source, marketing_consent, consent_date, consent_method, owner_id, created_by, updated_by)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
+                 $20, $21, $22, $23, $23) RETURNING id"
+            .to_string(),
+        Some(_) => format!(
+            "UPDATE persons SET {fields}, updated_by = $23, updated_at = now(), version = version + 1
+             WHERE id = $24 AND version = $25 AND deleted_at IS NULL RETURNING id"
+        ),
+    };
+    let query = sqlx::query_scalar(AssertSqlSafe(sql))
+        .bind(opt(&input.civility))
+        .bind(opt(&input.first_name))
+        .bind(input.last_name.trim())
+        .bind(opt(&input.job_title))
+        .bind(opt(&input.email))
+        .bind(opt(&input.email2))
+        .bind(opt(&input.phone))
+        .bind(opt(&input.mobile))
+        .bind(opt(&input.street))
+        .bind(opt(&input.line2))
+        .bind(opt(&input.postal_code))
+        .bind(opt(&input.city))
+        .bind(opt(&input.country))
+        .bind(parse_date(&input.birthday))
+        .bind(opt(&input.preferred_language))
+        .bind(&input.roles)
+        .bind(opt(&input.lifecycle_stage))
+        .bind(opt(&input.source))
+        .bind(input.marketing_consent)
+        .bind(parse_date(&input.consent_date))
+        .bind(opt(&input.consent_method))
+        .bind(owner)
+        .bind(user.id);
+    let query = match id {
+        Some(id) => query.bind(id).bind(version),
+        None => query,
+    };
+    let saved: Option<i64> = query.fetch_optional(&mut *tx).await?;
+    let person_id = match (saved, id) {
+        (Some(saved), _) => saved,
+        (None, Some(id)) => {
+            drop(tx);
+            return Err(records::stale_or_missing(&pool, "persons", id).await);
+        }
+        (None, None) => return Err(AppError::Server("insert returned nothing".into())),
+    };
+    if let Some(company_id) = input.company_id {
+        // Same company, still current: update that job; otherwise a new one.
+        let updated = sqlx::query(
+            "UPDATE person_companies SET job_title = coalesce($3, job_title),
+                    start_date = coalesce($4, start_date), end_date = $5
+             WHERE person_id = $1 AND company_id = $2 AND end_date IS NULL",
+        )
+        .bind(person_id)
+        .bind(company_id)
+        .bind(opt(&input.company_job_title))
+        .bind(parse_date(&input.link_start))
+        .bind(parse_date(&input.link_end))
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() == 0 {
+            sqlx::query(
+                "INSERT INTO person_companies (person_id, company_id, job_title, start_date, end_date)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(person_id)
+            .bind(company_id)
+            .bind(opt(&input.company_job_title).or(opt(&input.job_title)))
+            .bind(parse_date(&input.link_start))
+            .bind(parse_date(&input.link_end))
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(person_id)
+}
+
+#[server(prefix = "/api/persons", endpoint = "delete", input = server_fn::codec::Json)]
+pub async fn delete_person(id: i64, version: i32) -> AppResult<()> {
+    let user = require(Role::Member).await?;
+    let pool = pool()?;
+    records::soft_delete(&pool, "persons", id, version, user.id).await
+}

@@ -1,0 +1,195 @@
+//! Persons (the guide's *clients* and *contacts*): fields, rules, server
+//! functions (`api`) and pages (`pages`). A person's job history is the list
+//! of their links to companies.
+
+mod api;
+pub mod pages;
+
+use crate::error::FieldError;
+use crate::i18n::*;
+use crate::ui::feedback::I18n;
+use crate::ui::list::ListRow;
+use crate::validate::Checks;
+pub use api::*;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+pub const CIVILITIES: &[&str] = &["mr", "ms", "mx", "dr"];
+pub const ROLES: &[&str] = &["client", "prospect", "contact"];
+pub const STAGES: &[&str] = &["lead", "qualified", "active", "at_risk", "inactive"];
+pub const LANGUAGES: &[&str] = &["en", "fr"];
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PersonInput {
+    pub civility: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub job_title: String,
+    pub email: String,
+    pub email2: String,
+    pub phone: String,
+    pub mobile: String,
+    pub street: String,
+    pub line2: String,
+    pub postal_code: String,
+    pub city: String,
+    pub country: String,
+    pub birthday: String,
+    pub preferred_language: String,
+    pub roles: Vec<String>,
+    pub lifecycle_stage: String,
+    pub source: String,
+    pub marketing_consent: bool,
+    pub consent_date: String,
+    pub consent_method: String,
+    pub owner_id: Option<i64>,
+    /// Links the person to this company (a current job) when saved.
+    pub company_id: Option<i64>,
+    pub company_job_title: String,
+    pub link_start: String,
+    pub link_end: String,
+}
+
+impl PersonInput {
+    pub fn check(&self) -> Vec<FieldError> {
+        let mut c = Checks::new();
+        c.choice("civility", &self.civility, CIVILITIES);
+        c.line("first_name", &self.first_name);
+        c.required("last_name", &self.last_name)
+            .line("last_name", &self.last_name);
+        c.email("email", &self.email);
+        c.email("email2", &self.email2);
+        c.phone("phone", &self.phone);
+        c.phone("mobile", &self.mobile);
+        for (field, value) in [
+            ("job_title", &self.job_title),
+            ("street", &self.street),
+            ("line2", &self.line2),
+            ("postal_code", &self.postal_code),
+            ("city", &self.city),
+            ("country", &self.country),
+            ("source", &self.source),
+            ("consent_method", &self.consent_method),
+            ("company_job_title", &self.company_job_title),
+        ] {
+            c.line(field, value);
+        }
+        c.date("birthday", &self.birthday);
+        c.choice("preferred_language", &self.preferred_language, LANGUAGES);
+        c.choices("roles", &self.roles, ROLES);
+        c.choice("lifecycle_stage", &self.lifecycle_stage, STAGES);
+        c.date("consent_date", &self.consent_date);
+        let start = c.date("link_start", &self.link_start);
+        let end = c.date("link_end", &self.link_end);
+        c.ordered("link_end", start, end);
+        c.errors().to_vec()
+    }
+
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.first_name.trim(), self.last_name.trim())
+            .trim()
+            .to_string()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Person {
+    pub id: i64,
+    pub version: i32,
+    pub input: PersonInput,
+    pub owner_name: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub jobs: Vec<PersonJob>,
+}
+
+/// One company in a person's job history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PersonJob {
+    pub company_id: i64,
+    pub company_name: String,
+    pub job_title: String,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct PersonRow {
+    pub id: i64,
+    pub name: String,
+    pub company: String,
+    pub roles: Vec<String>,
+    pub email: String,
+    pub phone: String,
+    pub city: String,
+    pub owner_name: String,
+}
+
+impl ListRow for PersonRow {
+    fn id(&self) -> i64 {
+        self.id
+    }
+}
+
+pub fn role_label(i18n: I18n, role: &str) -> String {
+    match role {
+        "client" => t_string!(i18n, person_role.client).to_string(),
+        "prospect" => t_string!(i18n, person_role.prospect).to_string(),
+        "contact" => t_string!(i18n, person_role.contact).to_string(),
+        other => other.to_string(),
+    }
+}
+
+pub fn stage_label(i18n: I18n, stage: &str) -> String {
+    match stage {
+        "lead" => t_string!(i18n, lifecycle.lead).to_string(),
+        "qualified" => t_string!(i18n, lifecycle.qualified).to_string(),
+        "active" => t_string!(i18n, lifecycle.active).to_string(),
+        "at_risk" => t_string!(i18n, lifecycle.at_risk).to_string(),
+        "inactive" => t_string!(i18n, lifecycle.inactive).to_string(),
+        other => other.to_string(),
+    }
+}
+
+pub fn civility_label(i18n: I18n, civility: &str) -> String {
+    match civility {
+        "mr" => t_string!(i18n, civility.mr).to_string(),
+        "ms" => t_string!(i18n, civility.ms).to_string(),
+        "mx" => t_string!(i18n, civility.mx).to_string(),
+        "dr" => t_string!(i18n, civility.dr).to_string(),
+        other => other.to_string(),
+    }
+}
+
+pub fn language_label(i18n: I18n, lang: &str) -> String {
+    match lang {
+        "en" => t_string!(i18n, lang.en).to_string(),
+        "fr" => t_string!(i18n, lang.fr).to_string(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::FieldProblem;
+
+    #[test]
+    fn a_person_needs_a_last_name_and_a_sane_job_period() {
+        let input = PersonInput {
+            last_name: "".into(),
+            email: "jeanne@exemple.fr".into(),
+            link_start: "2025-06-01".into(),
+            link_end: "2024-01-01".into(),
+            birthday: "1990-13-45".into(),
+            ..Default::default()
+        };
+        let errors = input.check();
+        let problem = |f: &str| errors.iter().find(|e| e.field == f).map(|e| e.problem);
+        assert_eq!(problem("last_name"), Some(FieldProblem::Required));
+        assert_eq!(problem("email"), None);
+        assert_eq!(problem("link_end"), Some(FieldProblem::EndBeforeStart));
+        assert_eq!(problem("birthday"), Some(FieldProblem::InvalidDate));
+    }
+}

@@ -1,0 +1,352 @@
+//! The pages of persons: list, new, edit and record page.
+
+use super::*;
+use crate::bind;
+use crate::companies::{get_company, search_companies};
+use crate::tx;
+use crate::ui::form::{CheckboxField, CheckboxGroup, FormSection, SelectField, TextField};
+use crate::ui::list::{Column, ListView, text_cell};
+use crate::ui::pickers::OwnerSelect;
+use crate::ui::record::{Detail, Loaded, RecordForm, RecordHeader};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+fn route_id() -> Memo<i64> {
+    let params = use_params_map();
+    Memo::new(move |_| params.with(|p| p.get("id").and_then(|v| v.parse().ok()).unwrap_or(0)))
+}
+
+#[component]
+pub fn PersonList() -> impl IntoView {
+    let i18n = use_i18n();
+    let columns = vec![
+        Column::new("name", tx!(i18n, person.full_name), |p: &PersonRow| {
+            p.name.clone().into_any()
+        }),
+        Column::new("company", tx!(i18n, person.company), |p: &PersonRow| {
+            text_cell(&p.company)
+        }),
+        Column::new("roles", tx!(i18n, person.roles), move |p: &PersonRow| {
+            p.roles
+                .iter()
+                .map(|r| role_label(i18n, r))
+                .collect::<Vec<_>>()
+                .join(", ")
+                .into_any()
+        })
+        .unsortable(),
+        Column::new("email", tx!(i18n, person.email), |p: &PersonRow| {
+            text_cell(&p.email)
+        }),
+        Column::new("phone", tx!(i18n, person.phone), |p: &PersonRow| {
+            text_cell(&p.phone)
+        }),
+        Column::new("city", tx!(i18n, company.city), |p: &PersonRow| {
+            text_cell(&p.city)
+        }),
+        Column::new("owner", tx!(i18n, common.owner), |p: &PersonRow| {
+            text_cell(&p.owner_name)
+        }),
+    ];
+    view! {
+        <ListView
+            title=tx!(i18n, person.plural)
+            new_label=tx!(i18n, person.new)
+            base="/persons"
+            columns=columns
+            fetch=list_persons
+        />
+    }
+}
+
+/// Type part of a company's name, pick it from the matches.
+#[component]
+fn CompanyPicker(form: RwSignal<PersonInput>) -> impl IntoView {
+    let i18n = use_i18n();
+    let typed = RwSignal::new(String::new());
+    let open = RwSignal::new(false);
+    // Show the name of a company chosen before (e.g. from `?company=`).
+    let initial = Resource::new(
+        move || form.with(|f| f.company_id),
+        |id| async move {
+            match id {
+                Some(id) => get_company(id).await.map(|c| c.input.name).ok(),
+                None => None,
+            }
+        },
+    );
+    Effect::new(move || {
+        if let Some(Some(name)) = initial.get()
+            && typed.get_untracked().is_empty()
+        {
+            typed.set(name);
+        }
+    });
+    let matches = Resource::new(
+        move || (open.get(), typed.get()),
+        |(open, q)| async move {
+            if open && !q.trim().is_empty() {
+                search_companies(q).await.unwrap_or_default()
+            } else {
+                Vec::new()
+            }
+        },
+    );
+    view! {
+        <div class="field picker">
+            <label for="f-company_id">{tx!(i18n, person.company)}</label>
+            <input
+                id="f-company_id"
+                type="search"
+                autocomplete="off"
+                role="combobox"
+                aria-controls="company-options"
+                aria-expanded=move || open.get().to_string()
+                placeholder=tx!(i18n, common.search_records)
+                prop:value=move || typed.get()
+                on:input=move |ev| {
+                    typed.set(event_target_value(&ev));
+                    open.set(true);
+                    form.update(|f| f.company_id = None);
+                }
+            />
+            <Transition fallback=|| ()>
+                {move || {
+                    let list = matches.get().unwrap_or_default();
+                    (open.get() && !typed.get().trim().is_empty())
+                        .then(|| {
+                            view! {
+                                <ul id="company-options" class="picker-options" role="listbox">
+                                    {if list.is_empty() {
+                                        view! { <li class="muted">{tx!(i18n, common.no_match)}</li> }.into_any()
+                                    } else {
+                                        list.into_iter()
+                                            .map(|(id, name)| {
+                                                let label = name.clone();
+                                                view! {
+                                                    <li role="option">
+                                                        <button
+                                                            type="button"
+                                                            on:click=move |_| {
+                                                                form.update(|f| f.company_id = Some(id));
+                                                                typed.set(name.clone());
+                                                                open.set(false);
+                                                            }
+                                                        >
+                                                            {label}
+                                                        </button>
+                                                    </li>
+                                                }
+                                            })
+                                            .collect_view()
+                                            .into_any()
+                                    }}
+                                </ul>
+                            }
+                        })
+                }}
+            </Transition>
+            <p class="field-error"></p>
+        </div>
+    }
+}
+
+#[component]
+fn PersonFields(form: RwSignal<PersonInput>) -> impl IntoView {
+    let i18n = use_i18n();
+    let opts = move |codes: &'static [&'static str],
+                     label: fn(crate::ui::feedback::I18n, &str) -> String| {
+        codes
+            .iter()
+            .map(move |c| (c.to_string(), TextProp::from(move || label(i18n, c))))
+            .collect::<Vec<_>>()
+    };
+    let owner = Signal::derive(move || form.with(|f| f.owner_id));
+    let set_owner = Callback::new(move |v| form.update(|f| f.owner_id = v));
+    view! {
+        <FormSection title=tx!(i18n, common.details)>
+            <SelectField name="civility" label=tx!(i18n, person.civility) bind=bind!(form.civility) options=opts(CIVILITIES, civility_label) />
+            <TextField name="first_name" label=tx!(i18n, person.first_name) bind=bind!(form.first_name) autocomplete="given-name" />
+            <TextField name="last_name" label=tx!(i18n, person.last_name) bind=bind!(form.last_name) required=true autocomplete="family-name" />
+            <TextField name="job_title" label=tx!(i18n, person.job_title) bind=bind!(form.job_title) autocomplete="organization-title" />
+            <TextField name="email" label=tx!(i18n, person.email) bind=bind!(form.email) kind="email" autocomplete="email" />
+            <TextField name="email2" label=tx!(i18n, person.email2) bind=bind!(form.email2) kind="email" />
+            <TextField name="phone" label=tx!(i18n, person.phone) bind=bind!(form.phone) kind="tel" autocomplete="tel" />
+            <TextField name="mobile" label=tx!(i18n, person.mobile) bind=bind!(form.mobile) kind="tel" />
+            <CheckboxGroup name="roles" label=tx!(i18n, person.roles) bind=bind!(form.roles) options=opts(ROLES, role_label) />
+            <SelectField name="lifecycle_stage" label=tx!(i18n, person.lifecycle_stage) bind=bind!(form.lifecycle_stage) options=opts(STAGES, stage_label) />
+            <SelectField name="preferred_language" label=tx!(i18n, person.preferred_language) bind=bind!(form.preferred_language) options=opts(LANGUAGES, language_label) />
+            <TextField name="birthday" label=tx!(i18n, person.birthday) bind=bind!(form.birthday) kind="date" />
+            <TextField name="source" label=tx!(i18n, person.source) bind=bind!(form.source) />
+            <OwnerSelect value=owner set=set_owner />
+        </FormSection>
+        <FormSection title=tx!(i18n, person.company)>
+            <CompanyPicker form=form />
+            <TextField name="company_job_title" label=tx!(i18n, person.company_job_title) bind=bind!(form.company_job_title) />
+            <TextField name="link_start" label=tx!(i18n, person.link_start) bind=bind!(form.link_start) kind="date" />
+            <TextField name="link_end" label=tx!(i18n, person.link_end) bind=bind!(form.link_end) kind="date" />
+        </FormSection>
+        <FormSection title=tx!(i18n, person.address)>
+            <TextField name="street" label=tx!(i18n, company.street) bind=bind!(form.street) autocomplete="address-line1" />
+            <TextField name="line2" label=tx!(i18n, company.line2) bind=bind!(form.line2) autocomplete="address-line2" />
+            <TextField name="postal_code" label=tx!(i18n, company.postal_code) bind=bind!(form.postal_code) autocomplete="postal-code" />
+            <TextField name="city" label=tx!(i18n, company.city) bind=bind!(form.city) autocomplete="address-level2" />
+            <TextField name="country" label=tx!(i18n, company.country) bind=bind!(form.country) autocomplete="country-name" />
+        </FormSection>
+        <FormSection title=tx!(i18n, person.consent)>
+            <CheckboxField name="marketing_consent" label=tx!(i18n, person.marketing_consent) bind=bind!(form.marketing_consent) />
+            <TextField name="consent_date" label=tx!(i18n, person.consent_date) bind=bind!(form.consent_date) kind="date" />
+            <TextField name="consent_method" label=tx!(i18n, person.consent_method) bind=bind!(form.consent_method) />
+        </FormSection>
+    }
+}
+
+#[component]
+pub fn PersonNew() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let company_id = query.with_untracked(|q| q.get("company").and_then(|v| v.parse().ok()));
+    let form = RwSignal::new(PersonInput {
+        company_id,
+        ..Default::default()
+    });
+    view! {
+        <RecordForm
+            form=form
+            check=PersonInput::check
+            save=move |input| save_person(None, None, input)
+            base="/persons"
+            title=tx!(i18n, person.new)
+            cancel_href="/persons"
+        >
+            <PersonFields form=form />
+        </RecordForm>
+    }
+}
+
+#[component]
+pub fn PersonEdit() -> impl IntoView {
+    let i18n = use_i18n();
+    let id = route_id();
+    let person = Resource::new(move || id.get(), get_person);
+    view! {
+        <Loaded
+            resource=person
+            view=move |p: Person| {
+                let form = RwSignal::new(p.input.clone());
+                let (id, version) = (p.id, p.version);
+                view! {
+                    <RecordForm
+                        form=form
+                        check=PersonInput::check
+                        save=move |input| save_person(Some(id), Some(version), input)
+                        base="/persons"
+                        title=tx!(i18n, person.edit)
+                        cancel_href=format!("/persons/{id}")
+                    >
+                        <PersonFields form=form />
+                    </RecordForm>
+                }
+            }
+        />
+    }
+}
+
+#[component]
+pub fn PersonPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let id = route_id();
+    let person = Resource::new(move || id.get(), get_person);
+    view! {
+        <Loaded
+            resource=person
+            view=move |p: Person| {
+                let (id, version) = (p.id, p.version);
+                let f = p.input.clone();
+                let title = format!("{} {}", civility_label(i18n, &f.civility), f.full_name()).trim().to_string();
+                let current = p.jobs.iter().find(|j| j.end_date.is_none()).cloned();
+                let subtitle = match current {
+                    Some(j) if !j.job_title.is_empty() => format!("{} · {}", j.job_title, j.company_name),
+                    Some(j) => j.company_name.clone(),
+                    None => f.job_title.clone(),
+                };
+                let roles = f.roles.iter().map(|r| role_label(i18n, r)).collect::<Vec<_>>().join(", ");
+                let address = [f.street.as_str(), f.line2.as_str(), &format!("{} {}", f.postal_code, f.city), f.country.as_str()]
+                    .iter()
+                    .map(|s| s.trim())
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let consent = if f.marketing_consent {
+                    format!("{} {} {}", t_string!(i18n, common.yes), f.consent_date, f.consent_method).trim().to_string()
+                } else {
+                    t_string!(i18n, common.no).to_string()
+                };
+                view! {
+                    <article class="page record-page">
+                        <RecordHeader
+                            title=title
+                            subtitle=subtitle
+                            edit_href=format!("/persons/{id}/edit")
+                            delete=move || delete_person(id, version)
+                            after_delete="/persons"
+                        />
+                        <div class="record-body">
+                            <section class="card">
+                                <h2>{tx!(i18n, common.details)}</h2>
+                                <dl class="details">
+                                    <Detail label=tx!(i18n, person.email) value=f.email.clone() />
+                                    <Detail label=tx!(i18n, person.email2) value=f.email2.clone() />
+                                    <Detail label=tx!(i18n, person.phone) value=f.phone.clone() />
+                                    <Detail label=tx!(i18n, person.mobile) value=f.mobile.clone() />
+                                    <Detail label=tx!(i18n, person.job_title) value=f.job_title.clone() />
+                                    <Detail label=tx!(i18n, person.roles) value=roles />
+                                    <Detail label=tx!(i18n, person.lifecycle_stage) value=stage_label(i18n, &f.lifecycle_stage) />
+                                    <Detail label=tx!(i18n, person.preferred_language) value=language_label(i18n, &f.preferred_language) />
+                                    <Detail label=tx!(i18n, person.birthday) value=f.birthday.clone() />
+                                    <Detail label=tx!(i18n, person.address) value=address />
+                                    <Detail label=tx!(i18n, person.source) value=f.source.clone() />
+                                    <Detail label=tx!(i18n, person.consent) value=consent />
+                                    <Detail label=tx!(i18n, common.owner) value=p.owner_name.clone() />
+                                </dl>
+                            </section>
+                            <section class="card">
+                                <h2>{tx!(i18n, person.companies)}</h2>
+                                {if p.jobs.is_empty() {
+                                    view! { <p class="muted">{tx!(i18n, person.no_companies)}</p> }.into_any()
+                                } else {
+                                    view! {
+                                        <ul class="related">
+                                            {p.jobs
+                                                .into_iter()
+                                                .map(|j| {
+                                                    let period = match (j.start_date, j.end_date) {
+                                                        (None, None) => String::new(),
+                                                        (s, e) => format!(
+                                                            "{} – {}",
+                                                            s.map(|d| d.to_string()).unwrap_or_default(),
+                                                            e.map(|d| d.to_string()).unwrap_or_default(),
+                                                        ),
+                                                    };
+                                                    view! {
+                                                        <li class:former=j.end_date.is_some()>
+                                                            <A href=format!("/companies/{}", j.company_id)>{j.company_name}</A>
+                                                            <span class="muted">{j.job_title}</span>
+                                                            <span class="muted">{period}</span>
+                                                        </li>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </ul>
+                                    }
+                                        .into_any()
+                                }}
+                            </section>
+                        </div>
+                    </article>
+                }
+            }
+        />
+    }
+}

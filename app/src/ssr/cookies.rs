@@ -1,0 +1,60 @@
+//! Cookies the server sets besides the session: the user's language (read by
+//! leptos_i18n) and display preferences (read when the page is rendered, so a
+//! dark theme never flashes light on load).
+
+use http::HeaderValue;
+use http::header::SET_COOKIE;
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+
+pub const LOCALE: &str = "i18n_pref_locale";
+pub const THEME: &str = "relais_theme";
+pub const DENSITY: &str = "relais_density";
+
+const ONE_YEAR: i64 = 365 * 24 * 3600;
+
+/// Adds a readable (not HttpOnly: the page applies it) preference cookie.
+pub fn set_pref(name: &str, value: &str) {
+    let secure = if super::settings().secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!("{name}={value}; Path=/; Max-Age={ONE_YEAR}; SameSite=Lax{secure}");
+    if let (Some(resp), Ok(v)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(&cookie),
+    ) {
+        resp.append_header(SET_COOKIE, v);
+    }
+}
+
+/// The value of cookie `name` in a `Cookie` request header.
+pub fn read(header: &str, name: &str) -> Option<String> {
+    header.split(';').find_map(|pair| {
+        let (k, v) = pair.trim().split_once('=')?;
+        (k == name).then(|| v.to_string())
+    })
+}
+
+/// The value of cookie `name` in the request being rendered.
+pub fn from_request(name: &str) -> Option<String> {
+    let parts = use_context::<http::request::Parts>()?;
+    parts
+        .headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|h| h.to_str().ok())
+        .find_map(|h| read(h, name))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn reads_one_cookie_among_several() {
+        let h = "a=1; relais_theme=dark; i18n_pref_locale=fr";
+        assert_eq!(super::read(h, "relais_theme").as_deref(), Some("dark"));
+        assert_eq!(super::read(h, "i18n_pref_locale").as_deref(), Some("fr"));
+        assert_eq!(super::read(h, "missing"), None);
+    }
+}

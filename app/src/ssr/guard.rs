@@ -1,0 +1,70 @@
+//! The one place where access is decided. Every server function starts with
+//! `require(Role::…)` (or, for the few public ones, does not — and the test
+//! `anonymous_callers_are_refused` lists those by name).
+
+use crate::auth::{CurrentUser, Role};
+use crate::error::{AppError, AppResult};
+use http::StatusCode;
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+use tower_sessions::Session;
+
+/// Session key holding the logged-in user's id.
+pub const USER_ID: &str = "user_id";
+
+pub async fn session() -> AppResult<Session> {
+    leptos_axum::extract::<Session>()
+        .await
+        .map_err(|e| AppError::Server(format!("no session layer: {e}")))
+}
+
+fn refuse(status: StatusCode, err: AppError) -> AppError {
+    if let Some(resp) = use_context::<ResponseOptions>() {
+        resp.set_status(status);
+    }
+    err
+}
+
+/// The logged-in, active user whose role is at least `role`.
+pub async fn require(role: Role) -> AppResult<CurrentUser> {
+    let session = session().await?;
+    let user_id: Option<i64> = session
+        .get(USER_ID)
+        .await
+        .map_err(|e| AppError::Server(e.to_string()))?;
+    let Some(user_id) = user_id else {
+        return Err(refuse(StatusCode::UNAUTHORIZED, AppError::Unauthorized));
+    };
+    let user = load_user(user_id).await?;
+    let Some(user) = user else {
+        // Deactivated or deleted since login: the session is worthless.
+        let _ = session.flush().await;
+        return Err(refuse(StatusCode::UNAUTHORIZED, AppError::Unauthorized));
+    };
+    if !user.role.includes(role) {
+        return Err(refuse(StatusCode::FORBIDDEN, AppError::Forbidden));
+    }
+    Ok(user)
+}
+
+/// An active user by id.
+pub async fn load_user(user_id: i64) -> AppResult<Option<CurrentUser>> {
+    let pool = super::pool()?;
+    let row: Option<(i64, String, String, String, String, String, String)> = sqlx::query_as(
+        "SELECT id, name, email, role, locale, theme, density FROM users WHERE id = $1 AND active",
+    )
+    .bind(user_id)
+    .fetch_optional(&pool)
+    .await?;
+    Ok(row.map(
+        |(id, name, email, role, locale, theme, density)| CurrentUser {
+            id,
+            name,
+            email,
+            role: Role::parse(&role).unwrap_or(Role::Member),
+            locale,
+            theme,
+            density,
+        },
+    ))
+}

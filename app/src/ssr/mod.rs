@@ -1,0 +1,40 @@
+//! Server-only helpers shared by every server function: database access, the
+//! access guard, passwords, login throttling, mail and cookies. Compiled with
+//! the `ssr` feature only, so none of it (nor sqlx) reaches the wasm bundle.
+
+pub mod cookies;
+pub mod guard;
+pub mod list_sql;
+pub mod mail;
+pub mod passwords;
+pub mod records;
+pub mod throttle;
+
+use crate::error::{AppError, AppResult};
+use sqlx::PgPool;
+
+/// Server settings that server functions need, provided as context by the
+/// server crate next to the pool.
+#[derive(Clone, Debug)]
+pub struct ServerSettings {
+    /// The public base URL, used in links sent by mail.
+    pub public_url: String,
+    /// Whether cookies carry the `Secure` flag (HTTPS deployments).
+    pub secure_cookies: bool,
+    /// Whether to read the client address from `X-Forwarded-For`.
+    pub trust_proxy: bool,
+}
+
+/// The database pool of this request.
+pub fn pool() -> AppResult<PgPool> {
+    leptos::prelude::use_context::<PgPool>()
+        .ok_or_else(|| AppError::Server("no database pool in context".into()))
+}
+
+pub fn settings() -> ServerSettings {
+    leptos::prelude::use_context::<ServerSettings>().unwrap_or(ServerSettings {
+        public_url: "http://127.0.0.1:3000".into(),
+        secure_cookies: false,
+        trust_proxy: false,
+    })
+}

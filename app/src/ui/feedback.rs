@@ -1,0 +1,67 @@
+//! Turning errors into translated words, and showing them.
+
+use crate::error::{AppError, FieldProblem};
+use crate::i18n::*;
+use leptos::prelude::*;
+
+pub type I18n = leptos_i18n::I18nContext<Locale>;
+
+pub fn problem_text(i18n: I18n, problem: FieldProblem) -> String {
+    match problem {
+        FieldProblem::Required => t_string!(i18n, errors.required).to_string(),
+        FieldProblem::TooLong { max } => t_string!(i18n, errors.too_long, max).to_string(),
+        FieldProblem::TooShort { min } => t_string!(i18n, errors.too_short, min).to_string(),
+        FieldProblem::InvalidEmail => t_string!(i18n, errors.invalid_email).to_string(),
+        FieldProblem::InvalidPhone => t_string!(i18n, errors.invalid_phone).to_string(),
+        FieldProblem::InvalidUrl => t_string!(i18n, errors.invalid_url).to_string(),
+        FieldProblem::InvalidDate => t_string!(i18n, errors.invalid_date).to_string(),
+        FieldProblem::InvalidChoice => t_string!(i18n, errors.invalid_choice).to_string(),
+        FieldProblem::EndBeforeStart => t_string!(i18n, errors.end_before_start).to_string(),
+    }
+}
+
+pub fn error_text(i18n: I18n, err: &AppError) -> String {
+    match err {
+        AppError::Unauthorized => t_string!(i18n, errors.unauthorized).to_string(),
+        AppError::Forbidden => t_string!(i18n, errors.forbidden).to_string(),
+        AppError::NotFound => t_string!(i18n, errors.not_found).to_string(),
+        AppError::Conflict { .. } => t_string!(i18n, errors.conflict).to_string(),
+        AppError::Invalid { .. } => t_string!(i18n, errors.form_has_errors).to_string(),
+        AppError::InvalidCredentials => t_string!(i18n, auth.invalid_credentials).to_string(),
+        AppError::TooManyAttempts { retry_after_secs } => {
+            let seconds = *retry_after_secs;
+            t_string!(i18n, auth.too_many_attempts, seconds).to_string()
+        }
+        AppError::InvalidToken => t_string!(i18n, auth.reset_invalid).to_string(),
+        AppError::Server(_) => t_string!(i18n, errors.server).to_string(),
+    }
+}
+
+/// Sends the browser to the login page when the session has ended.
+pub fn redirect_if_logged_out(err: &AppError) {
+    #[cfg(feature = "hydrate")]
+    if matches!(err, AppError::Unauthorized)
+        && let Some(w) = web_sys::window()
+    {
+        let here = w.location().pathname().unwrap_or_default();
+        let _ = w.location().set_href(&format!("/login?next={here}"));
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = err;
+}
+
+/// A translated, announced error message; nothing when there is no error.
+#[component]
+pub fn ErrorBanner(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    Effect::new(move || {
+        if let Some(e) = error.get() {
+            redirect_if_logged_out(&e);
+        }
+    });
+    move || {
+        error.get().map(|e| {
+            view! { <div class="banner banner-error" role="alert">{error_text(i18n, &e)}</div> }
+        })
+    }
+}

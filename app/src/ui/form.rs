@@ -1,0 +1,256 @@
+//! Form fields. A form provides [`FormErrors`]; each field finds its own
+//! message there by name, so per-field errors from the browser's checks and
+//! from the server land in the same place.
+
+use super::feedback::problem_text;
+use crate::error::{AppError, FieldError, FieldProblem};
+use crate::i18n::*;
+use crate::validate::MAX_LINE;
+use leptos::prelude::*;
+
+/// The errors of the form being edited: set by the browser's own checks and
+/// by the server's answer.
+#[derive(Clone, Copy)]
+pub struct FormErrors(pub RwSignal<Option<AppError>>);
+
+impl FormErrors {
+    pub fn provide() -> Self {
+        let errors = FormErrors(RwSignal::new(None));
+        provide_context(errors);
+        errors
+    }
+
+    pub fn set_fields(&self, fields: Vec<FieldError>) {
+        self.0.set(if fields.is_empty() {
+            None
+        } else {
+            Some(AppError::invalid(fields))
+        });
+    }
+}
+
+fn field_problem(name: &'static str) -> Signal<Option<FieldProblem>> {
+    let errors = use_context::<FormErrors>();
+    Signal::derive(move || {
+        errors.and_then(|e| {
+            e.0.with(|err| err.as_ref().and_then(|x| x.field_problem(name)))
+        })
+    })
+}
+
+pub type Bind<T> = (Signal<T>, Callback<T>);
+
+/// The label, the control, and under it the field's error (or a hint).
+#[component]
+fn FieldFrame(
+    name: &'static str,
+    #[prop(into)] label: TextProp,
+    required: bool,
+    problem: Signal<Option<FieldProblem>>,
+    #[prop(optional)] hint: Option<Signal<Option<String>>>,
+    children: Children,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="field" class:field-invalid=move || problem.get().is_some()>
+            <label for=format!("f-{name}")>
+                {move || label.get().to_string()}
+                {required.then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
+            </label>
+            {children()}
+            <p class="field-error" id=format!("f-{name}-msg") aria-live="polite">
+                {move || match problem.get() {
+                    Some(p) => problem_text(i18n, p),
+                    None => hint.and_then(|h| h.get()).unwrap_or_default(),
+                }}
+            </p>
+        </div>
+    }
+}
+
+/// A single-line input: text, email, tel, url, date, password, number.
+#[component]
+pub fn TextField(
+    name: &'static str,
+    #[prop(into)] label: TextProp,
+    bind: Bind<String>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] required: bool,
+    #[prop(default = MAX_LINE)] max: usize,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] inputmode: Option<&'static str>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let (value, set) = bind;
+    let problem = field_problem(name);
+    // Say how much room is left before the limit is reached, not after.
+    let hint = Signal::derive(move || {
+        let used = value.with(|v| v.chars().count());
+        (kind == "text" && used + 30 > max).then(|| {
+            let count = max.saturating_sub(used);
+            t_string!(i18n, common.characters_left, count).to_string()
+        })
+    });
+    view! {
+        <FieldFrame name label required problem hint=hint>
+            <input
+                id=format!("f-{name}")
+                name=name
+                type=kind
+                maxlength=(kind != "date").then(|| max.to_string())
+                required=required
+                autocomplete=autocomplete
+                inputmode=inputmode
+                aria-invalid=move || problem.get().is_some().to_string()
+                aria-describedby=format!("f-{name}-msg")
+                prop:value=move || value.get()
+                on:input=move |ev| set.run(event_target_value(&ev))
+            />
+        </FieldFrame>
+    }
+}
+
+#[component]
+pub fn TextArea(
+    name: &'static str,
+    #[prop(into)] label: TextProp,
+    bind: Bind<String>,
+    #[prop(default = 10_000)] max: usize,
+) -> impl IntoView {
+    let (value, set) = bind;
+    let problem = field_problem(name);
+    view! {
+        <FieldFrame name label required=false problem>
+            <textarea
+                id=format!("f-{name}")
+                name=name
+                rows="4"
+                maxlength=max.to_string()
+                aria-invalid=move || problem.get().is_some().to_string()
+                aria-describedby=format!("f-{name}-msg")
+                prop:value=move || value.get()
+                on:input=move |ev| set.run(event_target_value(&ev))
+            ></textarea>
+        </FieldFrame>
+    }
+}
+
+/// One choice among `options` (value, translated label); empty means none.
+#[component]
+pub fn SelectField(
+    name: &'static str,
+    #[prop(into)] label: TextProp,
+    bind: Bind<String>,
+    options: Vec<(String, TextProp)>,
+    #[prop(optional)] required: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let (value, set) = bind;
+    let problem = field_problem(name);
+    view! {
+        <FieldFrame name label required problem>
+            <select
+                id=format!("f-{name}")
+                name=name
+                aria-describedby=format!("f-{name}-msg")
+                on:change=move |ev| set.run(event_target_value(&ev))
+                prop:value=move || value.get()
+            >
+                <option value="">{move || t_string!(i18n, common.select).to_string()}</option>
+                {options
+                    .into_iter()
+                    .map(|(v, l)| {
+                        let selected_v = v.clone();
+                        view! {
+                            <option value=v selected=move || value.with(|x| *x == selected_v)>
+                                {move || l.get().to_string()}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </FieldFrame>
+    }
+}
+
+/// Any number of choices among `options`, as checkboxes.
+#[component]
+pub fn CheckboxGroup(
+    name: &'static str,
+    #[prop(into)] label: TextProp,
+    bind: Bind<Vec<String>>,
+    options: Vec<(String, TextProp)>,
+) -> impl IntoView {
+    let (value, set) = bind;
+    let problem = field_problem(name);
+    view! {
+        <fieldset class="field checkbox-group" class:field-invalid=move || problem.get().is_some()>
+            <legend>{move || label.get().to_string()}</legend>
+            <div class="choices">
+                {options
+                    .into_iter()
+                    .map(|(v, l)| {
+                        let id = format!("f-{name}-{v}");
+                        let label_for = id.clone();
+                        let (value_attr, checked_v) = (v.clone(), v.clone());
+                        view! {
+                            <label class="choice" for=label_for>
+                                <input
+                                    type="checkbox"
+                                    id=id
+                                    name=name
+                                    value=value_attr
+                                    prop:checked=move || value.with(|vs| vs.contains(&checked_v))
+                                    on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        let mut vs = value.get_untracked();
+                                        vs.retain(|x| *x != v);
+                                        if on {
+                                            vs.push(v.clone());
+                                        }
+                                        set.run(vs);
+                                    }
+                                />
+                                <span>{move || l.get().to_string()}</span>
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+        </fieldset>
+    }
+}
+
+#[component]
+pub fn CheckboxField(
+    name: &'static str,
+    #[prop(into)] label: TextProp,
+    bind: Bind<bool>,
+) -> impl IntoView {
+    let (value, set) = bind;
+    view! {
+        <div class="field field-checkbox">
+            <label class="choice" for=format!("f-{name}")>
+                <input
+                    type="checkbox"
+                    id=format!("f-{name}")
+                    name=name
+                    prop:checked=move || value.get()
+                    on:change=move |ev| set.run(event_target_checked(&ev))
+                />
+                <span>{move || label.get().to_string()}</span>
+            </label>
+        </div>
+    }
+}
+
+/// A titled group of fields.
+#[component]
+pub fn FormSection(#[prop(into)] title: TextProp, children: Children) -> impl IntoView {
+    view! {
+        <section class="form-section">
+            <h2>{move || title.get().to_string()}</h2>
+            <div class="form-grid">{children()}</div>
+        </section>
+    }
+}

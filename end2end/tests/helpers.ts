@@ -1,0 +1,25 @@
+import { expect, Page } from '@playwright/test';
+
+export const ADMIN = { email: 'admin@relais.example', password: 'relais-e2e-2026' };
+export const MEMBER = { email: 'member@relais.example', password: 'relais-e2e-2026' };
+
+export async function login(page: Page, who = ADMIN, language: 'en' | 'fr' = 'en') {
+  await page.goto('/login');
+  await expect(page.locator('main.auth-page[data-ready="true"]')).toBeVisible();
+  await page.locator('#login-language').selectOption(language);
+  await page.locator('#f-email').fill(who.email);
+  await page.locator('#f-password').fill(who.password);
+  await page.locator('form.auth-form button[type="submit"]').click();
+  await page.waitForURL((url) => url.pathname === '/');
+  await expect(page.locator('nav#sidebar')).toBeAttached();
+  await expect(page.locator('.desk h1')).not.toBeEmpty();
+}
+
+/** A name no earlier run used. */
+export function unique(prefix: string) {
+  return `${prefix} ${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+}
+
+export async function shot(page: Page, name: string) {
+  await page.screenshot({ path: `screenshots/${name}.png`, fullPage: true });
+}

@@ -1,0 +1,44 @@
+import { test, expect } from '@playwright/test';
+import { login, shot } from './helpers';
+
+test('phone: login page fits the screen', async ({ page }) => {
+  await page.goto('/login');
+  await expect(page.locator('main[data-ready="true"]')).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await shot(page, 'phone-login');
+});
+
+test('phone: the menu is a drawer that opens and closes', async ({ page }) => {
+  await login(page);
+  const sidebar = page.locator('nav#sidebar');
+  const menu = page.getByRole('button', { name: 'Open menu' });
+  await expect(menu).toBeVisible();
+  await expect(sidebar).toBeHidden();
+  await shot(page, 'phone-desk');
+
+  await menu.click();
+  await expect(sidebar).toBeVisible();
+  await expect(menu).toHaveAttribute('aria-expanded', 'true');
+  await shot(page, 'phone-drawer');
+  await page.getByRole('button', { name: 'Close menu' }).click();
+  await expect(sidebar).toBeHidden();
+
+  // Following a link closes it too.
+  await menu.click();
+  await sidebar.getByRole('link', { name: 'Persons' }).click();
+  await page.waitForURL(/\/persons$/);
+  await expect(sidebar).toBeHidden();
+});
+
+test('phone: lists are cards and nothing scrolls sideways', async ({ page }) => {
+  await login(page);
+  await page.goto('/persons');
+  await expect(page.locator('.list-table tbody tr').first()).toBeVisible();
+  await expect(page.locator('.list-table thead')).toBeHidden();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  const box = await page.locator('.list-table tbody tr td.cell-main a').first().boundingBox();
+  expect(box!.height).toBeGreaterThanOrEqual(44);
+  await shot(page, 'phone-persons-list');
+});

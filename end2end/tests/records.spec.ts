@@ -1,0 +1,106 @@
+import { test, expect } from '@playwright/test';
+import { login, shot, unique } from './helpers';
+
+test('create a company, with per-field errors first', async ({ page }) => {
+  await login(page);
+  await page.goto('/companies/new');
+  await expect(page.locator('#f-name')).toBeVisible();
+
+  // Nothing is sent while a field is wrong, and each error sits by its field.
+  await page.locator('#f-email').fill('not-an-email');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.locator('#f-name-msg')).toHaveText('This field is required.');
+  await expect(page.locator('#f-email-msg')).toContainText('valid email');
+  await expect(page).toHaveURL(/\/companies\/new$/);
+
+  // The 255-character limit is said before it is reached.
+  await expect(page.locator('#f-name')).toHaveAttribute('maxlength', '255');
+  await page.locator('#f-name').fill('x'.repeat(240));
+  await expect(page.locator('#f-name-msg')).toHaveText('15 characters left');
+
+  const name = unique('Société Générale des Tests');
+  await page.locator('#f-name').fill(name);
+  await page.locator('#f-email').fill('contact@tests.example');
+  await page.locator('#f-city').fill('Besançon');
+  await page.getByLabel('Client').check();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.waitForURL(/\/companies\/\d+$/);
+  await expect(page.locator('.record-header h1')).toHaveText(name);
+  await expect(page.locator('.details')).toContainText('Besançon');
+});
+
+test('create a person linked to a company and find both in the lists', async ({ page }) => {
+  await login(page);
+  const company = unique('Atelier Lumière');
+  await page.goto('/companies/new');
+  await page.locator('#f-name').fill(company);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.waitForURL(/\/companies\/\d+$/);
+
+  // From the company page, "Add a person" pre-links the new person.
+  await page.getByRole('link', { name: 'Add a person' }).click();
+  await page.waitForURL(/\/persons\/new\?company=\d+/);
+  await expect(page.locator('#f-company_id')).toHaveValue(company);
+  const last = unique('Lefèbvre');
+  await page.locator('#f-first_name').fill('Hélène');
+  await page.locator('#f-last_name').fill(last);
+  await page.locator('#f-email').fill('helene@lumiere.example');
+  await page.locator('#f-company_job_title').fill('Directrice');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.waitForURL(/\/persons\/\d+$/);
+  await expect(page.locator('.record-header h1')).toContainText(`Hélène ${last}`);
+  await expect(page.locator('.record-header p')).toHaveText(`Directrice · ${company}`);
+
+  // The company lists its person.
+  await page.getByRole('link', { name: company }).click();
+  await expect(page.locator('.related')).toContainText(`Hélène ${last}`);
+
+  // Quick search finds them in the lists.
+  await page.goto('/persons');
+  await page.locator('#list-search').fill(last);
+  await expect(page).toHaveURL(/q=/);
+  await expect(page.locator('.list-table tbody tr')).toHaveCount(1);
+  await expect(page.locator('.list-table tbody')).toContainText(company);
+  await shot(page, 'desktop-persons-list');
+
+  await page.goto('/companies');
+  await page.locator('#list-search').fill(company);
+  await expect(page.locator('.list-table tbody tr')).toHaveCount(1);
+});
+
+test('lists sort by a column and page', async ({ page }) => {
+  await login(page);
+  await page.goto('/companies');
+  await page.getByRole('button', { name: 'Sort by Name' }).click();
+  await expect(page).toHaveURL(/sort=name&dir=asc/);
+  const first = await page.locator('.list-table tbody tr td.cell-main').first().innerText();
+  await page.getByRole('button', { name: 'Sort by Name' }).click();
+  await expect(page).toHaveURL(/sort=name&dir=desc/);
+  await expect(page.locator('.list-table tbody tr td.cell-main').first()).not.toHaveText(first);
+  await expect(page.locator('th.col-name')).toHaveAttribute('aria-sort', 'descending');
+  await shot(page, 'desktop-companies-list');
+});
+
+test('edit and delete a company', async ({ page }) => {
+  await login(page);
+  const name = unique('Éphémère SARL');
+  await page.goto('/companies/new');
+  await page.locator('#f-name').fill(name);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.waitForURL(/\/companies\/\d+$/);
+  const url = page.url();
+
+  await page.getByRole('link', { name: 'Edit' }).click();
+  await page.waitForURL(/\/edit$/);
+  await expect(page.locator('#f-name')).toHaveValue(name);
+  await page.locator('#f-phone').fill('+33 1 23 45 67 89');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.waitForURL(url);
+  await expect(page.locator('.details')).toContainText('+33 1 23 45 67 89');
+
+  page.once('dialog', (d) => d.accept());
+  await page.getByRole('button', { name: 'Delete' }).click();
+  await page.waitForURL(/\/companies$/);
+  await page.goto(url);
+  await expect(page.locator('.banner-error')).toContainText('does not exist');
+});

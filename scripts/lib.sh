@@ -1,0 +1,65 @@
+# Shared by run.sh and test.sh: timed steps and the installs Relais needs on
+# a fresh machine of this kind. Every install is skipped when already there.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export CARGO_TERM_COLOR=never
+export PATH="$ROOT/.tools/npm/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+STEP_TIMES=()
+step() { # step "name" command...
+  local name="$1"; shift
+  local t0=$SECONDS
+  echo "==> $name"
+  "$@"
+  local dt=$((SECONDS - t0))
+  STEP_TIMES+=("$(printf '%5ss  %s' "$dt" "$name")")
+  echo "    ($name: ${dt}s)"
+}
+print_times() {
+  echo "==> step times"
+  printf '%s\n' "${STEP_TIMES[@]}"
+}
+
+apt_install() { # apt_install pkg... — only the missing ones
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  if [ ${#missing[@]} -gt 0 ]; then
+    local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+  fi
+}
+
+install_postgres() {
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    apt_install postgresql
+  fi
+}
+
+install_rust_tools() {
+  rustup target list --installed | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+  if ! cargo leptos --version 2>/dev/null | grep -q '0.3.10'; then
+    # 0.3.11+ needs a newer rustc; no_downloads: never fetch tools from the web.
+    cargo install cargo-leptos --version 0.3.10 --locked --features no_downloads
+  fi
+  local wb
+  wb="$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')"
+  if ! wasm-bindgen --version 2>/dev/null | grep -q " $wb\$"; then
+    # Not --locked: its lock file pins a crate the registry no longer serves.
+    cargo install wasm-bindgen-cli --version "$wb"
+  fi
+}
+
+install_wasm_opt() {
+  # Binaryen from npm, never Debian's (its wasm-opt 108 breaks hydration).
+  if [ ! -x "$ROOT/.tools/npm/node_modules/.bin/wasm-opt" ]; then
+    mkdir -p "$ROOT/.tools/npm"
+    npm install --prefix "$ROOT/.tools/npm" --no-audit --no-fund --silent binaryen@132
+  fi
+}
+
+build_release() {
+  cargo leptos build --release
+}

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Runs every test: installs what is missing, then formatting, clippy (server
+# and browser feature sets), the Rust tests against a real PostgreSQL, and
+# the Playwright suite in Chromium against the release server.
+source "$(dirname "$0")/lib.sh"
+
+TEST_PG_PORT="${TEST_PG_PORT:-54339}"
+E2E_PG_PORT="${E2E_PG_PORT:-54349}"
+E2E_ADDR="${E2E_ADDR:-127.0.0.1:3300}"
+PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1 || true)"
+as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+install_browser_tools() {
+  apt_install chromium
+  if [ ! -d end2end/node_modules/@playwright/test ]; then
+    (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent)
+  fi
+}
+
+start_test_pg() {
+  local dir="$ROOT/target/test-pg"
+  PG_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)"
+  if [ ! -f "$dir/PG_VERSION" ]; then
+    rm -rf "$dir"; mkdir -p "$dir"
+    [ "$(id -u)" -ne 0 ] || chown postgres:postgres "$dir"
+    as_pg "$PG_BIN/initdb" -D "$dir" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  fi
+  as_pg "$PG_BIN/pg_ctl" -D "$dir" status >/dev/null 2>&1 ||
+    as_pg "$PG_BIN/pg_ctl" -D "$dir" -l "$dir/server.log" -w \
+      -o "-p $TEST_PG_PORT -c listen_addresses=127.0.0.1 -k $dir -c fsync=off -c max_connections=200" start >/dev/null
+  export DATABASE_URL="postgres://postgres@127.0.0.1:$TEST_PG_PORT/postgres"
+}
+stop_test_pg() {
+  [ -n "$PG_BIN" ] && as_pg "$PG_BIN/pg_ctl" -D "$ROOT/target/test-pg" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+SERVER_PID=""
+stop_server() {
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  SERVER_PID=""
+}
+cleanup() { stop_server; stop_test_pg; }
+trap cleanup EXIT
+
+fmt_check() { cargo fmt --all -- --check; }
+clippy_ssr() { cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings; }
+clippy_hydrate() { cargo clippy -p app -p frontend --features app/hydrate --target wasm32-unknown-unknown -- -D warnings; }
+rust_tests() {
+  start_test_pg
+  cargo test -p app --features ssr
+  cargo test -p server
+}
+
+e2e() {
+  local port="${E2E_ADDR##*:}"
+  if ss -ltnH "sport = :$port" | grep -q .; then
+    echo "port $port is taken: stop whatever listens there first" >&2; return 1
+  fi
+  rm -rf "$ROOT/target/e2e-data"
+  mkdir -p "$ROOT/target/e2e-data"
+  (
+    export LEPTOS_SITE_ROOT="$ROOT/target/site" LEPTOS_SITE_ADDR="$E2E_ADDR" RELAIS_DATA_DIR="$ROOT/target/e2e-data" \
+      RELAIS_PG_PORT="$E2E_PG_PORT" RELAIS_DEMO_PASSWORD="relais-e2e-2026" RUST_LOG="info,sqlx=warn,tower_http=warn"
+    unset DATABASE_URL
+    exec "$ROOT/target/release/relais" >"$ROOT/target/e2e-server.log" 2>&1
+  ) &
+  SERVER_PID=$!
+  for _ in $(seq 1 120); do
+    curl -fsS "http://$E2E_ADDR/healthz" >/dev/null 2>&1 && break
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$ROOT/target/e2e-server.log"; return 1; }
+    sleep 0.5
+  done
+  curl -fsS "http://$E2E_ADDR/healthz" >/dev/null || { cat "$ROOT/target/e2e-server.log"; return 1; }
+  (cd end2end && BASE_URL="http://$E2E_ADDR" npx playwright test)
+  stop_server
+}
+
+step "install PostgreSQL (if missing)" install_postgres
+step "install Rust tools (if missing)" install_rust_tools
+step "install wasm-opt (if missing)" install_wasm_opt
+step "install Chromium and Playwright (if missing)" install_browser_tools
+step "cargo fmt --check" fmt_check
+step "clippy (ssr)" clippy_ssr
+step "clippy (hydrate, wasm32)" clippy_hydrate
+step "Rust tests (real PostgreSQL)" rust_tests
+step "build (release)" build_release
+step "Playwright (Chromium, release server)" e2e
+print_times

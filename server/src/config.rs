@@ -1,0 +1,78 @@
+//! Server settings, from the command line or the environment.
+
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(name = "relais", version, about = "Relais CRM server")]
+pub struct Cli {
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[command(flatten)]
+    pub serve: ServeArgs,
+    /// Without a command, Relais serves the application.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create an admin account (or reset an existing account to admin with a
+    /// new password). The password is read from RELAIS_ADMIN_PASSWORD or,
+    /// if unset, from the first line of standard input.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct DbArgs {
+    /// PostgreSQL URL. Without it, Relais runs a private cluster in DATA_DIR.
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+    /// Where the private cluster (and other local state) lives.
+    #[arg(
+        long,
+        env = "RELAIS_DATA_DIR",
+        default_value = ".relais",
+        global = true
+    )]
+    pub data_dir: PathBuf,
+    /// Port of the private cluster (loopback only).
+    #[arg(long, env = "RELAIS_PG_PORT", default_value_t = 54329, global = true)]
+    pub pg_port: u16,
+    /// Largest number of database connections of this instance.
+    #[arg(long, env = "RELAIS_DB_POOL", default_value_t = 16, global = true)]
+    pub pool_size: u32,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+    /// Folder of the built front end (wasm, JS, CSS, icons).
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: String,
+    /// Public base URL, used in links sent by mail (default: http://ADDR).
+    #[arg(long, env = "RELAIS_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Mark cookies `Secure` (serve over HTTPS).
+    #[arg(long, env = "RELAIS_SECURE_COOKIES", default_value_t = false)]
+    pub secure_cookies: bool,
+    /// Read the client address from X-Forwarded-For (behind a trusted proxy).
+    #[arg(long, env = "RELAIS_TRUST_PROXY", default_value_t = false)]
+    pub trust_proxy: bool,
+    /// Do not create the demo organisation on an empty database.
+    #[arg(long, env = "RELAIS_NO_DEMO", default_value_t = false)]
+    pub no_demo: bool,
+    /// Password of the demo accounts (default: a random one, printed).
+    #[arg(long, env = "RELAIS_DEMO_PASSWORD")]
+    pub demo_password: Option<String>,
+}

@@ -1,0 +1,138 @@
+//! The Relais server: configuration, database (own cluster or DATABASE_URL),
+//! migrations, sessions, and the axum router serving pages, server functions
+//! and static files.
+
+pub mod config;
+pub mod embedded_pg;
+pub mod gate;
+pub mod seed;
+pub mod session_store;
+
+use app::ssr::ServerSettings;
+use axum::Router;
+use axum::routing::get;
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use session_store::PgSessionStore;
+use sqlx::PgPool;
+use sqlx::postgres::PgPoolOptions;
+use std::time::Duration;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+/// Connects to PostgreSQL and applies the migrations.
+pub async fn connect(url: &str, max: u32) -> anyhow::Result<PgPool> {
+    let pool = PgPoolOptions::new()
+        .max_connections(max)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect(url)
+        .await?;
+    sqlx::migrate!("../migrations").run(&pool).await?;
+    Ok(pool)
+}
+
+/// Creates database `name` on the server of `url` if it does not exist, and
+/// returns the URL of that database.
+pub async fn ensure_database(url: &str, name: &str) -> anyhow::Result<String> {
+    let pool = PgPoolOptions::new().max_connections(1).connect(url).await?;
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+            .bind(name)
+            .fetch_one(&pool)
+            .await?;
+    if !exists {
+        anyhow::ensure!(
+            name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
+            "bad database name"
+        );
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+            .execute(&pool)
+            .await?;
+    }
+    pool.close().await;
+    let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(url);
+    Ok(format!("{base}/{name}"))
+}
+
+pub fn leptos_options(site_root: &str, addr: std::net::SocketAddr) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("relais")
+        .site_root(site_root)
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .env(leptos::config::Env::PROD)
+        .build()
+}
+
+#[derive(Clone, axum::extract::FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub pool: PgPool,
+}
+
+/// The whole application as an axum router.
+pub fn router(options: LeptosOptions, pool: PgPool, settings: ServerSettings) -> Router {
+    let routes = generate_route_list(app::App);
+    let state = AppState {
+        leptos_options: options.clone(),
+        pool: pool.clone(),
+    };
+    let sessions = SessionManagerLayer::new(PgSessionStore::new(pool.clone()))
+        .with_name("relais_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(settings.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(time::Duration::days(14)));
+    let context = {
+        let pool = pool.clone();
+        move || {
+            provide_context(pool.clone());
+            provide_context(settings.clone());
+        }
+    };
+    Router::new()
+        .route("/healthz", get(health))
+        .leptos_routes_with_context(&state, routes, context, {
+            let options = options.clone();
+            move || app::shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
+            app::shell,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            pool,
+            gate::require_login,
+        ))
+        .layer(sessions)
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn health(
+    axum::extract::State(pool): axum::extract::State<PgPool>,
+) -> (axum::http::StatusCode, &'static str) {
+    match sqlx::query("SELECT 1").execute(&pool).await {
+        Ok(_) => (axum::http::StatusCode::OK, "ok"),
+        Err(_) => (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "database unavailable",
+        ),
+    }
+}
+
+/// Deletes expired sessions every hour.
+pub fn spawn_session_cleanup(pool: PgPool) {
+    tokio::spawn(async move {
+        let store = PgSessionStore::new(pool);
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = store.delete_expired().await {
+                tracing::warn!(error = %e, "could not delete expired sessions");
+            }
+        }
+    });
+}

@@ -1,0 +1,136 @@
+use clap::Parser;
+use server::config::{Cli, Command};
+use server::embedded_pg::EmbeddedPg;
+use std::io::BufRead;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
+        .init();
+    let cli = Cli::parse();
+
+    // The database: the one named, or a private cluster of our own.
+    let (url, cluster) = match &cli.db.database_url {
+        Some(url) => (url.clone(), None),
+        None => {
+            let pg = EmbeddedPg::new(&cli.db.data_dir, cli.db.pg_port)?;
+            let admin_url = tokio::task::block_in_place(|| pg.start())?;
+            (
+                server::ensure_database(&admin_url, "relais").await?,
+                Some(pg),
+            )
+        }
+    };
+    let result = run(cli, &url).await;
+    if let Some(pg) = cluster {
+        tokio::task::block_in_place(|| pg.stop());
+    }
+    result
+}
+
+async fn run(cli: Cli, url: &str) -> anyhow::Result<()> {
+    let pool = server::connect(url, cli.db.pool_size).await?;
+    match cli.command {
+        Some(Command::Migrate) => {
+            println!("migrations applied");
+            Ok(())
+        }
+        Some(Command::CreateAdmin { email, name }) => {
+            let password = match std::env::var("RELAIS_ADMIN_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    eprintln!("password for {email}:");
+                    std::io::stdin()
+                        .lock()
+                        .lines()
+                        .next()
+                        .transpose()?
+                        .unwrap_or_default()
+                }
+            };
+            if password.chars().count() < app::auth::MIN_PASSWORD {
+                anyhow::bail!(
+                    "the password must have at least {} characters",
+                    app::auth::MIN_PASSWORD
+                );
+            }
+            let hash = app::ssr::passwords::hash_blocking(&password)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            sqlx::query(
+                "INSERT INTO users (email, name, password_hash, role) VALUES ($1, $2, $3, 'admin')
+                 ON CONFLICT (lower(email)) DO UPDATE SET name = excluded.name,
+                     password_hash = excluded.password_hash, role = 'admin', active = true, updated_at = now()",
+            )
+            .bind(email.trim())
+            .bind(name.trim())
+            .bind(hash)
+            .execute(&pool)
+            .await?;
+            println!("admin account ready: {email}");
+            Ok(())
+        }
+        None => serve(cli, pool).await,
+    }
+}
+
+async fn serve(cli: Cli, pool: sqlx::PgPool) -> anyhow::Result<()> {
+    let args = cli.serve;
+    if !args.no_demo
+        && let Some(login) = server::seed::seed_if_empty(&pool, args.demo_password.clone()).await?
+    {
+        println!();
+        println!("  Demo organisation created. Log in as the admin:");
+        println!("    email:    {}", login.email);
+        println!("    password: {}", login.password);
+        println!(
+            "  (manager@relais.example, member@relais.example and sales@relais.example share it)"
+        );
+        println!();
+    }
+    server::spawn_session_cleanup(pool.clone());
+    let settings = app::ssr::ServerSettings {
+        public_url: args
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", args.addr)),
+        secure_cookies: args.secure_cookies,
+        trust_proxy: args.trust_proxy,
+    };
+    let options = server::leptos_options(&args.site_root, args.addr);
+    let app = server::router(options, pool.clone(), settings);
+    let listener = tokio::net::TcpListener::bind(args.addr).await?;
+    tracing::info!("Relais listening on http://{}", args.addr);
+    println!("Relais is running on http://{}", args.addr);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    pool.close().await;
+    tracing::info!("shut down cleanly");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}

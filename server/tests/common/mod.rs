@@ -1,0 +1,113 @@
+//! Drives the real router (sessions, gate, server functions) against a real
+//! PostgreSQL database of its own (one per test, made by `sqlx::test`).
+
+#![allow(dead_code)]
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use sqlx::PgPool;
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = "correct horse battery";
+
+#[derive(Clone)]
+pub struct TestApp {
+    pub router: Router,
+    pub pool: PgPool,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub cookies: Vec<String>,
+    pub body: Value,
+    pub text: String,
+}
+
+impl TestApp {
+    pub fn new(pool: PgPool) -> Self {
+        let settings = app::ssr::ServerSettings {
+            public_url: "http://relais.test".into(),
+            secure_cookies: false,
+            trust_proxy: false,
+        };
+        let options = server::leptos_options("target/site", "127.0.0.1:0".parse().unwrap());
+        TestApp {
+            router: server::router(options, pool.clone(), settings),
+            pool,
+        }
+    }
+
+    pub async fn user(&self, email: &str, role: &str) -> i64 {
+        let hash = app::ssr::passwords::hash_blocking(PASSWORD).unwrap();
+        sqlx::query_scalar("INSERT INTO users (email, name, password_hash, role) VALUES ($1, $2, $3, $4) RETURNING id")
+            .bind(email)
+            .bind(format!("User {email}"))
+            .bind(hash)
+            .bind(role)
+            .fetch_one(&self.pool)
+            .await
+            .unwrap()
+    }
+
+    /// POSTs JSON to a server function, with a session cookie if given.
+    pub async fn call(&self, path: &str, body: Value, cookie: Option<&str>) -> Reply {
+        let mut req = Request::post(path).header(header::CONTENT_TYPE, "application/json");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req.body(Body::from(body.to_string())).unwrap())
+            .await
+    }
+
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
+        let mut req = Request::get(path);
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req.body(Body::empty()).unwrap()).await
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> Reply {
+        let resp = self.router.clone().oneshot(req).await.unwrap();
+        let status = resp.status();
+        let cookies = resp
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .collect();
+        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+        let text = String::from_utf8_lossy(&bytes).to_string();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Reply {
+            status,
+            cookies,
+            body,
+            text,
+        }
+    }
+
+    /// Logs in and returns the session cookie (`relais_session=…`).
+    pub async fn login(&self, email: &str, password: &str) -> Result<String, Reply> {
+        let r = self
+            .call(
+                "/api/auth/login",
+                serde_json::json!({"email": email, "password": password, "locale": "en"}),
+                None,
+            )
+            .await;
+        if r.status != StatusCode::OK {
+            return Err(r);
+        }
+        let c = r
+            .cookies
+            .iter()
+            .find(|c| c.starts_with("relais_session="))
+            .expect("session cookie")
+            .clone();
+        Ok(c.split(';').next().unwrap().to_string())
+    }
+}

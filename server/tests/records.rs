@@ -1,0 +1,287 @@
+//! Companies and persons: validation, optimistic concurrency, links, lists.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{PASSWORD, TestApp};
+use serde_json::{Value, json};
+use sqlx::PgPool;
+
+fn company(name: &str) -> Value {
+    json!({
+        "name": name, "roles": ["client"], "industry": "", "size": "small", "website": "", "email": "",
+        "phone": "", "street": "", "line2": "", "postal_code": "", "city": "Lyon", "country": "France",
+        "registration_number": "", "source": "", "description": "", "owner_id": null
+    })
+}
+
+fn person(last: &str, company_id: Option<i64>) -> Value {
+    json!({
+        "civility": "ms", "first_name": "Élodie", "last_name": last, "job_title": "", "email": "elodie@exemple.fr",
+        "email2": "", "phone": "", "mobile": "", "street": "", "line2": "", "postal_code": "", "city": "",
+        "country": "", "birthday": "", "preferred_language": "fr", "roles": ["contact"], "lifecycle_stage": "lead",
+        "source": "", "marketing_consent": false, "consent_date": "", "consent_method": "", "owner_id": null,
+        "company_id": company_id, "company_job_title": "Acheteuse", "link_start": "2024-01-15", "link_end": ""
+    })
+}
+
+async fn member(app: &TestApp) -> String {
+    app.user("member@example.fr", "member").await;
+    app.login("member@example.fr", PASSWORD).await.unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn bad_input_is_refused_field_by_field_and_changes_nothing(pool: PgPool) {
+    let app = TestApp::new(pool.clone());
+    let s = member(&app).await;
+    let mut input = company(&"é".repeat(256));
+    input["email"] = json!("not-an-email");
+    input["roles"] = json!(["client", "overlord"]);
+    let r = app
+        .call(
+            "/api/companies/save",
+            json!({"id": null, "version": null, "input": input}),
+            Some(&s),
+        )
+        .await;
+    assert_eq!(r.body["kind"], "invalid", "{}", r.text);
+    let problems: Vec<(String, String)> = r.body["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["field"].as_str().unwrap().to_string(),
+                f["problem"]["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        problems.contains(&("name".into(), "too_long".into())),
+        "{problems:?}"
+    );
+    assert!(problems.contains(&("email".into(), "invalid_email".into())));
+    assert!(problems.contains(&("roles".into(), "invalid_choice".into())));
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM companies")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 0);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_stale_save_is_refused_and_nothing_is_lost(pool: PgPool) {
+    let app = TestApp::new(pool.clone());
+    let s = member(&app).await;
+    let r = app
+        .call(
+            "/api/companies/save",
+            json!({"id": null, "version": null, "input": company("Atelier Élan")}),
+            Some(&s),
+        )
+        .await;
+    let id = r.body.as_i64().unwrap();
+
+    // Two people open version 1; the first save wins, the second is refused.
+    let mut first = company("Atelier Élan");
+    first["city"] = json!("Nantes");
+    let mut second = company("Atelier Élan");
+    second["city"] = json!("Rennes");
+    let a = app
+        .call(
+            "/api/companies/save",
+            json!({"id": id, "version": 1, "input": first}),
+            Some(&s),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    let b = app
+        .call(
+            "/api/companies/save",
+            json!({"id": id, "version": 1, "input": second}),
+            Some(&s),
+        )
+        .await;
+    assert_eq!(b.body, json!({"kind": "conflict", "current_version": 2}));
+    let got = app
+        .call("/api/companies/get", json!({"id": id}), Some(&s))
+        .await;
+    assert_eq!(got.body["input"]["city"], "Nantes");
+    assert_eq!(got.body["version"], 2);
+
+    // Delete with a stale version is refused too; with the right one it goes.
+    let d = app
+        .call(
+            "/api/companies/delete",
+            json!({"id": id, "version": 1}),
+            Some(&s),
+        )
+        .await;
+    assert_eq!(d.body["kind"], "conflict");
+    let d = app
+        .call(
+            "/api/companies/delete",
+            json!({"id": id, "version": 2}),
+            Some(&s),
+        )
+        .await;
+    assert_eq!(d.status, StatusCode::OK, "{}", d.text);
+    let got = app
+        .call("/api/companies/get", json!({"id": id}), Some(&s))
+        .await;
+    assert_eq!(got.body, json!({"kind": "not_found"}));
+    let kept: bool =
+        sqlx::query_scalar("SELECT deleted_at IS NOT NULL FROM companies WHERE id = $1")
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(kept, "deletion is soft: the row stays, in the trash");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn concurrent_saves_never_lose_an_update(pool: PgPool) {
+    let app = TestApp::new(pool.clone());
+    let s = member(&app).await;
+    let r = app
+        .call(
+            "/api/companies/save",
+            json!({"id": null, "version": null, "input": company("Race SARL")}),
+            Some(&s),
+        )
+        .await;
+    let id = r.body.as_i64().unwrap();
+    let mut calls = tokio::task::JoinSet::new();
+    for i in 0..8 {
+        let (app, s) = (app.clone(), s.clone());
+        let mut input = company("Race SARL");
+        input["city"] = json!(format!("Ville {i}"));
+        calls.spawn(async move {
+            app.call(
+                "/api/companies/save",
+                json!({"id": id, "version": 1, "input": input}),
+                Some(&s),
+            )
+            .await
+        });
+    }
+    let replies = calls.join_all().await;
+    let won: Vec<_> = replies
+        .iter()
+        .filter(|r| r.status == StatusCode::OK)
+        .collect();
+    assert_eq!(won.len(), 1, "exactly one save of version 1 wins");
+    assert!(
+        replies
+            .iter()
+            .filter(|r| r.status != StatusCode::OK)
+            .all(|r| r.body["kind"] == "conflict")
+    );
+    let version: i32 = sqlx::query_scalar("SELECT version FROM companies WHERE id = $1")
+        .bind(id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(version, 2);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_person_links_to_a_company_and_both_lists_find_them(pool: PgPool) {
+    let app = TestApp::new(pool.clone());
+    let s = member(&app).await;
+    let c = app
+        .call(
+            "/api/companies/save",
+            json!({"id": null, "version": null, "input": company("Fromagerie Beaumont")}),
+            Some(&s),
+        )
+        .await;
+    let company_id = c.body.as_i64().unwrap();
+    let p = app
+        .call(
+            "/api/persons/save",
+            json!({"id": null, "version": null, "input": person("Lefèvre", Some(company_id))}),
+            Some(&s),
+        )
+        .await;
+    let person_id = p.body.as_i64().expect(&p.text);
+
+    let got = app
+        .call("/api/companies/get", json!({"id": company_id}), Some(&s))
+        .await;
+    assert_eq!(got.body["people"][0]["person_id"], person_id);
+    assert_eq!(got.body["people"][0]["job_title"], "Acheteuse");
+    let got = app
+        .call("/api/persons/get", json!({"id": person_id}), Some(&s))
+        .await;
+    assert_eq!(got.body["jobs"][0]["company_name"], "Fromagerie Beaumont");
+    assert_eq!(got.body["jobs"][0]["start_date"], "2024-01-15");
+
+    let list = app
+        .call("/api/persons/list", json!({"query": {"q": "LEFÈVRE", "sort": "name", "desc": false, "page": 1, "per_page": 25}}), Some(&s))
+        .await;
+    assert_eq!(list.body["total"], 1, "{}", list.text);
+    assert_eq!(list.body["rows"][0]["company"], "Fromagerie Beaumont");
+    let list = app
+        .call("/api/companies/list", json!({"query": {"q": "fromag", "sort": "bogus", "desc": true, "page": 1, "per_page": 25}}), Some(&s))
+        .await;
+    assert_eq!(list.body["total"], 1, "{}", list.text);
+
+    // A job that ends before it starts is refused.
+    let mut bad = person("Durand", Some(company_id));
+    bad["link_end"] = json!("2020-01-01");
+    let r = app
+        .call(
+            "/api/persons/save",
+            json!({"id": null, "version": null, "input": bad}),
+            Some(&s),
+        )
+        .await;
+    assert_eq!(r.body["fields"][0]["field"], "link_end");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn lists_page_and_sort_without_overlap(pool: PgPool) {
+    let app = TestApp::new(pool.clone());
+    let s = member(&app).await;
+    for i in 0..30 {
+        sqlx::query("INSERT INTO companies (name) VALUES ($1)")
+            .bind(format!("Société {:02}", i % 10))
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    let mut seen = Vec::new();
+    for page in 1..=3 {
+        let r = app
+            .call("/api/companies/list", json!({"query": {"q": "", "sort": "name", "desc": false, "page": page, "per_page": 12}}), Some(&s))
+            .await;
+        assert_eq!(r.body["total"], 30);
+        for row in r.body["rows"].as_array().unwrap() {
+            seen.push((
+                row["name"].as_str().unwrap().to_string(),
+                row["id"].as_i64().unwrap(),
+            ));
+        }
+    }
+    assert_eq!(seen.len(), 30);
+    let mut sorted = seen.clone();
+    sorted.sort();
+    assert_eq!(seen, sorted, "sorted by name then id, pages never overlap");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn unknown_owner_is_a_field_error(pool: PgPool) {
+    let app = TestApp::new(pool);
+    let s = member(&app).await;
+    let mut input = company("Owner Test");
+    input["owner_id"] = json!(999_999);
+    let r = app
+        .call(
+            "/api/companies/save",
+            json!({"id": null, "version": null, "input": input}),
+            Some(&s),
+        )
+        .await;
+    assert_eq!(r.body["fields"][0]["field"], "owner_id");
+}
