@@ -57,11 +57,15 @@ pub enum AppError {
     #[error("invalid token")]
     InvalidToken,
     /// Anything else; details stay in the server log.
-    #[error("server error: {0}")]
-    Server(String),
+    #[error("server error: {message}")]
+    Server { message: String },
 }
 
 impl AppError {
+    pub fn server(message: impl Into<String>) -> Self {
+        AppError::Server { message: message.into() }
+    }
+
     pub fn invalid(fields: Vec<FieldError>) -> Self {
         AppError::Invalid { fields }
     }
@@ -81,13 +85,13 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Server(value.to_string())
+        AppError::server(value.to_string())
     }
 }
 
 impl From<ServerFnError> for AppError {
     fn from(value: ServerFnError) -> Self {
-        AppError::Server(value.to_string())
+        AppError::server(value.to_string())
     }
 }
 
@@ -95,7 +99,7 @@ impl From<ServerFnError> for AppError {
 impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> Self {
         tracing::error!(error = %err, "database error");
-        AppError::Server("database error".into())
+        AppError::server("database error")
     }
 }
 

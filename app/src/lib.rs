@@ -91,6 +91,7 @@ pub fn App() -> impl IntoView {
             </Router>
         </I18nContextProvider>
     }
+    .into_any()
 }
 
 /// Title, manifest, icons and stylesheet.
@@ -105,6 +106,7 @@ fn Head() -> impl IntoView {
         <Link rel="icon" href="/icons/icon.svg" type_="image/svg+xml" />
         <Link rel="stylesheet" id="leptos" href="/pkg/relais.css" />
     }
+    .into_any()
 }
 
 #[derive(Clone, Copy)]

@@ -1,3 +1,5 @@
+#![recursion_limit = "256"]
+
 //! The Relais server: configuration, database (own cluster or DATABASE_URL),
 //! migrations, sessions, and the axum router serving pages, server functions
 //! and static files.

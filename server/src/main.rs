@@ -1,3 +1,5 @@
+#![recursion_limit = "256"]
+
 use clap::Parser;
 use server::config::{Cli, Command};
 use server::embedded_pg::EmbeddedPg;

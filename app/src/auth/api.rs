@@ -76,11 +76,11 @@ pub async fn login(email: String, password: String, locale: String) -> AppResult
     session
         .cycle_id()
         .await
-        .map_err(|e| AppError::Server(e.to_string()))?;
+        .map_err(|e| AppError::server(e.to_string()))?;
     session
         .insert(guard::USER_ID, user_id)
         .await
-        .map_err(|e| AppError::Server(e.to_string()))?;
+        .map_err(|e| AppError::server(e.to_string()))?;
     let user = guard::load_user(user_id)
         .await?
         .ok_or(AppError::InvalidCredentials)?;
@@ -97,7 +97,7 @@ pub async fn logout() -> AppResult<()> {
     session
         .flush()
         .await
-        .map_err(|e| AppError::Server(e.to_string()))?;
+        .map_err(|e| AppError::server(e.to_string()))?;
     Ok(())
 }
 

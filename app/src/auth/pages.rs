@@ -27,6 +27,7 @@ fn AuthCard(children: Children) -> impl IntoView {
             </div>
         </main>
     }
+    .into_any()
 }
 
 /// Full navigation (not client-side) after login and logout, so the server
@@ -119,6 +120,7 @@ pub fn LoginPage() -> impl IntoView {
             </p>
         </AuthCard>
     }
+    .into_any()
 }
 
 #[component]
@@ -175,6 +177,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
             </p>
         </AuthCard>
     }
+    .into_any()
 }
 
 #[component]
@@ -251,4 +254,5 @@ pub fn ResetPasswordPage() -> impl IntoView {
             </p>
         </AuthCard>
     }
+    .into_any()
 }

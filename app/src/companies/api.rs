@@ -177,7 +177,7 @@ pub async fn save_company(
     match (saved, id) {
         (Some(saved), _) => Ok(saved),
         (None, Some(id)) => Err(records::stale_or_missing(&pool, "companies", id).await),
-        (None, None) => Err(AppError::Server("insert returned nothing".into())),
+        (None, None) => Err(AppError::server("insert returned nothing")),
     }
 }
 

@@ -54,6 +54,7 @@ pub fn CompanyList() -> impl IntoView {
             fetch=list_companies
         />
     }
+    .into_any()
 }
 
 #[component]
@@ -93,6 +94,7 @@ fn CompanyFields(form: RwSignal<CompanyInput>) -> impl IntoView {
             <TextArea name="description" label=tx!(i18n, company.description) bind=bind!(form.description) />
         </FormSection>
     }
+    .into_any()
 }
 
 #[component]
@@ -111,6 +113,7 @@ pub fn CompanyNew() -> impl IntoView {
             <CompanyFields form=form />
         </RecordForm>
     }
+    .into_any()
 }
 
 #[component]
@@ -139,6 +142,7 @@ pub fn CompanyEdit() -> impl IntoView {
             }
         />
     }
+    .into_any()
 }
 
 #[component]
@@ -221,4 +225,5 @@ pub fn CompanyPage() -> impl IntoView {
             }
         />
     }
+    .into_any()
 }

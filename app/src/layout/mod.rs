@@ -100,4 +100,5 @@ pub fn AppShell() -> impl IntoView {
             </main>
         </div>
     }
+    .into_any()
 }

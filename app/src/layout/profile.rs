@@ -116,4 +116,5 @@ pub fn ProfileMenu() -> impl IntoView {
             </div>
         </details>
     }
+    .into_any()
 }

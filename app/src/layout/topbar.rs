@@ -66,4 +66,5 @@ pub fn TopBar(drawer: RwSignal<bool>) -> impl IntoView {
             </div>
         </header>
     }
+    .into_any()
 }

@@ -73,4 +73,5 @@ pub fn DeskPage() -> impl IntoView {
             </div>
         </div>
     }
+    .into_any()
 }

@@ -24,6 +24,7 @@ pub fn NotBuilt(#[prop(into)] module: TextProp) -> impl IntoView {
             <p class="muted">{tx!(i18n, common.not_built_body)}</p>
         </div>
     }
+    .into_any()
 }
 
 #[component]
@@ -40,4 +41,5 @@ pub fn NotFound() -> impl IntoView {
             <A href="/" attr:class="button">{tx!(i18n, common.go_home)}</A>
         </div>
     }
+    .into_any()
 }

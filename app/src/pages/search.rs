@@ -64,4 +64,5 @@ pub fn SearchPage() -> impl IntoView {
             </div>
         </div>
     }
+    .into_any()
 }

@@ -207,7 +207,7 @@ pub async fn save_person(
             drop(tx);
             return Err(records::stale_or_missing(&pool, "persons", id).await);
         }
-        (None, None) => return Err(AppError::Server("insert returned nothing".into())),
+        (None, None) => return Err(AppError::server("insert returned nothing")),
     };
     if let Some(company_id) = input.company_id {
         // Same company, still current: update that job; otherwise a new one.

@@ -58,6 +58,7 @@ pub fn PersonList() -> impl IntoView {
             fetch=list_persons
         />
     }
+    .into_any()
 }
 
 /// Type part of a company's name, pick it from the matches.
@@ -150,6 +151,7 @@ fn CompanyPicker(form: RwSignal<PersonInput>) -> impl IntoView {
             <p class="field-error"></p>
         </div>
     }
+    .into_any()
 }
 
 #[component]
@@ -200,6 +202,7 @@ fn PersonFields(form: RwSignal<PersonInput>) -> impl IntoView {
             <TextField name="consent_method" label=tx!(i18n, person.consent_method) bind=bind!(form.consent_method) />
         </FormSection>
     }
+    .into_any()
 }
 
 #[component]
@@ -223,6 +226,7 @@ pub fn PersonNew() -> impl IntoView {
             <PersonFields form=form />
         </RecordForm>
     }
+    .into_any()
 }
 
 #[component]
@@ -251,6 +255,7 @@ pub fn PersonEdit() -> impl IntoView {
             }
         />
     }
+    .into_any()
 }
 
 #[component]
@@ -349,4 +354,5 @@ pub fn PersonPage() -> impl IntoView {
             }
         />
     }
+    .into_any()
 }

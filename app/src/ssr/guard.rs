@@ -15,7 +15,7 @@ pub const USER_ID: &str = "user_id";
 pub async fn session() -> AppResult<Session> {
     leptos_axum::extract::<Session>()
         .await
-        .map_err(|e| AppError::Server(format!("no session layer: {e}")))
+        .map_err(|e| AppError::server(format!("no session layer: {e}")))
 }
 
 fn refuse(status: StatusCode, err: AppError) -> AppError {
@@ -31,7 +31,7 @@ pub async fn require(role: Role) -> AppResult<CurrentUser> {
     let user_id: Option<i64> = session
         .get(USER_ID)
         .await
-        .map_err(|e| AppError::Server(e.to_string()))?;
+        .map_err(|e| AppError::server(e.to_string()))?;
     let Some(user_id) = user_id else {
         return Err(refuse(StatusCode::UNAUTHORIZED, AppError::Unauthorized));
     };

@@ -28,7 +28,7 @@ pub struct ServerSettings {
 /// The database pool of this request.
 pub fn pool() -> AppResult<PgPool> {
     leptos::prelude::use_context::<PgPool>()
-        .ok_or_else(|| AppError::Server("no database pool in context".into()))
+        .ok_or_else(|| AppError::server("no database pool in context"))
 }
 
 pub fn settings() -> ServerSettings {

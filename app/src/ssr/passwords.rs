@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 pub async fn hash(password: String) -> AppResult<String> {
     tokio::task::spawn_blocking(move || hash_blocking(&password))
         .await
-        .map_err(|e| AppError::Server(e.to_string()))?
+        .map_err(|e| AppError::server(e.to_string()))?
 }
 
 pub fn hash_blocking(password: &str) -> AppResult<String> {
@@ -18,7 +18,7 @@ pub fn hash_blocking(password: &str) -> AppResult<String> {
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| AppError::Server(e.to_string()))
+        .map_err(|e| AppError::server(e.to_string()))
 }
 
 /// Checks `password` against a stored hash. With no hash (unknown account) a

@@ -66,6 +66,7 @@ fn FieldFrame(
             </p>
         </div>
     }
+    .into_any()
 }
 
 /// A single-line input: text, email, tel, url, date, password, number.
@@ -108,6 +109,7 @@ pub fn TextField(
             />
         </FieldFrame>
     }
+    .into_any()
 }
 
 #[component]
@@ -133,6 +135,7 @@ pub fn TextArea(
             ></textarea>
         </FieldFrame>
     }
+    .into_any()
 }
 
 /// One choice among `options` (value, translated label); empty means none.
@@ -171,6 +174,7 @@ pub fn SelectField(
             </select>
         </FieldFrame>
     }
+    .into_any()
 }
 
 /// Any number of choices among `options`, as checkboxes.
@@ -219,6 +223,7 @@ pub fn CheckboxGroup(
             </div>
         </fieldset>
     }
+    .into_any()
 }
 
 #[component]
@@ -242,6 +247,7 @@ pub fn CheckboxField(
             </label>
         </div>
     }
+    .into_any()
 }
 
 /// A titled group of fields.
@@ -253,4 +259,5 @@ pub fn FormSection(#[prop(into)] title: TextProp, children: Children) -> impl In
             <div class="form-grid">{children()}</div>
         </section>
     }
+    .into_any()
 }

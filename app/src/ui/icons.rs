@@ -67,4 +67,5 @@ pub fn Svg(icon: Icon) -> impl IntoView {
             <path d=icon.path()></path>
         </svg>
     }
+    .into_any()
 }

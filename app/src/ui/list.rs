@@ -389,4 +389,5 @@ where
             </Transition>
         </div>
     }
+    .into_any()
 }

@@ -35,4 +35,5 @@ pub fn OwnerSelect(value: Signal<Option<i64>>, set: Callback<Option<i64>>) -> im
             }}
         </Suspense>
     }
+    .into_any()
 }

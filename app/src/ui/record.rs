@@ -69,6 +69,7 @@ where
             </div>
         </form>
     }
+    .into_any()
 }
 
 /// Title, edit link and delete button of a record page.
@@ -116,6 +117,7 @@ where
         </header>
         <ErrorBanner error=error />
     }
+    .into_any()
 }
 
 fn confirm(message: &str) -> bool {
@@ -147,6 +149,7 @@ pub fn Detail(#[prop(into)] label: TextProp, #[prop(into)] value: String) -> imp
             </dd>
         </div>
     }
+    .into_any()
 }
 
 /// Loads a record for a page and shows `view` once it is there, or the
@@ -173,4 +176,5 @@ where
             }
         </Suspense>
     }
+    .into_any()
 }

@@ -19,6 +19,7 @@ pub struct TestApp {
     pub pool: PgPool,
 }
 
+#[derive(Debug)]
 pub struct Reply {
     pub status: StatusCode,
     pub cookies: Vec<String>,
