@@ -10,4 +10,4 @@ step "install wasm-opt (if missing)" install_wasm_opt
 step "build (release)" build_release
 print_times
 export LEPTOS_SITE_ROOT="$ROOT/target/site"
-exec "$ROOT/target/release/relais" "$@"
+exec "$ROOT/target/release/server" "$@"

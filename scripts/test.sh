@@ -64,7 +64,7 @@ e2e() {
     export LEPTOS_SITE_ROOT="$ROOT/target/site" LEPTOS_SITE_ADDR="$E2E_ADDR" RELAIS_DATA_DIR="$ROOT/target/e2e-data" \
       RELAIS_PG_PORT="$E2E_PG_PORT" RELAIS_DEMO_PASSWORD="relais-e2e-2026" RUST_LOG="info,sqlx=warn,tower_http=warn"
     unset DATABASE_URL
-    exec "$ROOT/target/release/relais" >"$ROOT/target/e2e-server.log" 2>&1
+    exec "$ROOT/target/release/server" >"$ROOT/target/e2e-server.log" 2>&1
   ) &
   SERVER_PID=$!
   for _ in $(seq 1 120); do

@@ -63,7 +63,9 @@ pub enum AppError {
 
 impl AppError {
     pub fn server(message: impl Into<String>) -> Self {
-        AppError::Server { message: message.into() }
+        AppError::Server {
+            message: message.into(),
+        }
     }
 
     pub fn invalid(fields: Vec<FieldError>) -> Self {

@@ -20,6 +20,7 @@ test('phone: the menu is a drawer that opens and closes', async ({ page }) => {
   await menu.click();
   await expect(sidebar).toBeVisible();
   await expect(menu).toHaveAttribute('aria-expanded', 'true');
+  await expect.poll(() => sidebar.evaluate((e) => e.getBoundingClientRect().left)).toBe(0);
   await shot(page, 'phone-drawer');
   await page.getByRole('button', { name: 'Close menu' }).click();
   await expect(sidebar).toBeHidden();

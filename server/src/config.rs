@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
-#[command(name = "relais", version, about = "Relais CRM server")]
+#[command(name = "server", version, about = "Relais CRM server")]
 pub struct Cli {
     #[command(flatten)]
     pub db: DbArgs,

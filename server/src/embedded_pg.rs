@@ -23,6 +23,8 @@ pub struct EmbeddedPg {
     data_dir: PathBuf,
     port: u16,
     run_as: Option<&'static str>,
+    /// Whether this process started the cluster (and so must stop it).
+    started: std::sync::atomic::AtomicBool,
 }
 
 impl EmbeddedPg {
@@ -54,6 +56,7 @@ impl EmbeddedPg {
             data_dir,
             port,
             run_as,
+            started: Default::default(),
         })
     }
 
@@ -136,7 +139,13 @@ impl EmbeddedPg {
                     "-D", &cluster_s, "-o", &opts, "-l", &log, "-w", "-t", "60", "start",
                 ],
             )?;
+            self.started
+                .store(true, std::sync::atomic::Ordering::SeqCst);
             tracing::info!(port = self.port, "started the private PostgreSQL cluster");
+        } else {
+            tracing::info!(
+                "the private PostgreSQL cluster was already running; it stays up after this process"
+            );
         }
         let password = std::fs::read_to_string(self.password_file())?;
         Ok(format!(
@@ -146,7 +155,11 @@ impl EmbeddedPg {
         ))
     }
 
+    /// Stops the cluster if this process started it.
     pub fn stop(&self) {
+        if !self.started.load(std::sync::atomic::Ordering::SeqCst) {
+            return;
+        }
         let cluster = self.cluster_dir().to_string_lossy().to_string();
         match self.run("pg_ctl", &["-D", &cluster, "-m", "fast", "-w", "stop"]) {
             Ok(_) => tracing::info!("stopped the private PostgreSQL cluster"),

@@ -24,12 +24,13 @@ pub fn CompanyList() -> impl IntoView {
             c.name.clone().into_any()
         }),
         Column::new("roles", tx!(i18n, company.roles), move |c: &CompanyRow| {
-            c.roles
-                .iter()
-                .map(|r| role_label(i18n, r))
-                .collect::<Vec<_>>()
-                .join(", ")
-                .into_any()
+            text_cell(
+                &c.roles
+                    .iter()
+                    .map(|r| role_label(i18n, r))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )
         })
         .unsortable(),
         Column::new("city", tx!(i18n, company.city), |c: &CompanyRow| {

@@ -11,7 +11,6 @@ use crate::tx;
 use crate::ui::icons::{Icon, Svg};
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
-use leptos_router::hooks::use_location;
 
 /// The logged-in user, for any component of the shell.
 #[derive(Clone, Copy)]
@@ -52,12 +51,6 @@ pub fn AppShell() -> impl IntoView {
     let user = Resource::new(|| (), |_| me());
     provide_context(Me(user));
     let drawer = RwSignal::new(false);
-    // Following a link closes the drawer.
-    let location = use_location();
-    Effect::new(move || {
-        location.pathname.track();
-        drawer.set(false);
-    });
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
         if ev.key() == "Escape" {
             drawer.set(false);
@@ -78,7 +71,8 @@ pub fn AppShell() -> impl IntoView {
                         <Svg icon=Icon::Close />
                     </button>
                 </div>
-                <ul>
+                // Following a link closes the drawer.
+                <ul on:click=move |_| drawer.set(false)>
                     {modules(i18n)
                         .into_iter()
                         .map(|(href, icon, label)| {

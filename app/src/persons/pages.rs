@@ -28,12 +28,13 @@ pub fn PersonList() -> impl IntoView {
             text_cell(&p.company)
         }),
         Column::new("roles", tx!(i18n, person.roles), move |p: &PersonRow| {
-            p.roles
-                .iter()
-                .map(|r| role_label(i18n, r))
-                .collect::<Vec<_>>()
-                .join(", ")
-                .into_any()
+            text_cell(
+                &p.roles
+                    .iter()
+                    .map(|r| role_label(i18n, r))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )
         })
         .unsortable(),
         Column::new("email", tx!(i18n, person.email), |p: &PersonRow| {

@@ -20,12 +20,31 @@ impl FormErrors {
         errors
     }
 
+    /// Forgets the problem of `field` (the user is correcting it).
+    pub fn clear(&self, field: &str) {
+        self.0.update(|e| {
+            if let Some(AppError::Invalid { fields }) = e {
+                fields.retain(|f| f.field != field);
+            }
+        });
+    }
+
     pub fn set_fields(&self, fields: Vec<FieldError>) {
         self.0.set(if fields.is_empty() {
             None
         } else {
             Some(AppError::invalid(fields))
         });
+    }
+}
+
+/// Clears `name`'s error as soon as the user edits the field.
+fn clear_on_edit(name: &'static str) -> impl Fn() + Copy {
+    let errors = use_context::<FormErrors>();
+    move || {
+        if let Some(e) = errors {
+            e.clear(name);
+        }
     }
 }
 
@@ -84,6 +103,7 @@ pub fn TextField(
     let i18n = use_i18n();
     let (value, set) = bind;
     let problem = field_problem(name);
+    let edited = clear_on_edit(name);
     // Say how much room is left before the limit is reached, not after.
     let hint = Signal::derive(move || {
         let used = value.with(|v| v.chars().count());
@@ -105,7 +125,10 @@ pub fn TextField(
                 aria-invalid=move || problem.get().is_some().to_string()
                 aria-describedby=format!("f-{name}-msg")
                 prop:value=move || value.get()
-                on:input=move |ev| set.run(event_target_value(&ev))
+                on:input=move |ev| {
+                    edited();
+                    set.run(event_target_value(&ev))
+                }
             />
         </FieldFrame>
     }
@@ -121,6 +144,7 @@ pub fn TextArea(
 ) -> impl IntoView {
     let (value, set) = bind;
     let problem = field_problem(name);
+    let edited = clear_on_edit(name);
     view! {
         <FieldFrame name label required=false problem>
             <textarea
@@ -131,7 +155,10 @@ pub fn TextArea(
                 aria-invalid=move || problem.get().is_some().to_string()
                 aria-describedby=format!("f-{name}-msg")
                 prop:value=move || value.get()
-                on:input=move |ev| set.run(event_target_value(&ev))
+                on:input=move |ev| {
+                    edited();
+                    set.run(event_target_value(&ev))
+                }
             ></textarea>
         </FieldFrame>
     }
@@ -150,13 +177,17 @@ pub fn SelectField(
     let i18n = use_i18n();
     let (value, set) = bind;
     let problem = field_problem(name);
+    let edited = clear_on_edit(name);
     view! {
         <FieldFrame name label required problem>
             <select
                 id=format!("f-{name}")
                 name=name
                 aria-describedby=format!("f-{name}-msg")
-                on:change=move |ev| set.run(event_target_value(&ev))
+                on:change=move |ev| {
+                    edited();
+                    set.run(event_target_value(&ev))
+                }
                 prop:value=move || value.get()
             >
                 <option value="">{move || t_string!(i18n, common.select).to_string()}</option>
@@ -187,6 +218,7 @@ pub fn CheckboxGroup(
 ) -> impl IntoView {
     let (value, set) = bind;
     let problem = field_problem(name);
+    let edited = clear_on_edit(name);
     view! {
         <fieldset class="field checkbox-group" class:field-invalid=move || problem.get().is_some()>
             <legend>{move || label.get().to_string()}</legend>
@@ -206,6 +238,7 @@ pub fn CheckboxGroup(
                                     value=value_attr
                                     prop:checked=move || value.with(|vs| vs.contains(&checked_v))
                                     on:change=move |ev| {
+                                        edited();
                                         let on = event_target_checked(&ev);
                                         let mut vs = value.get_untracked();
                                         vs.retain(|x| *x != v);

@@ -184,6 +184,8 @@ where
 
     // Quick search: typed text goes to the URL after a short pause.
     let typed = RwSignal::new(query.get_untracked().q);
+    // The pending search, replaced (and so cancelled) by each keystroke.
+    #[cfg(feature = "hydrate")]
     let pending = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
     let on_search = {
         let go = go.clone();
@@ -200,10 +202,7 @@ where
             #[cfg(feature = "hydrate")]
             pending.set_value(Some(gloo_timers::callback::Timeout::new(250, run)));
             #[cfg(not(feature = "hydrate"))]
-            {
-                let _ = pending;
-                run();
-            }
+            run();
         }
     };
 
@@ -232,7 +231,7 @@ where
                                 view! {
                                     <button
                                         class="sort"
-                                        title=move || {
+                                        aria-label=move || {
                                             let column = sort_label.get().to_string();
                                             t_string!(i18n, list.sort_by, column).to_string()
                                         }
