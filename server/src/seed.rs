@@ -16,7 +16,17 @@ const USERS: &[(&str, &str, &str, &str)] = &[
 ];
 
 /// name, roles, industry, size, city, country, phone, website
-const COMPANIES: &[(&str, &[&str], &str, &str, &str, &str, &str, &str)] = &[
+type SeedCompany = (
+    &'static str,
+    &'static [&'static str],
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+const COMPANIES: &[SeedCompany] = &[
     (
         "Boulangerie Dupont & Fils",
         &["client"],

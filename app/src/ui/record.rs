@@ -96,7 +96,7 @@ where
         None => {}
     });
     let on_delete = move |_| {
-        if confirm(&t_string!(i18n, common.confirm_delete).to_string()) {
+        if confirm(t_string!(i18n, common.confirm_delete)) {
             action.dispatch(());
         }
     };
