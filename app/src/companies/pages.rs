@@ -6,15 +6,9 @@ use crate::tx;
 use crate::ui::form::{CheckboxGroup, FormSection, SelectField, TextArea, TextField};
 use crate::ui::list::{Column, ListView, text_cell};
 use crate::ui::pickers::OwnerSelect;
-use crate::ui::record::{Detail, Loaded, RecordForm, RecordHeader};
+use crate::ui::record::{Detail, Loaded, RecordForm, RecordHeader, one_line_address, route_id};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
-
-fn route_id() -> Memo<i64> {
-    let params = use_params_map();
-    Memo::new(move |_| params.with(|p| p.get("id").and_then(|v| v.parse().ok()).unwrap_or(0)))
-}
 
 #[component]
 pub fn CompanyList() -> impl IntoView {
@@ -158,12 +152,7 @@ pub fn CompanyPage() -> impl IntoView {
                 let (id, version) = (c.id, c.version);
                 let f = c.input.clone();
                 let roles = f.roles.iter().map(|r| role_label(i18n, r)).collect::<Vec<_>>().join(", ");
-                let address = [f.street.as_str(), f.line2.as_str(), &format!("{} {}", f.postal_code, f.city), f.country.as_str()]
-                    .iter()
-                    .map(|s| s.trim())
-                    .filter(|s| !s.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                let address = one_line_address(&f.street, &f.line2, &f.postal_code, &f.city, &f.country);
                 view! {
                     <article class="page record-page">
                         <RecordHeader

@@ -7,15 +7,10 @@ use crate::tx;
 use crate::ui::form::{CheckboxField, CheckboxGroup, FormSection, SelectField, TextField};
 use crate::ui::list::{Column, ListView, text_cell};
 use crate::ui::pickers::OwnerSelect;
-use crate::ui::record::{Detail, Loaded, RecordForm, RecordHeader};
+use crate::ui::record::{Detail, Loaded, RecordForm, RecordHeader, one_line_address, route_id};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_params_map, use_query_map};
-
-fn route_id() -> Memo<i64> {
-    let params = use_params_map();
-    Memo::new(move |_| params.with(|p| p.get("id").and_then(|v| v.parse().ok()).unwrap_or(0)))
-}
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn PersonList() -> impl IntoView {
@@ -278,12 +273,7 @@ pub fn PersonPage() -> impl IntoView {
                     None => f.job_title.clone(),
                 };
                 let roles = f.roles.iter().map(|r| role_label(i18n, r)).collect::<Vec<_>>().join(", ");
-                let address = [f.street.as_str(), f.line2.as_str(), &format!("{} {}", f.postal_code, f.city), f.country.as_str()]
-                    .iter()
-                    .map(|s| s.trim())
-                    .filter(|s| !s.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                let address = one_line_address(&f.street, &f.line2, &f.postal_code, &f.city, &f.country);
                 let consent = if f.marketing_consent {
                     format!("{} {} {}", t_string!(i18n, common.yes), f.consent_date, f.consent_method).trim().to_string()
                 } else {

@@ -7,7 +7,7 @@ use crate::error::{AppError, AppResult, FieldError};
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_params_map};
 use std::future::Future;
 
 /// A record form: runs the same checks as the server before sending, sends
@@ -177,4 +177,40 @@ where
         </Suspense>
     }
     .into_any()
+}
+
+/// The `:id` of the current route (0 when absent or not a number).
+pub fn route_id() -> Memo<i64> {
+    let params = use_params_map();
+    Memo::new(move |_| params.with(|p| p.get("id").and_then(|v| v.parse().ok()).unwrap_or(0)))
+}
+
+/// An address on one line, skipping the empty parts.
+pub fn one_line_address(
+    street: &str,
+    line2: &str,
+    postal_code: &str,
+    city: &str,
+    country: &str,
+) -> String {
+    let town = format!("{postal_code} {city}");
+    [street, line2, town.as_str(), country]
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn addresses_skip_empty_parts() {
+        assert_eq!(
+            super::one_line_address("12 rue de la Paix", "", "75002", "Paris", "France"),
+            "12 rue de la Paix, 75002 Paris, France"
+        );
+        assert_eq!(super::one_line_address("", " ", "", "", ""), "");
+        assert_eq!(super::one_line_address("", "", "", "Québec", ""), "Québec");
+    }
 }
