@@ -10,6 +10,15 @@ E2E_ADDR="${E2E_ADDR:-127.0.0.1:3300}"
 PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1 || true)"
 as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
+# PostgreSQL runs as `postgres` when we are root: its data directories must
+# sit where that user can reach. target/ if it can, a private /tmp folder if not.
+mkdir -p "$ROOT/target"
+STATE_DIR="$ROOT/target"
+if [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -x "$ROOT/target" 2>/dev/null; then
+  STATE_DIR="$(mktemp -d /tmp/relais-test.XXXXXX)"
+  chmod 755 "$STATE_DIR"
+fi
+
 install_browser_tools() {
   apt_install chromium
   if [ ! -d end2end/node_modules/@playwright/test ]; then
@@ -18,7 +27,7 @@ install_browser_tools() {
 }
 
 start_test_pg() {
-  local dir="$ROOT/target/test-pg"
+  local dir="$STATE_DIR/test-pg"
   PG_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)"
   if [ ! -f "$dir/PG_VERSION" ]; then
     rm -rf "$dir"; mkdir -p "$dir"
@@ -31,7 +40,7 @@ start_test_pg() {
   export DATABASE_URL="postgres://postgres@127.0.0.1:$TEST_PG_PORT/postgres"
 }
 stop_test_pg() {
-  [ -n "$PG_BIN" ] && as_pg "$PG_BIN/pg_ctl" -D "$ROOT/target/test-pg" -m fast -w stop >/dev/null 2>&1 || true
+  [ -n "$PG_BIN" ] && as_pg "$PG_BIN/pg_ctl" -D "$STATE_DIR/test-pg" -m fast -w stop >/dev/null 2>&1 || true
 }
 
 SERVER_PID=""
@@ -58,10 +67,10 @@ e2e() {
   if ss -ltnH "sport = :$port" | grep -q .; then
     echo "port $port is taken: stop whatever listens there first" >&2; return 1
   fi
-  rm -rf "$ROOT/target/e2e-data"
-  mkdir -p "$ROOT/target/e2e-data"
+  rm -rf "$STATE_DIR/e2e-data"
+  mkdir -p "$STATE_DIR/e2e-data"
   (
-    export LEPTOS_SITE_ROOT="$ROOT/target/site" LEPTOS_SITE_ADDR="$E2E_ADDR" RELAIS_DATA_DIR="$ROOT/target/e2e-data" \
+    export LEPTOS_SITE_ROOT="$ROOT/target/site" LEPTOS_SITE_ADDR="$E2E_ADDR" RELAIS_DATA_DIR="$STATE_DIR/e2e-data" \
       RELAIS_PG_PORT="$E2E_PG_PORT" RELAIS_DEMO_PASSWORD="relais-e2e-2026" RUST_LOG="info,sqlx=warn,tower_http=warn"
     unset DATABASE_URL
     exec "$ROOT/target/release/server" >"$ROOT/target/e2e-server.log" 2>&1
