@@ -1,7 +1,6 @@
 import { expect, Page } from '@playwright/test';
 
 export const ADMIN = { email: 'admin@relais.example', password: 'relais-e2e-2026' };
-export const MEMBER = { email: 'member@relais.example', password: 'relais-e2e-2026' };
 
 export async function login(page: Page, who = ADMIN, language: 'en' | 'fr' = 'en') {
   await page.goto('/login');
