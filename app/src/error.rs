@@ -14,13 +14,20 @@ use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum FieldProblem {
     Required,
-    TooLong { max: usize },
-    TooShort { min: usize },
+    TooLong {
+        max: usize,
+    },
+    TooShort {
+        min: usize,
+    },
     InvalidEmail,
     InvalidPhone,
     InvalidUrl,
     InvalidDate,
     InvalidChoice,
+    InvalidNumber,
+    /// Still used by records, so it cannot be removed.
+    InUse,
     EndBeforeStart,
 }
 
@@ -44,7 +51,13 @@ pub enum AppError {
     NotFound,
     /// The record changed since the caller read it (optimistic concurrency).
     #[error("conflict: record is at version {current_version}")]
-    Conflict { current_version: i32 },
+    Conflict {
+        current_version: i32,
+        /// The record as it is now (column → value), so the user sees what
+        /// changed before deciding.
+        #[serde(default)]
+        current: Option<serde_json::Value>,
+    },
     /// Bad input, field by field. Nothing was changed.
     #[error("invalid input")]
     Invalid { fields: Vec<FieldError> },

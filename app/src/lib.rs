@@ -9,10 +9,12 @@
 
 pub mod auth;
 pub mod companies;
+pub mod deals;
 pub mod error;
 pub mod layout;
 pub mod pages;
 pub mod persons;
+pub mod records;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod ui;
@@ -81,7 +83,12 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/persons/new") view=persons::pages::PersonNew />
                         <Route path=path!("/persons/:id") view=persons::pages::PersonPage />
                         <Route path=path!("/persons/:id/edit") view=persons::pages::PersonEdit />
-                        <Route path=path!("/deals") view=|| not_built(Module::Deals) />
+                        <Route path=path!("/deals") view=deals::pages::DealList />
+                        <Route path=path!("/deals/new") view=deals::pages::DealNew />
+                        <Route path=path!("/deals/:id") view=deals::pages::DealPage />
+                        <Route path=path!("/deals/:id/edit") view=deals::pages::DealEdit />
+                        <Route path=path!("/trash") view=records::trash::TrashPage />
+                        <Route path=path!("/settings/pipelines") view=deals::pipelines::PipelinesPage />
                         <Route path=path!("/interactions") view=|| not_built(Module::Interactions) />
                         <Route path=path!("/calendar") view=|| not_built(Module::Calendar) />
                         <Route path=path!("/planning") view=|| not_built(Module::Planning) />
@@ -114,7 +121,6 @@ fn Head() -> impl IntoView {
 
 #[derive(Clone, Copy)]
 enum Module {
-    Deals,
     Interactions,
     Calendar,
     Planning,
@@ -128,7 +134,6 @@ fn not_built(module: Module) -> impl IntoView {
     let i18n = use_i18n();
     let label = move || {
         match module {
-            Module::Deals => t_string!(i18n, nav.deals),
             Module::Interactions => t_string!(i18n, nav.interactions),
             Module::Calendar => t_string!(i18n, nav.calendar),
             Module::Planning => t_string!(i18n, nav.planning),

@@ -6,9 +6,11 @@
 
 pub mod config;
 pub mod embedded_pg;
+pub mod export;
 pub mod gate;
 pub mod seed;
 pub mod session_store;
+pub mod statuses;
 
 use app::ssr::ServerSettings;
 use axum::Router;
@@ -96,6 +98,7 @@ pub fn router(options: LeptosOptions, pool: PgPool, settings: ServerSettings) ->
     };
     Router::new()
         .route("/healthz", get(health))
+        .route("/export/{file}", get(export::export_csv))
         .leptos_routes_with_context(&state, routes, context, {
             let options = options.clone();
             move || app::shell(options.clone())
@@ -103,6 +106,7 @@ pub fn router(options: LeptosOptions, pool: PgPool, settings: ServerSettings) ->
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
             app::shell,
         ))
+        .layer(axum::middleware::from_fn(statuses::error_statuses))
         .layer(axum::middleware::from_fn_with_state(
             pool,
             gate::require_login,

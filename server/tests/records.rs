@@ -102,7 +102,10 @@ async fn a_stale_save_is_refused_and_nothing_is_lost(pool: PgPool) {
             Some(&s),
         )
         .await;
-    assert_eq!(b.body, json!({"kind": "conflict", "current_version": 2}));
+    assert_eq!(b.body["kind"], "conflict", "{}", b.text);
+    assert_eq!(b.body["current_version"], 2);
+    // The refusal carries the newer values, for the form to show.
+    assert_eq!(b.body["current"]["city"], "Nantes");
     let got = app
         .call("/api/companies/get", json!({"id": id}), Some(&s))
         .await;
@@ -251,23 +254,46 @@ async fn lists_page_and_sort_without_overlap(pool: PgPool) {
             .await
             .unwrap();
     }
+    // Forwards by cursor, three pages of 12, 12 and 6.
     let mut seen = Vec::new();
+    let mut after = Value::Null;
     for page in 1..=3 {
         let r = app
-            .call("/api/companies/list", json!({"query": {"q": "", "sort": "name", "desc": false, "page": page, "per_page": 12}}), Some(&s))
+            .call(
+                "/api/companies/list",
+                json!({"query": {"sort": "name", "after": after, "page": page, "per_page": 12}}),
+                Some(&s),
+            )
             .await;
-        assert_eq!(r.body["total"], 30);
+        assert_eq!(r.body["total"], 30, "{}", r.text);
+        assert_eq!(r.body["next"].is_null(), page == 3, "{}", r.text);
+        assert_eq!(r.body["prev"].is_null(), page == 1, "{}", r.text);
         for row in r.body["rows"].as_array().unwrap() {
             seen.push((
                 row["name"].as_str().unwrap().to_string(),
                 row["id"].as_i64().unwrap(),
             ));
         }
+        after = r.body["next"].clone();
     }
     assert_eq!(seen.len(), 30);
     let mut sorted = seen.clone();
     sorted.sort();
     assert_eq!(seen, sorted, "sorted by name then id, pages never overlap");
+    // And back: the 12 rows before the end of the 06s (sort keys are folded).
+    let last = app
+        .call("/api/companies/list", json!({"query": {"sort": "name", "before": {"key": "societe 06", "id": i64::MAX}, "per_page": 12}}), Some(&s))
+        .await;
+    let names: Vec<&str> = last.body["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names.len(), 12, "{}", last.text);
+    assert_eq!(names.first(), Some(&"Société 03"));
+    assert_eq!(names.last(), Some(&"Société 06"));
+    assert!(!last.body["prev"].is_null() && !last.body["next"].is_null());
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -7,36 +7,142 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::CompanyPerson,
+    super::{ROLES, SIZES},
     crate::auth::Role,
     crate::error::AppError,
-    crate::ssr::{guard::require, list_sql::ListSpec, pool, records},
+    crate::i18n::td_string,
+    crate::ssr::export::ExportColumn,
+    crate::ssr::list_sql::{Field, ListSpec, Sort},
+    crate::ssr::{guard::require, pool, records},
+    crate::ui::list::ValueKind,
     crate::validate::opt,
     sqlx::{AssertSqlSafe, Row},
 };
 
 #[cfg(feature = "ssr")]
-const LIST: ListSpec = ListSpec {
-    from: "companies c LEFT JOIN users o ON o.id = c.owner_id",
-    select: "c.id, c.name, c.roles, coalesce(c.city, '') AS city, coalesce(c.phone, '') AS phone,
-             coalesce(c.email, '') AS email, coalesce(o.name, '') AS owner_name, c.updated_at",
+pub const LIST: ListSpec = ListSpec {
+    table: "companies c",
+    alias: "c",
+    record_type: "company",
+    joins: "LEFT JOIN users o ON o.id = c.owner_id",
+    select: "c.id, c.version, c.name, c.roles, coalesce(c.industry, '') AS industry, coalesce(c.size, '') AS size,
+             coalesce(c.city, '') AS city, coalesce(c.country, '') AS country, coalesce(c.phone, '') AS phone,
+             coalesce(c.email, '') AS email, coalesce(c.website, '') AS website, coalesce(c.source, '') AS source,
+             coalesce(o.name, '') AS owner_name, c.created_at, c.updated_at",
     filter: "c.deleted_at IS NULL",
-    search: "lower(c.name || ' ' || coalesce(c.city, '') || ' ' || coalesce(c.email, '') || ' ' || coalesce(c.phone, ''))",
+    search: "c.search_text",
+    owner: "c.owner_id",
     sorts: &[
-        ("name", "lower(c.name)"),
-        ("city", "lower(c.city)"),
-        ("phone", "c.phone"),
-        ("email", "lower(c.email)"),
-        ("owner", "lower(o.name)"),
-        ("updated_at", "c.updated_at"),
+        Sort { key: "name", expr: "c.sort_name", ty: "text" },
+        Sort { key: "city", expr: "relais_fold(coalesce(c.city, ''))", ty: "text" },
+        Sort { key: "updated_at", expr: "c.updated_at", ty: "timestamptz" },
+        Sort { key: "created_at", expr: "c.created_at", ty: "timestamptz" },
+        Sort { key: "email", expr: "lower(coalesce(c.email, ''))", ty: "text" },
+        Sort { key: "phone", expr: "coalesce(c.phone, '')", ty: "text" },
+        Sort { key: "industry", expr: "relais_fold(coalesce(c.industry, ''))", ty: "text" },
+        Sort { key: "size", expr: "coalesce(c.size, '')", ty: "text" },
+        Sort { key: "country", expr: "relais_fold(coalesce(c.country, ''))", ty: "text" },
+        Sort { key: "source", expr: "relais_fold(coalesce(c.source, ''))", ty: "text" },
     ],
-    default_sort: "lower(c.name)",
-    tiebreak: "c.id",
+    fields: &[
+        Field { key: "name", expr: "c.name", kind: ValueKind::Text },
+        Field { key: "roles", expr: "c.roles", kind: ValueKind::Choices(ROLES) },
+        Field { key: "industry", expr: "c.industry", kind: ValueKind::Text },
+        Field { key: "size", expr: "c.size", kind: ValueKind::Choice(SIZES) },
+        Field { key: "city", expr: "c.city", kind: ValueKind::Text },
+        Field { key: "country", expr: "c.country", kind: ValueKind::Text },
+        Field { key: "email", expr: "c.email", kind: ValueKind::Text },
+        Field { key: "phone", expr: "c.phone", kind: ValueKind::Text },
+        Field { key: "website", expr: "c.website", kind: ValueKind::Text },
+        Field { key: "source", expr: "c.source", kind: ValueKind::Text },
+        Field { key: "owner", expr: "c.owner_id", kind: ValueKind::Owner },
+        Field { key: "tags", expr: "", kind: ValueKind::Tag },
+        Field { key: "created_at", expr: "c.created_at::date", kind: ValueKind::Date },
+        Field { key: "updated_at", expr: "c.updated_at::date", kind: ValueKind::Date },
+    ],
 };
+
+/// The columns of a CSV export of companies.
+#[cfg(feature = "ssr")]
+pub const EXPORT: &[ExportColumn] = &[
+    ExportColumn {
+        sql: "c.id::text",
+        header: |l| td_string!(l, export.id).to_string(),
+    },
+    ExportColumn {
+        sql: "c.name",
+        header: |l| td_string!(l, company.name).to_string(),
+    },
+    ExportColumn {
+        sql: "array_to_string(c.roles, ', ')",
+        header: |l| td_string!(l, company.roles).to_string(),
+    },
+    ExportColumn {
+        sql: "c.industry",
+        header: |l| td_string!(l, company.industry).to_string(),
+    },
+    ExportColumn {
+        sql: "c.size",
+        header: |l| td_string!(l, company.size).to_string(),
+    },
+    ExportColumn {
+        sql: "c.website",
+        header: |l| td_string!(l, company.website).to_string(),
+    },
+    ExportColumn {
+        sql: "c.email",
+        header: |l| td_string!(l, company.email).to_string(),
+    },
+    ExportColumn {
+        sql: "c.phone",
+        header: |l| td_string!(l, company.phone).to_string(),
+    },
+    ExportColumn {
+        sql: "c.street",
+        header: |l| td_string!(l, company.street).to_string(),
+    },
+    ExportColumn {
+        sql: "c.line2",
+        header: |l| td_string!(l, company.line2).to_string(),
+    },
+    ExportColumn {
+        sql: "c.postal_code",
+        header: |l| td_string!(l, company.postal_code).to_string(),
+    },
+    ExportColumn {
+        sql: "c.city",
+        header: |l| td_string!(l, company.city).to_string(),
+    },
+    ExportColumn {
+        sql: "c.country",
+        header: |l| td_string!(l, company.country).to_string(),
+    },
+    ExportColumn {
+        sql: "c.registration_number",
+        header: |l| td_string!(l, company.registration_number).to_string(),
+    },
+    ExportColumn {
+        sql: "c.source",
+        header: |l| td_string!(l, company.source).to_string(),
+    },
+    ExportColumn {
+        sql: "o.name",
+        header: |l| td_string!(l, common.owner).to_string(),
+    },
+    ExportColumn {
+        sql: "to_char(c.created_at, 'YYYY-MM-DD HH24:MI')",
+        header: |l| td_string!(l, common.created).to_string(),
+    },
+    ExportColumn {
+        sql: "to_char(c.updated_at, 'YYYY-MM-DD HH24:MI')",
+        header: |l| td_string!(l, common.updated).to_string(),
+    },
+];
 
 #[server(prefix = "/api/companies", endpoint = "list", input = server_fn::codec::Json)]
 pub async fn list_companies(query: ListQuery) -> AppResult<Page<CompanyRow>> {
-    require(Role::Member).await?;
-    LIST.fetch(&pool()?, &query).await
+    let user = require(Role::Member).await?;
+    LIST.fetch(&pool()?, &query, user.id).await
 }
 
 /// Companies whose name contains `q`, for pickers (at most 10).
@@ -44,8 +150,8 @@ pub async fn list_companies(query: ListQuery) -> AppResult<Page<CompanyRow>> {
 pub async fn search_companies(q: String) -> AppResult<Vec<(i64, String)>> {
     require(Role::Member).await?;
     let rows = sqlx::query_as(
-        "SELECT id, name FROM companies WHERE deleted_at IS NULL AND lower(name) LIKE $1
-         ORDER BY lower(name), id LIMIT 10",
+        "SELECT id, name FROM companies WHERE deleted_at IS NULL AND search_text LIKE relais_fold($1)
+         ORDER BY sort_name, id LIMIT 10",
     )
     .bind(crate::ssr::list_sql::contains_pattern(&q))
     .fetch_all(&pool()?)
@@ -173,10 +279,17 @@ pub async fn save_company(
         Some(id) => query.bind(id).bind(version),
         None => query,
     };
-    let saved: Option<i64> = query.fetch_optional(&pool).await?;
+    let mut tx = records::begin_as(&pool, user.id).await?;
+    let saved: Option<i64> = query.fetch_optional(&mut *tx).await?;
     match (saved, id) {
-        (Some(saved), _) => Ok(saved),
-        (None, Some(id)) => Err(records::stale_or_missing(&pool, "companies", id).await),
+        (Some(saved), _) => {
+            tx.commit().await?;
+            Ok(saved)
+        }
+        (None, Some(id)) => {
+            drop(tx);
+            Err(records::stale_or_missing(&pool, "companies", id).await)
+        }
         (None, None) => Err(AppError::server("insert returned nothing")),
     }
 }

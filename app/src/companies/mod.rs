@@ -93,18 +93,28 @@ pub struct CompanyPerson {
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct CompanyRow {
     pub id: i64,
+    pub version: i32,
     pub name: String,
     pub roles: Vec<String>,
+    pub industry: String,
+    pub size: String,
     pub city: String,
+    pub country: String,
     pub phone: String,
     pub email: String,
+    pub website: String,
+    pub source: String,
     pub owner_name: String,
+    pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
 impl ListRow for CompanyRow {
     fn id(&self) -> i64 {
         self.id
+    }
+    fn version(&self) -> i32 {
+        self.version
     }
 }
 

@@ -2,11 +2,17 @@
 
 use super::*;
 use crate::bind;
+use crate::deals::pages::RelatedDeals;
+use crate::records::RecordKind;
+use crate::records::search::DuplicateWarning;
+use crate::records::timeline::RecordActivity;
 use crate::tx;
 use crate::ui::form::{CheckboxGroup, FormSection, SelectField, TextArea, TextField};
-use crate::ui::list::{Column, ListView, text_cell};
+use crate::ui::list::{Column, ListView, ValueKind, text_cell};
 use crate::ui::pickers::OwnerSelect;
-use crate::ui::record::{Detail, Loaded, RecordForm, RecordHeader, one_line_address, route_id};
+use crate::ui::record::{
+    Detail, EditableDetail, Loaded, RecordForm, RecordHeader, one_line_address, route_id,
+};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -16,7 +22,8 @@ pub fn CompanyList() -> impl IntoView {
     let columns = vec![
         Column::new("name", tx!(i18n, company.name), |c: &CompanyRow| {
             c.name.clone().into_any()
-        }),
+        })
+        .filter(ValueKind::Text),
         Column::new("roles", tx!(i18n, company.roles), move |c: &CompanyRow| {
             text_cell(
                 &c.roles
@@ -26,25 +33,76 @@ pub fn CompanyList() -> impl IntoView {
                     .join(", "),
             )
         })
-        .unsortable(),
+        .unsortable()
+        .choices(ValueKind::Choices(ROLES), role_label),
+        Column::new("industry", tx!(i18n, company.industry), |c: &CompanyRow| {
+            text_cell(&c.industry)
+        })
+        .filter(ValueKind::Text)
+        .hidden(),
+        Column::new("size", tx!(i18n, company.size), move |c: &CompanyRow| {
+            text_cell(&size_label(i18n, &c.size))
+        })
+        .choices(ValueKind::Choice(SIZES), size_label)
+        .hidden(),
         Column::new("city", tx!(i18n, company.city), |c: &CompanyRow| {
             text_cell(&c.city)
-        }),
+        })
+        .filter(ValueKind::Text)
+        .editable("city", |c| c.city.clone()),
+        Column::new("country", tx!(i18n, company.country), |c: &CompanyRow| {
+            text_cell(&c.country)
+        })
+        .filter(ValueKind::Text)
+        .hidden(),
         Column::new("phone", tx!(i18n, company.phone), |c: &CompanyRow| {
             text_cell(&c.phone)
-        }),
+        })
+        .filter(ValueKind::Text)
+        .editable("phone", |c| c.phone.clone()),
         Column::new("email", tx!(i18n, company.email), |c: &CompanyRow| {
             text_cell(&c.email)
-        }),
+        })
+        .filter(ValueKind::Text)
+        .editable("email", |c| c.email.clone()),
+        Column::new("website", tx!(i18n, company.website), |c: &CompanyRow| {
+            text_cell(&c.website)
+        })
+        .unsortable()
+        .filter(ValueKind::Text)
+        .hidden(),
+        Column::new("source", tx!(i18n, company.source), |c: &CompanyRow| {
+            text_cell(&c.source)
+        })
+        .filter(ValueKind::Text)
+        .hidden(),
         Column::new("owner", tx!(i18n, common.owner), |c: &CompanyRow| {
             text_cell(&c.owner_name)
-        }),
+        })
+        .unsortable()
+        .filter(ValueKind::Owner),
+        Column::new("tags", tx!(i18n, record.tags), |_: &CompanyRow| {
+            ().into_any()
+        })
+        .unsortable()
+        .filter(ValueKind::Tag)
+        .hidden(),
+        Column::new("created_at", tx!(i18n, common.created), |c: &CompanyRow| {
+            c.created_at.format("%Y-%m-%d").to_string().into_any()
+        })
+        .filter(ValueKind::Date)
+        .hidden(),
+        Column::new("updated_at", tx!(i18n, common.updated), |c: &CompanyRow| {
+            c.updated_at.format("%Y-%m-%d").to_string().into_any()
+        })
+        .filter(ValueKind::Date)
+        .hidden(),
     ];
     view! {
         <ListView
+            kind=RecordKind::Company
             title=tx!(i18n, company.plural)
             new_label=tx!(i18n, company.new)
-            base="/companies"
             columns=columns
             fetch=list_companies
         />
@@ -105,6 +163,12 @@ pub fn CompanyNew() -> impl IntoView {
             title=tx!(i18n, company.new)
             cancel_href="/companies"
         >
+            <DuplicateWarning
+                kind=RecordKind::Company
+                name=Signal::derive(move || form.with(|f| f.name.clone()))
+                email=Signal::derive(move || form.with(|f| f.email.clone()))
+                phone=Signal::derive(move || form.with(|f| f.phone.clone()))
+            />
             <CompanyFields form=form />
         </RecordForm>
     }
@@ -149,17 +213,23 @@ pub fn CompanyPage() -> impl IntoView {
         <Loaded
             resource=company
             view=move |c: Company| {
-                let (id, version) = (c.id, c.version);
+                let id = c.id;
+                let version = RwSignal::new(c.version);
+                let reload = RwSignal::new(0u32);
+                let saved = Callback::new(move |_| reload.update(|n| *n += 1));
                 let f = c.input.clone();
                 let roles = f.roles.iter().map(|r| role_label(i18n, r)).collect::<Vec<_>>().join(", ");
                 let address = one_line_address(&f.street, &f.line2, &f.postal_code, &f.city, &f.country);
+                let k = RecordKind::Company;
                 view! {
                     <article class="page record-page">
                         <RecordHeader
+                            kind=k
+                            id=id
                             title=f.name.clone()
                             subtitle=roles.clone()
                             edit_href=format!("/companies/{id}/edit")
-                            delete=move || delete_company(id, version)
+                            delete=move || delete_company(id, version.get_untracked())
                             after_delete="/companies"
                         />
                         <div class="record-body">
@@ -167,14 +237,14 @@ pub fn CompanyPage() -> impl IntoView {
                                 <h2>{tx!(i18n, common.details)}</h2>
                                 <dl class="details">
                                     <Detail label=tx!(i18n, company.roles) value=roles />
-                                    <Detail label=tx!(i18n, company.industry) value=f.industry.clone() />
+                                    <EditableDetail kind=k id=id version=version field="industry" label=tx!(i18n, company.industry) value=f.industry.clone() on_saved=saved />
                                     <Detail label=tx!(i18n, company.size) value=size_label(i18n, &f.size) />
-                                    <Detail label=tx!(i18n, company.website) value=f.website.clone() />
-                                    <Detail label=tx!(i18n, company.email) value=f.email.clone() />
-                                    <Detail label=tx!(i18n, company.phone) value=f.phone.clone() />
+                                    <EditableDetail kind=k id=id version=version field="website" label=tx!(i18n, company.website) value=f.website.clone() on_saved=saved />
+                                    <EditableDetail kind=k id=id version=version field="email" label=tx!(i18n, company.email) value=f.email.clone() on_saved=saved />
+                                    <EditableDetail kind=k id=id version=version field="phone" label=tx!(i18n, company.phone) value=f.phone.clone() on_saved=saved />
                                     <Detail label=tx!(i18n, company.address) value=address />
                                     <Detail label=tx!(i18n, company.registration_number) value=f.registration_number.clone() />
-                                    <Detail label=tx!(i18n, company.source) value=f.source.clone() />
+                                    <EditableDetail kind=k id=id version=version field="source" label=tx!(i18n, company.source) value=f.source.clone() on_saved=saved />
                                     <Detail label=tx!(i18n, common.owner) value=c.owner_name.clone() />
                                     <Detail label=tx!(i18n, company.description) value=f.description.clone() />
                                 </dl>
@@ -209,6 +279,8 @@ pub fn CompanyPage() -> impl IntoView {
                                         .into_any()
                                 }}
                             </section>
+                            <RelatedDeals kind=k id=id />
+                            <RecordActivity kind=k id=id reload=reload />
                         </div>
                     </article>
                 }

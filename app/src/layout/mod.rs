@@ -45,6 +45,32 @@ fn modules(i18n: crate::ui::feedback::I18n) -> Vec<(&'static str, Icon, TextProp
     ]
 }
 
+/// Settings only an admin has: pipelines and the trash.
+#[component]
+fn AdminLinks() -> impl IntoView {
+    let i18n = use_i18n();
+    let me = expect_context::<Me>();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                me.0
+                    .get()
+                    .and_then(|r| r.ok())
+                    .filter(|u| u.role == crate::auth::Role::Admin)
+                    .map(|_| {
+                        view! {
+                            <ul class="sidebar-admin" aria-label=tx!(i18n, nav.settings)>
+                                <li><A href="/settings/pipelines"><span>{tx!(i18n, nav.pipelines)}</span></A></li>
+                                <li><A href="/trash"><span>{tx!(i18n, nav.trash)}</span></A></li>
+                            </ul>
+                        }
+                    })
+            }}
+        </Suspense>
+    }
+    .into_any()
+}
+
 #[component]
 pub fn AppShell() -> impl IntoView {
     let i18n = use_i18n();
@@ -87,6 +113,7 @@ pub fn AppShell() -> impl IntoView {
                         })
                         .collect_view()}
                 </ul>
+                <AdminLinks />
             </nav>
             <div class="scrim" aria-hidden="true" on:click=move |_| drawer.set(false)></div>
             <main id="main" class="main" tabindex="-1">

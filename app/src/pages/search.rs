@@ -1,10 +1,11 @@
-//! Results of the top bar's search: matching companies and persons.
+//! Results of the top bar's search when Enter is pressed without picking:
+//! the same ranked matches as the drop-down, on a page of their own.
 
-use crate::companies::list_companies;
 use crate::i18n::*;
-use crate::persons::list_persons;
+use crate::records::RecordKind;
+use crate::records::search::global_search;
 use crate::tx;
-use crate::ui::list::{ListQuery, urlencode};
+use crate::ui::list::urlencode;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
@@ -14,53 +15,42 @@ pub fn SearchPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let q = Memo::new(move |_| query.with(|m| m.get("q").unwrap_or_default()));
-    let list = move || ListQuery {
-        q: q.get(),
-        per_page: 10,
-        ..Default::default()
+    let hits = Resource::new(move || q.get(), global_search);
+    let section = move |kind: RecordKind, title: Box<dyn Fn() -> String + Send + Sync>| {
+        view! {
+            <section class="card">
+                <header class="card-header">
+                    <h2>{title}</h2>
+                    <A href=move || format!("{}?q={}", kind.base(), urlencode(&q.get()))>{tx!(i18n, list.search)}</A>
+                </header>
+                <Suspense fallback=|| ()>
+                    <ul class="related">
+                        {move || {
+                            hits.get().and_then(|r| r.ok()).map(|list| {
+                                let mine: Vec<_> = list.into_iter().filter(|h| h.kind == kind).collect();
+                                if mine.is_empty() {
+                                    view! { <li class="muted">{t_string!(i18n, common.no_match).to_string()}</li> }.into_any()
+                                } else {
+                                    mine.into_iter().map(|h| view! {
+                                        <li><A href=h.kind.href(h.id)>{h.name}</A><span class="muted">{h.detail}</span></li>
+                                    }).collect_view().into_any()
+                                }
+                            })
+                        }}
+                    </ul>
+                </Suspense>
+            </section>
+        }
     };
-    let companies = Resource::new(list, list_companies);
-    let persons = Resource::new(list, list_persons);
     view! {
         <div class="page search-page">
             <header class="page-header">
                 <h1>{move || format!("{} « {} »", t_string!(i18n, topbar.search_label), q.get())}</h1>
             </header>
             <div class="record-body">
-                <section class="card">
-                    <header class="card-header">
-                        <h2>{tx!(i18n, nav.companies)}</h2>
-                        <A href=move || format!("/companies?q={}", urlencode(&q.get()))>{tx!(i18n, list.search)}</A>
-                    </header>
-                    <Suspense fallback=|| ()>
-                        <ul class="related">
-                            {move || {
-                                companies.get().and_then(|r| r.ok()).map(|p| {
-                                    p.rows.into_iter().map(|c| view! {
-                                        <li><A href=format!("/companies/{}", c.id)>{c.name}</A><span class="muted">{c.city}</span></li>
-                                    }).collect_view()
-                                })
-                            }}
-                        </ul>
-                    </Suspense>
-                </section>
-                <section class="card">
-                    <header class="card-header">
-                        <h2>{tx!(i18n, nav.persons)}</h2>
-                        <A href=move || format!("/persons?q={}", urlencode(&q.get()))>{tx!(i18n, list.search)}</A>
-                    </header>
-                    <Suspense fallback=|| ()>
-                        <ul class="related">
-                            {move || {
-                                persons.get().and_then(|r| r.ok()).map(|p| {
-                                    p.rows.into_iter().map(|c| view! {
-                                        <li><A href=format!("/persons/{}", c.id)>{c.name}</A><span class="muted">{c.company}</span></li>
-                                    }).collect_view()
-                                })
-                            }}
-                        </ul>
-                    </Suspense>
-                </section>
+                {section(RecordKind::Company, Box::new(tx!(i18n, nav.companies)))}
+                {section(RecordKind::Person, Box::new(tx!(i18n, nav.persons)))}
+                {section(RecordKind::Deal, Box::new(tx!(i18n, nav.deals)))}
             </div>
         </div>
     }

@@ -7,41 +7,171 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::PersonJob,
+    super::{LANGUAGES, ROLES, STAGES},
     crate::auth::Role,
     crate::error::AppError,
-    crate::ssr::{guard::require, list_sql::ListSpec, pool, records},
+    crate::i18n::td_string,
+    crate::ssr::export::ExportColumn,
+    crate::ssr::list_sql::{Field, ListSpec, Sort},
+    crate::ssr::{guard::require, pool, records},
+    crate::ui::list::ValueKind,
     crate::validate::{opt, parse_date},
     sqlx::{AssertSqlSafe, Row},
 };
 
 #[cfg(feature = "ssr")]
-const LIST: ListSpec = ListSpec {
-    from: "persons p LEFT JOIN users o ON o.id = p.owner_id
-           LEFT JOIN LATERAL (SELECT c.name FROM person_companies pc JOIN companies c ON c.id = pc.company_id
-                              WHERE pc.person_id = p.id AND pc.end_date IS NULL AND c.deleted_at IS NULL
-                              ORDER BY pc.start_date DESC NULLS LAST, pc.id DESC LIMIT 1) co ON true",
-    select: "p.id, trim(coalesce(p.first_name, '') || ' ' || p.last_name) AS name, coalesce(co.name, '') AS company,
-             p.roles, coalesce(p.email, '') AS email, coalesce(p.phone, p.mobile, '') AS phone,
-             coalesce(p.city, '') AS city, coalesce(o.name, '') AS owner_name",
+pub const LIST: ListSpec = ListSpec {
+    table: "persons p",
+    alias: "p",
+    record_type: "person",
+    joins: "LEFT JOIN users o ON o.id = p.owner_id
+            LEFT JOIN LATERAL (SELECT c.name FROM person_companies pc JOIN companies c ON c.id = pc.company_id
+                               WHERE pc.person_id = p.id AND pc.end_date IS NULL AND c.deleted_at IS NULL
+                               ORDER BY pc.start_date DESC NULLS LAST, pc.id DESC LIMIT 1) co ON true",
+    select: "p.id, p.version, trim(coalesce(p.first_name, '') || ' ' || p.last_name) AS name,
+             coalesce(co.name, '') AS company, p.roles, coalesce(p.job_title, '') AS job_title,
+             coalesce(p.email, '') AS email, coalesce(p.phone, p.mobile, '') AS phone,
+             coalesce(p.city, '') AS city, coalesce(p.country, '') AS country,
+             coalesce(p.lifecycle_stage, '') AS lifecycle_stage, coalesce(p.preferred_language, '') AS language,
+             coalesce(p.source, '') AS source, coalesce(o.name, '') AS owner_name, p.created_at, p.updated_at",
     filter: "p.deleted_at IS NULL",
-    search: "lower(coalesce(p.first_name, '') || ' ' || p.last_name || ' ' || coalesce(p.email, '') || ' '
-             || coalesce(p.phone, '') || ' ' || coalesce(p.mobile, '') || ' ' || coalesce(co.name, ''))",
+    search: "p.search_text",
+    owner: "p.owner_id",
     sorts: &[
-        ("name", "lower(p.last_name || ' ' || coalesce(p.first_name, ''))"),
-        ("company", "lower(co.name)"),
-        ("email", "lower(p.email)"),
-        ("phone", "p.phone"),
-        ("city", "lower(p.city)"),
-        ("owner", "lower(o.name)"),
+        Sort { key: "name", expr: "p.sort_name", ty: "text" },
+        Sort { key: "city", expr: "relais_fold(coalesce(p.city, ''))", ty: "text" },
+        Sort { key: "updated_at", expr: "p.updated_at", ty: "timestamptz" },
+        Sort { key: "created_at", expr: "p.created_at", ty: "timestamptz" },
+        Sort { key: "email", expr: "lower(coalesce(p.email, ''))", ty: "text" },
+        Sort { key: "phone", expr: "coalesce(p.phone, p.mobile, '')", ty: "text" },
+        Sort { key: "job_title", expr: "relais_fold(coalesce(p.job_title, ''))", ty: "text" },
+        Sort { key: "lifecycle_stage", expr: "coalesce(p.lifecycle_stage, '')", ty: "text" },
+        Sort { key: "country", expr: "relais_fold(coalesce(p.country, ''))", ty: "text" },
+        Sort { key: "source", expr: "relais_fold(coalesce(p.source, ''))", ty: "text" },
     ],
-    default_sort: "lower(p.last_name || ' ' || coalesce(p.first_name, ''))",
-    tiebreak: "p.id",
+    fields: &[
+        Field { key: "name", expr: "coalesce(p.first_name, '') || ' ' || p.last_name", kind: ValueKind::Text },
+        Field { key: "roles", expr: "p.roles", kind: ValueKind::Choices(ROLES) },
+        Field { key: "job_title", expr: "p.job_title", kind: ValueKind::Text },
+        Field { key: "email", expr: "p.email", kind: ValueKind::Text },
+        Field { key: "phone", expr: "coalesce(p.phone, p.mobile)", kind: ValueKind::Text },
+        Field { key: "city", expr: "p.city", kind: ValueKind::Text },
+        Field { key: "country", expr: "p.country", kind: ValueKind::Text },
+        Field { key: "lifecycle_stage", expr: "p.lifecycle_stage", kind: ValueKind::Choice(STAGES) },
+        Field { key: "language", expr: "p.preferred_language", kind: ValueKind::Choice(LANGUAGES) },
+        Field { key: "source", expr: "p.source", kind: ValueKind::Text },
+        Field { key: "owner", expr: "p.owner_id", kind: ValueKind::Owner },
+        Field { key: "tags", expr: "", kind: ValueKind::Tag },
+        Field { key: "created_at", expr: "p.created_at::date", kind: ValueKind::Date },
+        Field { key: "updated_at", expr: "p.updated_at::date", kind: ValueKind::Date },
+    ],
 };
+
+/// The columns of a CSV export of persons.
+#[cfg(feature = "ssr")]
+pub const EXPORT: &[ExportColumn] = &[
+    ExportColumn {
+        sql: "p.id::text",
+        header: |l| td_string!(l, export.id).to_string(),
+    },
+    ExportColumn {
+        sql: "p.civility",
+        header: |l| td_string!(l, person.civility).to_string(),
+    },
+    ExportColumn {
+        sql: "p.first_name",
+        header: |l| td_string!(l, person.first_name).to_string(),
+    },
+    ExportColumn {
+        sql: "p.last_name",
+        header: |l| td_string!(l, person.last_name).to_string(),
+    },
+    ExportColumn {
+        sql: "co.name",
+        header: |l| td_string!(l, person.company).to_string(),
+    },
+    ExportColumn {
+        sql: "p.job_title",
+        header: |l| td_string!(l, person.job_title).to_string(),
+    },
+    ExportColumn {
+        sql: "p.email",
+        header: |l| td_string!(l, person.email).to_string(),
+    },
+    ExportColumn {
+        sql: "p.email2",
+        header: |l| td_string!(l, person.email2).to_string(),
+    },
+    ExportColumn {
+        sql: "p.phone",
+        header: |l| td_string!(l, person.phone).to_string(),
+    },
+    ExportColumn {
+        sql: "p.mobile",
+        header: |l| td_string!(l, person.mobile).to_string(),
+    },
+    ExportColumn {
+        sql: "p.street",
+        header: |l| td_string!(l, company.street).to_string(),
+    },
+    ExportColumn {
+        sql: "p.line2",
+        header: |l| td_string!(l, company.line2).to_string(),
+    },
+    ExportColumn {
+        sql: "p.postal_code",
+        header: |l| td_string!(l, company.postal_code).to_string(),
+    },
+    ExportColumn {
+        sql: "p.city",
+        header: |l| td_string!(l, company.city).to_string(),
+    },
+    ExportColumn {
+        sql: "p.country",
+        header: |l| td_string!(l, company.country).to_string(),
+    },
+    ExportColumn {
+        sql: "p.birthday::text",
+        header: |l| td_string!(l, person.birthday).to_string(),
+    },
+    ExportColumn {
+        sql: "p.preferred_language",
+        header: |l| td_string!(l, person.preferred_language).to_string(),
+    },
+    ExportColumn {
+        sql: "array_to_string(p.roles, ', ')",
+        header: |l| td_string!(l, person.roles).to_string(),
+    },
+    ExportColumn {
+        sql: "p.lifecycle_stage",
+        header: |l| td_string!(l, person.lifecycle_stage).to_string(),
+    },
+    ExportColumn {
+        sql: "p.source",
+        header: |l| td_string!(l, person.source).to_string(),
+    },
+    ExportColumn {
+        sql: "p.marketing_consent::text",
+        header: |l| td_string!(l, person.marketing_consent).to_string(),
+    },
+    ExportColumn {
+        sql: "p.consent_date::text",
+        header: |l| td_string!(l, person.consent_date).to_string(),
+    },
+    ExportColumn {
+        sql: "o.name",
+        header: |l| td_string!(l, common.owner).to_string(),
+    },
+    ExportColumn {
+        sql: "to_char(p.updated_at, 'YYYY-MM-DD HH24:MI')",
+        header: |l| td_string!(l, common.updated).to_string(),
+    },
+];
 
 #[server(prefix = "/api/persons", endpoint = "list", input = server_fn::codec::Json)]
 pub async fn list_persons(query: ListQuery) -> AppResult<Page<PersonRow>> {
-    require(Role::Member).await?;
-    LIST.fetch(&pool()?, &query).await
+    let user = require(Role::Member).await?;
+    LIST.fetch(&pool()?, &query, user.id).await
 }
 
 #[server(prefix = "/api/persons", endpoint = "get", input = server_fn::codec::Json)]
@@ -141,7 +271,7 @@ pub async fn save_person(
     }
     let pool = pool()?;
     let owner = records::owner_or_self(&pool, input.owner_id, &user).await?;
-    let mut tx = pool.begin().await?;
+    let mut tx = records::begin_as(&pool, user.id).await?;
     if let Some(company_id) = input.company_id {
         let exists: bool = sqlx::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM companies WHERE id = $1 AND deleted_at IS NULL)",

@@ -117,18 +117,29 @@ pub struct PersonJob {
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct PersonRow {
     pub id: i64,
+    pub version: i32,
     pub name: String,
     pub company: String,
     pub roles: Vec<String>,
+    pub job_title: String,
     pub email: String,
     pub phone: String,
     pub city: String,
+    pub country: String,
+    pub lifecycle_stage: String,
+    pub language: String,
+    pub source: String,
     pub owner_name: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 impl ListRow for PersonRow {
     fn id(&self) -> i64 {
         self.id
+    }
+    fn version(&self) -> i32 {
+        self.version
     }
 }
 

@@ -2,12 +2,17 @@
 
 use super::*;
 use crate::bind;
-use crate::companies::{get_company, search_companies};
+use crate::deals::pages::RelatedDeals;
+use crate::records::RecordKind;
+use crate::records::search::DuplicateWarning;
+use crate::records::timeline::RecordActivity;
 use crate::tx;
 use crate::ui::form::{CheckboxField, CheckboxGroup, FormSection, SelectField, TextField};
-use crate::ui::list::{Column, ListView, text_cell};
-use crate::ui::pickers::OwnerSelect;
-use crate::ui::record::{Detail, Loaded, RecordForm, RecordHeader, one_line_address, route_id};
+use crate::ui::list::{Column, ListView, ValueKind, text_cell};
+use crate::ui::pickers::{OwnerSelect, RecordPicker};
+use crate::ui::record::{
+    Detail, EditableDetail, Loaded, RecordForm, RecordHeader, one_line_address, route_id,
+};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
@@ -18,10 +23,18 @@ pub fn PersonList() -> impl IntoView {
     let columns = vec![
         Column::new("name", tx!(i18n, person.full_name), |p: &PersonRow| {
             p.name.clone().into_any()
-        }),
+        })
+        .filter(ValueKind::Text),
         Column::new("company", tx!(i18n, person.company), |p: &PersonRow| {
             text_cell(&p.company)
-        }),
+        })
+        .unsortable(),
+        Column::new("job_title", tx!(i18n, person.job_title), |p: &PersonRow| {
+            text_cell(&p.job_title)
+        })
+        .filter(ValueKind::Text)
+        .editable("job_title", |p| p.job_title.clone())
+        .hidden(),
         Column::new("roles", tx!(i18n, person.roles), move |p: &PersonRow| {
             text_cell(
                 &p.roles
@@ -31,121 +44,78 @@ pub fn PersonList() -> impl IntoView {
                     .join(", "),
             )
         })
-        .unsortable(),
+        .unsortable()
+        .choices(ValueKind::Choices(ROLES), role_label),
+        Column::new(
+            "lifecycle_stage",
+            tx!(i18n, person.lifecycle_stage),
+            move |p: &PersonRow| text_cell(&stage_label(i18n, &p.lifecycle_stage)),
+        )
+        .choices(ValueKind::Choice(STAGES), stage_label)
+        .hidden(),
         Column::new("email", tx!(i18n, person.email), |p: &PersonRow| {
             text_cell(&p.email)
-        }),
+        })
+        .filter(ValueKind::Text)
+        .editable("email", |p| p.email.clone()),
         Column::new("phone", tx!(i18n, person.phone), |p: &PersonRow| {
             text_cell(&p.phone)
-        }),
+        })
+        .filter(ValueKind::Text)
+        .editable("phone", |p| p.phone.clone()),
         Column::new("city", tx!(i18n, company.city), |p: &PersonRow| {
             text_cell(&p.city)
-        }),
+        })
+        .filter(ValueKind::Text)
+        .editable("city", |p| p.city.clone()),
+        Column::new("country", tx!(i18n, company.country), |p: &PersonRow| {
+            text_cell(&p.country)
+        })
+        .filter(ValueKind::Text)
+        .hidden(),
+        Column::new(
+            "language",
+            tx!(i18n, person.preferred_language),
+            move |p: &PersonRow| text_cell(&language_label(i18n, &p.language)),
+        )
+        .unsortable()
+        .choices(ValueKind::Choice(LANGUAGES), language_label)
+        .hidden(),
+        Column::new("source", tx!(i18n, person.source), |p: &PersonRow| {
+            text_cell(&p.source)
+        })
+        .filter(ValueKind::Text)
+        .hidden(),
         Column::new("owner", tx!(i18n, common.owner), |p: &PersonRow| {
             text_cell(&p.owner_name)
-        }),
+        })
+        .unsortable()
+        .filter(ValueKind::Owner),
+        Column::new("tags", tx!(i18n, record.tags), |_: &PersonRow| {
+            ().into_any()
+        })
+        .unsortable()
+        .filter(ValueKind::Tag)
+        .hidden(),
+        Column::new("created_at", tx!(i18n, common.created), |p: &PersonRow| {
+            p.created_at.format("%Y-%m-%d").to_string().into_any()
+        })
+        .filter(ValueKind::Date)
+        .hidden(),
+        Column::new("updated_at", tx!(i18n, common.updated), |p: &PersonRow| {
+            p.updated_at.format("%Y-%m-%d").to_string().into_any()
+        })
+        .filter(ValueKind::Date)
+        .hidden(),
     ];
     view! {
         <ListView
+            kind=RecordKind::Person
             title=tx!(i18n, person.plural)
             new_label=tx!(i18n, person.new)
-            base="/persons"
             columns=columns
             fetch=list_persons
         />
-    }
-    .into_any()
-}
-
-/// Type part of a company's name, pick it from the matches.
-#[component]
-fn CompanyPicker(form: RwSignal<PersonInput>) -> impl IntoView {
-    let i18n = use_i18n();
-    let typed = RwSignal::new(String::new());
-    let open = RwSignal::new(false);
-    // Show the name of a company chosen before (e.g. from `?company=`).
-    let initial = Resource::new(
-        move || form.with(|f| f.company_id),
-        |id| async move {
-            match id {
-                Some(id) => get_company(id).await.map(|c| c.input.name).ok(),
-                None => None,
-            }
-        },
-    );
-    Effect::new(move || {
-        if let Some(Some(name)) = initial.get()
-            && typed.get_untracked().is_empty()
-        {
-            typed.set(name);
-        }
-    });
-    let matches = Resource::new(
-        move || (open.get(), typed.get()),
-        |(open, q)| async move {
-            if open && !q.trim().is_empty() {
-                search_companies(q).await.unwrap_or_default()
-            } else {
-                Vec::new()
-            }
-        },
-    );
-    view! {
-        <div class="field picker">
-            <label for="f-company_id">{tx!(i18n, person.company)}</label>
-            <input
-                id="f-company_id"
-                type="search"
-                autocomplete="off"
-                role="combobox"
-                aria-controls="company-options"
-                aria-expanded=move || open.get().to_string()
-                placeholder=tx!(i18n, common.search_records)
-                prop:value=move || typed.get()
-                on:input=move |ev| {
-                    typed.set(event_target_value(&ev));
-                    open.set(true);
-                    form.update(|f| f.company_id = None);
-                }
-            />
-            <Transition fallback=|| ()>
-                {move || {
-                    let list = matches.get().unwrap_or_default();
-                    (open.get() && !typed.get().trim().is_empty())
-                        .then(|| {
-                            view! {
-                                <ul id="company-options" class="picker-options" role="listbox">
-                                    {if list.is_empty() {
-                                        view! { <li class="muted">{tx!(i18n, common.no_match)}</li> }.into_any()
-                                    } else {
-                                        list.into_iter()
-                                            .map(|(id, name)| {
-                                                let label = name.clone();
-                                                view! {
-                                                    <li role="option">
-                                                        <button
-                                                            type="button"
-                                                            on:click=move |_| {
-                                                                form.update(|f| f.company_id = Some(id));
-                                                                typed.set(name.clone());
-                                                                open.set(false);
-                                                            }
-                                                        >
-                                                            {label}
-                                                        </button>
-                                                    </li>
-                                                }
-                                            })
-                                            .collect_view()
-                                            .into_any()
-                                    }}
-                                </ul>
-                            }
-                        })
-                }}
-            </Transition>
-            <p class="field-error"></p>
-        </div>
     }
     .into_any()
 }
@@ -180,7 +150,13 @@ fn PersonFields(form: RwSignal<PersonInput>) -> impl IntoView {
             <OwnerSelect value=owner set=set_owner />
         </FormSection>
         <FormSection title=tx!(i18n, person.company)>
-            <CompanyPicker form=form />
+            <RecordPicker
+                kind=RecordKind::Company
+                name="company_id"
+                label=tx!(i18n, person.company)
+                value=Signal::derive(move || form.with(|f| f.company_id))
+                set=Callback::new(move |v| form.update(|f| f.company_id = v))
+            />
             <TextField name="company_job_title" label=tx!(i18n, person.company_job_title) bind=bind!(form.company_job_title) />
             <TextField name="link_start" label=tx!(i18n, person.link_start) bind=bind!(form.link_start) kind="date" />
             <TextField name="link_end" label=tx!(i18n, person.link_end) bind=bind!(form.link_end) kind="date" />
@@ -219,6 +195,12 @@ pub fn PersonNew() -> impl IntoView {
             title=tx!(i18n, person.new)
             cancel_href="/persons"
         >
+            <DuplicateWarning
+                kind=RecordKind::Person
+                name=Signal::derive(move || form.with(|f| f.full_name()))
+                email=Signal::derive(move || form.with(|f| f.email.clone()))
+                phone=Signal::derive(move || form.with(|f| if f.phone.is_empty() { f.mobile.clone() } else { f.phone.clone() }))
+            />
             <PersonFields form=form />
         </RecordForm>
     }
@@ -263,7 +245,11 @@ pub fn PersonPage() -> impl IntoView {
         <Loaded
             resource=person
             view=move |p: Person| {
-                let (id, version) = (p.id, p.version);
+                let id = p.id;
+                let version = RwSignal::new(p.version);
+                let reload = RwSignal::new(0u32);
+                let saved = Callback::new(move |_| reload.update(|n| *n += 1));
+                let k = RecordKind::Person;
                 let f = p.input.clone();
                 let title = format!("{} {}", civility_label(i18n, &f.civility), f.full_name()).trim().to_string();
                 let current = p.jobs.iter().find(|j| j.end_date.is_none()).cloned();
@@ -282,27 +268,29 @@ pub fn PersonPage() -> impl IntoView {
                 view! {
                     <article class="page record-page">
                         <RecordHeader
+                            kind=k
+                            id=id
                             title=title
                             subtitle=subtitle
                             edit_href=format!("/persons/{id}/edit")
-                            delete=move || delete_person(id, version)
+                            delete=move || delete_person(id, version.get_untracked())
                             after_delete="/persons"
                         />
                         <div class="record-body">
                             <section class="card">
                                 <h2>{tx!(i18n, common.details)}</h2>
                                 <dl class="details">
-                                    <Detail label=tx!(i18n, person.email) value=f.email.clone() />
+                                    <EditableDetail kind=k id=id version=version field="email" label=tx!(i18n, person.email) value=f.email.clone() on_saved=saved />
                                     <Detail label=tx!(i18n, person.email2) value=f.email2.clone() />
-                                    <Detail label=tx!(i18n, person.phone) value=f.phone.clone() />
-                                    <Detail label=tx!(i18n, person.mobile) value=f.mobile.clone() />
-                                    <Detail label=tx!(i18n, person.job_title) value=f.job_title.clone() />
+                                    <EditableDetail kind=k id=id version=version field="phone" label=tx!(i18n, person.phone) value=f.phone.clone() on_saved=saved />
+                                    <EditableDetail kind=k id=id version=version field="mobile" label=tx!(i18n, person.mobile) value=f.mobile.clone() on_saved=saved />
+                                    <EditableDetail kind=k id=id version=version field="job_title" label=tx!(i18n, person.job_title) value=f.job_title.clone() on_saved=saved />
                                     <Detail label=tx!(i18n, person.roles) value=roles />
                                     <Detail label=tx!(i18n, person.lifecycle_stage) value=stage_label(i18n, &f.lifecycle_stage) />
                                     <Detail label=tx!(i18n, person.preferred_language) value=language_label(i18n, &f.preferred_language) />
                                     <Detail label=tx!(i18n, person.birthday) value=f.birthday.clone() />
                                     <Detail label=tx!(i18n, person.address) value=address />
-                                    <Detail label=tx!(i18n, person.source) value=f.source.clone() />
+                                    <EditableDetail kind=k id=id version=version field="source" label=tx!(i18n, person.source) value=f.source.clone() on_saved=saved />
                                     <Detail label=tx!(i18n, person.consent) value=consent />
                                     <Detail label=tx!(i18n, common.owner) value=p.owner_name.clone() />
                                 </dl>
@@ -339,6 +327,8 @@ pub fn PersonPage() -> impl IntoView {
                                         .into_any()
                                 }}
                             </section>
+                            <RelatedDeals kind=k id=id />
+                            <RecordActivity kind=k id=id reload=reload />
                         </div>
                     </article>
                 }

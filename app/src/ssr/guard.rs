@@ -49,12 +49,16 @@ pub async fn require(role: Role) -> AppResult<CurrentUser> {
 
 /// An active user by id.
 pub async fn load_user(user_id: i64) -> AppResult<Option<CurrentUser>> {
-    let pool = super::pool()?;
+    load_user_from(&super::pool()?, user_id).await
+}
+
+/// An active user by id, outside server functions (e.g. a plain axum route).
+pub async fn load_user_from(pool: &sqlx::PgPool, user_id: i64) -> AppResult<Option<CurrentUser>> {
     let row: Option<(i64, String, String, String, String, String, String)> = sqlx::query_as(
         "SELECT id, name, email, role, locale, theme, density FROM users WHERE id = $1 AND active",
     )
     .bind(user_id)
-    .fetch_optional(&pool)
+    .fetch_optional(pool)
     .await?;
     Ok(row.map(
         |(id, name, email, role, locale, theme, density)| CurrentUser {

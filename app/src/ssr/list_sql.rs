@@ -1,94 +1,392 @@
 //! The server half of `ui::list`: one query shape for every module's list.
 //! Only the static pieces of a [`ListSpec`] become SQL text; what the caller
-//! sends (search text, sort key, page) is bound or picked from a whitelist.
+//! sends (search text, filters, sort key, cursor) is bound as a parameter or
+//! picked from a whitelist.
+//!
+//! Shape of a page query: the inner query filters, orders and limits the
+//! module's table alone (so PostgreSQL walks one index and stops after a
+//! page); only the rows of that page are then joined to owners, companies…
+//!
+//! ```sql
+//! SELECT <select>, sort_key::text AS cursor_key
+//! FROM (SELECT p.*, <sort> AS sort_key FROM persons p
+//!       WHERE <conditions> AND (<sort>, p.id) > ($k, $id)
+//!       ORDER BY <sort>, p.id LIMIT <n + 1>) p
+//! LEFT JOIN … ORDER BY sort_key, p.id
+//! ```
 
-use crate::error::AppResult;
-use crate::ui::list::{ListQuery, Page};
+use crate::error::{AppError, AppResult, FieldError, FieldProblem};
+use crate::ui::list::{Cursor, EXACT_COUNT_LIMIT, Filter, FilterOp, ListQuery, Page, ValueKind};
+use futures::TryStreamExt;
 use sqlx::postgres::PgRow;
-use sqlx::{AssertSqlSafe, FromRow, PgPool};
+use sqlx::{AssertSqlSafe, FromRow, PgPool, Row};
+
+/// A column the browser may sort by: its key, SQL expression (never NULL, so
+/// that keyset comparisons work) and the SQL type of a cursor value.
+pub struct Sort {
+    pub key: &'static str,
+    pub expr: &'static str,
+    pub ty: &'static str,
+}
+
+/// A field the advanced filter may test.
+pub struct Field {
+    pub key: &'static str,
+    pub expr: &'static str,
+    pub kind: ValueKind,
+}
 
 pub struct ListSpec {
-    /// `FROM` clause, joins included.
-    pub from: &'static str,
+    /// The module's table and alias, e.g. `persons p`.
+    pub table: &'static str,
+    pub alias: &'static str,
+    /// The record type of tags and favourites (`person`).
+    pub record_type: &'static str,
+    /// Joins applied to the rows of one page only.
+    pub joins: &'static str,
     /// Selected columns, matching the row type's `FromRow`.
     pub select: &'static str,
     /// Always-true condition of the module (e.g. not deleted).
     pub filter: &'static str,
-    /// A lower-cased text expression the quick search looks into.
+    /// Folded (lower case, no accents) text the quick search looks into,
+    /// backed by a trigram index.
     pub search: &'static str,
-    /// Sort keys the browser may ask for, and their SQL expressions.
-    pub sorts: &'static [(&'static str, &'static str)],
-    /// Sort expression used when the key is unknown or absent.
-    pub default_sort: &'static str,
-    /// Unique column ending every ORDER BY, so pages never overlap.
-    pub tiebreak: &'static str,
+    /// The owner column, for "My items".
+    pub owner: &'static str,
+    /// Sort keys the browser may ask for; the first is the default.
+    pub sorts: &'static [Sort],
+    pub fields: &'static [Field],
 }
 
-/// `%text%` for LIKE, with LIKE's own wildcards escaped.
+/// A statement and its parameters, all bound as text and cast in SQL.
+#[derive(Debug, Default)]
+pub struct Built {
+    pub sql: String,
+    pub binds: Vec<String>,
+}
+
+impl Built {
+    fn bind(&mut self, value: impl Into<String>) -> String {
+        self.binds.push(value.into());
+        format!("${}", self.binds.len())
+    }
+
+    pub fn query(&self) -> sqlx::query::Query<'_, sqlx::Postgres, sqlx::postgres::PgArguments> {
+        let mut q = sqlx::query(AssertSqlSafe(self.sql.as_str()));
+        for b in &self.binds {
+            q = q.bind(b);
+        }
+        q
+    }
+}
+
+/// `%text%` for LIKE, folded like the search columns, wildcards escaped.
 pub fn contains_pattern(text: &str) -> String {
-    let mut p = String::from("%");
-    for c in text.trim().to_lowercase().chars() {
+    format!("%{}%", escape_like(&fold(text)))
+}
+
+fn escape_like(text: &str) -> String {
+    let mut p = String::new();
+    for c in text.chars() {
         if matches!(c, '%' | '_' | '\\') {
             p.push('\\');
         }
         p.push(c);
     }
-    p.push('%');
     p
 }
 
+/// What the quick search looks for: phone-like input as bare digits (the
+/// search columns hold phones as digits), anything else trimmed and lower
+/// case (accents are folded by SQL).
+pub fn fold(text: &str) -> String {
+    let t = text.trim();
+    let digits = t.chars().filter(|c| c.is_ascii_digit()).count();
+    let phone_like = digits >= 3
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '.' | '-' | '(' | ')'));
+    if phone_like {
+        t.chars().filter(|c| c.is_ascii_digit()).collect()
+    } else {
+        t.to_lowercase()
+    }
+}
+
+fn bad_filter() -> AppError {
+    AppError::invalid(vec![FieldError {
+        field: "filters".into(),
+        problem: FieldProblem::InvalidChoice,
+    }])
+}
+
 impl ListSpec {
-    fn order_by(&self, q: &ListQuery) -> String {
-        let expr = self
-            .sorts
+    fn sort(&self, q: &ListQuery) -> &Sort {
+        self.sorts
             .iter()
-            .find(|(k, _)| *k == q.sort)
-            .map(|(_, e)| *e)
-            .unwrap_or(self.default_sort);
-        let dir = if q.desc {
-            "DESC NULLS LAST"
-        } else {
-            "ASC NULLS LAST"
-        };
-        format!(
-            "{expr} {dir}, {} {}",
-            self.tiebreak,
-            if q.desc { "DESC" } else { "ASC" }
-        )
+            .find(|s| s.key == q.sort)
+            .unwrap_or(&self.sorts[0])
     }
 
-    pub async fn fetch<T>(&self, pool: &PgPool, q: &ListQuery) -> AppResult<Page<T>>
+    /// The WHERE clause of the query (module filter, search, "mine",
+    /// advanced filters), binding what the caller sent.
+    fn conditions(&self, q: &ListQuery, user_id: i64, b: &mut Built) -> AppResult<String> {
+        let mut cond = vec![self.filter.to_string()];
+        let search = fold(&q.q);
+        if !search.is_empty() {
+            let p = b.bind(format!("%{}%", escape_like(&search)));
+            cond.push(format!("{} LIKE relais_fold({p})", self.search));
+        }
+        if q.mine {
+            let p = b.bind(user_id.to_string());
+            cond.push(format!("{} = {p}::bigint", self.owner));
+        }
+        for f in &q.filters {
+            cond.push(self.filter_sql(f, b)?);
+        }
+        Ok(cond.join(" AND "))
+    }
+
+    fn filter_sql(&self, f: &Filter, b: &mut Built) -> AppResult<String> {
+        let field = self
+            .fields
+            .iter()
+            .find(|x| x.key == f.field)
+            .ok_or_else(bad_filter)?;
+        if !field.kind.ops().contains(&f.op) {
+            return Err(bad_filter());
+        }
+        let e = field.expr;
+        let v = f.value.trim();
+        if f.op.needs_value() && v.is_empty() {
+            return Err(AppError::invalid(vec![FieldError {
+                field: "filters".into(),
+                problem: FieldProblem::Required,
+            }]));
+        }
+        use FilterOp::*;
+        let sql = match field.kind {
+            ValueKind::Text => {
+                let folded = format!("relais_fold(coalesce({e}, ''))");
+                match f.op {
+                    Contains => format!(
+                        "{folded} LIKE relais_fold({})",
+                        b.bind(format!("%{}%", escape_like(v)))
+                    ),
+                    StartsWith => format!(
+                        "{folded} LIKE relais_fold({})",
+                        b.bind(format!("{}%", escape_like(v)))
+                    ),
+                    Is => format!("{folded} = relais_fold({})", b.bind(v)),
+                    IsNot => format!("{folded} <> relais_fold({})", b.bind(v)),
+                    Empty => format!("coalesce({e}, '') = ''"),
+                    NotEmpty => format!("coalesce({e}, '') <> ''"),
+                    AtLeast | AtMost => return Err(bad_filter()),
+                }
+            }
+            ValueKind::Choice(choices) => {
+                if f.op.needs_value() && !choices.contains(&v) {
+                    return Err(bad_filter());
+                }
+                match f.op {
+                    Is => format!("{e} = {}", b.bind(v)),
+                    IsNot => format!("{e} IS DISTINCT FROM {}", b.bind(v)),
+                    Empty => format!("{e} IS NULL"),
+                    _ => format!("{e} IS NOT NULL"),
+                }
+            }
+            ValueKind::Choices(choices) => {
+                if !choices.contains(&v) {
+                    return Err(bad_filter());
+                }
+                let p = b.bind(v);
+                match f.op {
+                    Is => format!("{p} = ANY({e})"),
+                    _ => format!("NOT ({p} = ANY({e}))"),
+                }
+            }
+            ValueKind::Number | ValueKind::Date | ValueKind::Owner => {
+                let ty = match field.kind {
+                    ValueKind::Number => {
+                        v.replace(',', ".")
+                            .parse::<f64>()
+                            .map_err(|_| bad_filter())?;
+                        "numeric"
+                    }
+                    ValueKind::Date => {
+                        if f.op.needs_value() {
+                            crate::validate::parse_date(v).ok_or_else(bad_filter)?;
+                        }
+                        "date"
+                    }
+                    _ => {
+                        if f.op.needs_value() {
+                            v.parse::<i64>().map_err(|_| bad_filter())?;
+                        }
+                        "bigint"
+                    }
+                };
+                let value = if field.kind == ValueKind::Number {
+                    v.replace(',', ".")
+                } else {
+                    v.to_string()
+                };
+                match f.op {
+                    Is => format!("{e} = {}::{ty}", b.bind(value)),
+                    IsNot => format!("{e} IS DISTINCT FROM {}::{ty}", b.bind(value)),
+                    AtLeast => format!("{e} >= {}::{ty}", b.bind(value)),
+                    AtMost => format!("{e} <= {}::{ty}", b.bind(value)),
+                    Empty => format!("{e} IS NULL"),
+                    _ => format!("{e} IS NOT NULL"),
+                }
+            }
+            ValueKind::Tag => {
+                v.parse::<i64>().map_err(|_| bad_filter())?;
+                let p = b.bind(v);
+                let exists = format!(
+                    "EXISTS (SELECT 1 FROM record_tags rt WHERE rt.record_type = '{}'
+                     AND rt.record_id = {}.id AND rt.tag_id = {p}::bigint)",
+                    self.record_type, self.alias
+                );
+                match f.op {
+                    Is => exists,
+                    _ => format!("NOT {exists}"),
+                }
+            }
+        };
+        Ok(sql)
+    }
+
+    /// The page query; `true` when its rows come in reverse order (a
+    /// "previous page" query) and must be flipped.
+    pub fn page_sql(&self, q: &ListQuery, user_id: i64) -> AppResult<(Built, bool)> {
+        let mut b = Built::default();
+        let mut cond = self.conditions(q, user_id, &mut b)?;
+        let sort = self.sort(q);
+        let a = self.alias;
+        let backwards = q.before.is_some() && q.after.is_none();
+        // Walking backwards is walking forwards in the opposite order.
+        let desc = q.desc != backwards;
+        if let Some(c) = q.after.as_ref().or(q.before.as_ref()) {
+            let k = b.bind(c.key.clone());
+            let i = b.bind(c.id.to_string());
+            let cmp = if desc { "<" } else { ">" };
+            cond.push_str(&format!(
+                " AND ({}, {a}.id) {cmp} ({k}::{}, {i}::bigint)",
+                sort.expr, sort.ty
+            ));
+        }
+        let dir = if desc { "DESC" } else { "ASC" };
+        let limit = q.per_page() + 1;
+        b.sql = format!(
+            "SELECT {select}, sort_key::text AS cursor_key
+             FROM (SELECT {a}.*, {expr} AS sort_key FROM {table} WHERE {cond}
+                   ORDER BY {expr} {dir}, {a}.id {dir} LIMIT {limit}) {a}
+             {joins}
+             ORDER BY sort_key {dir}, {a}.id {dir}",
+            select = self.select,
+            expr = sort.expr,
+            table = self.table,
+            joins = self.joins,
+        );
+        Ok((b, backwards))
+    }
+
+    /// Counts up to [`EXACT_COUNT_LIMIT`] + 1 rows.
+    pub fn count_sql(&self, q: &ListQuery, user_id: i64) -> AppResult<Built> {
+        let mut b = Built::default();
+        let cond = self.conditions(q, user_id, &mut b)?;
+        b.sql = format!(
+            "SELECT count(*) FROM (SELECT 1 FROM {} WHERE {cond} LIMIT {}) s",
+            self.table,
+            EXACT_COUNT_LIMIT + 1
+        );
+        Ok(b)
+    }
+
+    /// Every row of the filter in list order, with `select` (for exports).
+    pub fn export_sql(&self, q: &ListQuery, user_id: i64, select: &str) -> AppResult<Built> {
+        let mut b = Built::default();
+        let cond = self.conditions(q, user_id, &mut b)?;
+        let sort = self.sort(q);
+        let dir = if q.desc { "DESC" } else { "ASC" };
+        let a = self.alias;
+        b.sql = format!(
+            "SELECT {select} FROM (SELECT {a}.*, {expr} AS sort_key FROM {table} WHERE {cond}) {a}
+             {joins} ORDER BY sort_key {dir}, {a}.id {dir}",
+            expr = sort.expr,
+            table = self.table,
+            joins = self.joins,
+        );
+        Ok(b)
+    }
+
+    /// The number of rows matching `q`: exact when small, else the planner's estimate.
+    async fn count(&self, pool: &PgPool, q: &ListQuery, user_id: i64) -> AppResult<(i64, bool)> {
+        let built = self.count_sql(q, user_id)?;
+        let exact: i64 = built.query().fetch_one(pool).await?.try_get(0)?;
+        if exact <= EXACT_COUNT_LIMIT {
+            return Ok((exact, false));
+        }
+        let mut b = Built::default();
+        let cond = self.conditions(q, user_id, &mut b)?;
+        b.sql = format!(
+            "EXPLAIN (FORMAT JSON) SELECT 1 FROM {} WHERE {cond}",
+            self.table
+        );
+        let plan: serde_json::Value = b.query().fetch_one(pool).await?.try_get(0)?;
+        let estimate = plan[0]["Plan"]["Plan Rows"].as_f64().unwrap_or(0.0) as i64;
+        Ok((estimate.max(exact), true))
+    }
+
+    pub async fn fetch<T>(&self, pool: &PgPool, q: &ListQuery, user_id: i64) -> AppResult<Page<T>>
     where
         T: for<'r> FromRow<'r, PgRow> + Send + Unpin,
     {
-        let pattern = if q.q.trim().is_empty() {
-            String::new()
+        let (built, backwards) = self.page_sql(q, user_id)?;
+        let per_page = q.per_page() as usize;
+        let (rows, (total, total_is_estimate)) = tokio::try_join!(
+            async {
+                let rows: Vec<PgRow> = built.query().fetch(pool).try_collect().await?;
+                AppResult::Ok(rows)
+            },
+            self.count(pool, q, user_id)
+        )?;
+        let more = rows.len() > per_page;
+        let mut page = Vec::with_capacity(per_page);
+        let mut cursors = Vec::with_capacity(per_page);
+        for row in rows.iter().take(per_page) {
+            page.push(T::from_row(row)?);
+            cursors.push(Cursor {
+                key: row.try_get("cursor_key")?,
+                id: row.try_get("id")?,
+            });
+        }
+        if backwards {
+            page.reverse();
+            cursors.reverse();
+        }
+        let positioned = q.after.is_some() || q.before.is_some();
+        // Going forwards, rows before exist when we came from somewhere;
+        // going backwards, rows after do.
+        let (has_prev, has_next) = if backwards {
+            (more, true)
         } else {
-            contains_pattern(&q.q)
+            (positioned, more)
         };
-        let cond = format!("{} AND ($1 = '' OR {} LIKE $1)", self.filter, self.search);
-        let total: i64 = sqlx::query_scalar(AssertSqlSafe(format!(
-            "SELECT count(*) FROM {} WHERE {cond}",
-            self.from
-        )))
-        .bind(&pattern)
-        .fetch_one(pool)
-        .await?;
-        let sql = format!(
-            "SELECT {} FROM {} WHERE {cond} ORDER BY {} LIMIT $2 OFFSET $3",
-            self.select,
-            self.from,
-            self.order_by(q)
-        );
-        let rows = sqlx::query_as::<_, T>(AssertSqlSafe(sql))
-            .bind(&pattern)
-            .bind(i64::from(q.per_page()))
-            .bind(q.offset())
-            .fetch_all(pool)
-            .await?;
         Ok(Page {
-            rows,
+            rows: page,
             total,
+            total_is_estimate,
+            next: if has_next {
+                cursors.last().cloned()
+            } else {
+                None
+            },
+            prev: if has_prev {
+                cursors.first().cloned()
+            } else {
+                None
+            },
             page: q.page(),
             per_page: q.per_page(),
         })
@@ -99,27 +397,111 @@ impl ListSpec {
 mod tests {
     use super::*;
 
+    const SPEC: ListSpec = ListSpec {
+        table: "t x",
+        alias: "x",
+        record_type: "person",
+        joins: "",
+        select: "x.id",
+        filter: "x.deleted_at IS NULL",
+        search: "x.search_text",
+        owner: "x.owner_id",
+        sorts: &[
+            Sort {
+                key: "name",
+                expr: "x.sort_name",
+                ty: "text",
+            },
+            Sort {
+                key: "updated_at",
+                expr: "x.updated_at",
+                ty: "timestamptz",
+            },
+        ],
+        fields: &[
+            Field {
+                key: "city",
+                expr: "x.city",
+                kind: ValueKind::Text,
+            },
+            Field {
+                key: "stage",
+                expr: "x.stage",
+                kind: ValueKind::Choice(&["lead", "active"]),
+            },
+        ],
+    };
+
     #[test]
-    fn like_wildcards_are_escaped() {
+    fn like_wildcards_are_escaped_and_phones_become_digits() {
         assert_eq!(contains_pattern(" 50%_Off "), "%50\\%\\_off%");
+        assert_eq!(fold("06 12-34"), "061234");
+        assert_eq!(fold("Élodie"), "élodie");
     }
 
     #[test]
-    fn unknown_sort_keys_fall_back() {
-        let spec = ListSpec {
-            from: "t",
-            select: "*",
-            filter: "true",
-            search: "x",
-            sorts: &[("name", "lower(name)")],
-            default_sort: "lower(name)",
-            tiebreak: "id",
-        };
+    fn unknown_sort_keys_fall_back_and_caller_text_is_bound() {
         let q = ListQuery {
             sort: "name; DROP TABLE t".into(),
-            desc: true,
+            q: "'; --".into(),
             ..Default::default()
         };
-        assert_eq!(spec.order_by(&q), "lower(name) DESC NULLS LAST, id DESC");
+        let (b, _) = SPEC.page_sql(&q, 1).unwrap();
+        assert!(b.sql.contains("ORDER BY x.sort_name ASC"));
+        assert!(!b.sql.contains("DROP"));
+        assert!(!b.sql.contains("--"));
+        assert_eq!(b.binds, vec!["%'; --%"]);
+    }
+
+    #[test]
+    fn unknown_fields_and_values_are_refused() {
+        let with = |field: &str, op, value: &str| ListQuery {
+            filters: vec![Filter {
+                field: field.into(),
+                op,
+                value: value.into(),
+            }],
+            ..Default::default()
+        };
+        assert!(
+            SPEC.page_sql(&with("password", FilterOp::Is, "x"), 1)
+                .is_err()
+        );
+        assert!(
+            SPEC.page_sql(&with("stage", FilterOp::Is, "boss"), 1)
+                .is_err()
+        );
+        assert!(
+            SPEC.page_sql(&with("stage", FilterOp::Contains, "lead"), 1)
+                .is_err()
+        );
+        assert!(SPEC.page_sql(&with("city", FilterOp::Is, " "), 1).is_err());
+        assert!(
+            SPEC.page_sql(&with("stage", FilterOp::Is, "lead"), 1)
+                .is_ok()
+        );
+        assert!(
+            SPEC.page_sql(&with("stage", FilterOp::Empty, ""), 1)
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn previous_pages_walk_backwards() {
+        let q = ListQuery {
+            desc: false,
+            before: Some(Cursor {
+                key: "m".into(),
+                id: 9,
+            }),
+            ..Default::default()
+        };
+        let (b, backwards) = SPEC.page_sql(&q, 1).unwrap();
+        assert!(backwards);
+        assert!(
+            b.sql
+                .contains("(x.sort_name, x.id) < ($1::text, $2::bigint)")
+        );
+        assert!(b.sql.contains("ORDER BY x.sort_name DESC, x.id DESC"));
     }
 }

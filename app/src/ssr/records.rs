@@ -3,7 +3,18 @@
 
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult, FieldError, FieldProblem};
-use sqlx::{AssertSqlSafe, PgPool};
+use sqlx::{AssertSqlSafe, PgPool, Postgres, Transaction};
+
+/// A transaction whose writes the history trigger attributes to `user_id`
+/// (the setting lives until the transaction ends).
+pub async fn begin_as(pool: &PgPool, user_id: i64) -> AppResult<Transaction<'static, Postgres>> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT set_config('relais.user_id', $1, true)")
+        .bind(user_id.to_string())
+        .execute(&mut *tx)
+        .await?;
+    Ok(tx)
+}
 
 /// Record tables; table names are never taken from the caller.
 pub type Table = &'static str;
@@ -35,14 +46,19 @@ pub async fn owner_or_self(
 
 /// Why an update matched no row: the record moved on (conflict) or is gone.
 pub async fn stale_or_missing(pool: &PgPool, table: Table, id: i64) -> AppError {
-    let current: Result<Option<i32>, _> = sqlx::query_scalar(AssertSqlSafe(format!(
-        "SELECT version FROM {table} WHERE id = $1 AND deleted_at IS NULL"
-    )))
-    .bind(id)
-    .fetch_optional(pool)
-    .await;
+    let current: Result<Option<(i32, serde_json::Value)>, _> =
+        sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT version, to_jsonb(t) - 'search_text' - 'sort_name' FROM {table} t
+         WHERE id = $1 AND deleted_at IS NULL"
+        )))
+        .bind(id)
+        .fetch_optional(pool)
+        .await;
     match current {
-        Ok(Some(current_version)) => AppError::Conflict { current_version },
+        Ok(Some((current_version, row))) => AppError::Conflict {
+            current_version,
+            current: Some(row),
+        },
         Ok(None) => AppError::NotFound,
         Err(e) => e.into(),
     }
@@ -55,6 +71,7 @@ pub async fn soft_delete(
     version: i32,
     user_id: i64,
 ) -> AppResult<()> {
+    let mut tx = begin_as(pool, user_id).await?;
     let done = sqlx::query(AssertSqlSafe(format!(
         "UPDATE {table} SET deleted_at = now(), updated_at = now(), updated_by = $3, version = version + 1
          WHERE id = $1 AND version = $2 AND deleted_at IS NULL"
@@ -62,9 +79,10 @@ pub async fn soft_delete(
     .bind(id)
     .bind(version)
     .bind(user_id)
-    .execute(pool)
+    .execute(&mut *tx)
     .await?;
     if done.rows_affected() == 1 {
+        tx.commit().await?;
         Ok(())
     } else {
         Err(stale_or_missing(pool, table, id).await)

@@ -16,6 +16,8 @@ pub fn problem_text(i18n: I18n, problem: FieldProblem) -> String {
         FieldProblem::InvalidUrl => t_string!(i18n, errors.invalid_url).to_string(),
         FieldProblem::InvalidDate => t_string!(i18n, errors.invalid_date).to_string(),
         FieldProblem::InvalidChoice => t_string!(i18n, errors.invalid_choice).to_string(),
+        FieldProblem::InvalidNumber => t_string!(i18n, errors.invalid_number).to_string(),
+        FieldProblem::InUse => t_string!(i18n, errors.in_use).to_string(),
         FieldProblem::EndBeforeStart => t_string!(i18n, errors.end_before_start).to_string(),
     }
 }

@@ -11,13 +11,22 @@ use leptos::prelude::*;
 /// The errors of the form being edited: set by the browser's own checks and
 /// by the server's answer.
 #[derive(Clone, Copy)]
-pub struct FormErrors(pub RwSignal<Option<AppError>>);
+pub struct FormErrors(
+    pub RwSignal<Option<AppError>>,
+    StoredValue<Vec<(&'static str, TextProp)>>,
+);
 
 impl FormErrors {
     pub fn provide() -> Self {
-        let errors = FormErrors(RwSignal::new(None));
+        let errors = FormErrors(RwSignal::new(None), StoredValue::new(Vec::new()));
         provide_context(errors);
         errors
+    }
+
+    /// The label of a field of this form, as its field shows it.
+    pub fn label(&self, field: &str) -> Option<TextProp> {
+        self.1
+            .with_value(|l| l.iter().find(|(n, _)| *n == field).map(|(_, t)| t.clone()))
     }
 
     /// Forgets the problem of `field` (the user is correcting it).
@@ -70,6 +79,10 @@ fn FieldFrame(
     children: Children,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    if let Some(errors) = use_context::<FormErrors>() {
+        let label = label.clone();
+        errors.1.update_value(|l| l.push((name, label)));
+    }
     view! {
         <div class="field" class:field-invalid=move || problem.get().is_some()>
             <label for=format!("f-{name}")>

@@ -1,8 +1,11 @@
-//! Pickers bound to records: the owner ("assigned to") select.
+//! Pickers bound to records: the owner ("assigned to") select and the
+//! type-ahead record picker.
 
 use super::form::SelectField;
 use crate::auth::user_options;
 use crate::i18n::*;
+use crate::records::RecordKind;
+use crate::records::search::{pick_records, record_name};
 use leptos::prelude::*;
 
 /// "Assigned to": a select of active users bound to an `Option<i64>`.
@@ -34,6 +37,112 @@ pub fn OwnerSelect(value: Signal<Option<i64>>, set: Callback<Option<i64>>) -> im
                     })
             }}
         </Suspense>
+    }
+    .into_any()
+}
+
+/// Type part of a record's name, pick it from the matches (a company for a
+/// person's job, the company and person of a deal).
+#[component]
+pub fn RecordPicker(
+    kind: RecordKind,
+    name: &'static str,
+    #[prop(into)] label: TextProp,
+    value: Signal<Option<i64>>,
+    set: Callback<Option<i64>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let typed = RwSignal::new(String::new());
+    let open = RwSignal::new(false);
+    // Show the name of a record chosen before (e.g. from `?company=`).
+    let initial = Resource::new(
+        move || value.get(),
+        move |id| async move {
+            match id {
+                Some(id) => record_name(kind, id).await.ok(),
+                None => None,
+            }
+        },
+    );
+    Effect::new(move || {
+        if let Some(Some(n)) = initial.get()
+            && typed.get_untracked().is_empty()
+        {
+            typed.set(n);
+        }
+    });
+    let matches = Resource::new(
+        move || (open.get(), typed.get()),
+        move |(open, q)| async move {
+            if open && !q.trim().is_empty() {
+                pick_records(kind, q).await.unwrap_or_default()
+            } else {
+                Vec::new()
+            }
+        },
+    );
+    let list_id = format!("{name}-options");
+    let input_id = format!("f-{name}");
+    view! {
+        <div class="field picker">
+            <label for=input_id.clone()>{move || label.get().to_string()}</label>
+            <input
+                id=input_id
+                type="search"
+                autocomplete="off"
+                role="combobox"
+                aria-controls=list_id.clone()
+                aria-expanded=move || open.get().to_string()
+                placeholder=move || t_string!(i18n, common.search_records).to_string()
+                prop:value=move || typed.get()
+                on:input=move |ev| {
+                    typed.set(event_target_value(&ev));
+                    open.set(true);
+                    set.run(None);
+                }
+            />
+            <Transition fallback=|| ()>
+                {
+                    let list_id = list_id.clone();
+                    move || {
+                        let list = matches.get().unwrap_or_default();
+                        let list_id = list_id.clone();
+                        (open.get() && !typed.get().trim().is_empty())
+                            .then(move || {
+                                view! {
+                                    <ul id=list_id class="picker-options" role="listbox">
+                                        {if list.is_empty() {
+                                            view! { <li class="muted">{t_string!(i18n, common.no_match).to_string()}</li> }.into_any()
+                                        } else {
+                                            list.into_iter()
+                                                .map(|(id, name)| {
+                                                    let shown = name.clone();
+                                                    view! {
+                                                        <li role="option">
+                                                            <button
+                                                                type="button"
+                                                                on:click=move |_| {
+                                                                    set.run(Some(id));
+                                                                    typed.set(name.clone());
+                                                                    open.set(false);
+                                                                }
+                                                            >
+                                                                {shown}
+                                                            </button>
+                                                        </li>
+                                                    }
+                                                })
+                                                .collect_view()
+                                                .into_any()
+                                        }}
+                                    </ul>
+                                }
+                            })
+                    }
+                }
+            </Transition>
+            <p class="field-error"></p>
+        </div>
     }
     .into_any()
 }

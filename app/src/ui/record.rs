@@ -5,6 +5,9 @@ use super::feedback::ErrorBanner;
 use super::form::FormErrors;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::i18n::*;
+use crate::records::RecordKind;
+use crate::records::marks::{Star, TagEditor, record_marks};
+use crate::ui::list::EditableCell;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -24,7 +27,7 @@ pub fn RecordForm<I, S, Fut>(
     children: Children,
 ) -> impl IntoView
 where
-    I: Clone + Send + Sync + 'static,
+    I: Clone + serde::Serialize + Send + Sync + 'static,
     S: Fn(I) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = AppResult<i64>> + Send + 'static,
 {
@@ -46,12 +49,61 @@ where
         }
     };
     let banner = Signal::derive(move || errors.0.get());
+    let conflict = move || {
+        errors.0.with(|e| match e {
+            Some(AppError::Conflict {
+                current: Some(cur), ..
+            }) => Some(cur.clone()),
+            _ => None,
+        })
+    };
+    let conflict_view = move || {
+        conflict().map(|theirs| {
+            let mine = form.with_untracked(|f| serde_json::to_value(f).unwrap_or_default());
+            let rows = differences(&mine, &theirs)
+                .into_iter()
+                .map(|(field, their, your)| {
+                    let label = errors
+                        .label(&field)
+                        .map(|t| t.get().to_string())
+                        .unwrap_or(field);
+                    view! {
+                        <tr>
+                            <th scope="row">{label}</th>
+                            <td>{their}</td>
+                            <td>{your}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            view! {
+                <section class="card conflict" aria-labelledby="conflict-title">
+                    <h2 id="conflict-title">{t_string!(i18n, record.conflict_title).to_string()}</h2>
+                    <p>{t_string!(i18n, record.conflict_body).to_string()}</p>
+                    <table class="conflict-table">
+                        <thead>
+                            <tr>
+                                <th scope="col">{t_string!(i18n, record.field).to_string()}</th>
+                                <th scope="col">{t_string!(i18n, record.their_value).to_string()}</th>
+                                <th scope="col">{t_string!(i18n, record.your_value).to_string()}</th>
+                            </tr>
+                        </thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                    <button type="button" class="button" on:click=move |_| reload_page()>
+                        {t_string!(i18n, record.conflict_reload).to_string()}
+                    </button>
+                </section>
+            }
+        })
+    };
     view! {
         <form class="page record-form" on:submit=on_submit novalidate>
             <header class="page-header">
                 <h1>{move || title.get().to_string()}</h1>
             </header>
             <ErrorBanner error=banner />
+            {conflict_view}
             {children()}
             <div class="form-actions">
                 <button type="submit" class="button button-primary" disabled=move || action.pending().get()>
@@ -72,9 +124,11 @@ where
     .into_any()
 }
 
-/// Title, edit link and delete button of a record page.
+/// Title, favourite star, tags, edit link and delete button of a record page.
 #[component]
 pub fn RecordHeader<D, Fut>(
+    kind: RecordKind,
+    id: i64,
     #[prop(into)] title: String,
     #[prop(into)] subtitle: String,
     edit_href: String,
@@ -90,6 +144,7 @@ where
     let action = Action::new(move |_: &()| delete());
     let error = RwSignal::new(None::<AppError>);
     let navigate = use_navigate();
+    let marks = Resource::new(move || (kind, id), |(k, i)| record_marks(k, i));
     Effect::new(move || match action.value().get() {
         Some(Ok(())) => navigate(after_delete, Default::default()),
         Some(Err(e)) => error.set(Some(e)),
@@ -103,8 +158,16 @@ where
     view! {
         <header class="page-header record-header">
             <div>
-                <h1>{title}</h1>
+                <h1>
+                    {title}
+                    <Suspense fallback=|| ()>
+                        {move || marks.get().and_then(|r| r.ok()).map(|m| view! { <Star kind=kind id=id initial=m.favourite /> })}
+                    </Suspense>
+                </h1>
                 <p class="muted">{subtitle}</p>
+                <Suspense fallback=|| ()>
+                    {move || marks.get().and_then(|r| r.ok()).map(|m| view! { <TagEditor kind=kind id=id initial=m.tags /> })}
+                </Suspense>
             </div>
             <div class="actions">
                 <A href=edit_href attr:class="button button-primary">
@@ -120,7 +183,79 @@ where
     .into_any()
 }
 
-fn confirm(message: &str) -> bool {
+/// A field of a record page that can be edited in place; `version` follows
+/// the record's version across edits, `on_saved` runs after each.
+#[component]
+pub fn EditableDetail(
+    kind: RecordKind,
+    id: i64,
+    version: RwSignal<i32>,
+    field: &'static str,
+    #[prop(into)] label: TextProp,
+    #[prop(into)] value: String,
+    on_saved: Callback<()>,
+) -> impl IntoView {
+    let text = label.get().to_string();
+    view! {
+        <div class="detail">
+            <dt>{move || label.get().to_string()}</dt>
+            <dd>
+                <EditableCell
+                    kind=kind
+                    id=id
+                    version=version
+                    field=field
+                    value=value
+                    label=text
+                    on_saved=Callback::new(move |v: i32| {
+                        version.set(v);
+                        on_saved.run(());
+                    })
+                />
+            </dd>
+        </div>
+    }
+    .into_any()
+}
+
+fn reload_page() {
+    #[cfg(feature = "hydrate")]
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().reload();
+    }
+}
+
+/// Fields whose value differs between the user's form and the stored
+/// record: (field, theirs, yours). Empty and missing are the same; numbers
+/// compare as numbers ("12.5" = 12.50).
+pub fn differences(
+    mine: &serde_json::Value,
+    theirs: &serde_json::Value,
+) -> Vec<(String, String, String)> {
+    fn text(v: &serde_json::Value) -> String {
+        match v {
+            serde_json::Value::Null => String::new(),
+            serde_json::Value::String(s) => s.trim().to_string(),
+            serde_json::Value::Array(a) => a.iter().map(text).collect::<Vec<_>>().join(", "),
+            other => other.to_string(),
+        }
+    }
+    let same = |a: &str, b: &str| {
+        a == b || matches!((a.parse::<f64>(), b.parse::<f64>()), (Ok(x), Ok(y)) if x == y)
+    };
+    let (Some(mine), Some(theirs)) = (mine.as_object(), theirs.as_object()) else {
+        return Vec::new();
+    };
+    mine.iter()
+        .filter_map(|(k, v)| {
+            let their = theirs.get(k)?;
+            let (t, y) = (text(their), text(v));
+            (!same(&t, &y)).then(|| (k.clone(), t, y))
+        })
+        .collect()
+}
+
+pub fn confirm(message: &str) -> bool {
     #[cfg(feature = "hydrate")]
     {
         web_sys::window()
@@ -204,6 +339,23 @@ pub fn one_line_address(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn conflicts_list_only_real_differences() {
+        let mine = serde_json::json!({"name": "Acme ", "city": "", "amount": "12.5", "roles": ["a"], "x": 1});
+        let theirs = serde_json::json!({"name": "Acme SA", "city": null, "amount": 12.50, "roles": ["a", "b"]});
+        assert_eq!(
+            super::differences(&mine, &theirs),
+            vec![
+                (
+                    "name".to_string(),
+                    "Acme SA".to_string(),
+                    "Acme".to_string()
+                ),
+                ("roles".to_string(), "a, b".to_string(), "a".to_string()),
+            ]
+        );
+    }
+
     #[test]
     fn addresses_skip_empty_parts() {
         assert_eq!(

@@ -1,0 +1,213 @@
+//! Deals (opportunities) and the pipelines they move through: fields,
+//! rules, server functions (`api`, `pipelines`) and pages (`pages`).
+
+mod api;
+pub mod pages;
+pub mod pipelines;
+
+use crate::error::{FieldError, FieldProblem};
+use crate::i18n::*;
+use crate::ui::feedback::I18n;
+use crate::ui::list::ListRow;
+use crate::validate::Checks;
+pub use api::*;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+pub const STATUSES: &[&str] = &["open", "won", "lost"];
+
+/// What the deal form edits. Empty strings mean "not given".
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DealInput {
+    pub name: String,
+    pub company_id: Option<i64>,
+    pub person_id: Option<i64>,
+    pub pipeline_id: Option<i64>,
+    pub stage_id: Option<i64>,
+    /// Decimal, "." or "," as separator.
+    pub amount: String,
+    pub expected_close: String,
+    /// Percent; empty means "the stage's default".
+    pub probability: String,
+    pub status: String,
+    pub lost_reason: String,
+    pub next_step: String,
+    pub description: String,
+    pub owner_id: Option<i64>,
+}
+
+/// An amount that is not a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotANumber;
+
+/// `"12 500,50"` → 12500.50; `None` when empty, `Err` when not a number.
+pub fn parse_amount(v: &str) -> Result<Option<f64>, NotANumber> {
+    let v: String = v
+        .trim()
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{202f}')
+        .collect();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    v.replace(',', ".")
+        .parse::<f64>()
+        .map(Some)
+        .map_err(|_| NotANumber)
+}
+
+impl DealInput {
+    pub fn check(&self) -> Vec<FieldError> {
+        let mut c = Checks::new();
+        c.required("name", &self.name).line("name", &self.name);
+        c.date("expected_close", &self.expected_close);
+        c.choice("status", &self.status, STATUSES);
+        c.line("lost_reason", &self.lost_reason);
+        c.line("next_step", &self.next_step);
+        c.max_len("description", &self.description, 10_000);
+        let mut errors = c.errors().to_vec();
+        let mut add = |field: &str, problem| {
+            errors.push(FieldError {
+                field: field.into(),
+                problem,
+            })
+        };
+        if self.pipeline_id.is_none() {
+            add("pipeline_id", FieldProblem::Required);
+        }
+        if self.stage_id.is_none() {
+            add("stage_id", FieldProblem::Required);
+        }
+        match parse_amount(&self.amount) {
+            Ok(Some(a)) if !(0.0..1e12).contains(&a) => add("amount", FieldProblem::InvalidNumber),
+            Err(NotANumber) => add("amount", FieldProblem::InvalidNumber),
+            _ => {}
+        }
+        if !self.probability.trim().is_empty()
+            && !self
+                .probability
+                .trim()
+                .parse::<i32>()
+                .is_ok_and(|p| (0..=100).contains(&p))
+        {
+            add("probability", FieldProblem::InvalidNumber);
+        }
+        if self.status == "lost" && self.lost_reason.trim().is_empty() {
+            add("lost_reason", FieldProblem::Required);
+        }
+        errors
+    }
+}
+
+/// A deal as its record page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Deal {
+    pub id: i64,
+    pub version: i32,
+    pub input: DealInput,
+    pub company_name: String,
+    pub person_name: String,
+    pub pipeline_name: String,
+    pub stage_name: String,
+    pub owner_name: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One line of the deals list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct DealRow {
+    pub id: i64,
+    pub version: i32,
+    pub name: String,
+    pub company: String,
+    pub person: String,
+    pub pipeline: String,
+    pub stage: String,
+    pub amount: String,
+    pub expected_close: String,
+    pub probability: i32,
+    pub status: String,
+    pub next_step: String,
+    pub owner_name: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl ListRow for DealRow {
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn version(&self) -> i32 {
+        self.version
+    }
+}
+
+/// A pipeline and its stages in order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pipeline {
+    pub id: i64,
+    pub name: String,
+    pub active: bool,
+    pub stages: Vec<Stage>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stage {
+    pub id: i64,
+    pub name: String,
+    pub position: i32,
+    /// Default probability of deals entering the stage, in percent.
+    pub probability: i32,
+}
+
+pub fn status_label(i18n: I18n, status: &str) -> String {
+    match status {
+        "open" => t_string!(i18n, deal_status.open).to_string(),
+        "won" => t_string!(i18n, deal_status.won).to_string(),
+        "lost" => t_string!(i18n, deal_status.lost).to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// An amount in the user's language: "12,500.00" or "12 500,00".
+pub fn format_amount(i18n: I18n, amount: &str) -> String {
+    let Ok(Some(v)) = parse_amount(amount) else {
+        return amount.to_string();
+    };
+    let cents = (v * 100.0).round() as i64;
+    let whole = crate::ui::list::group_digits(i18n, cents / 100);
+    let sep = if i18n.get_locale_untracked() == Locale::fr {
+        ','
+    } else {
+        '.'
+    };
+    format!("{whole}{sep}{:02} €", (cents % 100).abs())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_deal_needs_a_name_a_stage_and_a_reason_to_be_lost() {
+        let input = DealInput {
+            name: "Renouvellement".into(),
+            pipeline_id: Some(1),
+            stage_id: None,
+            amount: "12 500,50".into(),
+            probability: "120".into(),
+            status: "lost".into(),
+            ..Default::default()
+        };
+        let errors = input.check();
+        let problem = |f: &str| errors.iter().find(|e| e.field == f).map(|e| e.problem);
+        assert_eq!(problem("name"), None);
+        assert_eq!(problem("amount"), None);
+        assert_eq!(problem("stage_id"), Some(FieldProblem::Required));
+        assert_eq!(problem("probability"), Some(FieldProblem::InvalidNumber));
+        assert_eq!(problem("lost_reason"), Some(FieldProblem::Required));
+        assert_eq!(parse_amount("12 500,50"), Ok(Some(12500.5)));
+        assert_eq!(parse_amount("douze"), Err(NotANumber));
+    }
+}

@@ -1,0 +1,402 @@
+//! Finding records by what people type: the top bar's global search
+//! (companies, persons and deals by name, email or phone; case, accents and
+//! small typos forgiven) and the duplicate warning of the create forms.
+//! Both use the folded `search_text` columns and their trigram indexes.
+
+use super::{RecordKind, RecordLink};
+use crate::error::AppResult;
+use crate::i18n::*;
+use crate::tx;
+use crate::ui::icons::{Icon, Svg};
+use crate::ui::list::urlencode;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+#[cfg(feature = "ssr")]
+use {
+    crate::auth::Role,
+    crate::ssr::{guard::require, list_sql::fold, pool},
+    sqlx::{AssertSqlSafe, Row},
+};
+
+/// Results per kind in the global search.
+pub const HITS_PER_KIND: i64 = 5;
+
+#[cfg(feature = "ssr")]
+fn detail_sql(kind: RecordKind) -> &'static str {
+    match kind {
+        RecordKind::Company => "coalesce(r.city, r.email, '')",
+        RecordKind::Person => "coalesce(r.email, r.city, '')",
+        RecordKind::Deal => "coalesce(to_char(r.amount, 'FM999G999G999D00'), '')",
+    }
+}
+
+/// Ranked matches of one kind: exact substrings first (names starting with
+/// the text before others), then near matches by trigram word similarity.
+#[cfg(feature = "ssr")]
+async fn hits(pool: &sqlx::PgPool, kind: RecordKind, text: &str) -> AppResult<Vec<RecordLink>> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT set_config('pg_trgm.word_similarity_threshold', '0.5', true)")
+        .execute(&mut *tx)
+        .await?;
+    // Candidates come from the trigram index (bounded), ranking runs on them only.
+    let rows = sqlx::query(AssertSqlSafe(format!(
+        "WITH q AS (SELECT relais_fold($1) AS t),
+         exact AS (SELECT r.id FROM {table} r, q WHERE r.deleted_at IS NULL
+                   AND r.search_text LIKE '%' || q.t || '%' LIMIT 100),
+         near AS (SELECT r.id FROM {table} r, q WHERE r.deleted_at IS NULL
+                  AND q.t <% r.search_text LIMIT 100),
+         c AS (SELECT id FROM exact UNION SELECT id FROM near)
+         SELECT r.id, {name} AS name, {detail} AS detail
+         FROM c JOIN {table} r ON r.id = c.id, q
+         ORDER BY (r.search_text LIKE '%' || q.t || '%') DESC,
+                  (relais_fold({name}) LIKE q.t || '%' OR r.sort_name LIKE q.t || '%') DESC,
+                  word_similarity(q.t, r.search_text) DESC, r.sort_name, r.id
+         LIMIT {HITS_PER_KIND}",
+        table = kind.module(),
+        name = kind.name_sql(),
+        detail = detail_sql(kind),
+    )))
+    .bind(text)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(RecordLink {
+                kind,
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+                detail: r.try_get("detail")?,
+            })
+        })
+        .collect()
+}
+
+/// The top bar's search: up to [`HITS_PER_KIND`] companies, persons and
+/// deals, best first. Fewer than two characters find nothing.
+#[server(prefix = "/api/search", endpoint = "global", input = server_fn::codec::Json)]
+pub async fn global_search(q: String) -> AppResult<Vec<RecordLink>> {
+    require(Role::Member).await?;
+    let text = fold(&q);
+    if text.chars().count() < 2 || text.chars().count() > 100 {
+        return Ok(Vec::new());
+    }
+    let pool = pool()?;
+    let (c, p, d) = tokio::try_join!(
+        hits(&pool, RecordKind::Company, &text),
+        hits(&pool, RecordKind::Person, &text),
+        hits(&pool, RecordKind::Deal, &text),
+    )?;
+    Ok(c.into_iter().chain(p).chain(d).collect())
+}
+
+/// Records that look like the one being created: a similar name, or the
+/// same email or phone. `exclude` is the record being edited, if any.
+#[server(prefix = "/api/search", endpoint = "duplicates", input = server_fn::codec::Json)]
+pub async fn find_duplicates(
+    kind: RecordKind,
+    name: String,
+    email: String,
+    phone: String,
+    exclude: Option<i64>,
+) -> AppResult<Vec<RecordLink>> {
+    require(Role::Member).await?;
+    let name = name.trim().to_string();
+    let email = email.trim().to_lowercase();
+    let digits: String = phone.chars().filter(|c| c.is_ascii_digit()).collect();
+    if name.chars().count() < 3 && email.is_empty() && digits.len() < 6 {
+        return Ok(Vec::new());
+    }
+    let pool = pool()?;
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT set_config('pg_trgm.word_similarity_threshold', '0.5', true)")
+        .execute(&mut *tx)
+        .await?;
+    let rows = sqlx::query(AssertSqlSafe(format!(
+        "WITH q AS (SELECT relais_fold($1) AS t)
+         SELECT r.id, {name} AS name, {detail} AS detail FROM {table} r, q
+         WHERE r.deleted_at IS NULL AND r.id <> $4
+           AND ((length(q.t) >= 3 AND q.t <% r.search_text AND similarity(q.t, relais_fold({name})) >= 0.45)
+                OR ($2 <> '' AND lower(r.email) = $2)
+                OR (length($3) >= 6 AND r.search_text LIKE '%' || $3 || '%'))
+         ORDER BY similarity(q.t, relais_fold({name})) DESC, r.id LIMIT 5",
+        table = kind.module(),
+        name = kind.name_sql(),
+        detail = detail_sql(kind),
+    )))
+    .bind(&name)
+    .bind(&email)
+    .bind(&digits)
+    .bind(exclude.unwrap_or(0))
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(RecordLink {
+                kind,
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+                detail: r.try_get("detail")?,
+            })
+        })
+        .collect()
+}
+
+fn kind_label(i18n: crate::ui::feedback::I18n, kind: RecordKind) -> String {
+    match kind {
+        RecordKind::Company => t_string!(i18n, company.singular),
+        RecordKind::Person => t_string!(i18n, person.singular),
+        RecordKind::Deal => t_string!(i18n, deal.singular),
+    }
+    .to_string()
+}
+
+/// The top bar's search box: results as you type, arrows and Enter pick,
+/// Escape closes; `/` or Ctrl+K anywhere puts the cursor in it.
+#[component]
+pub fn GlobalSearch() -> impl IntoView {
+    let i18n = use_i18n();
+    let navigate = use_navigate();
+    let text = RwSignal::new(String::new());
+    let asked = RwSignal::new(String::new());
+    let open = RwSignal::new(false);
+    let active = RwSignal::new(None::<usize>);
+    let results = Resource::new(
+        move || asked.get(),
+        |q| async move {
+            if q.trim().chars().count() < 2 {
+                Ok(Vec::new())
+            } else {
+                global_search(q).await
+            }
+        },
+    );
+    let hits = move || results.get().and_then(|r| r.ok()).unwrap_or_default();
+    #[cfg(feature = "hydrate")]
+    let pending = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
+    let on_input = move |ev| {
+        let v = event_target_value(&ev);
+        text.set(v.clone());
+        open.set(true);
+        active.set(None);
+        #[cfg(feature = "hydrate")]
+        pending.set_value(Some(gloo_timers::callback::Timeout::new(200, move || {
+            asked.set(v)
+        })));
+        #[cfg(not(feature = "hydrate"))]
+        asked.set(v);
+    };
+    #[cfg(feature = "hydrate")]
+    {
+        // The keyboard shortcut, for the whole page.
+        let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+            let typing = ev
+                .target()
+                .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+                .map(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+                .unwrap_or(false);
+            let shortcut = (ev.key() == "k" && (ev.ctrl_key() || ev.meta_key()))
+                || (ev.key() == "/" && !typing);
+            if shortcut {
+                ev.prevent_default();
+                if let Some(input) = document().get_element_by_id("global-search") {
+                    let _ =
+                        wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(input).focus();
+                }
+            }
+        });
+        on_cleanup(move || handle.remove());
+    }
+    let go = {
+        let navigate = navigate.clone();
+        move |href: String| {
+            open.set(false);
+            text.set(String::new());
+            asked.set(String::new());
+            navigate(&href, Default::default());
+        }
+    };
+    let on_key = {
+        let go = go.clone();
+        move |ev: leptos::ev::KeyboardEvent| {
+            let n = hits().len();
+            match ev.key().as_str() {
+                "ArrowDown" if n > 0 => {
+                    ev.prevent_default();
+                    open.set(true);
+                    active.update(|a| *a = Some(a.map_or(0, |i| (i + 1) % n)));
+                }
+                "ArrowUp" if n > 0 => {
+                    ev.prevent_default();
+                    active.update(|a| *a = Some(a.map_or(n - 1, |i| (i + n - 1) % n)));
+                }
+                "Escape" => {
+                    open.set(false);
+                    active.set(None);
+                }
+                "Enter" => {
+                    ev.prevent_default();
+                    let list = hits();
+                    match active.get_untracked().and_then(|i| list.get(i)) {
+                        Some(h) => go(h.kind.href(h.id)),
+                        None => {
+                            let q = text.get_untracked();
+                            if !q.trim().is_empty() {
+                                go(format!("/search?q={}", urlencode(&q)));
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    };
+    view! {
+        <div class="global-search" role="search">
+            <label class="visually-hidden" for="global-search">{tx!(i18n, topbar.search_label)}</label>
+            <Svg icon=Icon::Search />
+            <input
+                id="global-search"
+                type="search"
+                role="combobox"
+                autocomplete="off"
+                aria-autocomplete="list"
+                aria-controls="global-search-results"
+                aria-expanded=move || (open.get() && !hits().is_empty()).to_string()
+                aria-activedescendant=move || active.get().map(|i| format!("gs-{i}")).unwrap_or_default()
+                placeholder=tx!(i18n, topbar.search_placeholder)
+                prop:value=move || text.get()
+                on:input=on_input
+                on:keydown=on_key
+                on:blur=move |_| {
+                    #[cfg(feature = "hydrate")]
+                    gloo_timers::callback::Timeout::new(150, move || open.set(false)).forget();
+                }
+            />
+            <Show when=move || open.get() && !hits().is_empty()>
+                <ul id="global-search-results" class="search-results" role="listbox">
+                    {move || {
+                        hits()
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, h)| {
+                                let href = h.kind.href(h.id);
+                                view! {
+                                    <li
+                                        id=format!("gs-{i}")
+                                        role="option"
+                                        aria-selected=move || (active.get() == Some(i)).to_string()
+                                    >
+                                        <A href=href>
+                                            <span class="hit-kind">{kind_label(i18n, h.kind)}</span>
+                                            <span class="hit-name">{h.name}</span>
+                                            <span class="hit-detail muted">{h.detail}</span>
+                                        </A>
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </ul>
+            </Show>
+        </div>
+    }
+    .into_any()
+}
+
+/// "Possible duplicates" under a create form, refreshed as the name, email
+/// or phone change. It warns; it never blocks the save.
+#[component]
+pub fn DuplicateWarning(
+    kind: RecordKind,
+    name: Signal<String>,
+    email: Signal<String>,
+    phone: Signal<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let probe = RwSignal::new((String::new(), String::new(), String::new()));
+    #[cfg(feature = "hydrate")]
+    let pending = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
+    Effect::new(move || {
+        let now = (name.get(), email.get(), phone.get());
+        #[cfg(feature = "hydrate")]
+        pending.set_value(Some(gloo_timers::callback::Timeout::new(300, move || {
+            probe.set(now)
+        })));
+        #[cfg(not(feature = "hydrate"))]
+        let _ = now;
+    });
+    let found = Resource::new(
+        move || probe.get(),
+        move |(n, e, p)| async move {
+            if n.trim().is_empty() && e.trim().is_empty() && p.trim().is_empty() {
+                Ok(Vec::new())
+            } else {
+                find_duplicates(kind, n, e, p, None).await
+            }
+        },
+    );
+    view! {
+        <Transition fallback=|| ()>
+            {move || {
+                let list = found.get().and_then(|r| r.ok()).unwrap_or_default();
+                (!list.is_empty())
+                    .then(|| {
+                        view! {
+                            <aside class="banner banner-warning duplicates" role="status">
+                                <p>{t_string!(i18n, record.possible_duplicates).to_string()}</p>
+                                <ul>
+                                    {list
+                                        .into_iter()
+                                        .map(|h| {
+                                            view! {
+                                                <li>
+                                                    <A href=h.kind.href(h.id) attr:target="_blank">{h.name}</A>
+                                                    " "
+                                                    <span class="muted">{h.detail}</span>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            </aside>
+                        }
+                    })
+            }}
+        </Transition>
+    }
+    .into_any()
+}
+
+/// Records of a kind whose name contains `q`, for pickers (at most 10).
+#[server(prefix = "/api/search", endpoint = "pick", input = server_fn::codec::Json)]
+pub async fn pick_records(kind: RecordKind, q: String) -> AppResult<Vec<(i64, String)>> {
+    require(Role::Member).await?;
+    let rows = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT r.id, {name} FROM {table} r WHERE r.deleted_at IS NULL AND r.search_text LIKE relais_fold($1)
+         ORDER BY r.sort_name, r.id LIMIT 10",
+        name = kind.name_sql(),
+        table = kind.module()
+    )))
+    .bind(crate::ssr::list_sql::contains_pattern(&q))
+    .fetch_all(&pool()?)
+    .await?;
+    Ok(rows)
+}
+
+/// The display name of a live record.
+#[server(prefix = "/api/search", endpoint = "name", input = server_fn::codec::Json)]
+pub async fn record_name(kind: RecordKind, id: i64) -> AppResult<String> {
+    require(Role::Member).await?;
+    let name: Option<String> = sqlx::query_scalar(AssertSqlSafe(format!(
+        "SELECT {name} FROM {table} r WHERE r.id = $1 AND r.deleted_at IS NULL",
+        name = kind.name_sql(),
+        table = kind.module()
+    )))
+    .bind(id)
+    .fetch_optional(&pool()?)
+    .await?;
+    name.ok_or(crate::error::AppError::NotFound)
+}

@@ -1,0 +1,383 @@
+//! The timeline of a record page: its notes and its changes (who, when,
+//! field by field old → new), newest first, a page at a time.
+
+use super::RecordKind;
+use super::notes::delete_note;
+use crate::error::{AppError, AppResult};
+use crate::i18n::*;
+use crate::ui::feedback::{ErrorBanner, I18n};
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+#[cfg(feature = "ssr")]
+use {
+    crate::auth::Role,
+    crate::ssr::{guard::require, pool},
+    sqlx::Row,
+};
+
+pub const TIMELINE_PAGE: i64 = 20;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub old: String,
+    pub new: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum TimelineEntry {
+    Note {
+        body: String,
+        pinned: bool,
+        mine: bool,
+    },
+    Change {
+        action: String,
+        changes: Vec<FieldChange>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimelineItem {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub who: String,
+    pub entry: TimelineEntry,
+}
+
+/// Where the next timeline page starts: strictly older than this item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimelineCursor {
+    pub at: DateTime<Utc>,
+    /// 0 for changes, 1 for notes (notes come first at equal times).
+    pub rank: i32,
+    pub id: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimelinePage {
+    pub items: Vec<TimelineItem>,
+    pub next: Option<TimelineCursor>,
+}
+
+/// Displays a JSON value of the history as text.
+#[cfg(feature = "ssr")]
+fn show(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(a) => a.iter().map(show).collect::<Vec<_>>().join(", "),
+        other => other.to_string(),
+    }
+}
+
+#[server(prefix = "/api/records", endpoint = "timeline", input = server_fn::codec::Json)]
+pub async fn timeline(
+    kind: RecordKind,
+    id: i64,
+    before: Option<TimelineCursor>,
+) -> AppResult<TimelinePage> {
+    let user = require(Role::Member).await?;
+    let pool = pool()?;
+    // Both branches walk their own index newest first and stop after a page;
+    // the outer query merges the two pages.
+    let (at, rank, cid) = match &before {
+        Some(c) => (c.at, c.rank, c.id),
+        None => (DateTime::<Utc>::MAX_UTC, 2, 0),
+    };
+    let rows = sqlx::query(
+        "SELECT * FROM (
+            (SELECT 1 AS rank, n.id, n.created_at AS at, u.name AS who, n.body, n.pinned,
+                    n.author_id = $6 AS mine, NULL::text AS action, NULL::jsonb AS changes
+             FROM note_links l JOIN notes n ON n.id = l.note_id AND n.deleted_at IS NULL
+             JOIN users u ON u.id = n.author_id
+             WHERE l.record_type = $1 AND l.record_id = $2 AND (n.created_at, 1, n.id) < ($3, $4, $5)
+             ORDER BY n.created_at DESC, n.id DESC LIMIT $7)
+            UNION ALL
+            (SELECT 0, c.id, c.changed_at, coalesce(u.name, ''), NULL, NULL, false, c.action, c.changes
+             FROM record_changes c LEFT JOIN users u ON u.id = c.user_id
+             WHERE c.record_type = $1 AND c.record_id = $2 AND (c.changed_at, 0, c.id) < ($3, $4, $5)
+             ORDER BY c.changed_at DESC, c.id DESC LIMIT $7)
+         ) t ORDER BY at DESC, rank DESC, id DESC LIMIT $7",
+    )
+    .bind(kind.as_str())
+    .bind(id)
+    .bind(at)
+    .bind(rank)
+    .bind(cid)
+    .bind(user.id)
+    .bind(TIMELINE_PAGE + 1)
+    .fetch_all(&pool)
+    .await?;
+    // Owners are stored as ids; show their names.
+    let users: Vec<(i64, String)> = sqlx::query_as("SELECT id, name FROM users")
+        .fetch_all(&pool)
+        .await?;
+    let user_name = |v: &serde_json::Value| {
+        v.as_i64()
+            .and_then(|id| users.iter().find(|(u, _)| *u == id))
+            .map(|(_, n)| n.clone())
+            .unwrap_or_else(|| show(v))
+    };
+    let mut items = Vec::new();
+    let mut cursors = Vec::new();
+    for r in rows.iter().take(TIMELINE_PAGE as usize) {
+        let rank: i32 = r.try_get("rank")?;
+        let entry = if rank == 1 {
+            TimelineEntry::Note {
+                body: r.try_get("body")?,
+                pinned: r.try_get("pinned")?,
+                mine: r.try_get("mine")?,
+            }
+        } else {
+            let changes: serde_json::Value = r.try_get("changes")?;
+            let mut list: Vec<FieldChange> = changes
+                .as_object()
+                .map(|m| {
+                    m.iter()
+                        .map(|(field, pair)| {
+                            let (old, new) = (&pair[0], &pair[1]);
+                            let fmt = |v| {
+                                if field == "owner_id" {
+                                    user_name(v)
+                                } else {
+                                    show(v)
+                                }
+                            };
+                            FieldChange {
+                                field: field.clone(),
+                                old: fmt(old),
+                                new: fmt(new),
+                            }
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            list.sort_by(|a, b| a.field.cmp(&b.field));
+            TimelineEntry::Change {
+                action: r.try_get("action")?,
+                changes: list,
+            }
+        };
+        let item = TimelineItem {
+            id: r.try_get("id")?,
+            at: r.try_get("at")?,
+            who: r.try_get("who")?,
+            entry,
+        };
+        cursors.push(TimelineCursor {
+            at: item.at,
+            rank,
+            id: item.id,
+        });
+        items.push(item);
+    }
+    let next = if rows.len() as i64 > TIMELINE_PAGE {
+        cursors.pop()
+    } else {
+        None
+    };
+    Ok(TimelinePage { items, next })
+}
+
+/// The translated label of a record field, for the history.
+pub fn field_label(i18n: I18n, kind: RecordKind, field: &str) -> String {
+    let s = match (kind, field) {
+        (_, "owner_id") => t_string!(i18n, common.owner),
+        (RecordKind::Company, "name") => t_string!(i18n, company.name),
+        (RecordKind::Company, "roles") => t_string!(i18n, company.roles),
+        (RecordKind::Company, "industry") => t_string!(i18n, company.industry),
+        (RecordKind::Company, "size") => t_string!(i18n, company.size),
+        (RecordKind::Company, "website") => t_string!(i18n, company.website),
+        (RecordKind::Company, "registration_number") => {
+            t_string!(i18n, company.registration_number)
+        }
+        (RecordKind::Company, "description") => t_string!(i18n, company.description),
+        (RecordKind::Person, "civility") => t_string!(i18n, person.civility),
+        (RecordKind::Person, "first_name") => t_string!(i18n, person.first_name),
+        (RecordKind::Person, "last_name") => t_string!(i18n, person.last_name),
+        (RecordKind::Person, "job_title") => t_string!(i18n, person.job_title),
+        (RecordKind::Person, "email2") => t_string!(i18n, person.email2),
+        (RecordKind::Person, "mobile") => t_string!(i18n, person.mobile),
+        (RecordKind::Person, "birthday") => t_string!(i18n, person.birthday),
+        (RecordKind::Person, "preferred_language") => t_string!(i18n, person.preferred_language),
+        (RecordKind::Person, "roles") => t_string!(i18n, person.roles),
+        (RecordKind::Person, "lifecycle_stage") => t_string!(i18n, person.lifecycle_stage),
+        (RecordKind::Person, "marketing_consent") => t_string!(i18n, person.marketing_consent),
+        (RecordKind::Person, "consent_date") => t_string!(i18n, person.consent_date),
+        (RecordKind::Person, "consent_method") => t_string!(i18n, person.consent_method),
+        (RecordKind::Deal, "name") => t_string!(i18n, deal.name),
+        (RecordKind::Deal, "company_id") => t_string!(i18n, deal.company),
+        (RecordKind::Deal, "person_id") => t_string!(i18n, deal.person),
+        (RecordKind::Deal, "pipeline_id") => t_string!(i18n, deal.pipeline),
+        (RecordKind::Deal, "stage_id") => t_string!(i18n, deal.stage),
+        (RecordKind::Deal, "amount") => t_string!(i18n, deal.amount),
+        (RecordKind::Deal, "expected_close") => t_string!(i18n, deal.expected_close),
+        (RecordKind::Deal, "probability") => t_string!(i18n, deal.probability),
+        (RecordKind::Deal, "status") => t_string!(i18n, deal.status),
+        (RecordKind::Deal, "lost_reason") => t_string!(i18n, deal.lost_reason),
+        (RecordKind::Deal, "next_step") => t_string!(i18n, deal.next_step),
+        (RecordKind::Deal, "description") => t_string!(i18n, deal.description),
+        (_, "email") => t_string!(i18n, company.email),
+        (_, "phone") => t_string!(i18n, company.phone),
+        (_, "street") => t_string!(i18n, company.street),
+        (_, "line2") => t_string!(i18n, company.line2),
+        (_, "postal_code") => t_string!(i18n, company.postal_code),
+        (_, "city") => t_string!(i18n, company.city),
+        (_, "country") => t_string!(i18n, company.country),
+        (_, "source") => t_string!(i18n, company.source),
+        _ => return field.replace('_', " "),
+    };
+    s.to_string()
+}
+
+/// The timeline of one record, with "show older".
+#[component]
+pub fn Timeline(
+    kind: RecordKind,
+    id: i64,
+    /// Bump to reload from the newest item (after a note or an edit).
+    reload: RwSignal<u32>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let items = RwSignal::new(Vec::<TimelineItem>::new());
+    let next = RwSignal::new(None::<TimelineCursor>);
+    let error = RwSignal::new(None::<AppError>);
+    let load = Action::new(move |before: &Option<TimelineCursor>| {
+        let before = before.clone();
+        async move {
+            let fresh = before.is_none();
+            match timeline(kind, id, before).await {
+                Ok(page) => {
+                    if fresh {
+                        items.set(page.items);
+                    } else {
+                        items.update(|v| v.extend(page.items));
+                    }
+                    next.set(page.next);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        }
+    });
+    Effect::new(move || {
+        reload.track();
+        load.dispatch(None);
+    });
+    let remove = Action::new(move |note: &i64| {
+        let note = *note;
+        async move {
+            match delete_note(note).await {
+                Ok(()) => reload.update(|n| *n += 1),
+                Err(e) => error.set(Some(e)),
+            }
+        }
+    });
+    let show_item = move |item: TimelineItem| {
+        let when = item.at.format("%Y-%m-%d %H:%M UTC").to_string();
+        let who = item.who.clone();
+        let body = match item.entry {
+            TimelineEntry::Note { body, pinned, mine } => {
+                let note_id = item.id;
+                view! {
+                    <div class="tl-note" class:pinned=pinned>
+                        <p class="tl-body">{body}</p>
+                        {mine
+                            .then(|| {
+                                view! {
+                                    <button class="link-button" on:click=move |_| {
+                                        remove.dispatch(note_id);
+                                    }>{move || t_string!(i18n, common.delete).to_string()}</button>
+                                }
+                            })}
+                    </div>
+                }
+                .into_any()
+            }
+            TimelineEntry::Change { action, changes } => {
+                let title = match action.as_str() {
+                    "create" => t_string!(i18n, record.created),
+                    "delete" => t_string!(i18n, record.deleted),
+                    "restore" => t_string!(i18n, record.restored),
+                    _ => t_string!(i18n, record.changed),
+                }
+                .to_string();
+                view! {
+                    <div class="tl-change">
+                        <p>{title}</p>
+                        <ul class="tl-fields">
+                            {changes
+                                .into_iter()
+                                .map(|c| {
+                                    view! {
+                                        <li>
+                                            <strong>{field_label(i18n, kind, &c.field)}</strong>
+                                            ": "
+                                            <del>{if c.old.is_empty() { "—".to_string() } else { c.old }}</del>
+                                            " → "
+                                            <ins>{if c.new.is_empty() { "—".to_string() } else { c.new }}</ins>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    </div>
+                }
+                    .into_any()
+            }
+        };
+        view! {
+            <li class="tl-item">
+                <p class="tl-meta muted">
+                    <time datetime=item.at.to_rfc3339()>{when}</time>
+                    " · "
+                    {who}
+                </p>
+                {body}
+            </li>
+        }
+    };
+    view! {
+        <section class="card timeline" aria-labelledby="timeline-title">
+            <header class="card-header">
+                <h2 id="timeline-title">{move || t_string!(i18n, record.timeline).to_string()}</h2>
+            </header>
+            <ErrorBanner error=error />
+            <ol class="tl">{move || items.get().into_iter().map(show_item).collect_view()}</ol>
+            {move || {
+                if items.with(|v| v.is_empty()) && !load.pending().get() {
+                    Some(view! { <p class="muted">{t_string!(i18n, record.timeline_empty).to_string()}</p> }.into_any())
+                } else {
+                    next.get()
+                        .map(|c| {
+                            view! {
+                                <button class="button" on:click=move |_| {
+                                    load.dispatch(Some(c.clone()));
+                                }>{t_string!(i18n, record.older).to_string()}</button>
+                            }
+                                .into_any()
+                        })
+                }
+            }}
+        </section>
+    }
+    .into_any()
+}
+
+/// The activity part of a record page: "add a note", then the timeline.
+/// `reload` is bumped by the page after an inline edit, too.
+#[component]
+pub fn RecordActivity(kind: RecordKind, id: i64, reload: RwSignal<u32>) -> impl IntoView {
+    view! {
+        <div class="record-activity">
+            <super::notes::NoteComposer
+                kind=kind
+                id=id
+                on_added=Callback::new(move |_| reload.update(|n| *n += 1))
+            />
+            <Timeline kind=kind id=id reload=reload />
+        </div>
+    }
+    .into_any()
+}
