@@ -12,6 +12,12 @@ export async function login(page: Page, who = ADMIN, language: 'en' | 'fr' = 'en
   await page.waitForURL((url) => url.pathname === '/');
   await expect(page.locator('nav#sidebar')).toBeAttached();
   await expect(page.locator('.desk h1')).not.toBeEmpty();
+  await ready(page);
+}
+
+/** Waits until the page is hydrated (the app's event handlers are live). */
+export async function ready(page: Page) {
+  await expect(page.locator('.app[data-ready="true"]')).toBeAttached();
 }
 
 /** A name no earlier run used. */

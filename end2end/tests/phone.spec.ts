@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { login, shot } from './helpers';
+import { login, ready, shot } from './helpers';
 
 test('phone: login page fits the screen', async ({ page }) => {
   await page.goto('/login');
@@ -42,4 +42,28 @@ test('phone: lists are cards and nothing scrolls sideways', async ({ page }) => 
   const box = await page.locator('.list-table tbody tr td.cell-main a').first().boundingBox();
   expect(box!.height).toBeGreaterThanOrEqual(44);
   await shot(page, 'phone-persons-list');
+});
+
+test('phone: a record page, the filters and the search fit the screen', async ({ page }) => {
+  await login(page);
+  await page.goto('/companies');
+  await ready(page);
+  await page.getByRole('button', { name: /^Filters/ }).click();
+  await expect(page.locator('#filter-panel')).toBeVisible();
+  let overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await shot(page, 'phone-companies-filters');
+
+  await page.locator('.list-table tbody tr td.cell-main a').first().click();
+  await page.waitForURL(/\/companies\/\d+$/);
+  await expect(page.locator('.timeline')).toBeVisible();
+  overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  const star = await page.getByRole('button', { name: 'Favourite' }).boundingBox();
+  expect(star!.height).toBeGreaterThanOrEqual(44);
+  await shot(page, 'phone-company-page');
+
+  await page.locator('#global-search').fill('lefevre');
+  await expect(page.locator('#global-search-results [role="option"]').first()).toBeVisible();
+  await shot(page, 'phone-global-search');
 });

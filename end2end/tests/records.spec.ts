@@ -1,9 +1,10 @@
 import { test, expect } from '@playwright/test';
-import { login, shot, unique } from './helpers';
+import { login, ready, shot, unique } from './helpers';
 
 test('create a company, with per-field errors first', async ({ page }) => {
   await login(page);
   await page.goto('/companies/new');
+  await ready(page);
   await expect(page.locator('#f-name')).toBeVisible();
 
   // Nothing is sent while a field is wrong, and each error sits by its field.
@@ -33,6 +34,7 @@ test('create a person linked to a company and find both in the lists', async ({ 
   await login(page);
   const company = unique('Atelier Lumière');
   await page.goto('/companies/new');
+  await ready(page);
   await page.locator('#f-name').fill(company);
   await page.getByRole('button', { name: 'Save' }).click();
   await page.waitForURL(/\/companies\/\d+$/);
@@ -57,6 +59,7 @@ test('create a person linked to a company and find both in the lists', async ({ 
 
   // Quick search finds them in the lists.
   await page.goto('/persons');
+  await ready(page);
   await page.locator('#list-search').fill(last);
   await expect(page).toHaveURL(/q=/);
   await expect(page.locator('.list-table tbody tr')).toHaveCount(1);
@@ -64,6 +67,8 @@ test('create a person linked to a company and find both in the lists', async ({ 
   await shot(page, 'desktop-persons-list');
 
   await page.goto('/companies');
+
+  await ready(page);
   await page.locator('#list-search').fill(company);
   await expect(page.locator('.list-table tbody tr')).toHaveCount(1);
 });
@@ -71,6 +76,7 @@ test('create a person linked to a company and find both in the lists', async ({ 
 test('lists sort by a column and page', async ({ page }) => {
   await login(page);
   await page.goto('/companies');
+  await ready(page);
   await page.getByRole('button', { name: 'Sort by Name' }).click();
   await expect(page).toHaveURL(/sort=name&dir=asc/);
   const first = await page.locator('.list-table tbody tr td.cell-main').first().innerText();
@@ -85,6 +91,7 @@ test('edit and delete a company', async ({ page }) => {
   await login(page);
   const name = unique('Éphémère SARL');
   await page.goto('/companies/new');
+  await ready(page);
   await page.locator('#f-name').fill(name);
   await page.getByRole('button', { name: 'Save' }).click();
   await page.waitForURL(/\/companies\/\d+$/);
@@ -102,5 +109,6 @@ test('edit and delete a company', async ({ page }) => {
   await page.getByRole('button', { name: 'Delete' }).click();
   await page.waitForURL(/\/companies$/);
   await page.goto(url);
+  await ready(page);
   await expect(page.locator('.banner-error')).toContainText('does not exist');
 });

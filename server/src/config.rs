@@ -29,6 +29,47 @@ pub enum Command {
     },
     /// Apply database migrations and exit.
     Migrate,
+    /// Fill the database with generated companies, persons, deals, tags,
+    /// notes and history, for benchmarks (the same seed gives the same data).
+    /// Refuses a database holding more than the demo data unless --append.
+    Generate(GenerateArgs),
+    /// Measure the server-side latency of lists, search and a record page on
+    /// a generated database, beside the same SQL run directly; prints a
+    /// Markdown table.
+    Bench(BenchArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct BenchArgs {
+    /// Timed runs of each scenario.
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..))]
+    pub iterations: u32,
+    /// Untimed runs of each scenario first.
+    #[arg(long, default_value_t = 20)]
+    pub warmup: u32,
+    /// The company whose record page is timed (default: the one with the
+    /// longest history).
+    #[arg(long)]
+    pub company: Option<i64>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct GenerateArgs {
+    /// Persons to add (1 % of them near-duplicates of others).
+    #[arg(long, default_value_t = 1_000_000, value_parser = clap::value_parser!(i64).range(1..))]
+    pub persons: i64,
+    /// Companies to add.
+    #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(i64).range(1..))]
+    pub companies: i64,
+    /// Deals to add, over the active pipeline stages.
+    #[arg(long, default_value_t = 200_000, value_parser = clap::value_parser!(i64).range(1..))]
+    pub deals: i64,
+    /// Picks every value; the same seed gives the same data.
+    #[arg(long, default_value_t = 42)]
+    pub seed: i64,
+    /// Add to a database that already holds data.
+    #[arg(long)]
+    pub append: bool,
 }
 
 #[derive(Args, Debug, Clone)]

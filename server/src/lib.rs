@@ -4,10 +4,12 @@
 //! migrations, sessions, and the axum router serving pages, server functions
 //! and static files.
 
+pub mod bench;
 pub mod config;
 pub mod embedded_pg;
 pub mod export;
 pub mod gate;
+pub mod generate;
 pub mod seed;
 pub mod session_store;
 pub mod statuses;
@@ -19,7 +21,8 @@ use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use session_store::PgSessionStore;
 use sqlx::PgPool;
-use sqlx::postgres::PgPoolOptions;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use std::str::FromStr;
 use std::time::Duration;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
@@ -28,10 +31,13 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 
 /// Connects to PostgreSQL and applies the migrations.
 pub async fn connect(url: &str, max: u32) -> anyhow::Result<PgPool> {
+    // JIT compiles queries whose estimated cost is high — such as counts over
+    // a million rows — and takes 100+ ms doing it: more than the query.
+    let options = PgConnectOptions::from_str(url)?.options([("jit", "off")]);
     let pool = PgPoolOptions::new()
         .max_connections(max)
         .acquire_timeout(Duration::from_secs(10))
-        .connect(url)
+        .connect_with(options)
         .await?;
     sqlx::migrate!("../migrations").run(&pool).await?;
     Ok(pool)

@@ -75,15 +75,23 @@ async fn run(cli: Cli, url: &str) -> anyhow::Result<()> {
             println!("admin account ready: {email}");
             Ok(())
         }
+        Some(Command::Generate(args)) => {
+            // The demo organisation first, as a first start would make it,
+            // so that its accounts can log in to the generated data.
+            if !cli.serve.no_demo {
+                print_demo_login(
+                    server::seed::seed_if_empty(&pool, cli.serve.demo_password.clone()).await?,
+                );
+            }
+            server::generate::run(&pool, &args).await
+        }
+        Some(Command::Bench(args)) => server::bench::run(&pool, &args).await,
         None => serve(cli, pool).await,
     }
 }
 
-async fn serve(cli: Cli, pool: sqlx::PgPool) -> anyhow::Result<()> {
-    let args = cli.serve;
-    if !args.no_demo
-        && let Some(login) = server::seed::seed_if_empty(&pool, args.demo_password.clone()).await?
-    {
+fn print_demo_login(login: Option<server::seed::DemoLogin>) {
+    if let Some(login) = login {
         println!();
         println!("  Demo organisation created. Log in as the admin:");
         println!("    email:    {}", login.email);
@@ -92,6 +100,13 @@ async fn serve(cli: Cli, pool: sqlx::PgPool) -> anyhow::Result<()> {
             "  (manager@relais.example, member@relais.example and sales@relais.example share it)"
         );
         println!();
+    }
+}
+
+async fn serve(cli: Cli, pool: sqlx::PgPool) -> anyhow::Result<()> {
+    let args = cli.serve;
+    if !args.no_demo {
+        print_demo_login(server::seed::seed_if_empty(&pool, args.demo_password.clone()).await?);
     }
     server::spawn_session_cleanup(pool.clone());
     let settings = app::ssr::ServerSettings {

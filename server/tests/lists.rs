@@ -443,6 +443,25 @@ async fn csv_export_streams_exactly_the_filter_with_bom_and_quoting(pool: PgPool
     assert_eq!(names, vec!["Dupont, Fils & \"Cie\"", "Boulangerie Lefèvre"]);
     assert_eq!(&rows[0][11], "Saint-Étienne");
 
+    // Through the compression layer too (browsers ask for it).
+    let req = axum::http::Request::get(format!("/export/companies.csv?sort=name&dir=desc&f={f}"))
+        .header(axum::http::header::COOKIE, &s)
+        .header(axum::http::header::ACCEPT_ENCODING, "gzip")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let resp = tower::ServiceExt::oneshot(app.router.clone(), req)
+        .await
+        .unwrap();
+    assert_eq!(resp.headers()[axum::http::header::CONTENT_ENCODING], "gzip");
+    let bytes = http_body_util::BodyExt::collect(resp.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut text)
+        .unwrap();
+    assert_eq!(text, r.text, "the compressed export is the whole export");
+
     let bad = app
         .get("/export/companies.csv?f=password.is.x", Some(&s))
         .await;

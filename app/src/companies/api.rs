@@ -159,18 +159,31 @@ pub async fn search_companies(q: String) -> AppResult<Vec<(i64, String)>> {
     Ok(rows)
 }
 
+/// The statements of [`get_company`], `$1` being the company's id (public so
+/// that `server bench` times the very same SQL): the company…
+#[cfg(feature = "ssr")]
+pub const COMPANY_SQL: &str = "SELECT c.*, coalesce(o.name, '') AS owner_name FROM companies c
+         LEFT JOIN users o ON o.id = c.owner_id WHERE c.id = $1 AND c.deleted_at IS NULL";
+
+/// …and its people, current jobs first.
+#[cfg(feature = "ssr")]
+pub const COMPANY_PEOPLE_SQL: &str =
+    "SELECT p.id, trim(coalesce(p.first_name, '') || ' ' || p.last_name) AS name,
+                coalesce(pc.job_title, '') AS job_title, coalesce(p.email, '') AS email,
+                coalesce(p.phone, '') AS phone, pc.start_date, pc.end_date
+         FROM person_companies pc JOIN persons p ON p.id = pc.person_id
+         WHERE pc.company_id = $1 AND p.deleted_at IS NULL
+         ORDER BY pc.end_date IS NOT NULL, lower(p.last_name), p.id";
+
 #[server(prefix = "/api/companies", endpoint = "get", input = server_fn::codec::Json)]
 pub async fn get_company(id: i64) -> AppResult<Company> {
     require(Role::Member).await?;
     let pool = pool()?;
-    let row = sqlx::query(
-        "SELECT c.*, coalesce(o.name, '') AS owner_name FROM companies c
-         LEFT JOIN users o ON o.id = c.owner_id WHERE c.id = $1 AND c.deleted_at IS NULL",
-    )
-    .bind(id)
-    .fetch_optional(&pool)
-    .await?
-    .ok_or(AppError::NotFound)?;
+    let row = sqlx::query(COMPANY_SQL)
+        .bind(id)
+        .fetch_optional(&pool)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let s = |col: &str| -> String {
         row.try_get::<Option<String>, _>(col)
             .ok()
@@ -195,28 +208,21 @@ pub async fn get_company(id: i64) -> AppResult<Company> {
         description: s("description"),
         owner_id: row.try_get("owner_id")?,
     };
-    let people = sqlx::query(
-        "SELECT p.id, trim(coalesce(p.first_name, '') || ' ' || p.last_name) AS name,
-                coalesce(pc.job_title, '') AS job_title, coalesce(p.email, '') AS email,
-                coalesce(p.phone, '') AS phone, pc.start_date, pc.end_date
-         FROM person_companies pc JOIN persons p ON p.id = pc.person_id
-         WHERE pc.company_id = $1 AND p.deleted_at IS NULL
-         ORDER BY pc.end_date IS NOT NULL, lower(p.last_name), p.id",
-    )
-    .bind(id)
-    .fetch_all(&pool)
-    .await?
-    .into_iter()
-    .map(|r| CompanyPerson {
-        person_id: r.get("id"),
-        name: r.get("name"),
-        job_title: r.get("job_title"),
-        email: r.get("email"),
-        phone: r.get("phone"),
-        start_date: r.get("start_date"),
-        end_date: r.get("end_date"),
-    })
-    .collect();
+    let people = sqlx::query(COMPANY_PEOPLE_SQL)
+        .bind(id)
+        .fetch_all(&pool)
+        .await?
+        .into_iter()
+        .map(|r| CompanyPerson {
+            person_id: r.get("id"),
+            name: r.get("name"),
+            job_title: r.get("job_title"),
+            email: r.get("email"),
+            phone: r.get("phone"),
+            start_date: r.get("start_date"),
+            end_date: r.get("end_date"),
+        })
+        .collect();
     Ok(Company {
         id,
         version: row.try_get("version")?,

@@ -99,7 +99,8 @@ pub fn DealList() -> impl IntoView {
 #[component]
 fn DealFields(form: RwSignal<DealInput>) -> impl IntoView {
     let i18n = use_i18n();
-    let pipelines = Resource::new(|| (), |_| list_pipelines(false));
+    // Loaded in the browser (the edit form is inside a Suspense; see OwnerSelect).
+    let pipelines = LocalResource::new(|| list_pipelines(false));
     // A new deal starts in the first pipeline's first stage.
     Effect::new(move || {
         if let Some(Ok(list)) = pipelines.get()
@@ -160,7 +161,6 @@ fn DealFields(form: RwSignal<DealInput>) -> impl IntoView {
             <RecordPicker kind=RecordKind::Person name="person_id" label=tx!(i18n, deal.person)
                 value=Signal::derive(move || form.with(|f| f.person_id))
                 set=Callback::new(move |v| form.update(|f| f.person_id = v)) />
-            <Suspense fallback=|| ()>
                 {move || {
                     pipelines.get().and_then(|r| r.ok()).map(|list| {
                         let pid = form.with(|f| f.pipeline_id);
@@ -179,7 +179,7 @@ fn DealFields(form: RwSignal<DealInput>) -> impl IntoView {
                         }
                     })
                 }}
-            </Suspense>
+
             <p class="hint muted">{stage_hint}</p>
             <TextField name="amount" label=tx!(i18n, deal.amount) bind=bind!(form.amount) inputmode="decimal" />
             <TextField name="expected_close" label=tx!(i18n, deal.expected_close) bind=bind!(form.expected_close) kind="date" />
@@ -322,7 +322,8 @@ pub fn DealPage() -> impl IntoView {
 #[component]
 pub fn RelatedDeals(kind: RecordKind, id: i64) -> impl IntoView {
     let i18n = use_i18n();
-    let deals = Resource::new(move || (kind, id), |(k, i)| related_deals(k, i));
+    // Loaded in the browser: see `RecordHeader` for why not a nested Resource.
+    let deals = LocalResource::new(move || related_deals(kind, id));
     let param = if kind == RecordKind::Company {
         "company"
     } else {
@@ -347,7 +348,7 @@ pub fn RelatedDeals(kind: RecordKind, id: i64) -> impl IntoView {
                 <h2>{tx!(i18n, deal.plural)}</h2>
                 <A href=format!("/deals/new?{param}={id}") attr:class="button">{tx!(i18n, deal.new)}</A>
             </header>
-            <Suspense fallback=|| ()>
+
                 {move || {
                     deals.get().and_then(|r| r.ok()).map(|list| {
                         if list.is_empty() {
@@ -357,7 +358,7 @@ pub fn RelatedDeals(kind: RecordKind, id: i64) -> impl IntoView {
                         }
                     })
                 }}
-            </Suspense>
+
         </section>
     }
     .into_any()

@@ -77,6 +77,9 @@ pub fn AppShell() -> impl IntoView {
     let user = Resource::new(|| (), |_| me());
     provide_context(Me(user));
     let drawer = RwSignal::new(false);
+    // Effects run in the browser only, after hydration: tests wait for this.
+    let ready = RwSignal::new(false);
+    Effect::new(move || ready.set(true));
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
         if ev.key() == "Escape" {
             drawer.set(false);
@@ -84,7 +87,7 @@ pub fn AppShell() -> impl IntoView {
     };
     view! {
         <a class="skip-link" href="#main">{tx!(i18n, nav.skip_to_content)}</a>
-        <div class="app" class:drawer-open=move || drawer.get() on:keydown=on_key>
+        <div class="app" class:drawer-open=move || drawer.get() data-ready=move || ready.get().to_string() on:keydown=on_key>
             <topbar::TopBar drawer=drawer />
             <nav id="sidebar" class="sidebar" aria-label=tx!(i18n, nav.main_menu)>
                 <div class="sidebar-head">

@@ -82,6 +82,16 @@ pub struct RecordLink {
     pub detail: String,
 }
 
+/// Whether record `$1` of `kind` exists and is not in the trash (the
+/// statement of `ensure_live`, public so that `server bench` times it).
+#[cfg(feature = "ssr")]
+pub fn live_sql(kind: RecordKind) -> String {
+    format!(
+        "SELECT EXISTS (SELECT 1 FROM {} WHERE id = $1 AND deleted_at IS NULL)",
+        kind.module()
+    )
+}
+
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
     use super::RecordKind;
@@ -90,13 +100,10 @@ pub(crate) mod ssr {
 
     /// Fails with `NotFound` unless the record exists and is not in the trash.
     pub async fn ensure_live(db: impl PgExecutor<'_>, kind: RecordKind, id: i64) -> AppResult<()> {
-        let live: bool = sqlx::query_scalar(AssertSqlSafe(format!(
-            "SELECT EXISTS (SELECT 1 FROM {} WHERE id = $1 AND deleted_at IS NULL)",
-            kind.module()
-        )))
-        .bind(id)
-        .fetch_one(db)
-        .await?;
+        let live: bool = sqlx::query_scalar(AssertSqlSafe(super::live_sql(kind)))
+            .bind(id)
+            .fetch_one(db)
+            .await?;
         if live {
             Ok(())
         } else {

@@ -31,16 +31,17 @@ fn detail_sql(kind: RecordKind) -> &'static str {
     }
 }
 
-/// Ranked matches of one kind: exact substrings first (names starting with
-/// the text before others), then near matches by trigram word similarity.
+/// How similar a near match must be (`<%`), for the transaction of a search.
 #[cfg(feature = "ssr")]
-async fn hits(pool: &sqlx::PgPool, kind: RecordKind, text: &str) -> AppResult<Vec<RecordLink>> {
-    let mut tx = pool.begin().await?;
-    sqlx::query("SELECT set_config('pg_trgm.word_similarity_threshold', '0.5', true)")
-        .execute(&mut *tx)
-        .await?;
+pub const SIMILARITY_THRESHOLD_SQL: &str =
+    "SELECT set_config('pg_trgm.word_similarity_threshold', '0.5', true)";
+
+/// The statement of [`hits`] for one kind, `$1` being the folded text
+/// (public so that `server bench` times the very same SQL).
+#[cfg(feature = "ssr")]
+pub fn hits_sql(kind: RecordKind) -> String {
     // Candidates come from the trigram index (bounded), ranking runs on them only.
-    let rows = sqlx::query(AssertSqlSafe(format!(
+    format!(
         "WITH q AS (SELECT relais_fold($1) AS t),
          exact AS (SELECT r.id FROM {table} r, q WHERE r.deleted_at IS NULL
                    AND r.search_text LIKE '%' || q.t || '%' LIMIT 100),
@@ -56,10 +57,21 @@ async fn hits(pool: &sqlx::PgPool, kind: RecordKind, text: &str) -> AppResult<Ve
         table = kind.module(),
         name = kind.name_sql(),
         detail = detail_sql(kind),
-    )))
-    .bind(text)
-    .fetch_all(&mut *tx)
-    .await?;
+    )
+}
+
+/// Ranked matches of one kind: exact substrings first (names starting with
+/// the text before others), then near matches by trigram word similarity.
+#[cfg(feature = "ssr")]
+async fn hits(pool: &sqlx::PgPool, kind: RecordKind, text: &str) -> AppResult<Vec<RecordLink>> {
+    let mut tx = pool.begin().await?;
+    sqlx::query(SIMILARITY_THRESHOLD_SQL)
+        .execute(&mut *tx)
+        .await?;
+    let rows = sqlx::query(AssertSqlSafe(hits_sql(kind)))
+        .bind(text)
+        .fetch_all(&mut *tx)
+        .await?;
     tx.commit().await?;
     rows.into_iter()
         .map(|r| {
@@ -163,16 +175,17 @@ pub fn GlobalSearch() -> impl IntoView {
     let asked = RwSignal::new(String::new());
     let open = RwSignal::new(false);
     let active = RwSignal::new(None::<usize>);
-    let results = Resource::new(
-        move || asked.get(),
-        |q| async move {
+    // Results exist only in the browser (nothing is typed during SSR).
+    let results = LocalResource::new(move || {
+        let q = asked.get();
+        async move {
             if q.trim().chars().count() < 2 {
                 Ok(Vec::new())
             } else {
                 global_search(q).await
             }
-        },
-    );
+        }
+    });
     let hits = move || results.get().and_then(|r| r.ok()).unwrap_or_default();
     #[cfg(feature = "hydrate")]
     let pending = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);

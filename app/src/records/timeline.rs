@@ -18,6 +18,34 @@ use {
 
 pub const TIMELINE_PAGE: i64 = 20;
 
+/// The first page's "before" position: after every item.
+#[cfg(feature = "ssr")]
+pub const TIMELINE_START: (DateTime<Utc>, i32, i64) = (DateTime::<Utc>::MAX_UTC, 2, 0);
+
+/// A page of the timeline: `$1` kind, `$2` id, `$3`–`$5` the position
+/// (at, rank, id) to start before, `$6` the caller, `$7` the page size + 1.
+/// Both branches walk their own index newest first and stop after a page;
+/// the outer query merges the two pages. Public so that `server bench` times
+/// the very same SQL.
+#[cfg(feature = "ssr")]
+pub const TIMELINE_SQL: &str = "SELECT * FROM (
+            (SELECT 1 AS rank, n.id, n.created_at AS at, u.name AS who, n.body, n.pinned,
+                    n.author_id = $6 AS mine, NULL::text AS action, NULL::jsonb AS changes
+             FROM note_links l JOIN notes n ON n.id = l.note_id AND n.deleted_at IS NULL
+             JOIN users u ON u.id = n.author_id
+             WHERE l.record_type = $1 AND l.record_id = $2 AND (n.created_at, 1, n.id) < ($3, $4, $5)
+             ORDER BY n.created_at DESC, n.id DESC LIMIT $7)
+            UNION ALL
+            (SELECT 0, c.id, c.changed_at, coalesce(u.name, ''), NULL, NULL, false, c.action, c.changes
+             FROM record_changes c LEFT JOIN users u ON u.id = c.user_id
+             WHERE c.record_type = $1 AND c.record_id = $2 AND (c.changed_at, 0, c.id) < ($3, $4, $5)
+             ORDER BY c.changed_at DESC, c.id DESC LIMIT $7)
+         ) t ORDER BY at DESC, rank DESC, id DESC LIMIT $7";
+
+/// The users' names, to show owners (stored as ids) in the timeline.
+#[cfg(feature = "ssr")]
+pub const USER_NAMES_SQL: &str = "SELECT id, name FROM users";
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FieldChange {
     pub field: String,
@@ -80,40 +108,22 @@ pub async fn timeline(
 ) -> AppResult<TimelinePage> {
     let user = require(Role::Member).await?;
     let pool = pool()?;
-    // Both branches walk their own index newest first and stop after a page;
-    // the outer query merges the two pages.
     let (at, rank, cid) = match &before {
         Some(c) => (c.at, c.rank, c.id),
-        None => (DateTime::<Utc>::MAX_UTC, 2, 0),
+        None => TIMELINE_START,
     };
-    let rows = sqlx::query(
-        "SELECT * FROM (
-            (SELECT 1 AS rank, n.id, n.created_at AS at, u.name AS who, n.body, n.pinned,
-                    n.author_id = $6 AS mine, NULL::text AS action, NULL::jsonb AS changes
-             FROM note_links l JOIN notes n ON n.id = l.note_id AND n.deleted_at IS NULL
-             JOIN users u ON u.id = n.author_id
-             WHERE l.record_type = $1 AND l.record_id = $2 AND (n.created_at, 1, n.id) < ($3, $4, $5)
-             ORDER BY n.created_at DESC, n.id DESC LIMIT $7)
-            UNION ALL
-            (SELECT 0, c.id, c.changed_at, coalesce(u.name, ''), NULL, NULL, false, c.action, c.changes
-             FROM record_changes c LEFT JOIN users u ON u.id = c.user_id
-             WHERE c.record_type = $1 AND c.record_id = $2 AND (c.changed_at, 0, c.id) < ($3, $4, $5)
-             ORDER BY c.changed_at DESC, c.id DESC LIMIT $7)
-         ) t ORDER BY at DESC, rank DESC, id DESC LIMIT $7",
-    )
-    .bind(kind.as_str())
-    .bind(id)
-    .bind(at)
-    .bind(rank)
-    .bind(cid)
-    .bind(user.id)
-    .bind(TIMELINE_PAGE + 1)
-    .fetch_all(&pool)
-    .await?;
-    // Owners are stored as ids; show their names.
-    let users: Vec<(i64, String)> = sqlx::query_as("SELECT id, name FROM users")
+    let rows = sqlx::query(TIMELINE_SQL)
+        .bind(kind.as_str())
+        .bind(id)
+        .bind(at)
+        .bind(rank)
+        .bind(cid)
+        .bind(user.id)
+        .bind(TIMELINE_PAGE + 1)
         .fetch_all(&pool)
         .await?;
+    // Owners are stored as ids; show their names.
+    let users: Vec<(i64, String)> = sqlx::query_as(USER_NAMES_SQL).fetch_all(&pool).await?;
     let user_name = |v: &serde_json::Value| {
         v.as_i64()
             .and_then(|id| users.iter().find(|(u, _)| *u == id))

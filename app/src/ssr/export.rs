@@ -10,7 +10,7 @@ use crate::i18n::Locale;
 use crate::records::RecordKind;
 use crate::ssr::list_sql::ListSpec;
 use crate::ui::list::ListQuery;
-use futures::{Stream, TryStreamExt};
+use futures::{Stream, StreamExt, TryStreamExt};
 use sqlx::{PgPool, Row};
 
 /// One column of an export: its SQL (text or NULL) and translated header.
@@ -113,7 +113,9 @@ pub fn csv_stream(
             let _ = tx.send(Ok(chunk)).await;
         }
     });
+    // Fused: the compression layer polls once more after the end.
     Ok(futures::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|item| (item, rx))
-    }))
+    })
+    .fuse())
 }

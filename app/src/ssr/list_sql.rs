@@ -320,8 +320,14 @@ impl ListSpec {
         Ok(b)
     }
 
-    /// The number of rows matching `q`: exact when small, else the planner's estimate.
-    async fn count(&self, pool: &PgPool, q: &ListQuery, user_id: i64) -> AppResult<(i64, bool)> {
+    /// The number of rows matching `q`: exact when small, else the planner's
+    /// estimate. Public so that `server bench` times the statements a list runs.
+    pub async fn count(
+        &self,
+        pool: &PgPool,
+        q: &ListQuery,
+        user_id: i64,
+    ) -> AppResult<(i64, bool)> {
         let built = self.count_sql(q, user_id)?;
         let exact: i64 = built.query().fetch_one(pool).await?.try_get(0)?;
         if exact <= EXACT_COUNT_LIMIT {

@@ -12,12 +12,14 @@ use leptos::prelude::*;
 #[component]
 pub fn OwnerSelect(value: Signal<Option<i64>>, set: Callback<Option<i64>>) -> impl IntoView {
     let i18n = use_i18n();
-    let users = Resource::new(|| (), |_| user_options());
+    // Loaded in the browser: this select sits inside record forms that are
+    // themselves inside a Suspense, where a nested Resource would not be
+    // awaited by the server's render (a hydration mismatch).
+    let users = LocalResource::new(user_options);
     let text = Signal::derive(move || value.get().map(|v| v.to_string()).unwrap_or_default());
     let set_text = Callback::new(move |v: String| set.run(v.parse().ok()));
     view! {
-        <Suspense fallback=|| ()>
-            {move || {
+        {move || {
                 users
                     .get()
                     .map(|r| {
@@ -36,7 +38,6 @@ pub fn OwnerSelect(value: Signal<Option<i64>>, set: Callback<Option<i64>>) -> im
                         }
                     })
             }}
-        </Suspense>
     }
     .into_any()
 }

@@ -144,7 +144,10 @@ where
     let action = Action::new(move |_: &()| delete());
     let error = RwSignal::new(None::<AppError>);
     let navigate = use_navigate();
-    let marks = Resource::new(move || (kind, id), |(k, i)| record_marks(k, i));
+    // The star and tags load in the browser, after the record: they are
+    // secondary, and a resource nested in the record's own Suspense would
+    // not be awaited by the server's render (a hydration mismatch).
+    let marks = LocalResource::new(move || record_marks(kind, id));
     Effect::new(move || match action.value().get() {
         Some(Ok(())) => navigate(after_delete, Default::default()),
         Some(Err(e)) => error.set(Some(e)),
@@ -158,16 +161,12 @@ where
     view! {
         <header class="page-header record-header">
             <div>
-                <h1>
-                    {title}
-                    <Suspense fallback=|| ()>
-                        {move || marks.get().and_then(|r| r.ok()).map(|m| view! { <Star kind=kind id=id initial=m.favourite /> })}
-                    </Suspense>
-                </h1>
+                <div class="title-row">
+                    <h1>{title}</h1>
+                    {move || marks.get().and_then(|r| r.ok()).map(|m| view! { <Star kind=kind id=id initial=m.favourite /> })}
+                </div>
                 <p class="muted">{subtitle}</p>
-                <Suspense fallback=|| ()>
-                    {move || marks.get().and_then(|r| r.ok()).map(|m| view! { <TagEditor kind=kind id=id initial=m.tags /> })}
-                </Suspense>
+                {move || marks.get().and_then(|r| r.ok()).map(|m| view! { <TagEditor kind=kind id=id initial=m.tags /> })}
             </div>
             <div class="actions">
                 <A href=edit_href attr:class="button button-primary">

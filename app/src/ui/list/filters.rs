@@ -37,7 +37,7 @@ pub fn FilterChips(
     let columns = StoredValue::new(columns);
     let users = Resource::new(|| (), |_| user_options());
     let tags = Resource::new(|| (), |_| all_tags());
-    move || {
+    let chips = move || {
         let q = query.get();
         if q.filters.is_empty() {
             return None;
@@ -110,7 +110,9 @@ pub fn FilterChips(
         Some(
             view! { <ul class="chips" aria-label=move || t_string!(i18n, list.filters).to_string()>{chips}</ul> },
         )
-    }
+    };
+    // Owner and tag names come from resources: read them inside a Transition.
+    view! { <Transition fallback=|| ()>{chips}</Transition> }.into_any()
 }
 
 /// The editor of the advanced filter: one row per condition.
@@ -320,6 +322,8 @@ pub fn SavedFilters(
             <summary class="button">{move || t_string!(i18n, list.saved_filters).to_string()}</summary>
             <div class="menu-panel">
                 <ul class="saved-list">
+                    // Read inside a Transition, so that the server renders what the browser hydrates.
+                    <Transition fallback=|| ()>
                     {move || {
                         let items = list.get().and_then(|r| r.ok()).unwrap_or_default();
                         if items.is_empty() {
@@ -344,6 +348,7 @@ pub fn SavedFilters(
                             .collect_view()
                             .into_any()
                     }}
+                    </Transition>
                 </ul>
                 <form class="save-filter" on:submit=move |ev| {
                     ev.prevent_default();

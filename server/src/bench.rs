@@ -1,0 +1,527 @@
+//! `server bench`: the server-side latency of what people wait for most
+//! (a list's first page, a page far down, a filtered list, the global
+//! search, a record page), measured on a generated database (`server
+//! generate`) and printed as a Markdown table beside the same SQL run
+//! directly on PostgreSQL.
+//!
+//! - **App**: the real router, built in-process as `serve` builds it (same
+//!   pool size, same connection settings), called through tower's `oneshot`
+//!   with a session cookie; timed from handing over the request to holding
+//!   the whole body. So it includes the session look-up, the gate, `require`,
+//!   the JSON in and out and the compression a browser asks for, but no TCP.
+//! - **SQL**: the statements the server functions run, taken from the app
+//!   itself (`LIST.page_sql`, `hits_sql`, `TIMELINE_SQL`…, never copies),
+//!   executed in the same order and concurrency on the same pool, rows
+//!   fetched but not turned into Rust types.
+//!
+//! Each iteration times one app run and one SQL run, alternating which goes
+//! first; runs are sequential (one user, no load). A record page makes its
+//! four calls at once, as the browser does: its time is that of the
+//! slowest, i.e. of all four run concurrently with `tokio::join!`.
+
+use crate::config::BenchArgs;
+use anyhow::{Context, bail, ensure};
+use app::records::RecordKind;
+use app::ui::list::ListQuery;
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use serde_json::{Value, json};
+use sqlx::{AssertSqlSafe, PgPool};
+use std::time::{Duration, Instant};
+use tower::ServiceExt;
+
+/// The account the benchmark logs in as (a member, like most users).
+const BENCH_EMAIL: &str = "bench@relais.example";
+
+/// What the global search scenario types, in turn: a common last name, an
+/// accented first name typed without its accent, a typo, part of an email,
+/// the start of a mobile number.
+const SEARCHES: &[&str] = &["martin", "helene", "lefebre", "lucas.bernard", "06 12"];
+
+/// The in-process application and the session it calls with.
+struct Bench {
+    router: Router,
+    pool: PgPool,
+    cookie: String,
+    user_id: i64,
+}
+
+/// What one scenario does, app side and SQL side.
+enum Scenario {
+    /// `POST /api/persons/list` with this query.
+    PersonList(ListQuery),
+    /// `POST /api/search/global`, the i-th run typing `SEARCHES[i % n]`.
+    Search(Vec<&'static str>),
+    /// The calls of a company's record page.
+    CompanyPage(i64),
+}
+
+/// Timings of one scenario, in the order taken.
+struct Samples {
+    name: String,
+    app: Vec<Duration>,
+    sql: Vec<Duration>,
+}
+
+pub async fn run(pool: &PgPool, args: &BenchArgs) -> anyhow::Result<()> {
+    let persons: i64 = sqlx::query_scalar("SELECT count(*) FROM persons WHERE deleted_at IS NULL")
+        .fetch_one(pool)
+        .await?;
+    ensure!(
+        persons >= 10_000,
+        "the database holds {persons} persons; fill it first with `server generate`"
+    );
+    let bench = Bench::start(pool.clone()).await?;
+    let company = match args.company {
+        Some(id) => id,
+        None => longest_timeline(pool).await?,
+    };
+    describe(pool, persons, company).await?;
+
+    let first = list_query(json!({"sort": "name"}))?;
+    let (key, id): (String, i64) = sqlx::query_as(
+        "SELECT sort_name, id FROM persons WHERE deleted_at IS NULL
+         ORDER BY sort_name, id OFFSET 9999 LIMIT 1",
+    )
+    .fetch_one(pool)
+    .await?;
+    let deep = list_query(json!({"sort": "name", "after": {"key": key, "id": id}, "page": 401}))?;
+    let filtered = list_query(json!({
+        "sort": "updated_at", "desc": true,
+        "filters": [{"field": "city", "op": "is", "value": "Lyon"},
+                    {"field": "lifecycle_stage", "op": "is", "value": "active"}]
+    }))?;
+    let scenarios = [
+        ("persons: first list page", Scenario::PersonList(first)),
+        ("persons: page 10,000 rows deep", Scenario::PersonList(deep)),
+        (
+            "persons: filtered (Lyon, active) + sorted (updated, desc)",
+            Scenario::PersonList(filtered),
+        ),
+        (
+            "global search (5 queries in turn)",
+            Scenario::Search(SEARCHES.to_vec()),
+        ),
+        (
+            "company record page (4 calls at once)",
+            Scenario::CompanyPage(company),
+        ),
+    ];
+
+    println!(
+        "{} iterations after {} warm-up runs per scenario, pool of {} connections\n",
+        args.iterations,
+        args.warmup,
+        pool.options().get_max_connections()
+    );
+    let mut results = Vec::new();
+    let mut detail = Vec::new();
+    for (name, scenario) in &scenarios {
+        let samples = bench.measure(name, scenario, args).await?;
+        if let Scenario::Search(queries) = scenario {
+            for (k, q) in queries.iter().enumerate() {
+                let pick = |v: &[Duration]| -> Vec<Duration> {
+                    v.iter()
+                        .enumerate()
+                        .filter(|(i, _)| i % queries.len() == k)
+                        .map(|(_, d)| *d)
+                        .collect()
+                };
+                detail.push(Samples {
+                    name: format!("search \"{q}\""),
+                    app: pick(&samples.app),
+                    sql: pick(&samples.sql),
+                });
+            }
+        }
+        results.push(samples);
+    }
+    bench.finish().await;
+
+    println!("{}", table(&results));
+    if !detail.is_empty() {
+        println!("Global search by query:\n\n{}", table(&detail));
+    }
+    Ok(())
+}
+
+/// A list query as the browser sends it (the same JSON both sides use).
+fn list_query(v: Value) -> anyhow::Result<ListQuery> {
+    Ok(serde_json::from_value(v)?)
+}
+
+/// The company with the longest history (the generator gives its first ten
+/// companies 200 changes and 200 notes; the lowest id has the most staff).
+async fn longest_timeline(pool: &PgPool) -> anyhow::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT record_id FROM record_changes WHERE record_type = 'company'
+         GROUP BY record_id ORDER BY count(*) DESC, record_id LIMIT 1",
+    )
+    .fetch_optional(pool)
+    .await?
+    .context("no company has a history; fill the database with `server generate`")
+}
+
+/// Prints what the scenarios run on.
+async fn describe(pool: &PgPool, persons: i64, company: i64) -> anyhow::Result<()> {
+    let (lyon, lyon_active): (i64, i64) = sqlx::query_as(
+        "SELECT count(*), count(*) FILTER (WHERE lifecycle_stage = 'active') FROM persons
+         WHERE deleted_at IS NULL AND relais_fold(coalesce(city, '')) = 'lyon'",
+    )
+    .fetch_one(pool)
+    .await?;
+    let (people, notes, changes, deals): (i64, i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM person_companies WHERE company_id = $1),
+                (SELECT count(*) FROM note_links WHERE record_type = 'company' AND record_id = $1),
+                (SELECT count(*) FROM record_changes WHERE record_type = 'company' AND record_id = $1),
+                (SELECT count(*) FROM deals WHERE company_id = $1 AND deleted_at IS NULL)",
+    )
+    .bind(company)
+    .fetch_one(pool)
+    .await?;
+    println!(
+        "{persons} live persons; {lyon} in Lyon, {lyon_active} of them active.\n\
+         Record page of company {company}: {people} people, {notes} notes, \
+         {changes} changes, {deals} deals."
+    );
+    Ok(())
+}
+
+impl Bench {
+    /// Builds the router and logs in as the bench user (created, or reset
+    /// to a member with a fresh random password).
+    async fn start(pool: PgPool) -> anyhow::Result<Bench> {
+        let password = format!("{:032x}", rand::random::<u128>());
+        let hash = {
+            let password = password.clone();
+            tokio::task::spawn_blocking(move || app::ssr::passwords::hash_blocking(&password))
+                .await?
+                .map_err(|e| anyhow::anyhow!("{e}"))?
+        };
+        let user_id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (email, name, password_hash, role) VALUES ($1, 'Bench', $2, 'member')
+             ON CONFLICT (lower(email)) DO UPDATE SET password_hash = excluded.password_hash,
+                 role = 'member', active = true, updated_at = now()
+             RETURNING id",
+        )
+        .bind(BENCH_EMAIL)
+        .bind(hash)
+        .fetch_one(&pool)
+        .await?;
+        let settings = app::ssr::ServerSettings {
+            public_url: "http://127.0.0.1:3000".into(),
+            secure_cookies: false,
+            trust_proxy: false,
+        };
+        let options = crate::leptos_options("target/site", "127.0.0.1:3000".parse()?);
+        let router = crate::router(options, pool.clone(), settings);
+        let mut bench = Bench {
+            router,
+            pool,
+            cookie: String::new(),
+            user_id,
+        };
+        // Once: failed logins are throttled.
+        let req = Request::post("/api/auth/login")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(
+                json!({"email": BENCH_EMAIL, "password": password, "locale": "en"}).to_string(),
+            ))?;
+        let resp = bench.router.clone().oneshot(req).await?;
+        ensure!(
+            resp.status() == StatusCode::OK,
+            "bench login refused: {}",
+            resp.status()
+        );
+        bench.cookie = resp
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with("relais_session="))
+            .and_then(|c| c.split(';').next())
+            .context("no session cookie after login")?
+            .to_string();
+        Ok(bench)
+    }
+
+    /// Logs out, so that the session does not linger.
+    async fn finish(&self) {
+        if let Ok(req) = self.request("/api/auth/logout", json!({})) {
+            let _ = self.send(req).await;
+        }
+    }
+
+    /// A POST of JSON to a server function, as the browser sends it.
+    fn request(&self, path: &str, body: Value) -> anyhow::Result<Request<Body>> {
+        Ok(Request::post(path)
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::ACCEPT_ENCODING, "gzip, deflate, br, zstd")
+            .header(header::COOKIE, &self.cookie)
+            .body(Body::from(body.to_string()))?)
+    }
+
+    /// Sends `req`; returns how long until the whole body was there.
+    async fn send(&self, req: Request<Body>) -> anyhow::Result<Duration> {
+        let path = req.uri().path().to_string();
+        let router = self.router.clone();
+        let start = Instant::now();
+        let resp = router.oneshot(req).await?;
+        let status = resp.status();
+        let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX).await?;
+        let took = start.elapsed();
+        if status != StatusCode::OK {
+            bail!(
+                "{path} answered {status}: {}",
+                String::from_utf8_lossy(&bytes)
+            );
+        }
+        Ok(took)
+    }
+
+    async fn measure(
+        &self,
+        name: &str,
+        scenario: &Scenario,
+        args: &BenchArgs,
+    ) -> anyhow::Result<Samples> {
+        eprintln!("running: {name}");
+        let mut samples = Samples {
+            name: name.to_string(),
+            app: Vec::with_capacity(args.iterations as usize),
+            sql: Vec::with_capacity(args.iterations as usize),
+        };
+        for i in 0..args.warmup {
+            self.app_once(scenario, i as usize).await?;
+            self.sql_once(scenario, i as usize).await?;
+        }
+        for i in 0..args.iterations as usize {
+            // Alternate which side goes first, so neither always finds the
+            // other's pages freshly cached.
+            if i % 2 == 0 {
+                samples.app.push(self.app_once(scenario, i).await?);
+                samples.sql.push(self.sql_once(scenario, i).await?);
+            } else {
+                samples.sql.push(self.sql_once(scenario, i).await?);
+                samples.app.push(self.app_once(scenario, i).await?);
+            }
+        }
+        Ok(samples)
+    }
+
+    async fn app_once(&self, scenario: &Scenario, i: usize) -> anyhow::Result<Duration> {
+        match scenario {
+            Scenario::PersonList(q) => {
+                self.send(self.request("/api/persons/list", json!({"query": q}))?)
+                    .await
+            }
+            Scenario::Search(queries) => {
+                let q = queries[i % queries.len()];
+                self.send(self.request("/api/search/global", json!({"q": q}))?)
+                    .await
+            }
+            Scenario::CompanyPage(id) => {
+                let record = json!({"kind": "company", "id": id});
+                let company = self.request("/api/companies/get", json!({"id": id}))?;
+                let marks = self.request("/api/records/marks", record.clone())?;
+                let timeline = self.request(
+                    "/api/records/timeline",
+                    json!({"kind": "company", "id": id, "before": null}),
+                )?;
+                let deals = self.request("/api/deals/related", record)?;
+                let start = Instant::now();
+                let (a, b, c, d) = tokio::join!(
+                    self.send(company),
+                    self.send(marks),
+                    self.send(timeline),
+                    self.send(deals),
+                );
+                let took = start.elapsed();
+                for r in [a, b, c, d] {
+                    r?;
+                }
+                Ok(took)
+            }
+        }
+    }
+
+    async fn sql_once(&self, scenario: &Scenario, i: usize) -> anyhow::Result<Duration> {
+        let pool = &self.pool;
+        match scenario {
+            Scenario::PersonList(q) => {
+                // The statements of `ListSpec::fetch`: the page and the
+                // (capped, else estimated) count at once.
+                let list = &app::persons::LIST;
+                let (page, _) = list.page_sql(q, self.user_id)?;
+                let start = Instant::now();
+                tokio::try_join!(
+                    async {
+                        page.query()
+                            .fetch_all(pool)
+                            .await
+                            .map_err(anyhow::Error::from)
+                    },
+                    async {
+                        (list.count(pool, q, self.user_id).await).map_err(anyhow::Error::from)
+                    },
+                )?;
+                Ok(start.elapsed())
+            }
+            Scenario::Search(queries) => {
+                // The statements of `global_search`: one transaction per
+                // kind, all three at once.
+                let text = app::ssr::list_sql::fold(queries[i % queries.len()]);
+                let sql = RecordKind::ALL.map(app::records::search::hits_sql);
+                let start = Instant::now();
+                tokio::try_join!(
+                    search_hits(pool, &sql[0], &text),
+                    search_hits(pool, &sql[1], &text),
+                    search_hits(pool, &sql[2], &text),
+                )?;
+                Ok(start.elapsed())
+            }
+            Scenario::CompanyPage(id) => {
+                let start = Instant::now();
+                tokio::try_join!(
+                    company_sql(pool, *id),
+                    marks_sql(pool, self.user_id, *id),
+                    timeline_sql(pool, self.user_id, *id),
+                    related_sql(pool, *id),
+                )?;
+                Ok(start.elapsed())
+            }
+        }
+    }
+}
+
+/// `hits`: the similarity threshold, then the ranked matches, in a transaction.
+async fn search_hits(pool: &PgPool, sql: &str, text: &str) -> anyhow::Result<()> {
+    let mut tx = pool.begin().await?;
+    sqlx::query(app::records::search::SIMILARITY_THRESHOLD_SQL)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(AssertSqlSafe(sql))
+        .bind(text)
+        .fetch_all(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// `get_company`: the company, then its people.
+async fn company_sql(pool: &PgPool, id: i64) -> anyhow::Result<()> {
+    sqlx::query(app::companies::COMPANY_SQL)
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
+        .context("no such company")?;
+    sqlx::query(app::companies::COMPANY_PEOPLE_SQL)
+        .bind(id)
+        .fetch_all(pool)
+        .await?;
+    Ok(())
+}
+
+/// `record_marks`: alive?, the view, the star, the tags, one after another.
+async fn marks_sql(pool: &PgPool, user_id: i64, id: i64) -> anyhow::Result<()> {
+    use app::records::marks::{FAVOURITE_SQL, RECENT_VIEW_SQL, RECORD_TAGS_SQL};
+    let kind = RecordKind::Company;
+    let live: bool = sqlx::query_scalar(AssertSqlSafe(app::records::live_sql(kind)))
+        .bind(id)
+        .fetch_one(pool)
+        .await?;
+    ensure!(live, "company {id} is not live");
+    sqlx::query(RECENT_VIEW_SQL)
+        .bind(user_id)
+        .bind(kind.as_str())
+        .bind(id)
+        .execute(pool)
+        .await?;
+    sqlx::query(FAVOURITE_SQL)
+        .bind(user_id)
+        .bind(kind.as_str())
+        .bind(id)
+        .fetch_one(pool)
+        .await?;
+    sqlx::query(RECORD_TAGS_SQL)
+        .bind(kind.as_str())
+        .bind(id)
+        .fetch_all(pool)
+        .await?;
+    Ok(())
+}
+
+/// `timeline` (first page): the merged page, then the users' names.
+async fn timeline_sql(pool: &PgPool, user_id: i64, id: i64) -> anyhow::Result<()> {
+    use app::records::timeline::{TIMELINE_PAGE, TIMELINE_SQL, TIMELINE_START, USER_NAMES_SQL};
+    let (at, rank, cid) = TIMELINE_START;
+    sqlx::query(TIMELINE_SQL)
+        .bind(RecordKind::Company.as_str())
+        .bind(id)
+        .bind(at)
+        .bind(rank)
+        .bind(cid)
+        .bind(user_id)
+        .bind(TIMELINE_PAGE + 1)
+        .fetch_all(pool)
+        .await?;
+    sqlx::query(USER_NAMES_SQL).fetch_all(pool).await?;
+    Ok(())
+}
+
+/// `related_deals`.
+async fn related_sql(pool: &PgPool, id: i64) -> anyhow::Result<()> {
+    let sql = app::deals::related_deals_sql(RecordKind::Company).context("company deals")?;
+    sqlx::query(AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_all(pool)
+        .await?;
+    Ok(())
+}
+
+/// The `p`-th percentile (nearest rank) of `samples`.
+fn percentile(samples: &[Duration], p: f64) -> Duration {
+    let mut sorted = samples.to_vec();
+    sorted.sort();
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// The Markdown table of the results.
+fn table(results: &[Samples]) -> String {
+    let mut out = String::from(
+        "| scenario | app p50 | app p99 | SQL p50 | SQL p99 | ratio (app p50 / SQL p50) |\n\
+         |---|---:|---:|---:|---:|---:|\n",
+    );
+    for s in results {
+        let (app50, sql50) = (percentile(&s.app, 50.0), percentile(&s.sql, 50.0));
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {:.2} |\n",
+            s.name,
+            ms(app50),
+            ms(percentile(&s.app, 99.0)),
+            ms(sql50),
+            ms(percentile(&s.sql, 99.0)),
+            app50.as_secs_f64() / sql50.as_secs_f64().max(1e-9),
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_are_nearest_rank() {
+        let v: Vec<Duration> = (1..=200).rev().map(Duration::from_millis).collect();
+        assert_eq!(percentile(&v, 50.0), Duration::from_millis(100));
+        assert_eq!(percentile(&v, 99.0), Duration::from_millis(198));
+        assert_eq!(percentile(&v[..1], 99.0), Duration::from_millis(200));
+    }
+}
