@@ -173,7 +173,7 @@ pub const COMPANY_PEOPLE_SQL: &str =
                 coalesce(p.phone, '') AS phone, pc.start_date, pc.end_date
          FROM person_companies pc JOIN persons p ON p.id = pc.person_id
          WHERE pc.company_id = $1 AND p.deleted_at IS NULL
-         ORDER BY pc.end_date IS NOT NULL, lower(p.last_name), p.id";
+         ORDER BY pc.end_date IS NOT NULL, lower(p.last_name), p.id LIMIT 50";
 
 #[server(prefix = "/api/companies", endpoint = "get", input = server_fn::codec::Json)]
 pub async fn get_company(id: i64) -> AppResult<Company> {

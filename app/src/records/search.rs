@@ -45,7 +45,10 @@ pub fn hits_sql(kind: RecordKind) -> String {
         "WITH q AS (SELECT relais_fold($1) AS t),
          exact AS (SELECT r.id FROM {table} r, q WHERE r.deleted_at IS NULL
                    AND r.search_text LIKE '%' || q.t || '%' LIMIT 100),
+         -- Near matches (typos) only when exact ones are too few: the
+         -- trigram similarity scan is the expensive part.
          near AS (SELECT r.id FROM {table} r, q WHERE r.deleted_at IS NULL
+                  AND (SELECT count(*) FROM exact) < {HITS_PER_KIND}
                   AND q.t <% r.search_text LIMIT 100),
          c AS (SELECT id FROM exact UNION SELECT id FROM near)
          SELECT r.id, {name} AS name, {detail} AS detail
