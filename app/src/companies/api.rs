@@ -165,7 +165,9 @@ pub async fn search_companies(q: String) -> AppResult<Vec<(i64, String)>> {
 pub const COMPANY_SQL: &str = "SELECT c.*, coalesce(o.name, '') AS owner_name FROM companies c
          LEFT JOIN users o ON o.id = c.owner_id WHERE c.id = $1 AND c.deleted_at IS NULL";
 
-/// …and its people, current jobs first.
+/// …and its people: current jobs first, newest link first, 50 at most. The
+/// order is one `person_companies` index can give, so a company employing
+/// thousands costs the same as one employing three.
 #[cfg(feature = "ssr")]
 pub const COMPANY_PEOPLE_SQL: &str =
     "SELECT p.id, trim(coalesce(p.first_name, '') || ' ' || p.last_name) AS name,
@@ -173,7 +175,7 @@ pub const COMPANY_PEOPLE_SQL: &str =
                 coalesce(p.phone, '') AS phone, pc.start_date, pc.end_date
          FROM person_companies pc JOIN persons p ON p.id = pc.person_id
          WHERE pc.company_id = $1 AND p.deleted_at IS NULL
-         ORDER BY pc.end_date IS NOT NULL, lower(p.last_name), p.id LIMIT 50";
+         ORDER BY pc.end_date IS NOT NULL, pc.id DESC LIMIT 50";
 
 #[server(prefix = "/api/companies", endpoint = "get", input = server_fn::codec::Json)]
 pub async fn get_company(id: i64) -> AppResult<Company> {
