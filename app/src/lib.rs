@@ -8,10 +8,13 @@
 #![allow(clippy::new_ret_no_self)]
 
 pub mod auth;
+pub mod calendar;
 pub mod companies;
 pub mod deals;
 pub mod error;
+pub mod interactions;
 pub mod layout;
+pub mod notifications;
 pub mod pages;
 pub mod persons;
 pub mod records;

@@ -55,6 +55,8 @@ pub struct CurrentUser {
     pub locale: String,
     pub theme: String,
     pub density: String,
+    /// IANA name, e.g. `Europe/Paris`: the zone times are shown in.
+    pub time_zone: String,
 }
 
 /// The choices of the profile menu, checked on both sides.

@@ -30,6 +30,7 @@ pub const LIST: ListSpec = ListSpec {
              coalesce(c.email, '') AS email, coalesce(c.website, '') AS website, coalesce(c.source, '') AS source,
              coalesce(o.name, '') AS owner_name, c.created_at, c.updated_at",
     filter: "c.deleted_at IS NULL",
+    viewer_filter: None,
     search: "c.search_text",
     owner: "c.owner_id",
     sorts: &[

@@ -35,6 +35,7 @@ pub const LIST: ListSpec = ListSpec {
              coalesce(d.expected_close::text, '') AS expected_close, d.probability, d.status,
              coalesce(d.next_step, '') AS next_step, coalesce(o.name, '') AS owner_name, d.updated_at",
     filter: "d.deleted_at IS NULL",
+    viewer_filter: None,
     search: "d.search_text",
     owner: "d.owner_id",
     sorts: &[
@@ -333,7 +334,7 @@ pub fn related_deals_sql(kind: RecordKind) -> Option<String> {
     let column = match kind {
         RecordKind::Company => "company_id",
         RecordKind::Person => "person_id",
-        RecordKind::Deal => return None,
+        RecordKind::Deal | RecordKind::Interaction => return None,
     };
     Some(format!(
         "SELECT d.id, d.name, d.status, coalesce(d.amount::text, '') AS amount, st.name AS stage

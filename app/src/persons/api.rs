@@ -35,6 +35,7 @@ pub const LIST: ListSpec = ListSpec {
              coalesce(p.lifecycle_stage, '') AS lifecycle_stage, coalesce(p.preferred_language, '') AS language,
              coalesce(p.source, '') AS source, coalesce(o.name, '') AS owner_name, p.created_at, p.updated_at",
     filter: "p.deleted_at IS NULL",
+    viewer_filter: None,
     search: "p.search_text",
     owner: "p.owner_id",
     sorts: &[

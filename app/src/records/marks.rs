@@ -125,6 +125,7 @@ async fn links(
                     RecordKind::Deal => "to_char(r.amount, 'FM999G999G999D00')",
                     RecordKind::Person => "r.email",
                     RecordKind::Company => "r.city",
+                    RecordKind::Interaction => "to_char(r.starts_at, 'YYYY-MM-DD')",
                 },
             )
         })

@@ -19,10 +19,16 @@ pub enum RecordKind {
     Company,
     Person,
     Deal,
+    Interaction,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 3] = [RecordKind::Company, RecordKind::Person, RecordKind::Deal];
+    pub const ALL: [RecordKind; 4] = [
+        RecordKind::Company,
+        RecordKind::Person,
+        RecordKind::Deal,
+        RecordKind::Interaction,
+    ];
 
     /// The `record_type` stored in the database.
     pub fn as_str(self) -> &'static str {
@@ -30,6 +36,7 @@ impl RecordKind {
             RecordKind::Company => "company",
             RecordKind::Person => "person",
             RecordKind::Deal => "deal",
+            RecordKind::Interaction => "interaction",
         }
     }
 
@@ -45,6 +52,7 @@ impl RecordKind {
             RecordKind::Company => "companies",
             RecordKind::Person => "persons",
             RecordKind::Deal => "deals",
+            RecordKind::Interaction => "interactions",
         }
     }
 
@@ -54,6 +62,7 @@ impl RecordKind {
             RecordKind::Company => "/companies",
             RecordKind::Person => "/persons",
             RecordKind::Deal => "/deals",
+            RecordKind::Interaction => "/interactions",
         }
     }
 
@@ -67,6 +76,7 @@ impl RecordKind {
         match self {
             RecordKind::Company | RecordKind::Deal => "r.name",
             RecordKind::Person => "trim(coalesce(r.first_name, '') || ' ' || r.last_name)",
+            RecordKind::Interaction => "r.subject",
         }
     }
 }

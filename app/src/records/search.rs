@@ -28,6 +28,7 @@ fn detail_sql(kind: RecordKind) -> &'static str {
         RecordKind::Company => "coalesce(r.city, r.email, '')",
         RecordKind::Person => "coalesce(r.email, r.city, '')",
         RecordKind::Deal => "coalesce(to_char(r.amount, 'FM999G999G999D00'), '')",
+        RecordKind::Interaction => "to_char(r.starts_at, 'YYYY-MM-DD')",
     }
 }
 
@@ -43,11 +44,11 @@ pub fn hits_sql(kind: RecordKind) -> String {
     // Candidates come from the trigram index (bounded), ranking runs on them only.
     format!(
         "WITH q AS (SELECT relais_fold($1) AS t),
-         exact AS (SELECT r.id FROM {table} r, q WHERE r.deleted_at IS NULL
+         exact AS (SELECT r.id FROM {table} r, q WHERE {live}
                    AND r.search_text LIKE '%' || q.t || '%' LIMIT 100),
          -- Near matches (typos) only when exact ones are too few: the
          -- trigram similarity scan is the expensive part.
-         near AS (SELECT r.id FROM {table} r, q WHERE r.deleted_at IS NULL
+         near AS (SELECT r.id FROM {table} r, q WHERE {live}
                   AND (SELECT count(*) FROM exact) < {HITS_PER_KIND}
                   AND q.t <% r.search_text LIMIT 100),
          c AS (SELECT id FROM exact UNION SELECT id FROM near)
@@ -60,6 +61,12 @@ pub fn hits_sql(kind: RecordKind) -> String {
         table = kind.module(),
         name = kind.name_sql(),
         detail = detail_sql(kind),
+        // Private interactions stay out of the shared search.
+        live = if kind == RecordKind::Interaction {
+            "r.deleted_at IS NULL AND NOT r.private"
+        } else {
+            "r.deleted_at IS NULL"
+        },
     )
 }
 
@@ -98,12 +105,13 @@ pub async fn global_search(q: String) -> AppResult<Vec<RecordLink>> {
         return Ok(Vec::new());
     }
     let pool = pool()?;
-    let (c, p, d) = tokio::try_join!(
+    let (c, p, d, i) = tokio::try_join!(
         hits(&pool, RecordKind::Company, &text),
         hits(&pool, RecordKind::Person, &text),
         hits(&pool, RecordKind::Deal, &text),
+        hits(&pool, RecordKind::Interaction, &text),
     )?;
-    Ok(c.into_iter().chain(p).chain(d).collect())
+    Ok(c.into_iter().chain(p).chain(d).chain(i).collect())
 }
 
 /// Records that look like the one being created: a similar name, or the
@@ -164,6 +172,7 @@ fn kind_label(i18n: crate::ui::feedback::I18n, kind: RecordKind) -> String {
         RecordKind::Company => t_string!(i18n, company.singular),
         RecordKind::Person => t_string!(i18n, person.singular),
         RecordKind::Deal => t_string!(i18n, deal.singular),
+        RecordKind::Interaction => t_string!(i18n, interaction.singular),
     }
     .to_string()
 }

@@ -24,6 +24,7 @@ fn spec(kind: RecordKind) -> (&'static ListSpec, &'static [ExportColumn]) {
         RecordKind::Company => (&crate::companies::LIST, crate::companies::EXPORT),
         RecordKind::Person => (&crate::persons::LIST, crate::persons::EXPORT),
         RecordKind::Deal => (&crate::deals::LIST, crate::deals::EXPORT),
+        RecordKind::Interaction => (&crate::interactions::LIST, crate::interactions::EXPORT),
     }
 }
 

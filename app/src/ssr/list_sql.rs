@@ -48,6 +48,9 @@ pub struct ListSpec {
     pub select: &'static str,
     /// Always-true condition of the module (e.g. not deleted).
     pub filter: &'static str,
+    /// A condition on the reader, `{viewer}` standing for their id (e.g.
+    /// private interactions of others are hidden).
+    pub viewer_filter: Option<&'static str>,
     /// Folded (lower case, no accents) text the quick search looks into,
     /// backed by a trigram index.
     pub search: &'static str,
@@ -131,6 +134,10 @@ impl ListSpec {
     /// advanced filters), binding what the caller sent.
     fn conditions(&self, q: &ListQuery, user_id: i64, b: &mut Built) -> AppResult<String> {
         let mut cond = vec![self.filter.to_string()];
+        if let Some(v) = self.viewer_filter {
+            let p = b.bind(user_id.to_string());
+            cond.push(v.replace("{viewer}", &format!("{p}::bigint")));
+        }
         let search = fold(&q.q);
         if !search.is_empty() {
             let p = b.bind(format!("%{}%", escape_like(&search)));
@@ -410,6 +417,7 @@ mod tests {
         joins: "",
         select: "x.id",
         filter: "x.deleted_at IS NULL",
+        viewer_filter: None,
         search: "x.search_text",
         owner: "x.owner_id",
         sorts: &[

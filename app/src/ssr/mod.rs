@@ -10,6 +10,7 @@ pub mod mail;
 pub mod passwords;
 pub mod records;
 pub mod throttle;
+pub mod zones;
 
 use crate::error::{AppError, AppResult};
 use sqlx::PgPool;

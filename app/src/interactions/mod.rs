@@ -1,0 +1,379 @@
+//! Interactions: calls, meetings, tasks and emails logged by hand. One model
+//! for every kind (`interactions` table), linked to any number of records
+//! (`interaction_links`), with attendees, a reminder and an optional
+//! recurrence (`series`). Server functions in `api`, pages in `pages`.
+
+mod api;
+pub mod pages;
+pub mod series;
+
+use crate::error::{FieldError, FieldProblem};
+use crate::i18n::*;
+use crate::records::RecordKind;
+use crate::ui::feedback::I18n;
+use crate::ui::list::ListRow;
+use crate::validate::Checks;
+pub use api::*;
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+pub use series::{Recurrence, Scope};
+
+pub const KINDS: &[&str] = &["call", "meeting", "task", "email"];
+pub const EVENT_STATUSES: &[&str] = &["planned", "held", "postponed", "cancelled"];
+pub const TASK_STATUSES: &[&str] = &["not_started", "in_progress", "pending", "done"];
+pub const EMAIL_STATUSES: &[&str] = &["held"];
+pub const ALL_STATUSES: &[&str] = &[
+    "planned",
+    "held",
+    "postponed",
+    "cancelled",
+    "not_started",
+    "in_progress",
+    "pending",
+    "done",
+];
+pub const DIRECTIONS: &[&str] = &["inbound", "outbound"];
+pub const PRIORITIES: &[&str] = &["high", "medium", "low"];
+/// Reminder choices offered by the form, in minutes before the start.
+pub const REMINDERS: &[i32] = &[0, 5, 10, 15, 30, 60, 120, 1440];
+
+/// The statuses a kind can have, the first being a new one's.
+pub fn statuses(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "task" => TASK_STATUSES,
+        "email" => EMAIL_STATUSES,
+        _ => EVENT_STATUSES,
+    }
+}
+
+/// The wall-clock format of `<input type="datetime-local">`.
+pub const LOCAL_FORMAT: &str = "%Y-%m-%dT%H:%M";
+
+pub fn parse_local(v: &str) -> Option<NaiveDateTime> {
+    let v = v.trim();
+    NaiveDateTime::parse_from_str(v, LOCAL_FORMAT)
+        .or_else(|_| NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M:%S"))
+        .ok()
+        .or_else(|| {
+            NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                .ok()
+                .map(|d| d.and_time(chrono::NaiveTime::MIN))
+        })
+}
+
+pub fn format_local(t: NaiveDateTime) -> String {
+    t.format(LOCAL_FORMAT).to_string()
+}
+
+/// A record the interaction concerns, with its name for display.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Link {
+    pub kind: RecordKind,
+    pub id: i64,
+    pub name: String,
+    pub main: bool,
+}
+
+/// What the interaction form edits. Times are wall-clock times in the
+/// user's zone (`YYYY-MM-DDTHH:MM`); empty strings mean "not given".
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InteractionInput {
+    pub kind: String,
+    pub subject: String,
+    pub description: String,
+    pub status: String,
+    /// Call, meeting, email: when it starts. Task: when it is due.
+    pub start: String,
+    /// Meeting: when it ends.
+    pub end: String,
+    /// Call: how long, in minutes.
+    pub duration_minutes: String,
+    pub all_day: bool,
+    pub direction: String,
+    pub location: String,
+    pub priority: String,
+    /// Task: the day work starts.
+    pub task_start: String,
+    pub private: bool,
+    pub owner_id: Option<i64>,
+    /// Minutes before the start; empty for no reminder.
+    pub reminder_minutes: String,
+    pub links: Vec<Link>,
+    pub attendee_users: Vec<i64>,
+    pub attendee_persons: Vec<Link>,
+    pub recurrence: Option<Recurrence>,
+}
+
+impl InteractionInput {
+    /// A new interaction of `kind` starting at `start` (local), as the quick
+    /// actions and the calendar open the form.
+    pub fn new(kind: &str, start: NaiveDateTime) -> Self {
+        let mut input = InteractionInput {
+            kind: kind.to_string(),
+            status: statuses(kind)[0].to_string(),
+            start: format_local(start),
+            ..Default::default()
+        };
+        match kind {
+            "meeting" => input.end = format_local(start + chrono::Duration::hours(1)),
+            "call" => input.duration_minutes = "15".into(),
+            "task" => input.priority = "medium".into(),
+            "email" => {
+                input.status = "held".into();
+                input.direction = "outbound".into();
+            }
+            _ => {}
+        }
+        input
+    }
+
+    /// The start and end as wall-clock times, once checked.
+    pub fn times(&self) -> Option<(NaiveDateTime, NaiveDateTime)> {
+        let start = parse_local(&self.start)?;
+        let end = match self.kind.as_str() {
+            "meeting" => parse_local(&self.end)?,
+            "call" => {
+                start
+                    + chrono::Duration::minutes(
+                        self.duration_minutes.trim().parse::<i64>().unwrap_or(0),
+                    )
+            }
+            _ => start,
+        };
+        Some(if self.all_day {
+            let day = start.date();
+            let last = end.date().max(day);
+            (
+                day.and_time(chrono::NaiveTime::MIN),
+                last.succ_opt()
+                    .unwrap_or(last)
+                    .and_time(chrono::NaiveTime::MIN),
+            )
+        } else {
+            (start, end)
+        })
+    }
+
+    pub fn check(&self) -> Vec<FieldError> {
+        let mut c = Checks::new();
+        c.choice("kind", &self.kind, KINDS);
+        c.required("subject", &self.subject)
+            .line("subject", &self.subject);
+        c.max_len("description", &self.description, 10_000);
+        c.choice("status", &self.status, statuses(&self.kind));
+        c.line("location", &self.location);
+        if self.kind == "call" || self.kind == "email" {
+            c.choice("direction", &self.direction, DIRECTIONS);
+        }
+        if self.kind == "task" {
+            c.choice("priority", &self.priority, PRIORITIES);
+            c.date("task_start", &self.task_start);
+        }
+        let mut errors = c.errors().to_vec();
+        let mut add = |field: &str, problem| {
+            errors.push(FieldError {
+                field: field.into(),
+                problem,
+            })
+        };
+        let start = parse_local(&self.start);
+        if self.start.trim().is_empty() {
+            add("start", FieldProblem::Required);
+        } else if start.is_none() {
+            add("start", FieldProblem::InvalidDate);
+        }
+        if self.kind == "meeting" {
+            match (start, parse_local(&self.end)) {
+                (_, None) if self.end.trim().is_empty() => add("end", FieldProblem::Required),
+                (_, None) => add("end", FieldProblem::InvalidDate),
+                (Some(s), Some(e)) if e < s => add("end", FieldProblem::EndBeforeStart),
+                (Some(s), Some(e)) if e - s > chrono::Duration::days(31) => {
+                    add("end", FieldProblem::TooLong { max: 31 })
+                }
+                _ => {}
+            }
+        }
+        if self.kind == "call"
+            && !self.duration_minutes.trim().is_empty()
+            && !self
+                .duration_minutes
+                .trim()
+                .parse::<i64>()
+                .is_ok_and(|m| (0..=24 * 60).contains(&m))
+        {
+            add("duration_minutes", FieldProblem::InvalidNumber);
+        }
+        if self.kind == "task"
+            && let (Some(from), Some(due)) = (
+                crate::validate::parse_date(&self.task_start),
+                start.map(|s| s.date()),
+            )
+            && due < from
+        {
+            add("start", FieldProblem::EndBeforeStart);
+        }
+        if !self.reminder_minutes.trim().is_empty()
+            && !self
+                .reminder_minutes
+                .trim()
+                .parse::<i32>()
+                .is_ok_and(|m| (0..=40_320).contains(&m))
+        {
+            add("reminder_minutes", FieldProblem::InvalidNumber);
+        }
+        if self.links.iter().filter(|l| l.main).count() > 1 {
+            add("links", FieldProblem::InvalidChoice);
+        }
+        if let Some(r) = &self.recurrence {
+            errors.extend(r.check(start.map(|s| s.date())));
+        }
+        errors
+    }
+}
+
+/// An interaction as its page and form show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Interaction {
+    pub id: i64,
+    pub version: i32,
+    pub input: InteractionInput,
+    pub owner_name: String,
+    pub attendee_user_names: Vec<String>,
+    pub series_id: Option<i64>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One line of the interactions list (and of the History view).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct InteractionRow {
+    pub id: i64,
+    pub version: i32,
+    pub kind: String,
+    pub subject: String,
+    pub status: String,
+    /// Wall-clock start in the reader's zone, `YYYY-MM-DD HH:MM`.
+    pub starts: String,
+    pub priority: String,
+    pub main_record: String,
+    pub owner_name: String,
+    pub completed: String,
+    pub private: bool,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl ListRow for InteractionRow {
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn version(&self) -> i32 {
+        self.version
+    }
+}
+
+pub fn kind_label(i18n: I18n, kind: &str) -> String {
+    match kind {
+        "call" => t_string!(i18n, interaction_kind.call).to_string(),
+        "meeting" => t_string!(i18n, interaction_kind.meeting).to_string(),
+        "task" => t_string!(i18n, interaction_kind.task).to_string(),
+        "email" => t_string!(i18n, interaction_kind.email).to_string(),
+        other => other.to_string(),
+    }
+}
+
+pub fn status_label(i18n: I18n, status: &str) -> String {
+    match status {
+        "planned" => t_string!(i18n, interaction_status.planned).to_string(),
+        "held" => t_string!(i18n, interaction_status.held).to_string(),
+        "postponed" => t_string!(i18n, interaction_status.postponed).to_string(),
+        "cancelled" => t_string!(i18n, interaction_status.cancelled).to_string(),
+        "not_started" => t_string!(i18n, interaction_status.not_started).to_string(),
+        "in_progress" => t_string!(i18n, interaction_status.in_progress).to_string(),
+        "pending" => t_string!(i18n, interaction_status.pending).to_string(),
+        "done" => t_string!(i18n, interaction_status.done).to_string(),
+        other => other.to_string(),
+    }
+}
+
+pub fn priority_label(i18n: I18n, priority: &str) -> String {
+    match priority {
+        "high" => t_string!(i18n, interaction.priority_high).to_string(),
+        "medium" => t_string!(i18n, interaction.priority_medium).to_string(),
+        "low" => t_string!(i18n, interaction.priority_low).to_string(),
+        other => other.to_string(),
+    }
+}
+
+pub fn direction_label(i18n: I18n, direction: &str) -> String {
+    match direction {
+        "inbound" => t_string!(i18n, interaction.inbound).to_string(),
+        "outbound" => t_string!(i18n, interaction.outbound).to_string(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem(input: &InteractionInput, field: &str) -> Option<FieldProblem> {
+        input
+            .check()
+            .into_iter()
+            .find(|e| e.field == field)
+            .map(|e| e.problem)
+    }
+
+    #[test]
+    fn each_kind_has_its_own_rules() {
+        let start = parse_local("2026-12-01T10:00").unwrap();
+        let mut meeting = InteractionInput::new("meeting", start);
+        meeting.subject = "Revue".into();
+        assert!(meeting.check().is_empty(), "{:?}", meeting.check());
+        meeting.end = "2026-12-01T09:00".into();
+        assert_eq!(problem(&meeting, "end"), Some(FieldProblem::EndBeforeStart));
+        meeting.status = "done".into();
+        assert_eq!(
+            problem(&meeting, "status"),
+            Some(FieldProblem::InvalidChoice)
+        );
+
+        let mut call = InteractionInput::new("call", start);
+        call.subject = "Relance".into();
+        call.direction = "sideways".into();
+        call.duration_minutes = "-5".into();
+        assert_eq!(
+            problem(&call, "direction"),
+            Some(FieldProblem::InvalidChoice)
+        );
+        assert_eq!(
+            problem(&call, "duration_minutes"),
+            Some(FieldProblem::InvalidNumber)
+        );
+        call.duration_minutes = "45".into();
+        let (s, e) = call.times().unwrap();
+        assert_eq!((e - s).num_minutes(), 45);
+
+        let mut task = InteractionInput::new("task", start);
+        task.subject = "Envoyer le devis".into();
+        task.task_start = "2026-12-05".into();
+        assert_eq!(problem(&task, "start"), Some(FieldProblem::EndBeforeStart));
+        task.subject = "x".repeat(256);
+        assert_eq!(
+            problem(&task, "subject"),
+            Some(FieldProblem::TooLong { max: 255 })
+        );
+    }
+
+    #[test]
+    fn all_day_covers_whole_days() {
+        let mut m = InteractionInput::new("meeting", parse_local("2026-12-01T10:00").unwrap());
+        m.end = "2026-12-02T11:00".into();
+        m.all_day = true;
+        let (s, e) = m.times().unwrap();
+        assert_eq!(format_local(s), "2026-12-01T00:00");
+        assert_eq!(format_local(e), "2026-12-03T00:00");
+    }
+}

@@ -1,0 +1,1 @@
+//! The notifications bell (being built).
