@@ -62,7 +62,7 @@ pub const LIST: ListSpec = ListSpec {
         Sort { key: "starts", expr: "i.starts_at", ty: "timestamptz" },
         Sort { key: "subject", expr: "i.sort_name", ty: "text" },
         Sort { key: "updated_at", expr: "i.updated_at", ty: "timestamptz" },
-        Sort { key: "completed", expr: "i.completed_at", ty: "timestamptz" },
+        Sort { key: "completed", expr: "coalesce(i.completed_at, '-infinity')", ty: "timestamptz" },
     ],
     fields: &[
         Field { key: "subject", expr: "i.subject", kind: ValueKind::Text },

@@ -4,6 +4,7 @@
 //! recurrence (`series`). Server functions in `api`, pages in `pages`.
 
 mod api;
+mod form;
 pub mod pages;
 pub mod series;
 

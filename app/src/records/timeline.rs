@@ -1,5 +1,6 @@
-//! The timeline of a record page: its notes and its changes (who, when,
-//! field by field old → new), newest first, a page at a time.
+//! The timeline of a record page: its interactions (for a company, its
+//! people's and deals' too, through the roll-up links), notes and changes
+//! (who, when, field by field old → new), newest first, a page at a time.
 
 use super::RecordKind;
 use super::notes::delete_note;
@@ -20,12 +21,14 @@ pub const TIMELINE_PAGE: i64 = 20;
 
 /// The first page's "before" position: after every item.
 #[cfg(feature = "ssr")]
-pub const TIMELINE_START: (DateTime<Utc>, i32, i64) = (DateTime::<Utc>::MAX_UTC, 2, 0);
+pub const TIMELINE_START: (DateTime<Utc>, i32, i64) = (DateTime::<Utc>::MAX_UTC, 3, 0);
 
 /// A page of the timeline: `$1` kind, `$2` id, `$3`–`$5` the position
 /// (at, rank, id) to start before, `$6` the caller, `$7` the page size + 1.
-/// Both branches walk their own index newest first and stop after a page;
-/// the outer query merges the two pages. Public so that `server bench` times
+/// Each branch walks its own index newest first and stops after a page;
+/// the outer query merges the pages. Interactions come from
+/// `interaction_links` (one range of one index, roll-ups included), minus
+/// the private ones the caller may not see. Public so that `server bench` times
 /// the very same SQL.
 #[cfg(feature = "ssr")]
 pub const TIMELINE_SQL: &str = "SELECT * FROM (
@@ -40,6 +43,21 @@ pub const TIMELINE_SQL: &str = "SELECT * FROM (
              FROM record_changes c LEFT JOIN users u ON u.id = c.user_id
              WHERE c.record_type = $1 AND c.record_id = $2 AND (c.changed_at, 0, c.id) < ($3, $4, $5)
              ORDER BY c.changed_at DESC, c.id DESC LIMIT $7)
+            UNION ALL
+            (SELECT 2, i.id, l.at, coalesce(o.name, ''), i.subject, NULL, false, i.kind,
+                    jsonb_build_object('status', i.status, 'via', l.via,
+                        'main', CASE WHEN l.main THEN NULL ELSE (SELECT coalesce(mc.name, trim(coalesce(mp.first_name, '') || ' ' || mp.last_name), md.name)
+                                 FROM interaction_links ml
+                                 LEFT JOIN companies mc ON ml.record_type = 'company' AND mc.id = ml.record_id
+                                 LEFT JOIN persons mp ON ml.record_type = 'person' AND mp.id = ml.record_id
+                                 LEFT JOIN deals md ON ml.record_type = 'deal' AND md.id = ml.record_id
+                                 WHERE ml.interaction_id = i.id AND ml.main) END)
+             FROM interaction_links l JOIN interactions i ON i.id = l.interaction_id AND i.deleted_at IS NULL
+             LEFT JOIN users o ON o.id = i.owner_id
+             WHERE l.record_type = $1 AND l.record_id = $2 AND (l.at, 2, l.interaction_id) < ($3, $4, $5)
+               AND (NOT i.private OR i.owner_id = $6 OR i.created_by = $6
+                    OR EXISTS (SELECT 1 FROM interaction_attendees va WHERE va.interaction_id = i.id AND va.user_id = $6))
+             ORDER BY l.at DESC, l.interaction_id DESC LIMIT $7)
          ) t ORDER BY at DESC, rank DESC, id DESC LIMIT $7";
 
 /// The users' names, to show owners (stored as ids) in the timeline.
@@ -64,12 +82,22 @@ pub enum TimelineEntry {
         action: String,
         changes: Vec<FieldChange>,
     },
+    Interaction {
+        kind: String,
+        subject: String,
+        status: String,
+        /// The interaction's main record, when it is another record (a
+        /// company's timeline shows "call · Jean Dupont").
+        main: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TimelineItem {
     pub id: i64,
     pub at: DateTime<Utc>,
+    /// `at` in the reader's time zone, `YYYY-MM-DD HH:MM`.
+    pub local: String,
     pub who: String,
     pub entry: TimelineEntry,
 }
@@ -78,7 +106,7 @@ pub struct TimelineItem {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TimelineCursor {
     pub at: DateTime<Utc>,
-    /// 0 for changes, 1 for notes (notes come first at equal times).
+    /// 0 for changes, 1 for notes, 2 for interactions (first at equal times).
     pub rank: i32,
     pub id: i64,
 }
@@ -108,6 +136,7 @@ pub async fn timeline(
 ) -> AppResult<TimelinePage> {
     let user = require(Role::Member).await?;
     let pool = pool()?;
+    let tz = crate::ssr::zones::zone(&user.time_zone);
     let (at, rank, cid) = match &before {
         Some(c) => (c.at, c.rank, c.id),
         None => TIMELINE_START,
@@ -134,7 +163,16 @@ pub async fn timeline(
     let mut cursors = Vec::new();
     for r in rows.iter().take(TIMELINE_PAGE as usize) {
         let rank: i32 = r.try_get("rank")?;
-        let entry = if rank == 1 {
+        let entry = if rank == 2 {
+            let extra: serde_json::Value = r.try_get("changes")?;
+            let text = |k: &str| extra[k].as_str().unwrap_or_default().to_string();
+            TimelineEntry::Interaction {
+                kind: r.try_get("action")?,
+                subject: r.try_get("body")?,
+                status: text("status"),
+                main: text("main"),
+            }
+        } else if rank == 1 {
             TimelineEntry::Note {
                 body: r.try_get("body")?,
                 pinned: r.try_get("pinned")?,
@@ -170,9 +208,13 @@ pub async fn timeline(
                 changes: list,
             }
         };
+        let at: DateTime<Utc> = r.try_get("at")?;
         let item = TimelineItem {
             id: r.try_get("id")?,
-            at: r.try_get("at")?,
+            at,
+            local: crate::ssr::zones::to_local(tz, at)
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
             who: r.try_get("who")?,
             entry,
         };
@@ -229,6 +271,19 @@ pub fn field_label(i18n: I18n, kind: RecordKind, field: &str) -> String {
         (RecordKind::Deal, "lost_reason") => t_string!(i18n, deal.lost_reason),
         (RecordKind::Deal, "next_step") => t_string!(i18n, deal.next_step),
         (RecordKind::Deal, "description") => t_string!(i18n, deal.description),
+        (RecordKind::Interaction, "subject") => t_string!(i18n, interaction.subject),
+        (RecordKind::Interaction, "kind") => t_string!(i18n, interaction.kind),
+        (RecordKind::Interaction, "status") => t_string!(i18n, interaction.status),
+        (RecordKind::Interaction, "starts_at") => t_string!(i18n, interaction.start),
+        (RecordKind::Interaction, "ends_at") => t_string!(i18n, interaction.end),
+        (RecordKind::Interaction, "all_day") => t_string!(i18n, interaction.all_day),
+        (RecordKind::Interaction, "direction") => t_string!(i18n, interaction.direction),
+        (RecordKind::Interaction, "location") => t_string!(i18n, interaction.location),
+        (RecordKind::Interaction, "priority") => t_string!(i18n, interaction.priority),
+        (RecordKind::Interaction, "task_start") => t_string!(i18n, interaction.task_start),
+        (RecordKind::Interaction, "private") => t_string!(i18n, interaction.private_short),
+        (RecordKind::Interaction, "reminder_minutes") => t_string!(i18n, interaction.reminder),
+        (RecordKind::Interaction, "description") => t_string!(i18n, interaction.description),
         (_, "email") => t_string!(i18n, company.email),
         (_, "phone") => t_string!(i18n, company.phone),
         (_, "street") => t_string!(i18n, company.street),
@@ -285,7 +340,7 @@ pub fn Timeline(
         }
     });
     let show_item = move |item: TimelineItem| {
-        let when = item.at.format("%Y-%m-%d %H:%M UTC").to_string();
+        let when = item.local.clone();
         let who = item.who.clone();
         let body = match item.entry {
             TimelineEntry::Note { body, pinned, mine } => {
@@ -301,6 +356,29 @@ pub fn Timeline(
                                     }>{move || t_string!(i18n, common.delete).to_string()}</button>
                                 }
                             })}
+                    </div>
+                }
+                .into_any()
+            }
+            TimelineEntry::Interaction {
+                kind: ikind,
+                subject,
+                status,
+                main,
+            } => {
+                let href = format!("/interactions/{}", item.id);
+                let label = crate::interactions::kind_label(i18n, &ikind);
+                let status = crate::interactions::status_label(i18n, &status);
+                view! {
+                    <div class=format!("tl-interaction kind-{ikind}")>
+                        <p>
+                            <span class="kind-chip">{label}</span>
+                            " "
+                            <a href=href>{subject}</a>
+                            " · "
+                            <span class="muted">{status}</span>
+                            {(!main.is_empty()).then(|| view! { <span class="muted">" · " {main}</span> })}
+                        </p>
                     </div>
                 }
                 .into_any()
@@ -381,6 +459,8 @@ pub fn Timeline(
 pub fn RecordActivity(kind: RecordKind, id: i64, reload: RwSignal<u32>) -> impl IntoView {
     view! {
         <div class="record-activity">
+            {(kind != RecordKind::Interaction)
+                .then(|| view! { <crate::interactions::pages::QuickActions kind=kind id=id /> })}
             <super::notes::NoteComposer
                 kind=kind
                 id=id
