@@ -18,6 +18,7 @@ pub mod notifications;
 pub mod pages;
 pub mod persons;
 pub mod records;
+pub mod settings;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod ui;
@@ -92,8 +93,13 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/deals/:id/edit") view=deals::pages::DealEdit />
                         <Route path=path!("/trash") view=records::trash::TrashPage />
                         <Route path=path!("/settings/pipelines") view=deals::pipelines::PipelinesPage />
-                        <Route path=path!("/interactions") view=|| not_built(Module::Interactions) />
-                        <Route path=path!("/calendar") view=|| not_built(Module::Calendar) />
+                        <Route path=path!("/settings/profile") view=settings::ProfilePage />
+                        <Route path=path!("/interactions") view=interactions::pages::InteractionList />
+                        <Route path=path!("/interactions/new") view=interactions::pages::InteractionNew />
+                        <Route path=path!("/interactions/history") view=interactions::pages::TaskHistory />
+                        <Route path=path!("/interactions/:id") view=interactions::pages::InteractionPage />
+                        <Route path=path!("/interactions/:id/edit") view=interactions::pages::InteractionEdit />
+                        <Route path=path!("/calendar") view=calendar::CalendarPage />
                         <Route path=path!("/planning") view=|| not_built(Module::Planning) />
                         <Route path=path!("/kanban") view=|| not_built(Module::Kanban) />
                         <Route path=path!("/reports") view=|| not_built(Module::Reports) />
@@ -124,8 +130,6 @@ fn Head() -> impl IntoView {
 
 #[derive(Clone, Copy)]
 enum Module {
-    Interactions,
-    Calendar,
     Planning,
     Kanban,
     Reports,
@@ -137,8 +141,6 @@ fn not_built(module: Module) -> impl IntoView {
     let i18n = use_i18n();
     let label = move || {
         match module {
-            Module::Interactions => t_string!(i18n, nav.interactions),
-            Module::Calendar => t_string!(i18n, nav.calendar),
             Module::Planning => t_string!(i18n, nav.planning),
             Module::Kanban => t_string!(i18n, nav.kanban),
             Module::Reports => t_string!(i18n, nav.reports),
