@@ -71,7 +71,7 @@ e2e() {
   mkdir -p "$STATE_DIR/e2e-data"
   (
     export LEPTOS_SITE_ROOT="$ROOT/target/site" LEPTOS_SITE_ADDR="$E2E_ADDR" RELAIS_DATA_DIR="$STATE_DIR/e2e-data" \
-      RELAIS_PG_PORT="$E2E_PG_PORT" RELAIS_DEMO_PASSWORD="relais-e2e-2026" RUST_LOG="info,sqlx=warn,tower_http=warn"
+      RELAIS_PG_PORT="$E2E_PG_PORT" RELAIS_DEMO_PASSWORD="relais-e2e-2026" RELAIS_REMINDER_SECS=2 RUST_LOG="info,sqlx=warn,tower_http=warn"
     unset DATABASE_URL
     exec "$ROOT/target/release/server" >"$ROOT/target/e2e-server.log" 2>&1
   ) &

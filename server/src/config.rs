@@ -30,7 +30,8 @@ pub enum Command {
     /// Apply database migrations and exit.
     Migrate,
     /// Fill the database with generated companies, persons, deals, tags,
-    /// notes and history, for benchmarks (the same seed gives the same data).
+    /// notes, history and interactions, for benchmarks (the same seed gives
+    /// the same data).
     /// Refuses a database holding more than the demo data unless --append.
     Generate(GenerateArgs),
     /// Measure the server-side latency of lists, search and a record page on
@@ -51,19 +52,27 @@ pub struct BenchArgs {
     /// longest history).
     #[arg(long)]
     pub company: Option<i64>,
+    /// Only the scenarios whose name contains this text (repeatable).
+    #[arg(long)]
+    pub only: Vec<String>,
 }
 
 #[derive(Args, Debug, Clone)]
 pub struct GenerateArgs {
     /// Persons to add (1 % of them near-duplicates of others).
-    #[arg(long, default_value_t = 1_000_000, value_parser = clap::value_parser!(i64).range(1..))]
+    #[arg(long, default_value_t = 1_000_000, value_parser = clap::value_parser!(i64).range(0..))]
     pub persons: i64,
-    /// Companies to add.
-    #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(i64).range(1..))]
+    /// Companies to add (at least one when adding persons or deals).
+    #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(i64).range(0..))]
     pub companies: i64,
     /// Deals to add, over the active pipeline stages.
-    #[arg(long, default_value_t = 200_000, value_parser = clap::value_parser!(i64).range(1..))]
+    #[arg(long, default_value_t = 200_000, value_parser = clap::value_parser!(i64).range(0..))]
     pub deals: i64,
+    /// Interactions to add, on the live persons, companies and deals of the
+    /// database (default: 5 per person added). With `--persons 0
+    /// --companies 0 --deals 0 --append`, adds only interactions.
+    #[arg(long, value_parser = clap::value_parser!(i64).range(0..))]
+    pub interactions: Option<i64>,
     /// Picks every value; the same seed gives the same data.
     #[arg(long, default_value_t = 42)]
     pub seed: i64,
@@ -116,4 +125,8 @@ pub struct ServeArgs {
     /// Password of the demo accounts (default: a random one, printed).
     #[arg(long, env = "RELAIS_DEMO_PASSWORD")]
     pub demo_password: Option<String>,
+    /// Seconds between two runs of the reminder dispatcher.
+    #[arg(long, env = "RELAIS_REMINDER_SECS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub reminder_secs: u64,
 }

@@ -109,6 +109,10 @@ async fn serve(cli: Cli, pool: sqlx::PgPool) -> anyhow::Result<()> {
         print_demo_login(server::seed::seed_if_empty(&pool, args.demo_password.clone()).await?);
     }
     server::spawn_session_cleanup(pool.clone());
+    server::reminders::spawn_reminders(
+        pool.clone(),
+        std::time::Duration::from_secs(args.reminder_secs),
+    );
     let settings = app::ssr::ServerSettings {
         public_url: args
             .public_url

@@ -33,16 +33,12 @@ pub fn TopBar(drawer: RwSignal<bool>) -> impl IntoView {
                         <A href="/companies/new" attr:role="menuitem">{tx!(i18n, topbar.new_company)}</A>
                         <A href="/persons/new" attr:role="menuitem">{tx!(i18n, topbar.new_person)}</A>
                         <A href="/deals/new" attr:role="menuitem">{tx!(i18n, topbar.new_deal)}</A>
+                        <A href="/interactions/new?kind=call" attr:role="menuitem">{tx!(i18n, interaction.new_call)}</A>
+                        <A href="/interactions/new?kind=meeting" attr:role="menuitem">{tx!(i18n, interaction.new_meeting)}</A>
+                        <A href="/interactions/new?kind=task" attr:role="menuitem">{tx!(i18n, interaction.new_task)}</A>
                     </div>
                 </details>
-                <details class="menu notifications">
-                    <summary class="icon-button" aria-label=tx!(i18n, topbar.notifications) title=tx!(i18n, topbar.notifications)>
-                        <Svg icon=Icon::Bell />
-                    </summary>
-                    <div class="menu-panel">
-                        <p class="muted">{tx!(i18n, topbar.no_notifications)}</p>
-                    </div>
-                </details>
+                <crate::notifications::Bell />
                 <ProfileMenu />
             </div>
         </header>
