@@ -10,7 +10,8 @@ use tower_sessions::Session;
 
 /// Paths anyone may load: the login flow, static files, server functions.
 fn is_public(path: &str) -> bool {
-    const PREFIXES: &[&str] = &["/pkg/", "/icons/"];
+    // `/feed/`: calendar subscriptions, whose secret token is the key.
+    const PREFIXES: &[&str] = &["/pkg/", "/icons/", "/feed/"];
     const EXACT: &[&str] = &[
         "/login",
         "/forgot-password",

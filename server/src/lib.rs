@@ -8,8 +8,10 @@ pub mod bench;
 pub mod config;
 pub mod embedded_pg;
 pub mod export;
+pub mod feed;
 pub mod gate;
 pub mod generate;
+pub mod reminders;
 pub mod seed;
 pub mod session_store;
 pub mod statuses;
@@ -105,6 +107,7 @@ pub fn router(options: LeptosOptions, pool: PgPool, settings: ServerSettings) ->
     Router::new()
         .route("/healthz", get(health))
         .route("/export/{file}", get(export::export_csv))
+        .route("/feed/{file}", get(feed::calendar_feed))
         .leptos_routes_with_context(&state, routes, context, {
             let options = options.clone();
             move || app::shell(options.clone())

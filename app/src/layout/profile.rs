@@ -110,6 +110,7 @@ pub fn ProfileMenu() -> impl IntoView {
                         {tx!(i18n, topbar.density_compact)}
                     </button>
                 </fieldset>
+                <a href="/settings/profile" class="settings-link">{tx!(i18n, settings.title)}</a>
                 <button type="button" class="button logout" on:click=on_logout>
                     {tx!(i18n, topbar.logout)}
                 </button>

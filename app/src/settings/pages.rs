@@ -1,0 +1,274 @@
+//! The profile settings page: time zone and capacity, calendar sharing, and
+//! the iCalendar subscription link.
+
+use super::{
+    Colleague, ProfileSettings, check_profile, create_feed, my_settings, revoke_feed, save_profile,
+    share_calendar, webcal,
+};
+use crate::error::AppError;
+use crate::i18n::*;
+use crate::tx;
+use crate::ui::feedback::ErrorBanner;
+use crate::ui::form::{Bind, CheckboxGroup, FormErrors, SelectField, TextField};
+use leptos::prelude::*;
+
+/// A form field bound to a signal of its own.
+fn bind_to<T: Clone + Send + Sync + 'static>(s: RwSignal<T>) -> Bind<T> {
+    (
+        Signal::derive(move || s.get()),
+        Callback::new(move |v| s.set(v)),
+    )
+}
+
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let data = Resource::new(|| (), |_| my_settings());
+    view! {
+        <div class="page settings-page">
+            <header class="page-header">
+                <h1>{tx!(i18n, settings.title)}</h1>
+            </header>
+            <Transition fallback=move || view! { <p class="muted">{tx!(i18n, common.loading)}</p> }>
+                {move || {
+                    data.get().map(|r| match r {
+                        Ok(s) => view! { <Sections s=s /> }.into_any(),
+                        Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.into_any(),
+                    })
+                }}
+            </Transition>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn Sections(s: ProfileSettings) -> impl IntoView {
+    view! {
+        <ZoneCard time_zone=s.time_zone capacity=s.capacity_hours zones=s.zones />
+        <SharingCard colleagues=s.colleagues sees_all=s.sees_all />
+        <FeedCard url=s.feed_url />
+    }
+    .into_any()
+}
+
+/// Time zone (every IANA zone) and daily capacity in hours.
+#[component]
+fn ZoneCard(time_zone: String, capacity: String, zones: Vec<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let errors = FormErrors::provide();
+    let zone = RwSignal::new(time_zone);
+    let capacity = RwSignal::new(capacity);
+    let saved = RwSignal::new(false);
+    let me = use_context::<crate::layout::Me>();
+    let options: Vec<(String, TextProp)> = zones
+        .into_iter()
+        .map(|z| {
+            let label = z.replace('_', " ");
+            (z, TextProp::from(label))
+        })
+        .collect();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        saved.set(false);
+        let (tz, hours) = (zone.get_untracked(), capacity.get_untracked());
+        let local = check_profile(&tz, &hours);
+        if !local.is_empty() {
+            errors.set_fields(local);
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            match save_profile(tz, hours).await {
+                Ok(()) => {
+                    errors.set_fields(Vec::new());
+                    saved.set(true);
+                    // The shell's user carries the zone: read it again.
+                    if let Some(me) = me {
+                        me.0.refetch();
+                    }
+                }
+                Err(e) => errors.0.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <section class="card settings-card" aria-labelledby="settings-zone">
+            <h2 id="settings-zone">{tx!(i18n, settings.profile_title)}</h2>
+            <form class="settings-form" novalidate on:submit=submit>
+                <ErrorBanner error=errors.0 />
+                <SelectField name="time_zone" label=tx!(i18n, settings.time_zone) bind=bind_to(zone) options=options required=true />
+                <p class="muted hint">{tx!(i18n, settings.time_zone_hint)}</p>
+                <TextField name="capacity_hours" label=tx!(i18n, settings.capacity) bind=bind_to(capacity) inputmode="decimal" max=5 />
+                <div class="form-actions">
+                    <button type="submit" class="button button-primary">{tx!(i18n, common.save)}</button>
+                    <span class="muted" role="status">{move || saved.get().then(|| t_string!(i18n, common.saved).to_string())}</span>
+                </div>
+            </form>
+        </section>
+    }
+    .into_any()
+}
+
+/// The colleagues who may see my calendar, as checkboxes.
+#[component]
+fn SharingCard(colleagues: Vec<Colleague>, sees_all: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let errors = FormErrors::provide();
+    let chosen = RwSignal::new(
+        colleagues
+            .iter()
+            .filter(|c| c.shared)
+            .map(|c| c.id.to_string())
+            .collect::<Vec<_>>(),
+    );
+    let saved = RwSignal::new(false);
+    let empty = colleagues.is_empty();
+    let options: Vec<(String, TextProp)> = colleagues
+        .into_iter()
+        .map(|c| (c.id.to_string(), TextProp::from(c.name)))
+        .collect();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        saved.set(false);
+        let ids: Vec<i64> = chosen
+            .get_untracked()
+            .iter()
+            .filter_map(|v| v.parse().ok())
+            .collect();
+        leptos::task::spawn_local(async move {
+            match share_calendar(ids).await {
+                Ok(_) => {
+                    errors.set_fields(Vec::new());
+                    saved.set(true);
+                }
+                Err(e) => errors.0.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <section class="card settings-card" aria-labelledby="settings-sharing">
+            <h2 id="settings-sharing">{tx!(i18n, settings.sharing_title)}</h2>
+            <p class="muted">{tx!(i18n, settings.sharing_note)}</p>
+            {sees_all.then(|| view! { <p class="muted">{tx!(i18n, settings.sharing_you_see_all)}</p> })}
+            {if empty {
+                view! { <p>{tx!(i18n, settings.no_colleagues)}</p> }.into_any()
+            } else {
+                view! {
+                    <form class="settings-form" on:submit=submit>
+                        <ErrorBanner error=errors.0 />
+                        <CheckboxGroup name="viewers" label=tx!(i18n, settings.sharing_label) bind=bind_to(chosen) options=options />
+                        <div class="form-actions">
+                            <button type="submit" class="button button-primary">{tx!(i18n, common.save)}</button>
+                            <span class="muted" role="status">{move || saved.get().then(|| t_string!(i18n, common.saved).to_string())}</span>
+                        </div>
+                    </form>
+                }
+                .into_any()
+            }}
+        </section>
+    }
+    .into_any()
+}
+
+/// Copies `text` to the clipboard, when the browser lets the page do it.
+fn copy_to_clipboard(text: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::prelude::*;
+        #[wasm_bindgen]
+        extern "C" {
+            #[wasm_bindgen(catch, js_namespace = ["navigator", "clipboard"], js_name = writeText)]
+            fn write_text(text: &str) -> Result<JsValue, JsValue>;
+        }
+        write_text(text).is_ok()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = text;
+        false
+    }
+}
+
+/// The private subscription link: create, copy, open, revoke.
+#[component]
+fn FeedCard(url: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let url = RwSignal::new(url);
+    let error = RwSignal::new(None::<AppError>);
+    let note = RwSignal::new(None::<&'static str>);
+    let create = move |_| {
+        note.set(None);
+        leptos::task::spawn_local(async move {
+            match create_feed().await {
+                Ok(u) => {
+                    error.set(None);
+                    url.set(Some(u));
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let revoke = move |_| {
+        if !crate::ui::record::confirm(t_string!(i18n, settings.feed_revoke_confirm)) {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            match revoke_feed().await {
+                Ok(()) => {
+                    error.set(None);
+                    url.set(None);
+                    note.set(Some("revoked"));
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let copy = move |_| {
+        if let Some(u) = url.get_untracked()
+            && copy_to_clipboard(&u)
+        {
+            note.set(Some("copied"));
+        }
+    };
+    let note_text = move || match note.get() {
+        Some("copied") => t_string!(i18n, settings.feed_copied).to_string(),
+        Some(_) => t_string!(i18n, settings.feed_revoked).to_string(),
+        None => String::new(),
+    };
+    view! {
+        <section class="card settings-card feed-card" aria-labelledby="settings-feed">
+            <h2 id="settings-feed">{tx!(i18n, settings.feed_title)}</h2>
+            <p class="muted">{tx!(i18n, settings.feed_intro)}</p>
+            <ErrorBanner error=error />
+            {move || match url.get() {
+                None => view! {
+                    <button type="button" class="button button-primary" id="feed-create" on:click=create>
+                        {tx!(i18n, settings.feed_create)}
+                    </button>
+                }
+                .into_any(),
+                Some(u) => {
+                    let href = webcal(&u);
+                    view! {
+                        <div class="field">
+                            <label for="feed-url">{tx!(i18n, settings.feed_url)}</label>
+                            <div class="feed-url">
+                                <input id="feed-url" type="url" readonly prop:value=u.clone() />
+                                <button type="button" class="button" on:click=copy>{tx!(i18n, settings.feed_copy)}</button>
+                            </div>
+                        </div>
+                        <div class="form-actions">
+                            <a class="button" id="feed-webcal" href=href>{tx!(i18n, settings.feed_open)}</a>
+                            <button type="button" class="button button-danger" id="feed-revoke" on:click=revoke>
+                                {tx!(i18n, settings.feed_revoke)}
+                            </button>
+                        </div>
+                    }
+                    .into_any()
+                }
+            }}
+            <p class="muted" role="status">{note_text}</p>
+        </section>
+    }
+    .into_any()
+}
