@@ -1,8 +1,8 @@
 //! `server bench`: the server-side latency of what people wait for most
 //! (a list's first page, a page far down, a filtered list, the global
-//! search, a record page), measured on a generated database (`server
-//! generate`) and printed as a Markdown table beside the same SQL run
-//! directly on PostgreSQL.
+//! search, a record page and its timeline, a month of a busy calendar),
+//! measured on a generated database (`server generate`) and printed as a
+//! Markdown table beside the same SQL run directly on PostgreSQL.
 //!
 //! - **App**: the real router, built in-process as `serve` builds it (same
 //!   pool size, same connection settings), called through tower's `oneshot`
@@ -10,7 +10,8 @@
 //!   the whole body. So it includes the session look-up, the gate, `require`,
 //!   the JSON in and out and the compression a browser asks for, but no TCP.
 //! - **SQL**: the statements the server functions run, taken from the app
-//!   itself (`LIST.page_sql`, `hits_sql`, `TIMELINE_SQL`…, never copies),
+//!   itself (`LIST.page_sql`, `hits_sql`, `TIMELINE_SQL`, `events_sql()`…,
+//!   never copies),
 //!   executed in the same order and concurrency on the same pool, rows
 //!   fetched but not turned into Rust types.
 //!
@@ -18,6 +19,10 @@
 //! first; runs are sequential (one user, no load). A record page makes its
 //! four calls at once, as the browser does: its time is that of the
 //! slowest, i.e. of all four run concurrently with `tokio::join!`.
+//!
+//! The calendar is read as its owner, the generator's busy user
+//! (`generate::BUSY_EMAIL`): the bench gives that account a fresh random
+//! password to log in, as it does its own.
 
 use crate::config::BenchArgs;
 use anyhow::{Context, bail, ensure};
@@ -26,6 +31,7 @@ use app::ui::list::ListQuery;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Value, json};
 use sqlx::{AssertSqlSafe, PgPool};
 use std::time::{Duration, Instant};
@@ -39,12 +45,30 @@ const BENCH_EMAIL: &str = "bench@relais.example";
 /// the start of a mobile number.
 const SEARCHES: &[&str] = &["martin", "helene", "lefebre", "lucas.bernard", "06 12"];
 
+/// A logged-in account: its session cookie and id.
+#[derive(Clone)]
+struct Session {
+    cookie: String,
+    user_id: i64,
+}
+
 /// The in-process application and the session it calls with.
 struct Bench {
     router: Router,
     pool: PgPool,
     cookie: String,
     user_id: i64,
+    /// Other accounts logged in (the busy calendar's owner), to log out.
+    others: Vec<Session>,
+}
+
+/// A calendar range as the month view asks for it: the days `[from, to)`
+/// of the owner's zone, and the same as UTC instants for the SQL.
+struct Month {
+    from: NaiveDate,
+    to: NaiveDate,
+    from_utc: DateTime<Utc>,
+    to_utc: DateTime<Utc>,
 }
 
 /// What one scenario does, app side and SQL side.
@@ -55,6 +79,11 @@ enum Scenario {
     Search(Vec<&'static str>),
     /// The calls of a company's record page.
     CompanyPage(i64),
+    /// `POST /api/records/timeline`: a company's first page.
+    CompanyTimeline(i64),
+    /// `POST /api/calendar/events`: the month grid of one user's calendar,
+    /// as that user.
+    Calendar(Session, Month),
 }
 
 /// Timings of one scenario, in the order taken.
@@ -72,7 +101,7 @@ pub async fn run(pool: &PgPool, args: &BenchArgs) -> anyhow::Result<()> {
         persons >= 10_000,
         "the database holds {persons} persons; fill it first with `server generate`"
     );
-    let bench = Bench::start(pool.clone()).await?;
+    let mut bench = Bench::start(pool.clone()).await?;
     let company = match args.company {
         Some(id) => id,
         None => longest_timeline(pool).await?,
@@ -92,6 +121,9 @@ pub async fn run(pool: &PgPool, args: &BenchArgs) -> anyhow::Result<()> {
         "filters": [{"field": "city", "op": "is", "value": "Lyon"},
                     {"field": "lifecycle_stage", "op": "is", "value": "active"}]
     }))?;
+    let busy = bench.busy_session().await?;
+    let month = month_grid(pool, busy.user_id).await?;
+    describe_calendar(pool, busy.user_id, company, &month).await?;
     let scenarios = [
         ("persons: first list page", Scenario::PersonList(first)),
         ("persons: page 10,000 rows deep", Scenario::PersonList(deep)),
@@ -107,6 +139,14 @@ pub async fn run(pool: &PgPool, args: &BenchArgs) -> anyhow::Result<()> {
             "company record page (4 calls at once)",
             Scenario::CompanyPage(company),
         ),
+        (
+            "company timeline: first page",
+            Scenario::CompanyTimeline(company),
+        ),
+        (
+            "calendar: month grid (6 weeks) of the busy user",
+            Scenario::Calendar(busy, month),
+        ),
     ];
 
     println!(
@@ -117,7 +157,9 @@ pub async fn run(pool: &PgPool, args: &BenchArgs) -> anyhow::Result<()> {
     );
     let mut results = Vec::new();
     let mut detail = Vec::new();
-    for (name, scenario) in &scenarios {
+    let chosen =
+        |name: &str| args.only.is_empty() || args.only.iter().any(|o| name.contains(o.as_str()));
+    for (name, scenario) in scenarios.iter().filter(|(name, _)| chosen(name)) {
         let samples = bench.measure(name, scenario, args).await?;
         if let Scenario::Search(queries) = scenario {
             for (k, q) in queries.iter().enumerate() {
@@ -188,6 +230,61 @@ async fn describe(pool: &PgPool, persons: i64, company: i64) -> anyhow::Result<(
     Ok(())
 }
 
+/// The 6-week grid of the current month in `user`'s zone (Monday before
+/// the 1st, 42 days), as the calendar's month view asks for it.
+async fn month_grid(pool: &PgPool, user: i64) -> anyhow::Result<Month> {
+    let (from, to, from_utc, to_utc): (NaiveDate, NaiveDate, DateTime<Utc>, DateTime<Utc>) =
+        sqlx::query_as(
+            "SELECT f, f + 42, f::timestamp AT TIME ZONE tz, (f + 42)::timestamp AT TIME ZONE tz
+             FROM (SELECT m - (extract(isodow FROM m)::int - 1) AS f, tz
+                   FROM (SELECT date_trunc('month', now() AT TIME ZONE time_zone)::date AS m,
+                                time_zone AS tz
+                         FROM users WHERE id = $1) a) b",
+        )
+        .bind(user)
+        .fetch_one(pool)
+        .await?;
+    Ok(Month {
+        from,
+        to,
+        from_utc,
+        to_utc,
+    })
+}
+
+/// Prints what the timeline and calendar scenarios run on.
+async fn describe_calendar(
+    pool: &PgPool,
+    busy: i64,
+    company: i64,
+    month: &Month,
+) -> anyhow::Result<()> {
+    let (links, year, shown): (i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM interaction_links WHERE record_type = 'company' AND record_id = $1),
+                (SELECT count(*) FROM interactions WHERE owner_id = $2 AND deleted_at IS NULL
+                    AND starts_at >= now() - interval '1 year' AND starts_at < now()),
+                (SELECT count(*) FROM interactions i WHERE i.deleted_at IS NULL AND i.starts_at < $4
+                    AND (i.ends_at > $3 OR i.starts_at >= $3)
+                    AND (i.owner_id = $2 OR EXISTS (SELECT 1 FROM interaction_attendees a
+                                                    WHERE a.interaction_id = i.id AND a.user_id = $2)))",
+    )
+    .bind(company)
+    .bind(busy)
+    .bind(month.from_utc)
+    .bind(month.to_utc)
+    .fetch_one(pool)
+    .await?;
+    println!(
+        "Timeline of company {company}: {links} interaction links (its own and its people's and deals').\n\
+         Calendar of user {busy} ({}): {year} interactions in the last 12 months; \
+         the grid {} – {} shows {shown}.",
+        crate::generate::BUSY_EMAIL,
+        month.from,
+        month.to.pred_opt().unwrap_or(month.to),
+    );
+    Ok(())
+}
+
 impl Bench {
     /// Builds the router and logs in as the bench user (created, or reset
     /// to a member with a fresh random password).
@@ -221,20 +318,26 @@ impl Bench {
             pool,
             cookie: String::new(),
             user_id,
+            others: Vec::new(),
         };
-        // Once: failed logins are throttled.
+        bench.cookie = bench.login(BENCH_EMAIL, &password).await?;
+        Ok(bench)
+    }
+
+    /// Logs in (once: failed logins are throttled); returns the session cookie.
+    async fn login(&self, email: &str, password: &str) -> anyhow::Result<String> {
         let req = Request::post("/api/auth/login")
             .header(header::CONTENT_TYPE, "application/json")
             .body(Body::from(
-                json!({"email": BENCH_EMAIL, "password": password, "locale": "en"}).to_string(),
+                json!({"email": email, "password": password, "locale": "en"}).to_string(),
             ))?;
-        let resp = bench.router.clone().oneshot(req).await?;
+        let resp = self.router.clone().oneshot(req).await?;
         ensure!(
             resp.status() == StatusCode::OK,
-            "bench login refused: {}",
+            "login of {email} refused: {}",
             resp.status()
         );
-        bench.cookie = resp
+        Ok(resp
             .headers()
             .get_all(header::SET_COOKIE)
             .iter()
@@ -242,23 +345,56 @@ impl Bench {
             .find(|c| c.starts_with("relais_session="))
             .and_then(|c| c.split(';').next())
             .context("no session cookie after login")?
-            .to_string();
-        Ok(bench)
+            .to_string())
     }
 
-    /// Logs out, so that the session does not linger.
+    /// A session of the generator's busy user (its password is reset to a
+    /// random one first).
+    async fn busy_session(&mut self) -> anyhow::Result<Session> {
+        let password = format!("{:032x}", rand::random::<u128>());
+        let hash = {
+            let password = password.clone();
+            tokio::task::spawn_blocking(move || app::ssr::passwords::hash_blocking(&password))
+                .await?
+                .map_err(|e| anyhow::anyhow!("{e}"))?
+        };
+        let user_id: i64 = sqlx::query_scalar(
+            "UPDATE users SET password_hash = $2, active = true WHERE lower(email) = lower($1) RETURNING id",
+        )
+        .bind(crate::generate::BUSY_EMAIL)
+        .bind(hash)
+        .fetch_optional(&self.pool)
+        .await?
+        .context("no busy user; fill the database with `server generate`")?;
+        let session = Session {
+            cookie: self.login(crate::generate::BUSY_EMAIL, &password).await?,
+            user_id,
+        };
+        self.others.push(session.clone());
+        Ok(session)
+    }
+
+    /// Logs out, so that the sessions do not linger.
     async fn finish(&self) {
-        if let Ok(req) = self.request("/api/auth/logout", json!({})) {
-            let _ = self.send(req).await;
+        let cookies = std::iter::once(&self.cookie).chain(self.others.iter().map(|s| &s.cookie));
+        for cookie in cookies {
+            if let Ok(req) = self.request_as(cookie, "/api/auth/logout", json!({})) {
+                let _ = self.send(req).await;
+            }
         }
     }
 
     /// A POST of JSON to a server function, as the browser sends it.
     fn request(&self, path: &str, body: Value) -> anyhow::Result<Request<Body>> {
+        self.request_as(&self.cookie, path, body)
+    }
+
+    /// The same, in the session of `cookie`.
+    fn request_as(&self, cookie: &str, path: &str, body: Value) -> anyhow::Result<Request<Body>> {
         Ok(Request::post(path)
             .header(header::CONTENT_TYPE, "application/json")
             .header(header::ACCEPT_ENCODING, "gzip, deflate, br, zstd")
-            .header(header::COOKIE, &self.cookie)
+            .header(header::COOKIE, cookie)
             .body(Body::from(body.to_string()))?)
     }
 
@@ -343,6 +479,21 @@ impl Bench {
                 }
                 Ok(took)
             }
+            Scenario::CompanyTimeline(id) => {
+                self.send(self.request(
+                    "/api/records/timeline",
+                    json!({"kind": "company", "id": id, "before": null}),
+                )?)
+                .await
+            }
+            Scenario::Calendar(session, month) => {
+                self.send(self.request_as(
+                    &session.cookie,
+                    "/api/calendar/events",
+                    json!({"from": month.from, "to": month.to, "users": [session.user_id]}),
+                )?)
+                .await
+            }
         }
     }
 
@@ -389,6 +540,16 @@ impl Bench {
                     timeline_sql(pool, self.user_id, *id),
                     related_sql(pool, *id),
                 )?;
+                Ok(start.elapsed())
+            }
+            Scenario::CompanyTimeline(id) => {
+                let start = Instant::now();
+                timeline_sql(pool, self.user_id, *id).await?;
+                Ok(start.elapsed())
+            }
+            Scenario::Calendar(session, month) => {
+                let start = Instant::now();
+                calendar_sql(pool, session.user_id, month).await?;
                 Ok(start.elapsed())
             }
         }
@@ -467,6 +628,18 @@ async fn timeline_sql(pool: &PgPool, user_id: i64, id: i64) -> anyhow::Result<()
         .fetch_all(pool)
         .await?;
     sqlx::query(USER_NAMES_SQL).fetch_all(pool).await?;
+    Ok(())
+}
+
+/// `calendar_events`: the events of one calendar, read by its owner.
+async fn calendar_sql(pool: &PgPool, user_id: i64, month: &Month) -> anyhow::Result<()> {
+    sqlx::query(AssertSqlSafe(app::calendar::events_sql()))
+        .bind(vec![user_id])
+        .bind(month.from_utc)
+        .bind(month.to_utc)
+        .bind(user_id)
+        .fetch_all(pool)
+        .await?;
     Ok(())
 }
 

@@ -1,5 +1,5 @@
 //! `server generate`: fills a database with realistic companies, persons,
-//! deals, tags, notes and history, for benchmarks.
+//! deals, tags, notes, history and interactions, for benchmarks.
 //!
 //! Every row is made inside PostgreSQL by `INSERT … SELECT … FROM
 //! generate_series`; Rust only sends a dozen statements and the word lists
@@ -14,7 +14,14 @@
 //! of single-row updates and look-ups (measured: 2.2 times faster at 100 000
 //! persons, more at a million). The tables are locked meanwhile, so run it
 //! on a quiet database. The history triggers stay: their `WHEN` clause skips
-//! them while the transaction has `relais.bulk` on.
+//! them while the transaction has `relais.bulk` on. The one other per-row
+//! trigger, `interactions_times` (plpgsql, computes `remind_at`), is disabled
+//! meanwhile and its work done in the `INSERT` itself (measured on 200 000
+//! bare rows: 9.0 s without it, 11.8 s with it, i.e. 14 µs a row).
+//!
+//! Interactions go on the live persons, companies and deals of the whole
+//! database, so they can be added to an existing data set (`--persons 0
+//! --companies 0 --deals 0 --append --interactions N`).
 
 #[rustfmt::skip]
 mod words;
@@ -29,8 +36,9 @@ use std::time::Instant;
 /// not just the demo organisation.
 const DEMO_MAX: i64 = 100;
 
-/// The tables filled, whose indexes and keys are unplugged.
-const TABLES: &[&str] = &[
+/// The tables filled with records, whose indexes and keys are unplugged
+/// while they are (`--companies`, `--persons`, `--deals`).
+const RECORD_TABLES: &[&str] = &[
     "companies",
     "persons",
     "person_companies",
@@ -40,6 +48,17 @@ const TABLES: &[&str] = &[
     "record_tags",
     "record_changes",
 ];
+
+/// The same for `--interactions`.
+const INTERACTION_TABLES: &[&str] = &["interactions", "interaction_links", "interaction_attendees"];
+
+/// Interactions per owner over the three years generated: about four per
+/// working day. Users are added (`team0001@…`) until there are enough
+/// owners for that; the busy one (`sales01@…`) gets twice the share.
+const PER_OWNER: i64 = 3_000;
+
+/// The generated user whose calendar is full (`server bench` times it).
+pub const BUSY_EMAIL: &str = "sales01@relais.example";
 
 /// The word lists, by the name the statements use (`$first_fr_m`).
 const LISTS: &[(&str, &[&str])] = &[
@@ -91,6 +110,15 @@ const LISTS: &[(&str, &[&str])] = &[
     ("tags", words::TAGS),
     ("notes_fr", words::NOTES_FR),
     ("notes_en", words::NOTES_EN),
+    ("calls_fr", words::CALLS_FR),
+    ("calls_en", words::CALLS_EN),
+    ("meetings_fr", words::MEETINGS_FR),
+    ("meetings_en", words::MEETINGS_EN),
+    ("tasks_fr", words::TASKS_FR),
+    ("tasks_en", words::TASKS_EN),
+    ("emails_fr", words::EMAILS_FR),
+    ("emails_en", words::EMAILS_EN),
+    ("meeting_places", words::MEETING_PLACES),
 ];
 
 /// A value bound to a statement.
@@ -233,41 +261,60 @@ async fn sync_sequence(conn: &mut PgConnection, table: &str) -> anyhow::Result<(
 /// more than the demo data unless `args.append`.
 pub async fn run(pool: &PgPool, args: &GenerateArgs) -> anyhow::Result<()> {
     let total = Instant::now();
+    let counts = [args.companies, args.persons, args.deals];
+    anyhow::ensure!(
+        counts.iter().all(|&n| n > 0) || counts.iter().all(|&n| n == 0),
+        "companies, persons and deals go together: all three above zero, or all three zero \
+         (to add interactions only)"
+    );
+    let interactions = args.interactions.unwrap_or(5 * args.persons);
     // One session of our own, without sqlx's slow-statement warnings (every
     // statement here is slow on purpose).
     let options = (*pool.connect_options())
         .clone()
         .disable_statement_logging();
     let mut session = PgConnection::connect_with(&options).await?;
-    let (companies, persons, deals): (i64, i64, i64) = sqlx::query_as(
-        "SELECT (SELECT count(*) FROM companies), (SELECT count(*) FROM persons), (SELECT count(*) FROM deals)",
+    let (companies, persons, deals, held): (i64, i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM companies), (SELECT count(*) FROM persons), (SELECT count(*) FROM deals),
+                (SELECT count(*) FROM interactions)",
     )
     .fetch_one(&mut session)
     .await?;
-    if !args.append && (companies > DEMO_MAX || persons > DEMO_MAX || deals > DEMO_MAX) {
+    if !args.append
+        && (companies > DEMO_MAX || persons > DEMO_MAX || deals > DEMO_MAX || held > DEMO_MAX)
+    {
         anyhow::bail!(
-            "the database already holds {companies} companies, {persons} persons and {deals} deals \
-             (more than the demo data); pass --append to add more"
+            "the database already holds {companies} companies, {persons} persons, {deals} deals \
+             and {held} interactions (more than the demo data); pass --append to add more"
         );
     }
     println!(
-        "generating {} companies, {} persons, {} deals (seed {})",
-        args.companies, args.persons, args.deals, args.seed
+        "generating {} companies, {} persons, {} deals, {} interactions (seed {})",
+        args.companies, args.persons, args.deals, interactions, args.seed
     );
+    let mut tables: Vec<&str> = Vec::new();
+    if args.persons > 0 {
+        tables.extend(RECORD_TABLES);
+    }
+    if interactions > 0 {
+        tables.extend(INTERACTION_TABLES);
+    }
 
     let mut tx = session.begin().await?;
     let mut progress = Progress(Instant::now());
-    fill(&mut tx, args, &mut progress).await?;
+    fill(&mut tx, args, interactions, &tables, &mut progress).await?;
     tx.commit().await?;
     progress.step("commit", None);
 
     // Outside the transaction: VACUUM sets the visibility map (index-only
     // scans) and hint bits, so the first benchmark run does not pay for them.
-    let list = TABLES.join(", ");
-    sqlx::raw_sql(AssertSqlSafe(format!("VACUUM (ANALYZE) {list}")))
-        .execute(&mut session)
-        .await?;
-    progress.step("vacuum analyze", None);
+    if !tables.is_empty() {
+        let list = tables.join(", ");
+        sqlx::raw_sql(AssertSqlSafe(format!("VACUUM (ANALYZE) {list}")))
+            .execute(&mut session)
+            .await?;
+        progress.step("vacuum analyze", None);
+    }
     println!(
         "  {:<28} {:>14} {:>8.1} s",
         "total",
@@ -278,10 +325,12 @@ pub async fn run(pool: &PgPool, args: &GenerateArgs) -> anyhow::Result<()> {
 }
 
 /// Everything inside the transaction: settings, helpers, the rows, and the
-/// indexes and keys put back.
+/// indexes and keys of `tables` put back.
 async fn fill(
     conn: &mut PgConnection,
     args: &GenerateArgs,
+    interactions: i64,
+    tables: &[&str],
     progress: &mut Progress,
 ) -> anyhow::Result<()> {
     // The history triggers do not fire in bulk mode; index builds get memory;
@@ -315,6 +364,26 @@ async fn fill(
 
     let rows = exec(conn, sql::USERS, &vars).await?;
     progress.step("users", Some(rows));
+
+    let rebuild = unplug(conn, tables).await?;
+    progress.step("drop indexes, keys", None);
+    if args.persons > 0 {
+        records(conn, &mut vars, args, progress).await?;
+    }
+    if interactions > 0 {
+        self::interactions(conn, &mut vars, interactions, progress).await?;
+    }
+    replug(conn, rebuild, progress).await
+}
+
+/// Companies, persons, deals and what hangs on them: jobs, tags, notes,
+/// history.
+async fn records(
+    conn: &mut PgConnection,
+    vars: &mut Vars,
+    args: &GenerateArgs,
+    progress: &mut Progress,
+) -> anyhow::Result<()> {
     let owners: Vec<i64> = sqlx::query_scalar("SELECT id FROM users WHERE active ORDER BY id")
         .fetch_all(&mut *conn)
         .await?;
@@ -346,9 +415,6 @@ async fn fill(
             Arg::Ints(stages.iter().map(|s| s.3).collect()),
         );
 
-    let rebuild = unplug(conn).await?;
-    progress.step("drop indexes, keys", None);
-
     for (table, base, statement) in [
         ("companies", "company_base", sql::COMPANIES),
         ("persons", "person_base", sql::PERSONS),
@@ -356,16 +422,16 @@ async fn fill(
     ] {
         let b = next_base(conn, table).await?;
         vars.set(base, Arg::Int(b));
-        let rows = exec(conn, statement, &vars).await?;
+        let rows = exec(conn, statement, vars).await?;
         sync_sequence(conn, table).await?;
         progress.step(table, Some(rows));
         if table == "persons" {
-            let rows = exec(conn, sql::JOBS, &vars).await?;
+            let rows = exec(conn, sql::JOBS, vars).await?;
             progress.step("person_companies", Some(rows));
         }
     }
 
-    exec(conn, sql::TAGS, &vars).await?;
+    exec(conn, sql::TAGS, vars).await?;
     let tag_ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM tags ORDER BY id")
         .fetch_all(&mut *conn)
         .await?;
@@ -377,22 +443,22 @@ async fn fill(
     ];
     let mut rows = 0;
     for (kind, record_type, base, n) in kinds {
-        record_vars(&mut vars, kind, record_type, base, n);
-        rows += exec(conn, sql::RECORD_TAGS, &vars).await?;
+        record_vars(vars, kind, record_type, base, n);
+        rows += exec(conn, sql::RECORD_TAGS, vars).await?;
     }
     progress.step("record_tags", Some(rows));
 
     let mut notes = 0;
     let mut links = 0;
     for (kind, record_type, base, n) in kinds {
-        record_vars(&mut vars, kind, record_type, base, n);
+        record_vars(vars, kind, record_type, base, n);
         let note_base = next_base(conn, "notes").await?;
         vars.set("note_base", Arg::Int(note_base));
-        let rows = exec(conn, sql::NOTES, &vars).await?;
+        let rows = exec(conn, sql::NOTES, vars).await?;
         notes += rows;
         links += rows;
         if kind == 2 {
-            links += exec(conn, sql::PERSON_NOTES_TO_COMPANIES, &vars).await?;
+            links += exec(conn, sql::PERSON_NOTES_TO_COMPANIES, vars).await?;
         }
         sync_sequence(conn, "notes").await?;
     }
@@ -401,8 +467,8 @@ async fn fill(
 
     let mut rows = 0;
     for (kind, record_type, base, n) in kinds {
-        record_vars(&mut vars, kind, record_type, base, n);
-        rows += exec(conn, sql::CHANGES, &vars).await?;
+        record_vars(vars, kind, record_type, base, n);
+        rows += exec(conn, sql::CHANGES, vars).await?;
     }
     progress.step("record_changes", Some(rows));
     let first_ten = |base: &str, n: i64| {
@@ -415,8 +481,76 @@ async fn fill(
         first_ten("person_base", args.persons),
         first_ten("deal_base", args.deals)
     );
+    Ok(())
+}
 
-    replug(conn, rebuild, progress).await
+/// `n` interactions on the live records of the database, their links
+/// (main record, a deal's contact, the roll-up to companies) and attendees;
+/// first the colleagues that own them, where missing.
+async fn interactions(
+    conn: &mut PgConnection,
+    vars: &mut Vars,
+    n: i64,
+    progress: &mut Progress,
+) -> anyhow::Result<()> {
+    let owners_wanted = (n + PER_OWNER - 1) / PER_OWNER;
+    vars.set("n_team", Arg::Int((owners_wanted - 20).max(0)));
+    let rows = exec(conn, sql::TEAM, vars).await?;
+    let owners: Vec<i64> = sqlx::query_scalar("SELECT id FROM users WHERE active ORDER BY id")
+        .fetch_all(&mut *conn)
+        .await?;
+    let busy: i64 = sqlx::query_scalar("SELECT id FROM users WHERE lower(email) = $1")
+        .bind(BUSY_EMAIL)
+        .fetch_one(&mut *conn)
+        .await?;
+    progress.step(&format!("team ({} owners)", owners.len()), Some(rows));
+    let mut live = Vec::new();
+    for table in ["persons", "companies", "deals"] {
+        // `table` is one of the three names above.
+        let ids: Vec<i64> = sqlx::query_scalar(AssertSqlSafe(format!(
+            "SELECT id FROM {table} WHERE deleted_at IS NULL ORDER BY id"
+        )))
+        .fetch_all(&mut *conn)
+        .await?;
+        anyhow::ensure!(!ids.is_empty(), "interactions need live {table}");
+        live.push(ids);
+    }
+    let [persons, companies, deals]: [Vec<i64>; 3] = live.try_into().expect("three lists of ids");
+    let base = next_base(conn, "interactions").await?;
+    vars.set("ix_owners", Arg::Ints(owners))
+        .set("busy", Arg::Int(busy))
+        .set("person_ids", Arg::Ints(persons))
+        .set("company_ids", Arg::Ints(companies))
+        .set("deal_ids", Arg::Ints(deals))
+        .set("interaction_base", Arg::Int(base))
+        .set("n_interactions", Arg::Int(n));
+
+    // The INSERT computes remind_at itself; the schema is as before at commit.
+    sqlx::raw_sql("ALTER TABLE interactions DISABLE TRIGGER interactions_times")
+        .execute(&mut *conn)
+        .await?;
+    let rows = exec(conn, sql::INTERACTIONS, vars).await?;
+    sqlx::raw_sql("ALTER TABLE interactions ENABLE TRIGGER interactions_times")
+        .execute(&mut *conn)
+        .await?;
+    sync_sequence(conn, "interactions").await?;
+    progress.step("interactions", Some(rows));
+    let rows = exec(conn, sql::INTERACTION_LINKS, vars).await?;
+    progress.step("interaction_links", Some(rows));
+    let rows = exec(conn, sql::INTERACTION_ROLLUPS, vars).await?;
+    progress.step("  company roll-ups", Some(rows));
+    let rows = exec(conn, sql::INTERACTION_ATTENDEES, vars).await?;
+    progress.step("interaction_attendees", Some(rows));
+    let (own, attended): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM interactions WHERE owner_id = $1 AND id > $2),
+                (SELECT count(*) FROM interaction_attendees WHERE user_id = $1 AND interaction_id > $2)",
+    )
+    .bind(busy)
+    .bind(base)
+    .fetch_one(&mut *conn)
+    .await?;
+    println!("  busy calendar: {BUSY_EMAIL} (id {busy}) owns {own}, attends {attended}");
+    Ok(())
 }
 
 /// Points `$kind`, `$record_type`, `$base` and `$n` at one kind of record.
@@ -434,10 +568,10 @@ struct Rebuild {
     keys: Vec<String>,
 }
 
-/// Drops the secondary indexes and foreign keys of `TABLES` (composite keys
+/// Drops the secondary indexes and foreign keys of `tables` (composite keys
 /// included: the catalog gives each one's whole definition), inside the
 /// transaction.
-async fn unplug(conn: &mut PgConnection) -> anyhow::Result<Rebuild> {
+async fn unplug(conn: &mut PgConnection, tables: &[&str]) -> anyhow::Result<Rebuild> {
     // Primary keys and unique indexes stay (they are referenced or enforce rules).
     let indexes: Vec<(String, String)> = sqlx::query_as(
         "SELECT format('DROP INDEX %s', i.indexrelid::regclass), pg_get_indexdef(i.indexrelid)
@@ -445,7 +579,7 @@ async fn unplug(conn: &mut PgConnection) -> anyhow::Result<Rebuild> {
          WHERE i.indrelid = ANY ($1::regclass[]) AND NOT i.indisunique
          ORDER BY i.indexrelid",
     )
-    .bind(TABLES)
+    .bind(tables)
     .fetch_all(&mut *conn)
     .await?;
     let keys: Vec<(String, String)> = sqlx::query_as(
@@ -456,7 +590,7 @@ async fn unplug(conn: &mut PgConnection) -> anyhow::Result<Rebuild> {
          WHERE contype = 'f' AND conrelid = ANY ($1::regclass[])
          ORDER BY oid",
     )
-    .bind(TABLES)
+    .bind(tables)
     .fetch_all(&mut *conn)
     .await?;
     for (undo, _) in indexes.iter().chain(&keys) {

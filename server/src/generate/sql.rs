@@ -1,7 +1,7 @@
 //! The generator's statements. `$name` is a value from `Vars` (bound, never
 //! spliced in); every pick is a hash of the row number and a salt, so the
 //! same seed gives the same rows. Salts: 1xx companies, 2xx persons, 3xx
-//! deals, 4xx tags/notes/history, 5xx users.
+//! deals, 4xx tags/notes/history, 5xx users, 6xx interactions.
 
 /// Helpers in `pg_temp`, gone with the session. `{seed}`, `{companies}` are
 /// integers put in by `generate.rs`. Each is one SQL expression so that the
@@ -56,6 +56,16 @@ CREATE OR REPLACE FUNCTION pg_temp.postal(fr bool, city text, k bigint) RETURNS 
         ELSE pg_temp.pick(string_to_array(split_part(city, '|', 2), ' '), k) || ' ' || (k / 7 % 10)
              || substr('ABDEFGHJLNPQRSTUWXYZ', 1 + (k / 70 % 20)::int, 1)
              || substr('ABDEFGHJLNPQRSTUWXYZ', 1 + (k / 1400 % 20)::int, 1) END $$;
+-- The record an interaction is mainly about: 70 % a person, 18 % a company
+-- (skewed: the first ones get most), 12 % a deal, from the live ids given.
+CREATE OR REPLACE FUNCTION pg_temp.ix_type(g bigint) RETURNS text LANGUAGE sql IMMUTABLE
+    AS $$ SELECT CASE WHEN pg_temp.h(g, 620) % 100 < 70 THEN 'person'
+                      WHEN pg_temp.h(g, 620) % 100 < 88 THEN 'company' ELSE 'deal' END $$;
+CREATE OR REPLACE FUNCTION pg_temp.ix_record(g bigint, persons bigint[], companies bigint[], deals bigint[])
+    RETURNS bigint LANGUAGE sql IMMUTABLE
+    AS $$ SELECT CASE WHEN pg_temp.h(g, 620) % 100 < 70 THEN pg_temp.pick(persons, pg_temp.h(g, 621))
+                      WHEN pg_temp.h(g, 620) % 100 < 88 THEN companies[pg_temp.skewed(cardinality(companies), g, 622)]
+                      ELSE pg_temp.pick(deals, pg_temp.h(g, 623)) END $$;
 -- A typo: two letters swapped, one dropped or one doubled.
 CREATE OR REPLACE FUNCTION pg_temp.typo(l text, k bigint) RETURNS text LANGUAGE sql IMMUTABLE
     AS $$ SELECT CASE k % 3
@@ -468,4 +478,207 @@ FROM (
         CROSS JOIN LATERAL (SELECT g * 256 + k AS x) xx
     ) y
 ) z
+"#;
+
+/// Colleagues of the sales users, where missing, so that interactions are
+/// spread over as many owners as a team that size would have (`$n_team`).
+pub const TEAM: &str = r#"
+INSERT INTO users (email, name, password_hash, role, locale)
+SELECT format('team%s@relais.example', to_char(g, 'FM0000')),
+       CASE WHEN g % 3 > 0
+            THEN pg_temp.pick($first_fr_f || $first_fr_m, pg_temp.h(g, 502)) || ' ' || pg_temp.pick($last_fr, pg_temp.h(g, 503))
+            ELSE pg_temp.pick($first_en_f || $first_en_m, pg_temp.h(g, 502)) || ' ' || pg_temp.pick($last_en, pg_temp.h(g, 503)) END,
+       '!', 'member', CASE WHEN g % 3 > 0 THEN 'fr' ELSE 'en' END
+FROM generate_series(1, $n_team) g
+ON CONFLICT (lower(email)) DO NOTHING
+"#;
+
+/// Interactions over about three years on working days: 33 months back
+/// (95 %) and 3 months ahead, fewer as they get further, at office hours
+/// of Paris. Calls 40 %, meetings 25 %, tasks 30 %, emails 5 % (always
+/// past); past ones mostly held or done, future ones planned or not
+/// started; reminders on about half of the calls and meetings and a third
+/// of the tasks. `$busy` owns twice the share of any other of `$ix_owners`.
+/// `remind_at` is computed here as the `interactions_times` trigger would
+/// (the generator disables it meanwhile); reminders already due count as
+/// sent. The subject sometimes names the main record (see `ix_record`).
+pub const INTERACTIONS: &str = r#"
+INSERT INTO interactions (id, kind, subject, description, status, starts_at, ends_at, all_day, direction, location,
+                          priority, task_start, completed_at, private, owner_id, reminder_minutes, remind_at,
+                          reminded_at, created_at, created_by, updated_at, updated_by, deleted_at)
+SELECT $interaction_base + g, kind,
+       left(pg_temp.pick(CASE kind WHEN 'call' THEN CASE WHEN fr THEN $calls_fr ELSE $calls_en END
+                                   WHEN 'meeting' THEN CASE WHEN fr THEN $meetings_fr ELSE $meetings_en END
+                                   WHEN 'task' THEN CASE WHEN fr THEN $tasks_fr ELSE $tasks_en END
+                                   ELSE CASE WHEN fr THEN $emails_fr ELSE $emails_en END END, pg_temp.h(g, 640))
+            || CASE WHEN who IS NOT NULL AND pg_temp.h(g, 641) % 100 < 45 THEN ' – ' || who ELSE '' END, 255),
+       CASE WHEN pg_temp.h(g, 642) % 100 < 20
+            THEN pg_temp.pick(CASE WHEN fr THEN $notes_fr ELSE $notes_en END, pg_temp.h(g, 643)) END,
+       status, starts, ends, all_day,
+       CASE kind WHEN 'call' THEN CASE WHEN pg_temp.h(g, 644) % 100 < 65 THEN 'outbound' ELSE 'inbound' END
+                 WHEN 'email' THEN CASE WHEN pg_temp.h(g, 644) % 100 < 55 THEN 'outbound' ELSE 'inbound' END END,
+       CASE WHEN kind = 'meeting' AND NOT all_day AND pg_temp.h(g, 645) % 100 < 70
+            THEN pg_temp.pick($meeting_places, pg_temp.h(g, 646)) END,
+       CASE WHEN kind = 'task' THEN CASE WHEN pg_temp.h(g, 647) % 100 < 20 THEN 'high'
+                                         WHEN pg_temp.h(g, 647) % 100 < 75 THEN 'medium' ELSE 'low' END END,
+       CASE WHEN kind = 'task' AND pg_temp.h(g, 648) % 100 < 25 THEN day - (1 + pg_temp.h(g, 649) % 10)::int END,
+       completed, pg_temp.h(g, 650) % 100 < 5, owner, reminder, remind,
+       CASE WHEN remind < now() THEN remind END,
+       created, CASE WHEN pg_temp.h(g, 651) % 100 < 85 THEN owner ELSE pg_temp.pick($ix_owners, pg_temp.h(g, 652)) END,
+       updated, owner,
+       CASE WHEN pg_temp.h(g, 653) % 1000 < 2 THEN updated END
+FROM (
+    SELECT *,
+           CASE WHEN reminder IS NOT NULL AND status NOT IN ('done', 'held', 'cancelled')
+                THEN starts - reminder * interval '1 minute' END AS remind,
+           greatest(created, least(now(), CASE
+               WHEN status = 'done' THEN completed
+               WHEN kind <> 'email' AND status IN ('held', 'cancelled', 'postponed')
+                   THEN ends + (pg_temp.h(g, 654) % 240) * interval '1 minute'
+               ELSE created END)) AS updated
+    FROM (
+        -- Done tasks: within two days of the due time (a day's tasks at 10:00).
+        SELECT *,
+               CASE WHEN status <> 'done' THEN NULL
+                    WHEN past THEN least(now(), greatest(created, starts + CASE WHEN all_day THEN interval '10 hours' ELSE interval '0' END
+                                                         + (pg_temp.h(g, 655) % 5 - 3) * interval '1 day'
+                                                         + (pg_temp.h(g, 665) % 120 - 60) * interval '1 minute'))
+                    ELSE greatest(created, now() - (pg_temp.h(g, 655) % 72) * interval '1 hour') END AS completed
+        FROM (
+            -- Logged afterwards (emails, most held calls) or planned ahead.
+            SELECT *,
+                   least(now(), CASE
+                       WHEN kind = 'email' THEN starts + (pg_temp.h(g, 658) % 10) * interval '1 minute'
+                       WHEN kind = 'call' AND status = 'held' AND pg_temp.h(g, 659) % 100 < 70
+                           THEN ends + (pg_temp.h(g, 658) % 90) * interval '1 minute'
+                       ELSE starts - (60 + pg_temp.h(g, 658) % 43200) * interval '1 minute' END) AS created
+            FROM (
+                SELECT *,
+                       CASE WHEN kind IN ('call', 'meeting') THEN CASE
+                                WHEN past THEN CASE WHEN p < 86 THEN 'held' WHEN p < 93 THEN 'cancelled'
+                                                    WHEN p < 97 THEN 'postponed' ELSE 'planned' END
+                                ELSE CASE WHEN p < 94 THEN 'planned' WHEN p < 97 THEN 'postponed' ELSE 'cancelled' END END
+                            WHEN kind = 'task' THEN CASE
+                                WHEN past THEN CASE WHEN p < 84 THEN 'done' WHEN p < 89 THEN 'in_progress'
+                                                    WHEN p < 92 THEN 'pending' ELSE 'not_started' END
+                                ELSE CASE WHEN p < 70 THEN 'not_started' WHEN p < 85 THEN 'in_progress'
+                                          WHEN p < 95 THEN 'pending' ELSE 'done' END END
+                            ELSE 'held' END AS status,
+                       CASE WHEN kind IN ('call', 'meeting') AND pg_temp.h(g, 656) % 100 < 50
+                                THEN (ARRAY[5, 10, 15, 15, 30, 60])[1 + pg_temp.h(g, 657) % 6]
+                            WHEN kind = 'task' AND pg_temp.h(g, 656) % 100 < 30
+                                THEN (ARRAY[0, 60, 1440])[1 + pg_temp.h(g, 657) % 3] END AS reminder
+            FROM (
+                SELECT *, starts < now() AS past, pg_temp.h(g, 660) % 100 AS p
+                FROM (
+                    SELECT g, kind, owner, fr, who, day, all_day,
+                           CASE WHEN all_day THEN day::timestamp ELSE day + m * interval '1 minute' END
+                               AT TIME ZONE 'Europe/Paris' AS starts,
+                           CASE WHEN all_day THEN (day + span)::timestamp ELSE day + (m + len) * interval '1 minute' END
+                               AT TIME ZONE 'Europe/Paris' AS ends
+                    FROM (
+                        SELECT g, kind, owner, fr, who, day,
+                               (kind = 'task' AND pg_temp.h(g, 661) % 100 < 35)
+                               OR (kind = 'meeting' AND pg_temp.h(g, 661) % 100 < 3) AS all_day,
+                               CASE kind WHEN 'call' THEN 510 + 15 * (pg_temp.h(g, 662) % 41)
+                                         WHEN 'meeting' THEN 540 + 30 * (pg_temp.h(g, 662) % 17)
+                                         WHEN 'task' THEN 540 + 60 * (pg_temp.h(g, 662) % 10)
+                                         ELSE 450 + pg_temp.h(g, 662) % 780 END::int AS m,
+                               CASE kind WHEN 'call' THEN (ARRAY[15, 15, 30, 30, 45, 60])[1 + pg_temp.h(g, 663) % 6]
+                                         WHEN 'meeting' THEN (ARRAY[30, 45, 60, 60, 90, 90])[1 + pg_temp.h(g, 663) % 6]
+                                         ELSE 0 END AS len,
+                               CASE WHEN kind = 'meeting' THEN 1 + (pg_temp.h(g, 663) % 3)::int ELSE 1 END AS span
+                        FROM (
+                            -- The w-th working day from today (0), in Paris.
+                            SELECT a.*, c.monday + 7 * ((x - ((x % 5) + 5) % 5) / 5) + ((x % 5) + 5) % 5 AS day,
+                                   coalesce(coalesce(p.country, co.country) = 'France', pg_temp.h(g, 664) % 100 < 65) AS fr,
+                                   CASE a.tt WHEN 'person' THEN trim(coalesce(p.first_name, '') || ' ' || p.last_name)
+                                             WHEN 'company' THEN co.name ELSE d.name END AS who
+                            FROM (
+                                SELECT *, c0.weekday + CASE WHEN kind = 'email' THEN -abs(w) ELSE w END AS x
+                                FROM (
+                                    SELECT g, pg_temp.ix_type(g) AS tt,
+                                           pg_temp.ix_record(g, $person_ids, $company_ids, $deal_ids) AS tid,
+                                           CASE WHEN pg_temp.h(g, 600) % 100 < 40 THEN 'call'
+                                                WHEN pg_temp.h(g, 600) % 100 < 65 THEN 'meeting'
+                                                WHEN pg_temp.h(g, 600) % 100 < 95 THEN 'task' ELSE 'email' END AS kind,
+                                           CASE WHEN u < 0.95 THEN -floor(718 * u / 0.95)::int
+                                                ELSE floor(65 * (1 - sqrt(1 - (u - 0.95) / 0.05)))::int END AS w,
+                                           CASE WHEN pg_temp.h(g, 630) % cardinality($ix_owners) = 0 THEN $busy
+                                                ELSE pg_temp.pick($ix_owners, pg_temp.h(g, 631)) END AS owner
+                                    FROM (SELECT g, pg_temp.u(g, 601) AS u FROM generate_series(1, $n_interactions) g OFFSET 0) a0
+                                    OFFSET 0
+                                ) a1
+                                -- Monday of this week, and today's place in it (a weekend counts as Friday).
+                                CROSS JOIN (SELECT least(extract(isodow FROM t)::int, 5) - 1 AS weekday
+                                            FROM (SELECT (now() AT TIME ZONE 'Europe/Paris')::date AS t) t0) c0
+                            ) a
+                            CROSS JOIN (SELECT t - (extract(isodow FROM t)::int - 1) AS monday
+                                        FROM (SELECT (now() AT TIME ZONE 'Europe/Paris')::date AS t) t0) c
+                            LEFT JOIN persons p ON p.id = CASE WHEN a.tt = 'person' THEN a.tid END
+                            LEFT JOIN companies co ON co.id = CASE WHEN a.tt = 'company' THEN a.tid END
+                            LEFT JOIN deals d ON d.id = CASE WHEN a.tt = 'deal' THEN a.tid END
+                            OFFSET 0
+                        ) b
+                    ) b1
+                ) b2
+                OFFSET 0
+            ) b3
+            OFFSET 0
+        ) b4
+    ) b4b
+    OFFSET 0
+    ) b5
+    OFFSET 0
+) b6
+"#;
+
+/// The links of the interactions from `$interaction_base`: the main record
+/// (the same pick as in `INTERACTIONS`), and a deal's contact person.
+pub const INTERACTION_LINKS: &str = r#"
+INSERT INTO interaction_links (interaction_id, record_type, record_id, main, at)
+SELECT id, tt, tid, true, starts_at
+FROM (SELECT id, starts_at, pg_temp.ix_type(id - $interaction_base) AS tt,
+             pg_temp.ix_record(id - $interaction_base, $person_ids, $company_ids, $deal_ids) AS tid
+      FROM interactions WHERE id > $interaction_base) m
+UNION ALL
+SELECT i.id, 'person', d.person_id, false, i.starts_at
+FROM interactions i
+JOIN deals d ON d.id = pg_temp.ix_record(i.id - $interaction_base, $person_ids, $company_ids, $deal_ids)
+            AND d.person_id IS NOT NULL
+WHERE i.id > $interaction_base AND pg_temp.ix_type(i.id - $interaction_base) = 'deal'
+"#;
+
+/// The roll-up to companies, as saving an interaction writes it: the
+/// current employers of its persons (via 'person'), then the companies of
+/// its deals (via 'deal'), each company once.
+pub const INTERACTION_ROLLUPS: &str = r#"
+INSERT INTO interaction_links (interaction_id, record_type, record_id, via, at)
+SELECT l.interaction_id, 'company', pc.company_id, 'person', l.at
+FROM interaction_links l
+JOIN person_companies pc ON pc.person_id = l.record_id AND (pc.end_date IS NULL OR pc.end_date >= current_date)
+WHERE l.record_type = 'person' AND l.interaction_id > $interaction_base
+UNION ALL
+SELECT l.interaction_id, 'company', d.company_id, 'deal', l.at
+FROM interaction_links l
+JOIN deals d ON d.id = l.record_id AND d.company_id IS NOT NULL
+WHERE l.record_type = 'deal' AND l.interaction_id > $interaction_base
+ON CONFLICT DO NOTHING
+"#;
+
+/// Attendees of meetings: the main person, and one or two colleagues of
+/// the owner on 30 % of them.
+pub const INTERACTION_ATTENDEES: &str = r#"
+INSERT INTO interaction_attendees (interaction_id, user_id, person_id, starts_at)
+SELECT id, NULL, pg_temp.ix_record(id - $interaction_base, $person_ids, $company_ids, $deal_ids), starts_at
+FROM interactions
+WHERE id > $interaction_base AND kind = 'meeting' AND pg_temp.ix_type(id - $interaction_base) = 'person'
+UNION ALL
+SELECT id, u, NULL, starts_at
+FROM (SELECT i.id, i.starts_at, i.owner_id, pg_temp.pick($ix_owners, pg_temp.h((i.id - $interaction_base) * 4 + k, 670)) AS u
+      FROM interactions i
+      CROSS JOIN LATERAL generate_series(1, 1 + (pg_temp.h(i.id - $interaction_base, 671) % 2)::int) k
+      WHERE i.id > $interaction_base AND i.kind = 'meeting' AND pg_temp.h(i.id - $interaction_base, 672) % 100 < 30) a
+WHERE u IS DISTINCT FROM owner_id
+ON CONFLICT DO NOTHING
 "#;

@@ -356,3 +356,59 @@ pub const NOTES_EN: &[&str] = &[
     "The board is still torn between us and a competitor.",
     "Sent the technical documentation and customer references.",
 ];
+
+// Interactions: subjects by kind (the main record's name is sometimes added),
+// and where meetings take place.
+pub const CALLS_FR: &[&str] = &[
+    "Appel de suivi", "Relance devis", "Point téléphonique", "Appel de qualification",
+    "Rappel suite à sa demande", "Prise de rendez-vous", "Relance facture", "Appel découverte",
+    "Point sur le projet", "Retour sur la proposition", "Appel de courtoisie", "Relance après salon",
+];
+
+pub const CALLS_EN: &[&str] = &[
+    "Follow-up call", "Quote follow-up", "Catch-up call", "Qualification call", "Call back",
+    "Booking a meeting", "Invoice reminder", "Discovery call", "Project check-in",
+    "Feedback on the proposal", "Courtesy call",
+];
+
+pub const MEETINGS_FR: &[&str] = &[
+    "Rendez-vous découverte", "Démonstration produit", "Revue trimestrielle", "Négociation du contrat",
+    "Présentation de l'offre", "Atelier de cadrage", "Comité de pilotage", "Déjeuner d'affaires",
+    "Réunion de lancement", "Visite du site", "Point d'avancement", "Signature",
+];
+
+pub const MEETINGS_EN: &[&str] = &[
+    "Discovery meeting", "Product demo", "Quarterly business review", "Contract negotiation",
+    "Proposal presentation", "Scoping workshop", "Steering committee", "Business lunch",
+    "Kick-off meeting", "Site visit", "Progress review",
+];
+
+pub const TASKS_FR: &[&str] = &[
+    "Envoyer le devis", "Préparer la proposition", "Mettre à jour la fiche", "Envoyer la documentation",
+    "Relancer pour la signature", "Préparer le rendez-vous", "Rédiger le compte rendu",
+    "Vérifier les références", "Planifier la démonstration", "Transmettre au service juridique",
+    "Préparer l'avenant", "Envoyer les conditions générales",
+];
+
+pub const TASKS_EN: &[&str] = &[
+    "Send the quote", "Prepare the proposal", "Update the record", "Send the brochure",
+    "Chase the signature", "Prepare the meeting", "Write up the minutes", "Check references",
+    "Schedule the demo", "Pass on to legal", "Draft the amendment",
+];
+
+pub const EMAILS_FR: &[&str] = &[
+    "Envoi de la documentation", "Re: proposition commerciale", "Confirmation du rendez-vous",
+    "Compte rendu de notre échange", "Devis mis à jour", "Re: question sur la facture",
+    "Invitation au webinaire", "Remerciements", "Re: conditions de paiement",
+];
+
+pub const EMAILS_EN: &[&str] = &[
+    "Brochure as promised", "Re: commercial proposal", "Meeting confirmation",
+    "Summary of our call", "Updated quote", "Re: invoice question", "Webinar invitation",
+    "Thank you", "Re: payment terms",
+];
+
+pub const MEETING_PLACES: &[&str] = &[
+    "Visio (Teams)", "Visio (Teams)", "Zoom", "Google Meet", "Dans leurs locaux", "Nos bureaux",
+    "Salle Lumière", "Client's office", "Our office", "Café de la Gare",
+];
