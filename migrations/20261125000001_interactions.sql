@@ -66,7 +66,7 @@ CREATE INDEX interactions_calendar_idx ON interactions (owner_id, starts_at) WHE
 CREATE INDEX interactions_remind_idx ON interactions (remind_at)
     WHERE remind_at IS NOT NULL AND reminded_at IS NULL AND deleted_at IS NULL;
 CREATE INDEX interactions_series_idx ON interactions (series_id, starts_at) WHERE series_id IS NOT NULL;
-CREATE INDEX interactions_done_idx ON interactions (completed_at, id) WHERE completed_at IS NOT NULL AND deleted_at IS NULL;
+CREATE INDEX interactions_done_idx ON interactions (coalesce(completed_at, '-infinity'), id) WHERE deleted_at IS NULL;
 CREATE INDEX interactions_start_idx ON interactions (starts_at, id) WHERE deleted_at IS NULL;
 CREATE INDEX interactions_sort_name_idx ON interactions (sort_name, id) WHERE deleted_at IS NULL;
 CREATE INDEX interactions_updated_idx ON interactions (updated_at, id) WHERE deleted_at IS NULL;
@@ -124,6 +124,40 @@ BEGIN
 END $$;
 CREATE TRIGGER interactions_moved AFTER UPDATE OF starts_at ON interactions
     FOR EACH ROW WHEN (OLD.starts_at IS DISTINCT FROM NEW.starts_at) EXECUTE FUNCTION relais_interaction_moved();
+
+-- The history leaves out what the system keeps (reminder bookkeeping, the
+-- series' own columns, the completion time that follows the status).
+CREATE OR REPLACE FUNCTION relais_track_changes() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    old_row jsonb;
+    new_row jsonb := to_jsonb(NEW);
+    diff    jsonb := '{}';
+    k       text;
+    v       jsonb;
+    act     text := 'create';
+BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        old_row := to_jsonb(OLD);
+        FOR k, v IN SELECT key, value FROM jsonb_each(new_row) LOOP
+            CONTINUE WHEN k IN ('version', 'created_at', 'created_by', 'updated_at', 'updated_by',
+                                'search_text', 'sort_name', 'deleted_at', 'closed_at',
+                                'remind_at', 'reminded_at', 'original_start', 'detached', 'completed_at');
+            IF old_row -> k IS DISTINCT FROM v THEN
+                diff := diff || jsonb_build_object(k, jsonb_build_array(old_row -> k, v));
+            END IF;
+        END LOOP;
+        act := CASE
+            WHEN OLD.deleted_at IS NULL AND NEW.deleted_at IS NOT NULL THEN 'delete'
+            WHEN OLD.deleted_at IS NOT NULL AND NEW.deleted_at IS NULL THEN 'restore'
+            ELSE 'update' END;
+        IF act = 'update' AND diff = '{}' THEN
+            RETURN NULL;
+        END IF;
+    END IF;
+    INSERT INTO record_changes (record_type, record_id, user_id, action, changes)
+    VALUES (TG_ARGV[0], NEW.id, nullif(current_setting('relais.user_id', true), '')::bigint, act, diff);
+    RETURN NULL;
+END $$;
 
 CREATE TRIGGER interactions_history AFTER INSERT OR UPDATE ON interactions
     FOR EACH ROW WHEN (current_setting('relais.bulk', true) IS DISTINCT FROM 'on') EXECUTE FUNCTION relais_track_changes('interaction');

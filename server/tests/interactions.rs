@@ -26,7 +26,14 @@ fn interaction(kind: &str, subject: &str, start: &str) -> Value {
     })
 }
 
-async fn save(app: &TestApp, s: &str, id: Option<i64>, version: Option<i32>, input: &Value, scope: &str) -> common::Reply {
+async fn save(
+    app: &TestApp,
+    s: &str,
+    id: Option<i64>,
+    version: Option<i32>,
+    input: &Value,
+    scope: &str,
+) -> common::Reply {
     app.call(
         "/api/interactions/save",
         json!({"id": id, "version": version, "input": input, "scope": scope}),
@@ -50,11 +57,13 @@ async fn company(pool: &PgPool, name: &str) -> i64 {
 }
 
 async fn person_at(pool: &PgPool, last: &str, company: i64) -> i64 {
-    let id: i64 = sqlx::query_scalar("INSERT INTO persons (first_name, last_name) VALUES ('Jean', $1) RETURNING id")
-        .bind(last)
-        .fetch_one(pool)
-        .await
-        .unwrap();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO persons (first_name, last_name) VALUES ('Jean', $1) RETURNING id",
+    )
+    .bind(last)
+    .fetch_one(pool)
+    .await
+    .unwrap();
     sqlx::query("INSERT INTO person_companies (person_id, company_id) VALUES ($1, $2)")
         .bind(id)
         .bind(company)
@@ -77,7 +86,11 @@ async fn timeline_subjects(app: &TestApp, s: &str, kind: &str, id: i64) -> Vec<S
         .as_array()
         .unwrap()
         .iter()
-        .filter_map(|i| i["entry"]["Interaction"]["subject"].as_str().map(String::from))
+        .filter_map(|i| {
+            i["entry"]["Interaction"]["subject"]
+                .as_str()
+                .map(String::from)
+        })
         .collect()
 }
 
@@ -97,14 +110,20 @@ async fn bad_input_is_refused_per_field_and_writes_nothing(pool: PgPool) {
         .iter()
         .map(|f| f["field"].as_str().unwrap())
         .collect();
-    assert!(fields.contains(&"subject") && fields.contains(&"end") && fields.contains(&"status"), "{fields:?}");
+    assert!(
+        fields.contains(&"subject") && fields.contains(&"end") && fields.contains(&"status"),
+        "{fields:?}"
+    );
     // A record that does not exist cannot be linked.
     let mut ok = interaction("meeting", "Revue", "2026-12-01T10:00");
     ok["end"] = json!("2026-12-01T11:00");
     ok["links"] = json!([{"kind": "company", "id": 999999, "name": "", "main": true}]);
     let r = save(&app, &s, None, None, &ok, "one").await;
     assert_eq!(r.body["fields"][0]["field"], "links", "{}", r.text);
-    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM interactions").fetch_one(&pool).await.unwrap();
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM interactions")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(count, 0);
 }
 
@@ -130,8 +149,14 @@ async fn a_call_with_a_person_shows_on_the_person_and_their_company_timelines(po
     task["links"] = json!([{"kind": "deal", "id": deal, "name": "", "main": true}]);
     create(&app, &s, &task).await;
 
-    assert_eq!(timeline_subjects(&app, &s, "person", jean).await, ["Relance devis"]);
-    assert_eq!(timeline_subjects(&app, &s, "deal", deal).await, ["Préparer la proposition"]);
+    assert_eq!(
+        timeline_subjects(&app, &s, "person", jean).await,
+        ["Relance devis"]
+    );
+    assert_eq!(
+        timeline_subjects(&app, &s, "deal", deal).await,
+        ["Préparer la proposition"]
+    );
     // The company sees both, newest first, through the roll-up links.
     assert_eq!(
         timeline_subjects(&app, &s, "company", acme).await,
@@ -139,12 +164,22 @@ async fn a_call_with_a_person_shows_on_the_person_and_their_company_timelines(po
     );
     // The company's item names the person it went through.
     let r = app
-        .call("/api/records/timeline", json!({"kind": "company", "id": acme, "before": null}), Some(&s))
+        .call(
+            "/api/records/timeline",
+            json!({"kind": "company", "id": acme, "before": null}),
+            Some(&s),
+        )
         .await;
     let items = r.body["items"].as_array().unwrap();
-    let call_item = items.iter().find(|i| i["entry"]["Interaction"]["subject"] == "Relance devis").unwrap();
+    let call_item = items
+        .iter()
+        .find(|i| i["entry"]["Interaction"]["subject"] == "Relance devis")
+        .unwrap();
     assert_eq!(call_item["entry"]["Interaction"]["main"], "Jean Dupont");
-    assert_eq!(call_item["local"], "2026-12-01 10:00", "shown in the user's zone (Europe/Paris)");
+    assert_eq!(
+        call_item["local"], "2026-12-01 10:00",
+        "shown in the user's zone (Europe/Paris)"
+    );
     // Stored in UTC: 10:00 in Paris in December is 09:00 UTC.
     let utc: String = sqlx::query_scalar("SELECT to_char(starts_at AT TIME ZONE 'UTC', 'HH24:MI') FROM interactions WHERE subject = 'Relance devis'")
         .fetch_one(&pool)
@@ -168,14 +203,22 @@ async fn private_interactions_are_seen_by_their_owner_and_attendees_only(pool: P
     let id = create(&app, &owner, &m).await;
 
     for (s, sees) in [(&owner, true), (&guest, true), (&other, false)] {
-        let r = app.call("/api/interactions/get", json!({"id": id}), Some(s)).await;
+        let r = app
+            .call("/api/interactions/get", json!({"id": id}), Some(s))
+            .await;
         assert_eq!(r.status == StatusCode::OK, sees, "{}", r.text);
-        assert_eq!(timeline_subjects(&app, s, "company", acme).await.len(), usize::from(sees));
+        assert_eq!(
+            timeline_subjects(&app, s, "company", acme).await.len(),
+            usize::from(sees)
+        );
         let list = app
             .call("/api/interactions/list", json!({"query": {"q": "", "sort": "", "desc": false, "filters": [], "mine": false, "after": null, "before": null, "page": 1, "per_page": 25}}), Some(s))
             .await;
         assert_eq!(list.status, StatusCode::OK, "{}", list.text);
-        assert_eq!(list.body["rows"].as_array().unwrap().len(), usize::from(sees));
+        assert_eq!(
+            list.body["rows"].as_array().unwrap().len(),
+            usize::from(sees)
+        );
     }
     // Someone who cannot see it cannot change it either.
     let r = save(&app, &other, Some(id), Some(1), &m, "one").await;
@@ -199,7 +242,15 @@ async fn a_weekly_series_keeps_its_local_time_and_edits_one_or_all(pool: PgPool)
     .unwrap();
     let local: Vec<&str> = rows.iter().map(|r| r.1.as_str()).collect();
     // 25 October 2026 ends summer time in Paris: still 09:00 on the wall.
-    assert_eq!(local, ["2026-10-19 09:00", "2026-10-26 09:00", "2026-11-02 09:00", "2026-11-09 09:00"]);
+    assert_eq!(
+        local,
+        [
+            "2026-10-19 09:00",
+            "2026-10-26 09:00",
+            "2026-11-02 09:00",
+            "2026-11-09 09:00"
+        ]
+    );
     assert_eq!(rows[0].0, first);
 
     // "Only this one": the second occurrence moves alone.
@@ -226,9 +277,28 @@ async fn a_weekly_series_keeps_its_local_time_and_edits_one_or_all(pool: PgPool)
     .fetch_all(&pool)
     .await
     .unwrap();
-    assert_eq!(after[0], ("2026-10-19 10:00".into(), "Point hebdo (nouvelle heure)".into(), 45, false));
-    assert_eq!(after[1], ("2026-10-27 10:00".into(), "Point hebdo".into(), 30, true));
-    assert_eq!(after[2], ("2026-11-02 10:00".into(), "Point hebdo (nouvelle heure)".into(), 45, false));
+    assert_eq!(
+        after[0],
+        (
+            "2026-10-19 10:00".into(),
+            "Point hebdo (nouvelle heure)".into(),
+            45,
+            false
+        )
+    );
+    assert_eq!(
+        after[1],
+        ("2026-10-27 10:00".into(), "Point hebdo".into(), 30, true)
+    );
+    assert_eq!(
+        after[2],
+        (
+            "2026-11-02 10:00".into(),
+            "Point hebdo (nouvelle heure)".into(),
+            45,
+            false
+        )
+    );
     assert_eq!(after[3].0, "2026-11-09 10:00");
     // A stale version is refused with the current values.
     let r = save(&app, &s, Some(first), Some(rows[0].2), &all, "one").await;
@@ -252,11 +322,19 @@ async fn done_tasks_get_a_completion_time_and_fill_the_history(pool: PgPool) {
     assert!(!notes.iter().any(|(u, _)| *u == me));
 
     let r = app
-        .call("/api/interactions/status", json!({"id": id, "version": 1, "status": "finished"}), Some(&colleague_s))
+        .call(
+            "/api/interactions/status",
+            json!({"id": id, "version": 1, "status": "finished"}),
+            Some(&colleague_s),
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     let r = app
-        .call("/api/interactions/status", json!({"id": id, "version": 1, "status": "done"}), Some(&colleague_s))
+        .call(
+            "/api/interactions/status",
+            json!({"id": id, "version": 1, "status": "done"}),
+            Some(&colleague_s),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let completed: Option<chrono::DateTime<chrono::Utc>> =
@@ -269,7 +347,11 @@ async fn done_tasks_get_a_completion_time_and_fill_the_history(pool: PgPool) {
     // The History view is the list filtered to done tasks, latest first.
     let history = app::interactions::pages::history_query();
     let r = app
-        .call("/api/interactions/list", json!({"query": history}), Some(&s))
+        .call(
+            "/api/interactions/list",
+            json!({"query": history}),
+            Some(&s),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let rows = r.body["rows"].as_array().unwrap();

@@ -557,18 +557,17 @@ async fn update(
     start: NaiveDateTime,
     end: NaiveDateTime,
 ) -> AppResult<i64> {
-    let current: Option<(Option<i64>, DateTime<Utc>, i64, Option<i64>)> = sqlx::query_as(
-        sqlx::AssertSqlSafe(format!(
-            "SELECT i.series_id, i.starts_at, coalesce(i.owner_id, 0), i.created_by FROM interactions i
+    let current: Option<(Option<i64>, DateTime<Utc>, i64)> =
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT i.series_id, i.starts_at, coalesce(i.owner_id, 0) FROM interactions i
              WHERE i.id = $1 AND i.deleted_at IS NULL AND {}",
             visible_sql("i", "$2")
-        )),
-    )
-    .bind(id)
-    .bind(user.id)
-    .fetch_optional(pool)
-    .await?;
-    let Some((series_id, old_start, old_owner, _)) = current else {
+        )))
+        .bind(id)
+        .bind(user.id)
+        .fetch_optional(pool)
+        .await?;
+    let Some((series_id, old_start, old_owner)) = current else {
         return Err(AppError::NotFound);
     };
     let whole_series = scope == Scope::All && series_id.is_some();
