@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { login, ready, shot, unique } from './helpers';
+import { login, ready, shot, unique } from '../tests/helpers';
 
 /** Tomorrow's date as YYYY-MM-DD. */
 function tomorrow(): string {

@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { login, ready, shot, unique } from './helpers';
+import { login, ready, shot, unique } from '../tests/helpers';
 
 // The e2e server runs the reminder dispatcher every 2 seconds
 // (RELAIS_REMINDER_SECS=2 in scripts/test.sh).
