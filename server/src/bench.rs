@@ -263,10 +263,14 @@ async fn describe_calendar(
         "SELECT (SELECT count(*) FROM interaction_links WHERE record_type = 'company' AND record_id = $1),
                 (SELECT count(*) FROM interactions WHERE owner_id = $2 AND deleted_at IS NULL
                     AND starts_at >= now() - interval '1 year' AND starts_at < now()),
-                (SELECT count(*) FROM interactions i WHERE i.deleted_at IS NULL AND i.starts_at < $4
-                    AND (i.ends_at > $3 OR i.starts_at >= $3)
-                    AND (i.owner_id = $2 OR EXISTS (SELECT 1 FROM interaction_attendees a
-                                                    WHERE a.interaction_id = i.id AND a.user_id = $2)))",
+                (SELECT count(DISTINCT i.id) FROM interactions i
+                 WHERE i.deleted_at IS NULL AND i.starts_at < $4 AND (i.ends_at > $3 OR i.starts_at >= $3)
+                   AND i.id IN (SELECT o.id FROM interactions o
+                                WHERE o.owner_id = $2 AND o.deleted_at IS NULL
+                                  AND o.starts_at >= $3 - interval '31 days' AND o.starts_at < $4
+                                UNION ALL
+                                SELECT a.interaction_id FROM interaction_attendees a
+                                WHERE a.user_id = $2 AND a.starts_at >= $3 - interval '31 days' AND a.starts_at < $4))",
     )
     .bind(company)
     .bind(busy)
