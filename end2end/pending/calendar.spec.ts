@@ -58,10 +58,14 @@ test('week view: drag a call to Thursday 14:00, resize it to 45 minutes, show a 
   await page.mouse.down();
   const to = await yOf(page, w.thu, 14 * 60 + grabMinutes);
   await page.mouse.move(to.x, to.y, { steps: 12 });
+  // Once the server agreed, the range is read again and drawn anew.
+  const reloaded = page.waitForResponse((r) => r.url().includes('/api/calendar/events'));
   await page.mouse.up();
   // Shown at once, kept once the server agreed.
   const moved = page.locator(`.cal-col[data-day="${w.thu}"] .cal-block[data-id="${id}"]`);
   await expect(moved).toHaveAttribute('aria-label', /Thu \d+ 14:00 – 14:15/);
+  await reloaded;
+  await page.waitForTimeout(300); // the grid is drawn anew with the new data
 
   // Resize: drag the bottom edge down to 14:45.
   const m = (await moved.boundingBox())!;
@@ -69,11 +73,12 @@ test('week view: drag a call to Thursday 14:00, resize it to 45 minutes, show a 
   await page.mouse.down();
   const end = await yOf(page, w.thu, 14 * 60 + 45);
   await page.mouse.move(end.x, end.y, { steps: 8 });
+  const saved = page.waitForResponse((r) => r.url().includes('/api/calendar/move'));
   await page.mouse.up();
   await expect(moved).toHaveAttribute('aria-label', /Thu \d+ 14:00 – 14:45/);
+  expect((await saved).ok()).toBeTruthy();
 
   // It was saved: a reload shows the same.
-  await page.waitForTimeout(500);
   await page.reload();
   await ready(page);
   await expect(page.locator(`.cal-col[data-day="${w.thu}"] .cal-block[data-id="${id}"]`)).toHaveAttribute(
@@ -217,9 +222,10 @@ test.describe('phone', () => {
     for (let i = 1; i <= 10; i++) {
       await touch('touchMove', Math.round(y0 + ((target.y - y0) * i) / 10));
     }
+    const saved = page.waitForResponse((r) => r.url().includes('/api/calendar/move'));
     await touch('touchEnd', target.y);
     await expect(block).toHaveAttribute('aria-label', /11:00 – 11:30/);
-    await page.waitForTimeout(500);
+    expect((await saved).ok()).toBeTruthy();
     await page.reload();
     await ready(page);
     await expect(page.locator(`.cal-block[data-id="${id}"]`)).toHaveAttribute('aria-label', /11:00 – 11:30/);
