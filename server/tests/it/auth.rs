@@ -1,9 +1,7 @@
 //! Accounts and access, through the real router and a real database.
 
-mod common;
-
+use crate::common::{PASSWORD, TestApp};
 use axum::http::StatusCode;
-use common::{PASSWORD, TestApp};
 use serde_json::json;
 use sqlx::PgPool;
 

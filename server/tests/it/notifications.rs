@@ -3,11 +3,9 @@
 //! assignment notifies the assignee, and the bell's server functions touch
 //! only the caller's rows.
 
-mod common;
-
+use crate::common::{PASSWORD, TestApp};
 use axum::http::StatusCode;
 use chrono::{Duration, Utc};
-use common::{PASSWORD, TestApp};
 use serde_json::{Value, json};
 use server::reminders::dispatch_due;
 use sqlx::PgPool;

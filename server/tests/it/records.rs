@@ -1,9 +1,7 @@
 //! Companies and persons: validation, optimistic concurrency, links, lists.
 
-mod common;
-
+use crate::common::{PASSWORD, TestApp};
 use axum::http::StatusCode;
-use common::{PASSWORD, TestApp};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 

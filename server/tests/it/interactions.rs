@@ -2,10 +2,9 @@
 //! timeline, private ones, recurrence and "this one or the whole series",
 //! the History view, assignment notifications.
 
-mod common;
 
 use axum::http::StatusCode;
-use common::{PASSWORD, TestApp};
+use crate::common::{PASSWORD, TestApp};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
@@ -33,7 +32,7 @@ async fn save(
     version: Option<i32>,
     input: &Value,
     scope: &str,
-) -> common::Reply {
+) -> crate::common::Reply {
     app.call(
         "/api/interactions/save",
         json!({"id": id, "version": version, "input": input, "scope": scope}),

@@ -2,11 +2,9 @@
 //! feed is read back with `ical` (an independent parser), not with the
 //! library that wrote it.
 
-mod common;
-
+use crate::common::{PASSWORD, TestApp};
 use axum::http::{StatusCode, header};
 use chrono::{Datelike, Duration, NaiveDate, Utc, Weekday};
-use common::{PASSWORD, TestApp};
 use ical::parser::ical::component::{IcalCalendar, IcalEvent};
 use ical::property::Property;
 use serde_json::{Value, json};

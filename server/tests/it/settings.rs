@@ -1,10 +1,8 @@
 //! The profile settings: calendar sharing (only active colleagues, never
 //! oneself), time zone and capacity checked field by field.
 
-mod common;
-
+use crate::common::{PASSWORD, TestApp};
 use axum::http::StatusCode;
-use common::{PASSWORD, TestApp};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 

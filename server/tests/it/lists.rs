@@ -2,10 +2,8 @@
 //! mass actions, inline edit, CSV export, search, duplicates, saved filters,
 //! tags, notes and the timeline.
 
-mod common;
-
+use crate::common::{PASSWORD, TestApp};
 use axum::http::StatusCode;
-use common::{PASSWORD, TestApp};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 

@@ -2,11 +2,9 @@
 //! calendars one may see, busy blocks, and moving (conflicts, refusals,
 //! recurring series).
 
-mod common;
-
+use crate::common::{PASSWORD, TestApp};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use common::{PASSWORD, TestApp};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
@@ -133,7 +131,7 @@ async fn move_to(
     start: &str,
     end: &str,
     scope: &str,
-) -> common::Reply {
+) -> crate::common::Reply {
     app.call(
         "/api/calendar/move",
         json!({"id": id, "version": version, "start": start, "end": end, "scope": scope}),

@@ -1,0 +1,18 @@
+//! Server integration tests, one binary: each test drives the real router
+//! against a PostgreSQL database of its own (made by `sqlx::test`).
+//!
+//! One binary instead of one per file: each test binary links the whole
+//! application (about a gigabyte with debug info), so nine of them cost
+//! minutes of linking and gigabytes of disk for nothing.
+
+mod common;
+
+mod auth;
+mod calendar;
+mod feed;
+mod generate;
+mod interactions;
+mod lists;
+mod notifications;
+mod records;
+mod settings;
