@@ -75,8 +75,8 @@ struct Month {
 enum Scenario {
     /// `POST /api/persons/list` with this query.
     PersonList(ListQuery),
-    /// `POST /api/search/global`, the i-th run typing `SEARCHES[i % n]`.
-    Search(Vec<&'static str>),
+    /// `POST /api/search/global` as this user, the i-th run typing `SEARCHES[i % n]`.
+    Search(Session, Vec<&'static str>),
     /// The calls of a company's record page.
     CompanyPage(i64),
     /// `POST /api/records/timeline`: a company's first page.
@@ -132,8 +132,8 @@ pub async fn run(pool: &PgPool, args: &BenchArgs) -> anyhow::Result<()> {
             Scenario::PersonList(filtered),
         ),
         (
-            "global search (5 queries in turn)",
-            Scenario::Search(SEARCHES.to_vec()),
+            "global search (5 queries in turn, as the busy user)",
+            Scenario::Search(busy.clone(), SEARCHES.to_vec()),
         ),
         (
             "company record page (4 calls at once)",
@@ -161,7 +161,7 @@ pub async fn run(pool: &PgPool, args: &BenchArgs) -> anyhow::Result<()> {
         |name: &str| args.only.is_empty() || args.only.iter().any(|o| name.contains(o.as_str()));
     for (name, scenario) in scenarios.iter().filter(|(name, _)| chosen(name)) {
         let samples = bench.measure(name, scenario, args).await?;
-        if let Scenario::Search(queries) = scenario {
+        if let Scenario::Search(_, queries) = scenario {
             for (k, q) in queries.iter().enumerate() {
                 let pick = |v: &[Duration]| -> Vec<Duration> {
                     v.iter()
@@ -456,10 +456,14 @@ impl Bench {
                 self.send(self.request("/api/persons/list", json!({"query": q}))?)
                     .await
             }
-            Scenario::Search(queries) => {
+            Scenario::Search(session, queries) => {
                 let q = queries[i % queries.len()];
-                self.send(self.request("/api/search/global", json!({"q": q}))?)
-                    .await
+                self.send(self.request_as(
+                    &session.cookie,
+                    "/api/search/global",
+                    json!({"q": q}),
+                )?)
+                .await
             }
             Scenario::CompanyPage(id) => {
                 let record = json!({"kind": "company", "id": id});
@@ -523,16 +527,18 @@ impl Bench {
                 )?;
                 Ok(start.elapsed())
             }
-            Scenario::Search(queries) => {
+            Scenario::Search(session, queries) => {
                 // The statements of `global_search`: one transaction per
-                // kind, all three at once.
+                // kind, all four at once.
                 let text = app::ssr::list_sql::fold(queries[i % queries.len()]);
                 let sql = RecordKind::ALL.map(app::records::search::hits_sql);
+                let who = session.user_id;
                 let start = Instant::now();
                 tokio::try_join!(
-                    search_hits(pool, &sql[0], &text),
-                    search_hits(pool, &sql[1], &text),
-                    search_hits(pool, &sql[2], &text),
+                    search_hits(pool, &sql[0], &text, who),
+                    search_hits(pool, &sql[1], &text, who),
+                    search_hits(pool, &sql[2], &text, who),
+                    search_hits(pool, &sql[3], &text, who),
                 )?;
                 Ok(start.elapsed())
             }
@@ -561,13 +567,14 @@ impl Bench {
 }
 
 /// `hits`: the similarity threshold, then the ranked matches, in a transaction.
-async fn search_hits(pool: &PgPool, sql: &str, text: &str) -> anyhow::Result<()> {
+async fn search_hits(pool: &PgPool, sql: &str, text: &str, viewer: i64) -> anyhow::Result<()> {
     let mut tx = pool.begin().await?;
     sqlx::query(app::records::search::SIMILARITY_THRESHOLD_SQL)
         .execute(&mut *tx)
         .await?;
     sqlx::query(AssertSqlSafe(sql))
         .bind(text)
+        .bind(viewer)
         .fetch_all(&mut *tx)
         .await?;
     tx.commit().await?;

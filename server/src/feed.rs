@@ -10,6 +10,7 @@
 //! the `TZID` of an IANA zone whose `VTIMEZONE` is generated from chrono-tz
 //! for the years the feed covers.
 
+use app::interactions::series::ssr as series;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -25,8 +26,6 @@ use std::collections::{BTreeMap, BTreeSet};
 /// How far back and ahead the feed reaches.
 pub const PAST_DAYS: i64 = 90;
 pub const FUTURE_DAYS: i64 = 400;
-/// The most occurrences a series has (as `interactions::series`).
-const MAX_OCCURRENCES: u16 = 500;
 
 /// One interaction as the feed needs it.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -387,25 +386,6 @@ fn todo(item: &FeedItem, tz: Tz) -> Todo {
     t
 }
 
-/// The wall-clock starts a series' rule generates in `tz` (as
-/// `interactions::series` expands it when saving).
-fn expand(rule: &str, tz: Tz, first: NaiveDateTime) -> Option<Vec<NaiveDateTime>> {
-    let text = format!(
-        "DTSTART;TZID={}:{}\nRRULE:{}",
-        tz.name(),
-        first.format("%Y%m%dT%H%M%S"),
-        rule
-    );
-    let set: rrule::RRuleSet = text.parse().ok()?;
-    let dates: Vec<NaiveDateTime> = set
-        .all(MAX_OCCURRENCES)
-        .dates
-        .into_iter()
-        .map(|d| d.naive_local())
-        .collect();
-    (!dates.is_empty()).then_some(dates)
-}
-
 /// Whether occurrence `r` is what the series' master component says of it:
 /// at its generated start, as long as the master, with the same content.
 fn follows(r: &FeedItem, master: &FeedItem) -> bool {
@@ -436,7 +416,9 @@ fn render_series<'a>(
         return rows.to_vec();
     };
     let first = local(tz, s.first_start);
-    let Some(generated) = expand(&s.rule, tz, first) else {
+    // The rule's occurrences as saving made them, which is also what RFC
+    // 5545 readers make of the master (the first start included).
+    let Some(generated) = series::expand(&s.rule, tz, first).filter(|d| !d.is_empty()) else {
         return rows.to_vec();
     };
     let generated_set: BTreeSet<NaiveDateTime> = generated.iter().copied().collect();

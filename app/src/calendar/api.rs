@@ -15,7 +15,7 @@ use {
     super::{CalEvent, MAX_RANGE_DAYS},
     crate::auth::{CurrentUser, Role},
     crate::error::{AppError, FieldError, FieldProblem},
-    crate::interactions::visible_sql,
+    crate::interactions::{series::ssr as series, visible_sql},
     crate::ssr::{guard::require, pool, records, zones},
     chrono::{DateTime, Duration, NaiveTime, Utc},
     sqlx::{PgPool, Row},
@@ -267,24 +267,12 @@ pub async fn move_interaction(
         drop(tx);
         return Err(records::stale_or_missing(&pool, "interactions", id).await);
     };
-    if whole_series {
-        let shift = start - zones::to_local(tz, old_start);
-        let length = end - start;
-        let others: Vec<(i64, DateTime<Utc>)> = sqlx::query_as(
-            "SELECT id, starts_at FROM interactions
-             WHERE series_id = $1 AND id <> $2 AND NOT detached AND deleted_at IS NULL",
-        )
-        .bind(series_id)
-        .bind(id)
-        .fetch_all(&mut *tx)
-        .await?;
-        let (mut ids, mut starts, mut ends) = (Vec::new(), Vec::new(), Vec::new());
-        for (other, at) in others {
-            let local = zones::to_local(tz, at) + shift;
-            ids.push(other);
-            starts.push(zones::to_utc(tz, local));
-            ends.push(zones::to_utc(tz, local + length));
-        }
+    if let (true, Some(series_id)) = (whole_series, series_id) {
+        let moved =
+            series::shift_others(&mut tx, series_id, id, tz, old_start, (start, end)).await?;
+        let ids: Vec<i64> = moved.iter().map(|m| m.0).collect();
+        let starts: Vec<DateTime<Utc>> = moved.iter().map(|m| m.1).collect();
+        let ends: Vec<DateTime<Utc>> = moved.iter().map(|m| m.2).collect();
         sqlx::query(
             "UPDATE interactions i SET starts_at = x.s, ends_at = x.e, updated_by = $4,
                     updated_at = now(), version = i.version + 1

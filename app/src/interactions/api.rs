@@ -594,31 +594,19 @@ async fn update(
         return Err(records::stale_or_missing(pool, "interactions", id).await);
     }
     write_links(&mut tx, id, input, row.starts).await?;
-    if whole_series {
-        // Every other occurrence not edited on its own moves by the same
-        // wall-clock shift and takes the new fields.
-        let shift = start - zones::to_local(tz, old_start);
-        let length = end - start;
-        let others: Vec<(i64, DateTime<Utc>)> = sqlx::query_as(
-            "SELECT id, starts_at FROM interactions
-             WHERE series_id = $1 AND id <> $2 AND NOT detached AND deleted_at IS NULL",
-        )
-        .bind(series_id)
-        .bind(id)
-        .fetch_all(&mut *tx)
-        .await?;
+    if let (true, Some(series_of)) = (whole_series, series_id) {
+        // Every other occurrence not edited on its own moves with it and
+        // takes the new fields.
+        let others =
+            series::ssr::shift_others(&mut tx, series_of, id, tz, old_start, (start, end)).await?;
         let sql = format!(
             "UPDATE interactions SET ({FIELDS}) = ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
                     CASE WHEN $4 = 'done' THEN coalesce(completed_at, $15) END, $16, $17),
                     updated_at = now(), version = version + 1
              WHERE id = $18 RETURNING id"
         );
-        for (other, starts) in others {
-            let local = zones::to_local(tz, starts) + shift;
-            let row = Times {
-                starts: zones::to_utc(tz, local),
-                ends: zones::to_utc(tz, local + length),
-            };
+        for (other, starts, ends) in others {
+            let row = Times { starts, ends };
             let q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str()));
             bind_fields(q, input, &row, owner, user.id, series_id)
                 .bind(other)

@@ -136,11 +136,50 @@ impl Recurrence {
 }
 
 #[cfg(feature = "ssr")]
-pub(crate) mod ssr {
+pub mod ssr {
     use super::{MAX_OCCURRENCES, Recurrence};
     use crate::ssr::zones;
-    use chrono::{NaiveDateTime, NaiveTime};
+    use chrono::{DateTime, NaiveDateTime, NaiveTime, Utc};
     use chrono_tz::Tz;
+
+    /// An occurrence of a series and where it goes: `(id, starts, ends)`.
+    pub type Moved = (i64, DateTime<Utc>, DateTime<Utc>);
+
+    /// "The whole series": occurrence `edited` moved from `old_start` to
+    /// `[start, end)` (wall clock of `tz`), every other occurrence not
+    /// edited on its own moves by the same **wall-clock** shift (so a 09:00
+    /// series stays at 09:00 across a daylight-saving change) and takes the
+    /// new length. Returns those others with their new times.
+    pub async fn shift_others(
+        tx: &mut sqlx::PgConnection,
+        series_id: i64,
+        edited: i64,
+        tz: Tz,
+        old_start: DateTime<Utc>,
+        (start, end): (NaiveDateTime, NaiveDateTime),
+    ) -> sqlx::Result<Vec<Moved>> {
+        let shift = start - zones::to_local(tz, old_start);
+        let length = end - start;
+        let others: Vec<(i64, DateTime<Utc>)> = sqlx::query_as(
+            "SELECT id, starts_at FROM interactions
+             WHERE series_id = $1 AND id <> $2 AND NOT detached AND deleted_at IS NULL",
+        )
+        .bind(series_id)
+        .bind(edited)
+        .fetch_all(tx)
+        .await?;
+        Ok(others
+            .into_iter()
+            .map(|(id, at)| {
+                let local = zones::to_local(tz, at) + shift;
+                (
+                    id,
+                    zones::to_utc(tz, local),
+                    zones::to_utc(tz, local + length),
+                )
+            })
+            .collect())
+    }
 
     /// The RRULE of `r` for a series starting at `first` (wall clock of `tz`).
     pub fn rule_for(r: &Recurrence, tz: Tz, first: NaiveDateTime) -> String {
@@ -162,7 +201,21 @@ pub(crate) mod ssr {
         );
         let set: rrule::RRuleSet = text.parse().ok()?;
         let result = set.all(MAX_OCCURRENCES as u16);
-        Some(result.dates.into_iter().map(|d| d.naive_local()).collect())
+        let mut dates: Vec<NaiveDateTime> =
+            result.dates.into_iter().map(|d| d.naive_local()).collect();
+        // RFC 5545: the start is always the first occurrence and counts in
+        // COUNT, even off the rule's days (a Tuesday start of a "Mondays
+        // and Thursdays" rule). The rrule crate leaves it out; calendar
+        // apps reading the feed keep it, and so do we.
+        if dates.first() != Some(&first) {
+            dates.insert(0, first);
+            let count = rule
+                .split(';')
+                .find_map(|part| part.strip_prefix("COUNT="))
+                .and_then(|n| n.parse::<usize>().ok());
+            dates.truncate(count.unwrap_or(MAX_OCCURRENCES).min(MAX_OCCURRENCES));
+        }
+        Some(dates)
     }
 
     #[cfg(test)]
@@ -205,6 +258,29 @@ pub(crate) mod ssr {
                 .map(|d| zones::to_utc(tz, *d).format("%H:%M").to_string())
                 .collect();
             assert_eq!(utc, ["07:00", "07:00", "08:00", "08:00"]);
+        }
+
+        #[test]
+        fn a_start_off_the_rule_days_is_the_first_occurrence_and_counts() {
+            let tz = zones::zone("Europe/Paris");
+            // A Tuesday start, "Mondays and Thursdays, 3 times".
+            let first = parse_local("2026-11-03T09:00").unwrap();
+            let mut r = weekly(&["MO", "TH"], "count");
+            r.count = "3".into();
+            let rule = rule_for(&r, tz, first);
+            let shown: Vec<String> = expand(&rule, tz, first)
+                .unwrap()
+                .iter()
+                .map(|d| d.to_string())
+                .collect();
+            assert_eq!(
+                shown,
+                [
+                    "2026-11-03 09:00:00",
+                    "2026-11-05 09:00:00",
+                    "2026-11-09 09:00:00"
+                ]
+            );
         }
 
         #[test]

@@ -37,18 +37,21 @@ fn detail_sql(kind: RecordKind) -> &'static str {
 pub const SIMILARITY_THRESHOLD_SQL: &str =
     "SELECT set_config('pg_trgm.word_similarity_threshold', '0.5', true)";
 
-/// The statement of [`hits`] for one kind, `$1` being the folded text
-/// (public so that `server bench` times the very same SQL).
+/// The statement of [`hits`] for one kind, `$1` being the folded text and
+/// `$2` the searcher (public so that `server bench` times the very same SQL).
 #[cfg(feature = "ssr")]
 pub fn hits_sql(kind: RecordKind) -> String {
+    if kind == RecordKind::Interaction {
+        return interaction_hits_sql();
+    }
     // Candidates come from the trigram index (bounded), ranking runs on them only.
     format!(
-        "WITH q AS (SELECT relais_fold($1) AS t),
-         exact AS (SELECT r.id FROM {table} r, q WHERE {live}
+        "WITH q AS (SELECT relais_fold($1) AS t, $2::bigint AS viewer),
+         exact AS (SELECT r.id FROM {table} r, q WHERE r.deleted_at IS NULL
                    AND r.search_text LIKE '%' || q.t || '%' LIMIT 100),
          -- Near matches (typos) only when exact ones are too few: the
          -- trigram similarity scan is the expensive part.
-         near AS (SELECT r.id FROM {table} r, q WHERE {live}
+         near AS (SELECT r.id FROM {table} r, q WHERE r.deleted_at IS NULL
                   AND (SELECT count(*) FROM exact) < {HITS_PER_KIND}
                   AND q.t <% r.search_text LIMIT 100),
          c AS (SELECT id FROM exact UNION SELECT id FROM near)
@@ -61,25 +64,51 @@ pub fn hits_sql(kind: RecordKind) -> String {
         table = kind.module(),
         name = kind.name_sql(),
         detail = detail_sql(kind),
-        // Private interactions stay out of the shared search.
-        live = if kind == RecordKind::Interaction {
-            "r.deleted_at IS NULL AND NOT r.private"
-        } else {
-            "r.deleted_at IS NULL"
-        },
+    )
+}
+
+/// Interactions are searched among the searcher's own: those they are
+/// assigned (an index-only scan of `interactions_calendar_idx`, which
+/// carries the subject) and those they attend. Private ones of theirs are
+/// found, nobody else's. A shared search over millions of subjects cannot be
+/// bounded (a common word matches a million rows), nor can a typo pass, so
+/// interactions match by substring only, latest first.
+#[cfg(feature = "ssr")]
+fn interaction_hits_sql() -> String {
+    format!(
+        "WITH q AS (SELECT relais_fold($1) AS t, $2::bigint AS viewer),
+         c AS ((SELECT r.id FROM interactions r, q
+                WHERE r.owner_id = q.viewer AND r.deleted_at IS NULL
+                  AND r.search_text LIKE '%' || q.t || '%' LIMIT 100)
+               UNION
+               (SELECT r.id FROM interaction_attendees a
+                JOIN interactions r ON r.id = a.interaction_id, q
+                WHERE a.user_id = q.viewer AND r.deleted_at IS NULL
+                  AND r.search_text LIKE '%' || q.t || '%' LIMIT 100))
+         SELECT r.id, r.subject AS name, {detail} AS detail
+         FROM c JOIN interactions r ON r.id = c.id, q
+         ORDER BY (r.search_text LIKE q.t || '%') DESC, r.starts_at DESC, r.id
+         LIMIT {HITS_PER_KIND}",
+        detail = detail_sql(RecordKind::Interaction),
     )
 }
 
 /// Ranked matches of one kind: exact substrings first (names starting with
 /// the text before others), then near matches by trigram word similarity.
 #[cfg(feature = "ssr")]
-async fn hits(pool: &sqlx::PgPool, kind: RecordKind, text: &str) -> AppResult<Vec<RecordLink>> {
+async fn hits(
+    pool: &sqlx::PgPool,
+    kind: RecordKind,
+    text: &str,
+    viewer: i64,
+) -> AppResult<Vec<RecordLink>> {
     let mut tx = pool.begin().await?;
     sqlx::query(SIMILARITY_THRESHOLD_SQL)
         .execute(&mut *tx)
         .await?;
     let rows = sqlx::query(AssertSqlSafe(hits_sql(kind)))
         .bind(text)
+        .bind(viewer)
         .fetch_all(&mut *tx)
         .await?;
     tx.commit().await?;
@@ -99,17 +128,17 @@ async fn hits(pool: &sqlx::PgPool, kind: RecordKind, text: &str) -> AppResult<Ve
 /// deals, best first. Fewer than two characters find nothing.
 #[server(prefix = "/api/search", endpoint = "global", input = server_fn::codec::Json)]
 pub async fn global_search(q: String) -> AppResult<Vec<RecordLink>> {
-    require(Role::Member).await?;
+    let user = require(Role::Member).await?;
     let text = fold(&q);
     if text.chars().count() < 2 || text.chars().count() > 100 {
         return Ok(Vec::new());
     }
     let pool = pool()?;
     let (c, p, d, i) = tokio::try_join!(
-        hits(&pool, RecordKind::Company, &text),
-        hits(&pool, RecordKind::Person, &text),
-        hits(&pool, RecordKind::Deal, &text),
-        hits(&pool, RecordKind::Interaction, &text),
+        hits(&pool, RecordKind::Company, &text, user.id),
+        hits(&pool, RecordKind::Person, &text, user.id),
+        hits(&pool, RecordKind::Deal, &text, user.id),
+        hits(&pool, RecordKind::Interaction, &text, user.id),
     )?;
     Ok(c.into_iter().chain(p).chain(d).chain(i).collect())
 }

@@ -2,9 +2,8 @@
 //! timeline, private ones, recurrence and "this one or the whole series",
 //! the History view, assignment notifications.
 
-
-use axum::http::StatusCode;
 use crate::common::{PASSWORD, TestApp};
+use axum::http::StatusCode;
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
@@ -218,6 +217,25 @@ async fn private_interactions_are_seen_by_their_owner_and_attendees_only(pool: P
             list.body["rows"].as_array().unwrap().len(),
             usize::from(sees)
         );
+        // The global search finds one's own interactions (assigned or
+        // attended), private ones included, and never someone else's.
+        let found = app
+            .call(
+                "/api/search/global",
+                json!({"q": "negociation confid"}),
+                Some(s),
+            )
+            .await;
+        assert_eq!(found.status, StatusCode::OK, "{}", found.text);
+        let hits: Vec<i64> = found
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|h| h["kind"] == "interaction")
+            .map(|h| h["id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(hits, if sees { vec![id] } else { vec![] });
     }
     // Someone who cannot see it cannot change it either.
     let r = save(&app, &other, Some(id), Some(1), &m, "one").await;
