@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { login, ready, shot, unique } from '../tests/helpers';
+import { login, ready, shot, unique } from './helpers';
 
 // The e2e server runs the reminder dispatcher every 2 seconds
 // (RELAIS_REMINDER_SECS=2 in scripts/test.sh).
@@ -109,22 +109,20 @@ test('get the reminder in the bell, open it, and it is read', async ({ page }) =
 });
 
 test('a new reminder shows a desktop notification where it is allowed', async ({ page }) => {
-  // A stand-in for the browser's Notification API that records what is shown.
+  // Chromium's own Notification API, allowed for the page; a subclass
+  // only records each title before the real constructor shows it.
+  await page.context().grantPermissions(['notifications']);
   await page.addInitScript(() => {
     const shown: string[] = [];
     (window as any).__shown = shown;
-    class FakeNotification {
-      static permission = 'granted';
-      static requestPermission() {
-        return Promise.resolve('granted');
-      }
-      onclick: unknown = null;
-      constructor(title: string) {
+    const Real = window.Notification;
+    class Recorded extends Real {
+      constructor(title: string, options?: NotificationOptions) {
+        super(title, options);
         shown.push(title);
       }
-      close() {}
     }
-    (window as any).Notification = FakeNotification;
+    (window as any).Notification = Recorded;
   });
   await login(page);
   // Whatever is unread already is not announced: only what arrives later.

@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import ICAL from 'ical.js';
-import { login, ready, shot, unique } from '../tests/helpers';
+import { login, ready, shot, unique } from './helpers';
 
 /** `YYYY-MM-DD`, `days` from today. Inside the feed's window (90 days back, 400 ahead). */
 function dayFromNow(days: number) {

@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { login, ready, shot, unique } from '../tests/helpers';
+import { login, ready, shot, unique } from './helpers';
 
 /** Tomorrow's date as YYYY-MM-DD. */
 function tomorrow(): string {
@@ -35,7 +35,7 @@ test('schedule a call from a person page: it shows on the person and on their co
   await page.getByRole('link', { name: 'Log a call' }).click();
   await page.waitForURL(/\/interactions\/new\?kind=call&person=\d+/);
   await ready(page);
-  await expect(page.locator('.segmented button[aria-pressed="true"]')).toHaveText('Call');
+  await expect(page.locator('main .segmented button.segment[aria-pressed="true"]')).toHaveText('Call');
   await expect(page.locator('#f-links')).toContainText(person);
 
   // Bad input first: nothing is sent, the error sits by its field.

@@ -1,5 +1,5 @@
 import { test, expect, Page, APIRequestContext } from '@playwright/test';
-import { login, ready, shot, unique } from '../tests/helpers';
+import { login, ready, shot, unique } from './helpers';
 
 // Each run uses its own week far in the future, so runs do not pile up.
 // 2030-01-06 is a Sunday (English weeks start on Sunday).
