@@ -120,4 +120,17 @@ test('a weekly meeting asks "this one or the whole series" when edited', async (
   await page.goto(`/interactions?q=${encodeURIComponent(subject)}`);
   await ready(page);
   await expect(page.getByRole('link', { name: `${subject} (moved)` })).toHaveCount(3);
+
+  // Deleting asks the same question: the whole series goes.
+  await page.getByRole('link', { name: `${subject} (moved)` }).first().click();
+  await page.waitForURL(/\/interactions\/\d+$/);
+  await ready(page);
+  await expect(page.locator('.scope-choice')).toContainText('Delete only this one, or the whole series?');
+  await page.getByLabel('The whole series').check();
+  page.once('dialog', (d) => d.accept());
+  await page.getByRole('button', { name: 'Delete' }).click();
+  await page.waitForURL(/\/interactions$/);
+  await page.goto(`/interactions?q=${encodeURIComponent(subject)}`);
+  await ready(page);
+  await expect(page.getByRole('link', { name: `${subject} (moved)` })).toHaveCount(0);
 });

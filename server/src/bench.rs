@@ -597,19 +597,14 @@ async fn company_sql(pool: &PgPool, id: i64) -> anyhow::Result<()> {
 
 /// `record_marks`: alive?, the view, the star, the tags, one after another.
 async fn marks_sql(pool: &PgPool, user_id: i64, id: i64) -> anyhow::Result<()> {
-    use app::records::marks::{FAVOURITE_SQL, RECENT_VIEW_SQL, RECORD_TAGS_SQL};
+    use app::records::marks::{FAVOURITE_SQL, RECORD_TAGS_SQL};
     let kind = RecordKind::Company;
     let live: bool = sqlx::query_scalar(AssertSqlSafe(app::records::live_sql(kind)))
         .bind(id)
         .fetch_one(pool)
         .await?;
     ensure!(live, "company {id} is not live");
-    sqlx::query(RECENT_VIEW_SQL)
-        .bind(user_id)
-        .bind(kind.as_str())
-        .bind(id)
-        .execute(pool)
-        .await?;
+    app::records::marks::note_view(pool, user_id, kind, id).await?;
     sqlx::query(FAVOURITE_SQL)
         .bind(user_id)
         .bind(kind.as_str())

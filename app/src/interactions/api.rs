@@ -183,6 +183,7 @@ pub async fn get_interaction(id: i64) -> AppResult<Interaction> {
     let all_day: bool = r.try_get("all_day")?;
     let (start_local, end_local) = (zones::to_local(tz, starts), zones::to_local(tz, ends));
     let reminder: Option<i32> = r.try_get("reminder_minutes")?;
+    let completed_at: Option<DateTime<Utc>> = r.try_get("completed_at")?;
     let task_start: Option<chrono::NaiveDate> = r.try_get("task_start")?;
     let links = sqlx::query(
         "SELECT l.record_type::text AS kind, l.record_id, l.main,
@@ -274,7 +275,10 @@ pub async fn get_interaction(id: i64) -> AppResult<Interaction> {
             .map(|a| a.2.clone())
             .collect(),
         series_id: r.try_get("series_id")?,
-        completed_at: r.try_get("completed_at")?,
+        completed_at,
+        completed_local: completed_at
+            .map(|c| zones::to_local(tz, c).format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_default(),
         created_at: r.try_get("created_at")?,
         updated_at: r.try_get("updated_at")?,
     })

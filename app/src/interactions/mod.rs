@@ -242,6 +242,8 @@ pub struct Interaction {
     pub attendee_user_names: Vec<String>,
     pub series_id: Option<i64>,
     pub completed_at: Option<DateTime<Utc>>,
+    /// `completed_at` in the reader's zone, `YYYY-MM-DD HH:MM` (empty if open).
+    pub completed_local: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

@@ -188,9 +188,10 @@ pub fn InteractionNew() -> impl IntoView {
     .into_any()
 }
 
-/// "Only this one / the whole series", for an occurrence of a series.
+/// "Only this one / the whole series", for an occurrence of a series, with
+/// the question asked (editing by default).
 #[component]
-fn ScopeChoice(scope: RwSignal<Scope>) -> impl IntoView {
+fn ScopeChoice(scope: RwSignal<Scope>, #[prop(optional)] deleting: bool) -> impl IntoView {
     let i18n = use_i18n();
     let option = move |value: Scope, label: TextProp| {
         view! {
@@ -209,7 +210,13 @@ fn ScopeChoice(scope: RwSignal<Scope>) -> impl IntoView {
     view! {
         <fieldset class="card scope-choice">
             <legend>{tx!(i18n, interaction.scope_title)}</legend>
-            <p>{tx!(i18n, interaction.scope_question)}</p>
+            <p>
+                {move || if deleting {
+                    t_string!(i18n, interaction.delete_scope_question).to_string()
+                } else {
+                    t_string!(i18n, interaction.scope_question).to_string()
+                }}
+            </p>
             {option(Scope::One, tx!(i18n, interaction.scope_one).into())}
             {option(Scope::All, tx!(i18n, interaction.scope_all).into())}
         </fieldset>
@@ -272,6 +279,8 @@ pub fn InteractionPage() -> impl IntoView {
             view=move |it: Interaction| {
                 let id = it.id;
                 let version = RwSignal::new(it.version);
+                let delete_scope = RwSignal::new(Scope::One);
+                let in_series = it.series_id.is_some();
                 let reload = RwSignal::new(0u32);
                 let f = it.input.clone();
                 let k = RecordKind::Interaction;
@@ -300,9 +309,10 @@ pub fn InteractionPage() -> impl IntoView {
                             title=f.subject.clone()
                             subtitle=subtitle
                             edit_href=format!("/interactions/{id}/edit")
-                            delete=move || delete_interaction(id, version.get_untracked(), Scope::One)
+                            delete=move || delete_interaction(id, version.get_untracked(), delete_scope.get_untracked())
                             after_delete="/interactions"
                         />
+                        {in_series.then(|| view! { <ScopeChoice scope=delete_scope deleting=true /> })}
                         {open_task.then(|| view! {
                             <p>
                                 <button class="button" on:click=move |_| { done.dispatch(()); }>
@@ -325,7 +335,7 @@ pub fn InteractionPage() -> impl IntoView {
                                     <Detail label=tx!(i18n, interaction.priority) value=priority_label(i18n, &f.priority) />
                                     <Detail
                                         label=tx!(i18n, interaction.completed_at)
-                                        value=it.completed_at.map(|c| c.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_default()
+                                        value=it.completed_local.clone()
                                     />
                                     <Detail label=tx!(i18n, common.owner) value=it.owner_name.clone() />
                                     <Detail label=tx!(i18n, interaction.attendee_users) value=it.attendee_user_names.join(", ") />

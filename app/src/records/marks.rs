@@ -37,6 +37,31 @@ pub const RECENT_VIEW_SQL: &str =
     "INSERT INTO recent_views (user_id, record_type, record_id) VALUES ($1, $2, $3)
          ON CONFLICT (user_id, record_type, record_id) DO UPDATE SET viewed_at = now()";
 
+/// Records that `user` opened a record ([`RECENT_VIEW_SQL`]). A view is
+/// bookkeeping, not data: its commit does not wait for the disk
+/// (`synchronous_commit = off` for this transaction only), which took the
+/// record page's p99 from the disk's flush time. A crash may forget the
+/// last views, never anything else.
+#[cfg(feature = "ssr")]
+pub async fn note_view(
+    pool: &sqlx::PgPool,
+    user: i64,
+    kind: RecordKind,
+    id: i64,
+) -> sqlx::Result<()> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SET LOCAL synchronous_commit = off")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(RECENT_VIEW_SQL)
+        .bind(user)
+        .bind(kind.as_str())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
+
 /// …the star, same parameters…
 #[cfg(feature = "ssr")]
 pub const FAVOURITE_SQL: &str = "SELECT EXISTS (SELECT 1 FROM favourites WHERE user_id = $1 AND record_type = $2 AND record_id = $3)";
@@ -53,12 +78,7 @@ pub async fn record_marks(kind: RecordKind, id: i64) -> AppResult<Marks> {
     let user = require(Role::Member).await?;
     let pool = pool()?;
     ensure_live(&pool, kind, id).await?;
-    sqlx::query(RECENT_VIEW_SQL)
-        .bind(user.id)
-        .bind(kind.as_str())
-        .bind(id)
-        .execute(&pool)
-        .await?;
+    note_view(&pool, user.id, kind, id).await?;
     let favourite: bool = sqlx::query_scalar(FAVOURITE_SQL)
         .bind(user.id)
         .bind(kind.as_str())

@@ -72,19 +72,20 @@ pub fn hits_sql(kind: RecordKind) -> String {
 /// carries the subject) and those they attend. Private ones of theirs are
 /// found, nobody else's. A shared search over millions of subjects cannot be
 /// bounded (a common word matches a million rows), nor can a typo pass, so
-/// interactions match by substring only, latest first.
+/// interactions match by substring only, latest first (the 20 latest of
+/// each side are ranked: names starting with the text first).
 #[cfg(feature = "ssr")]
 fn interaction_hits_sql() -> String {
     format!(
         "WITH q AS (SELECT relais_fold($1) AS t, $2::bigint AS viewer),
          c AS ((SELECT r.id FROM interactions r, q
                 WHERE r.owner_id = q.viewer AND r.deleted_at IS NULL
-                  AND r.search_text LIKE '%' || q.t || '%' LIMIT 100)
+                  AND r.search_text LIKE '%' || q.t || '%' ORDER BY r.starts_at DESC LIMIT 20)
                UNION
                (SELECT r.id FROM interaction_attendees a
                 JOIN interactions r ON r.id = a.interaction_id, q
                 WHERE a.user_id = q.viewer AND r.deleted_at IS NULL
-                  AND r.search_text LIKE '%' || q.t || '%' LIMIT 100))
+                  AND r.search_text LIKE '%' || q.t || '%' ORDER BY a.starts_at DESC LIMIT 20))
          SELECT r.id, r.subject AS name, {detail} AS detail
          FROM c JOIN interactions r ON r.id = c.id, q
          ORDER BY (r.search_text LIKE q.t || '%') DESC, r.starts_at DESC, r.id

@@ -42,6 +42,24 @@ fn write_record(out: &mut Vec<u8>, fields: &[String]) -> AppResult<()> {
     Ok(())
 }
 
+/// A read transaction whose dates and times are written in `zone` (the
+/// user's), or in UTC if PostgreSQL's zone database lacks that name.
+async fn in_zone(
+    pool: &PgPool,
+    zone: &str,
+) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+    let mut db = pool.begin().await?;
+    let set = sqlx::query("SELECT set_config('TimeZone', $1, true)")
+        .bind(zone)
+        .execute(&mut *db)
+        .await;
+    if set.is_ok() {
+        return Ok(db);
+    }
+    drop(db);
+    pool.begin().await
+}
+
 /// The export as a stream of byte chunks: BOM and header first, then rows.
 /// The query is checked (filters and all) before the first byte is sent.
 pub fn csv_stream(
@@ -72,6 +90,7 @@ pub fn csv_stream(
             .collect::<Vec<_>>(),
     )?;
     let n = columns.len();
+    let time_zone = user.time_zone.clone();
     // A task reads the rows and hands over chunks through a small channel:
     // the database is read only as fast as the browser downloads.
     let (tx, rx) = tokio::sync::mpsc::channel::<AppResult<Vec<u8>>>(4);
@@ -79,7 +98,15 @@ pub fn csv_stream(
         if tx.send(Ok(head)).await.is_err() {
             return;
         }
-        let mut rows = built.query().fetch(&pool);
+        // Dates and times are written in the user's time zone.
+        let mut db = match in_zone(&pool, &time_zone).await {
+            Ok(db) => db,
+            Err(e) => {
+                let _ = tx.send(Err(e.into())).await;
+                return;
+            }
+        };
+        let mut rows = built.query().fetch(&mut *db);
         let mut chunk = Vec::new();
         let mut count = 0;
         loop {

@@ -386,3 +386,74 @@ async fn done_tasks_get_a_completion_time_and_fill_the_history(pool: PgPool) {
     .unwrap();
     assert_eq!(changes, 1);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_csv_export_writes_times_in_the_users_zone(pool: PgPool) {
+    let app = TestApp::new(pool.clone());
+    let (me, s) = login_as(&app, "ny@example.fr", "member").await;
+    sqlx::query("UPDATE users SET time_zone = 'America/New_York' WHERE id = $1")
+        .bind(me)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let mut m = interaction("meeting", "Revue trimestrielle", "2026-12-02T14:00");
+    m["end"] = json!("2026-12-02T15:30");
+    create(&app, &s, &m).await;
+    // Stored in UTC: 19:00.
+    let utc: String = sqlx::query_scalar(
+        "SELECT to_char(starts_at AT TIME ZONE 'UTC', 'HH24:MI') FROM interactions",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(utc, "19:00");
+
+    let r = app.get("/export/interactions.csv", Some(&s)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let mut reader = csv::Reader::from_reader(r.text.trim_start_matches('\u{feff}').as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (start, end) = (col("Start"), col("End"));
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(&rows[0][start], "2026-12-02 14:00");
+    assert_eq!(&rows[0][end], "2026-12-02 15:30");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn deleting_one_occurrence_or_the_whole_series(pool: PgPool) {
+    let app = TestApp::new(pool.clone());
+    let (_, s) = login_as(&app, "d@example.fr", "member").await;
+    let mut m = interaction("meeting", "Comité", "2026-11-02T09:00");
+    m["end"] = json!("2026-11-02T10:00");
+    m["recurrence"] = json!({"freq": "weekly", "interval": "1", "weekdays": ["MO"], "ends": "count", "until": "", "count": "4"});
+    create(&app, &s, &m).await;
+    let live = || async {
+        sqlx::query_as::<_, (i64, i32)>(
+            "SELECT id, version FROM interactions WHERE deleted_at IS NULL ORDER BY starts_at",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap()
+    };
+    let rows = live().await;
+    assert_eq!(rows.len(), 4);
+    let r = app
+        .call(
+            "/api/interactions/delete",
+            json!({"id": rows[1].0, "version": rows[1].1, "scope": "one"}),
+            Some(&s),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(live().await.len(), 3);
+    let r = app
+        .call(
+            "/api/interactions/delete",
+            json!({"id": rows[0].0, "version": rows[0].1, "scope": "all"}),
+            Some(&s),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert!(live().await.is_empty());
+}
