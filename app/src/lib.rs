@@ -13,6 +13,7 @@ pub mod companies;
 pub mod deals;
 pub mod error;
 pub mod interactions;
+pub mod kanban;
 pub mod layout;
 pub mod notifications;
 pub mod pages;

@@ -12,6 +12,7 @@ mod calendar;
 mod feed;
 mod generate;
 mod interactions;
+mod kanban;
 mod lists;
 mod notifications;
 mod records;

@@ -1,0 +1,280 @@
+//! Server functions of the boards. Every one starts with `require`.
+
+use super::{Column, Drop, TaskCard, TaskFilter};
+use crate::error::AppResult;
+use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use {
+    super::{CARDS_PER_PAGE, TASK_COLUMNS},
+    crate::auth::{CurrentUser, Role},
+    crate::error::{AppError, FieldError, FieldProblem},
+    crate::interactions::visible_sql,
+    crate::ssr::{guard::require, pool, records, zones},
+    crate::validate::parse_date,
+    chrono::{DateTime, NaiveTime, Utc},
+    sqlx::{PgPool, Row},
+};
+
+/// The filter's conditions on tasks aliased `i`, for user `$1`; `$2` owner,
+/// `$3`/`$4` related record, `$5`/`$6` due range (UTC instants).
+#[cfg(feature = "ssr")]
+fn filter_sql() -> String {
+    format!(
+        "i.kind = 'task' AND i.deleted_at IS NULL AND {visible}
+         AND ($2::bigint IS NULL OR i.owner_id = $2)
+         AND ($3::text IS NULL OR EXISTS (
+                SELECT 1 FROM interaction_links l WHERE l.interaction_id = i.id
+                  AND l.record_type = $3::record_type AND l.record_id = $4))
+         AND ($5::timestamptz IS NULL OR i.starts_at >= $5)
+         AND ($6::timestamptz IS NULL OR i.starts_at < $6)",
+        visible = visible_sql("i", "$1")
+    )
+}
+
+/// A page of cards of column `$7`, after the card at (`$8` position, `$9`
+/// id) when given, `$10` at most.
+#[cfg(feature = "ssr")]
+pub fn cards_sql() -> String {
+    format!(
+        "SELECT i.id, i.version, i.subject, coalesce(i.priority, '') AS priority,
+                i.starts_at, coalesce(o.name, '') AS owner_name,
+                coalesce((SELECT coalesce(c.name, trim(coalesce(p.first_name, '') || ' ' || p.last_name), d.name)
+                          FROM interaction_links l
+                          LEFT JOIN companies c ON l.record_type = 'company' AND c.id = l.record_id
+                          LEFT JOIN persons p ON l.record_type = 'person' AND p.id = l.record_id
+                          LEFT JOIN deals d ON l.record_type = 'deal' AND d.id = l.record_id
+                          WHERE l.interaction_id = i.id AND l.main LIMIT 1), '') AS main_record,
+                coalesce(i.board_pos, i.id::numeric)::text AS pos
+         FROM interactions i LEFT JOIN users o ON o.id = i.owner_id
+         WHERE {filter} AND i.status = $7
+           AND ($8::numeric IS NULL OR (coalesce(i.board_pos, i.id::numeric), i.id) > ($8::numeric, $9))
+         ORDER BY coalesce(i.board_pos, i.id::numeric), i.id
+         LIMIT $10",
+        filter = filter_sql()
+    )
+}
+
+/// The count of each column over the whole filter.
+#[cfg(feature = "ssr")]
+pub fn counts_sql() -> String {
+    format!(
+        "SELECT i.status, count(*) AS n FROM interactions i WHERE {} GROUP BY i.status",
+        filter_sql()
+    )
+}
+
+/// The filter's parameters, checked: `(owner, record type, record id,
+/// due from, due before)`.
+#[cfg(feature = "ssr")]
+type Bound = (
+    Option<i64>,
+    Option<String>,
+    Option<i64>,
+    Option<DateTime<Utc>>,
+    Option<DateTime<Utc>>,
+);
+
+#[cfg(feature = "ssr")]
+fn bind_filter(user: &CurrentUser, f: &TaskFilter) -> AppResult<Bound> {
+    let tz = zones::zone(&user.time_zone);
+    let mut errors = Vec::new();
+    let mut day = |field: &str, text: &str, next: bool| -> Option<DateTime<Utc>> {
+        if text.trim().is_empty() {
+            return None;
+        }
+        match parse_date(text) {
+            Some(d) => {
+                let d = if next { d.succ_opt().unwrap_or(d) } else { d };
+                Some(zones::to_utc(tz, d.and_time(NaiveTime::MIN)))
+            }
+            None => {
+                errors.push(FieldError {
+                    field: field.into(),
+                    problem: FieldProblem::InvalidDate,
+                });
+                None
+            }
+        }
+    };
+    let from = day("due_from", &f.due_from, false);
+    let to = day("due_to", &f.due_to, true);
+    if !errors.is_empty() {
+        return Err(AppError::invalid(errors));
+    }
+    let (kind, id) = match f.record {
+        Some((k, id)) => (Some(k.as_str().to_string()), Some(id)),
+        None => (None, None),
+    };
+    Ok((f.owner, kind, id, from, to))
+}
+
+#[cfg(feature = "ssr")]
+async fn cards(
+    pool: &PgPool,
+    user: &CurrentUser,
+    b: &Bound,
+    column: &str,
+    after: Option<(&str, i64)>,
+) -> AppResult<Vec<TaskCard>> {
+    let tz = zones::zone(&user.time_zone);
+    let now = Utc::now();
+    let rows = sqlx::query(sqlx::AssertSqlSafe(cards_sql()))
+        .bind(user.id)
+        .bind(b.0)
+        .bind(&b.1)
+        .bind(b.2)
+        .bind(b.3)
+        .bind(b.4)
+        .bind(column)
+        .bind(after.map(|a| a.0))
+        .bind(after.map(|a| a.1))
+        .bind(CARDS_PER_PAGE)
+        .fetch_all(pool)
+        .await?;
+    rows.into_iter()
+        .map(|r| {
+            let due: DateTime<Utc> = r.try_get("starts_at")?;
+            Ok(TaskCard {
+                id: r.try_get("id")?,
+                version: r.try_get("version")?,
+                subject: r.try_get("subject")?,
+                priority: r.try_get("priority")?,
+                due: zones::to_local(tz, due)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string(),
+                overdue: due < now && column != "done",
+                owner_name: r.try_get("owner_name")?,
+                main_record: r.try_get("main_record")?,
+                pos: r.try_get("pos")?,
+            })
+        })
+        .collect()
+}
+
+/// The tasks board: every column with its count over the whole filter and
+/// its first cards.
+#[server(prefix = "/api/kanban", endpoint = "tasks", input = server_fn::codec::Json)]
+pub async fn task_board(filter: TaskFilter) -> AppResult<Vec<Column<TaskCard>>> {
+    let user = require(Role::Member).await?;
+    let pool = pool()?;
+    let b = bind_filter(&user, &filter)?;
+    let counts: Vec<(String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(counts_sql()))
+        .bind(user.id)
+        .bind(b.0)
+        .bind(&b.1)
+        .bind(b.2)
+        .bind(b.3)
+        .bind(b.4)
+        .fetch_all(&pool)
+        .await?;
+    let mut columns = Vec::new();
+    for key in TASK_COLUMNS {
+        columns.push(Column {
+            key: key.to_string(),
+            count: counts.iter().find(|c| c.0 == key).map(|c| c.1).unwrap_or(0),
+            cards: cards(&pool, &user, &b, key, None).await?,
+        });
+    }
+    Ok(columns)
+}
+
+/// More cards of one column, after the card at (`pos`, `id`).
+#[server(prefix = "/api/kanban", endpoint = "more_tasks", input = server_fn::codec::Json)]
+pub async fn more_tasks(
+    filter: TaskFilter,
+    column: String,
+    pos: String,
+    id: i64,
+) -> AppResult<Vec<TaskCard>> {
+    let user = require(Role::Member).await?;
+    if !TASK_COLUMNS.contains(&column.as_str()) {
+        return Err(AppError::NotFound);
+    }
+    if pos.parse::<f64>().is_err() {
+        return Err(AppError::NotFound);
+    }
+    let b = bind_filter(&user, &filter)?;
+    cards(&pool()?, &user, &b, &column, Some((&pos, id))).await
+}
+
+/// Moves task `id` (read at `version`) to `to`: its column (status) and
+/// its place between two cards of that column. Returns the new version.
+/// A stale version is a conflict; neighbours that left the column meanwhile
+/// are ignored (the card goes next to the one still there, or at the end).
+#[server(prefix = "/api/kanban", endpoint = "move_task", input = server_fn::codec::Json)]
+pub async fn move_task(id: i64, version: i32, to: Drop) -> AppResult<i32> {
+    let user = require(Role::Member).await?;
+    if !TASK_COLUMNS.contains(&to.column.as_str()) {
+        return Err(AppError::invalid(vec![FieldError {
+            field: "status".into(),
+            problem: FieldProblem::InvalidChoice,
+        }]));
+    }
+    let pool = pool()?;
+    let mut tx = records::begin_as(&pool, user.id).await?;
+    let found: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT i.kind FROM interactions i WHERE i.id = $1 AND i.deleted_at IS NULL AND {}",
+        visible_sql("i", "$2")
+    )))
+    .bind(id)
+    .bind(user.id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    match found.as_deref() {
+        None => return Err(AppError::NotFound),
+        Some("task") => {}
+        Some(_) => return Err(AppError::Forbidden),
+    }
+    // The neighbours' places, if they are (still) in that column.
+    let place = |n: Option<i64>| n.filter(|n| *n != id);
+    let pos: String = sqlx::query_scalar(
+        "WITH col AS (SELECT i.id, coalesce(i.board_pos, i.id::numeric) AS p FROM interactions i
+                      WHERE i.kind = 'task' AND i.status = $1 AND i.deleted_at IS NULL AND i.id <> $4),
+              a AS (SELECT p FROM col WHERE id = $2),
+              b AS (SELECT p FROM col WHERE id = $3),
+              -- Without a usable `before`, the card goes right after `after`
+              -- (before the next card), or at the end of the column.
+              lo AS (SELECT coalesce((SELECT p FROM a),
+                                     CASE WHEN (SELECT p FROM b) IS NULL THEN (SELECT max(p) FROM col) END) AS p),
+              hi AS (SELECT CASE
+                         WHEN (SELECT p FROM b) IS NOT NULL
+                              AND ((SELECT p FROM lo) IS NULL OR (SELECT p FROM b) > (SELECT p FROM lo))
+                           THEN (SELECT p FROM b)
+                         WHEN (SELECT p FROM lo) IS NOT NULL
+                           THEN (SELECT min(p) FROM col WHERE p > (SELECT p FROM lo))
+                       END AS p),
+              lo2 AS (SELECT coalesce((SELECT p FROM lo),
+                                      (SELECT max(p) FROM col WHERE p < (SELECT p FROM hi))) AS p)
+         SELECT trim_scale(CASE
+                  WHEN l.p IS NOT NULL AND h.p IS NOT NULL THEN (l.p + h.p) * 0.5
+                  WHEN l.p IS NOT NULL THEN l.p + 1
+                  WHEN h.p IS NOT NULL THEN h.p - 1
+                  ELSE 0 END)::text
+         FROM lo2 l, hi h",
+    )
+    .bind(&to.column)
+    .bind(place(to.after))
+    .bind(place(to.before))
+    .bind(id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let saved: Option<i32> = sqlx::query_scalar(
+        "UPDATE interactions SET status = $3, board_pos = $4::numeric,
+                completed_at = CASE WHEN $3 = 'done' THEN coalesce(completed_at, now()) END,
+                updated_by = $5, updated_at = now(), version = version + 1
+         WHERE id = $1 AND version = $2 AND deleted_at IS NULL RETURNING version",
+    )
+    .bind(id)
+    .bind(version)
+    .bind(&to.column)
+    .bind(&pos)
+    .bind(user.id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(new_version) = saved else {
+        drop(tx);
+        return Err(records::stale_or_missing(&pool, "interactions", id).await);
+    };
+    tx.commit().await?;
+    Ok(new_version)
+}
