@@ -2,15 +2,10 @@
 //! timeline, private ones, recurrence and "this one or the whole series",
 //! the History view, assignment notifications.
 
-use crate::common::{PASSWORD, TestApp};
+use crate::common::TestApp;
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 use sqlx::PgPool;
-
-async fn login_as(app: &TestApp, email: &str, role: &str) -> (i64, String) {
-    let id = app.user(email, role).await;
-    (id, app.login(email, PASSWORD).await.unwrap())
-}
 
 fn interaction(kind: &str, subject: &str, start: &str) -> Value {
     json!({
@@ -95,7 +90,7 @@ async fn timeline_subjects(app: &TestApp, s: &str, kind: &str, id: i64) -> Vec<S
 #[sqlx::test(migrations = "../migrations")]
 async fn bad_input_is_refused_per_field_and_writes_nothing(pool: PgPool) {
     let app = TestApp::new(pool.clone());
-    let (_, s) = login_as(&app, "m@example.fr", "member").await;
+    let (_, s) = app.login_as("m@example.fr", "member").await;
     let mut meeting = interaction("meeting", "", "2026-12-01T10:00");
     meeting["end"] = json!("2026-12-01T09:00");
     meeting["status"] = json!("done");
@@ -128,7 +123,7 @@ async fn bad_input_is_refused_per_field_and_writes_nothing(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn a_call_with_a_person_shows_on_the_person_and_their_company_timelines(pool: PgPool) {
     let app = TestApp::new(pool.clone());
-    let (_, s) = login_as(&app, "m@example.fr", "member").await;
+    let (_, s) = app.login_as("m@example.fr", "member").await;
     let acme = company(&pool, "Acme").await;
     let jean = person_at(&pool, "Dupont", acme).await;
     let deal: i64 = sqlx::query_scalar(
@@ -189,9 +184,9 @@ async fn a_call_with_a_person_shows_on_the_person_and_their_company_timelines(po
 #[sqlx::test(migrations = "../migrations")]
 async fn private_interactions_are_seen_by_their_owner_and_attendees_only(pool: PgPool) {
     let app = TestApp::new(pool.clone());
-    let (_, owner) = login_as(&app, "owner@example.fr", "member").await;
-    let (guest_id, guest) = login_as(&app, "guest@example.fr", "member").await;
-    let (_, other) = login_as(&app, "other@example.fr", "member").await;
+    let (_, owner) = app.login_as("owner@example.fr", "member").await;
+    let (guest_id, guest) = app.login_as("guest@example.fr", "member").await;
+    let (_, other) = app.login_as("other@example.fr", "member").await;
     let acme = company(&pool, "Acme").await;
     let mut m = interaction("meeting", "Négociation confidentielle", "2026-12-02T14:00");
     m["end"] = json!("2026-12-02T15:00");
@@ -245,7 +240,7 @@ async fn private_interactions_are_seen_by_their_owner_and_attendees_only(pool: P
 #[sqlx::test(migrations = "../migrations")]
 async fn a_weekly_series_keeps_its_local_time_and_edits_one_or_all(pool: PgPool) {
     let app = TestApp::new(pool.clone());
-    let (_, s) = login_as(&app, "m@example.fr", "member").await;
+    let (_, s) = app.login_as("m@example.fr", "member").await;
     let mut m = interaction("meeting", "Point hebdo", "2026-10-19T09:00");
     m["end"] = json!("2026-10-19T09:30");
     m["recurrence"] = json!({"freq": "weekly", "interval": "1", "weekdays": ["MO"], "ends": "count", "until": "", "count": "4"});
@@ -325,8 +320,8 @@ async fn a_weekly_series_keeps_its_local_time_and_edits_one_or_all(pool: PgPool)
 #[sqlx::test(migrations = "../migrations")]
 async fn done_tasks_get_a_completion_time_and_fill_the_history(pool: PgPool) {
     let app = TestApp::new(pool.clone());
-    let (me, s) = login_as(&app, "m@example.fr", "member").await;
-    let (colleague, colleague_s) = login_as(&app, "c@example.fr", "member").await;
+    let (me, s) = app.login_as("m@example.fr", "member").await;
+    let (colleague, colleague_s) = app.login_as("c@example.fr", "member").await;
     let mut task = interaction("task", "Envoyer le contrat", "2026-12-04T12:00");
     task["owner_id"] = json!(colleague);
     let id = create(&app, &s, &task).await;
@@ -390,7 +385,7 @@ async fn done_tasks_get_a_completion_time_and_fill_the_history(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn the_csv_export_writes_times_in_the_users_zone(pool: PgPool) {
     let app = TestApp::new(pool.clone());
-    let (me, s) = login_as(&app, "ny@example.fr", "member").await;
+    let (me, s) = app.login_as("ny@example.fr", "member").await;
     sqlx::query("UPDATE users SET time_zone = 'America/New_York' WHERE id = $1")
         .bind(me)
         .execute(&pool)
@@ -423,7 +418,7 @@ async fn the_csv_export_writes_times_in_the_users_zone(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn deleting_one_occurrence_or_the_whole_series(pool: PgPool) {
     let app = TestApp::new(pool.clone());
-    let (_, s) = login_as(&app, "d@example.fr", "member").await;
+    let (_, s) = app.login_as("d@example.fr", "member").await;
     let mut m = interaction("meeting", "Comité", "2026-11-02T09:00");
     m["end"] = json!("2026-11-02T10:00");
     m["recurrence"] = json!({"freq": "weekly", "interval": "1", "weekdays": ["MO"], "ends": "count", "until": "", "count": "4"});

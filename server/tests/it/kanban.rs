@@ -1,15 +1,10 @@
 //! The tasks board: counts over the whole filter, paging in the persisted
 //! order, moves between and within columns, and people moving cards at once.
 
-use crate::common::{PASSWORD, TestApp};
+use crate::common::TestApp;
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 use sqlx::PgPool;
-
-async fn login_as(app: &TestApp, email: &str, role: &str) -> (i64, String) {
-    let id = app.user(email, role).await;
-    (id, app.login(email, PASSWORD).await.unwrap())
-}
 
 async fn task(app: &TestApp, s: &str, subject: &str, due: &str, private: bool) -> i64 {
     let input = json!({
@@ -94,8 +89,8 @@ async fn move_to(
 #[sqlx::test(migrations = "../migrations")]
 async fn columns_count_the_whole_filter_and_page_in_order(pool: PgPool) {
     let app = TestApp::new(pool.clone());
-    let (me, s) = login_as(&app, "me@example.fr", "member").await;
-    let (_, other) = login_as(&app, "other@example.fr", "member").await;
+    let (me, s) = app.login_as("me@example.fr", "member").await;
+    let (_, other) = app.login_as("other@example.fr", "member").await;
     for n in 0..35 {
         task(
             &app,
@@ -172,7 +167,7 @@ async fn columns_count_the_whole_filter_and_page_in_order(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn a_card_moves_between_two_others_and_across_columns(pool: PgPool) {
     let app = TestApp::new(pool.clone());
-    let (_, s) = login_as(&app, "me@example.fr", "member").await;
+    let (_, s) = app.login_as("me@example.fr", "member").await;
     let a = task(&app, &s, "A", "2026-12-10T09:00", false).await;
     let b = task(&app, &s, "B", "2026-12-10T10:00", false).await;
     let c = task(&app, &s, "C", "2026-12-10T11:00", false).await;
@@ -250,7 +245,7 @@ async fn a_card_moves_between_two_others_and_across_columns(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn dropping_again_and_again_into_one_gap_keeps_a_strict_order(pool: PgPool) {
     let app = TestApp::new(pool.clone());
-    let (_, s) = login_as(&app, "me@example.fr", "member").await;
+    let (_, s) = app.login_as("me@example.fr", "member").await;
     let a = task(&app, &s, "A", "2026-12-10T09:00", false).await;
     let b = task(&app, &s, "B", "2026-12-10T10:00", false).await;
     let x = task(&app, &s, "X", "2026-12-10T11:00", false).await;
@@ -290,8 +285,8 @@ async fn dropping_again_and_again_into_one_gap_keeps_a_strict_order(pool: PgPool
 #[sqlx::test(migrations = "../migrations")]
 async fn two_people_moving_cards_at_once(pool: PgPool) {
     let app = TestApp::new(pool.clone());
-    let (_, s1) = login_as(&app, "un@example.fr", "member").await;
-    let (_, s2) = login_as(&app, "deux@example.fr", "member").await;
+    let (_, s1) = app.login_as("un@example.fr", "member").await;
+    let (_, s2) = app.login_as("deux@example.fr", "member").await;
     let a = task(&app, &s1, "A", "2026-12-10T09:00", false).await;
     let b = task(&app, &s1, "B", "2026-12-10T10:00", false).await;
     let x = task(&app, &s1, "X", "2026-12-10T11:00", false).await;

@@ -2,15 +2,10 @@
 //! mass actions, inline edit, CSV export, search, duplicates, saved filters,
 //! tags, notes and the timeline.
 
-use crate::common::{PASSWORD, TestApp};
+use crate::common::TestApp;
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 use sqlx::PgPool;
-
-async fn login(app: &TestApp, email: &str, role: &str) -> (i64, String) {
-    let id = app.user(email, role).await;
-    (id, app.login(email, PASSWORD).await.unwrap())
-}
 
 fn company(name: &str, city: &str, email: &str) -> Value {
     json!({
@@ -55,8 +50,8 @@ fn names(page: &Value) -> Vec<String> {
 #[sqlx::test(migrations = "../migrations")]
 async fn filters_combine_ignore_accents_and_refuse_unknown_fields(pool: PgPool) {
     let app = TestApp::new(pool);
-    let (me, s) = login(&app, "a@relais.test", "member").await;
-    let (_, other) = login(&app, "b@relais.test", "member").await;
+    let (me, s) = app.login_as("a@relais.test", "member").await;
+    let (_, other) = app.login_as("b@relais.test", "member").await;
     new_company(&app, &s, "Boulangerie Lefèvre", "Saint-Étienne").await;
     new_company(&app, &s, "Atelier du Moulin", "Lyon").await;
     new_company(&app, &other, "Brasserie du Port", "Saint-Etienne").await;
@@ -113,8 +108,8 @@ async fn filters_combine_ignore_accents_and_refuse_unknown_fields(pool: PgPool) 
 #[sqlx::test(migrations = "../migrations")]
 async fn history_is_written_in_the_same_transaction_and_the_trash_restores(pool: PgPool) {
     let app = TestApp::new(pool.clone());
-    let (me, s) = login(&app, "a@relais.test", "member").await;
-    let (_, admin) = login(&app, "admin@relais.test", "admin").await;
+    let (me, s) = app.login_as("a@relais.test", "member").await;
+    let (_, admin) = app.login_as("admin@relais.test", "admin").await;
     let id = new_company(&app, &s, "Atelier Élan", "Lyon").await;
     let r = app
         .call("/api/companies/save", json!({"id": id, "version": 1, "input": company("Atelier Élan", "Nantes", "contact@elan.fr")}), Some(&s))
@@ -230,7 +225,7 @@ async fn history_is_written_in_the_same_transaction_and_the_trash_restores(pool:
 #[sqlx::test(migrations = "../migrations")]
 async fn the_timeline_pages_through_notes_and_changes(pool: PgPool) {
     let app = TestApp::new(pool.clone());
-    let (_, s) = login(&app, "a@relais.test", "member").await;
+    let (_, s) = app.login_as("a@relais.test", "member").await;
     let id = new_company(&app, &s, "Atelier Élan", "Lyon").await;
     for i in 0..25 {
         let r = app
@@ -292,8 +287,8 @@ async fn the_timeline_pages_through_notes_and_changes(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn mass_actions_assign_tag_and_delete_with_history(pool: PgPool) {
     let app = TestApp::new(pool.clone());
-    let (_, s) = login(&app, "a@relais.test", "member").await;
-    let (other, _) = login(&app, "b@relais.test", "member").await;
+    let (_, s) = app.login_as("a@relais.test", "member").await;
+    let (other, _) = app.login_as("b@relais.test", "member").await;
     let mut ids = Vec::new();
     for i in 0..5 {
         ids.push(new_company(&app, &s, &format!("Société {i}"), "Lyon").await);
@@ -364,7 +359,7 @@ async fn mass_actions_assign_tag_and_delete_with_history(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn inline_edits_are_checked_and_versioned(pool: PgPool) {
     let app = TestApp::new(pool);
-    let (_, s) = login(&app, "a@relais.test", "member").await;
+    let (_, s) = app.login_as("a@relais.test", "member").await;
     let id = new_company(&app, &s, "Atelier Élan", "Lyon").await;
     let edit = |version: i32, field: &str, value: &str| json!({"kind": "company", "id": id, "version": version, "field": field, "value": value});
     let r = app
@@ -414,7 +409,7 @@ async fn inline_edits_are_checked_and_versioned(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn csv_export_streams_exactly_the_filter_with_bom_and_quoting(pool: PgPool) {
     let app = TestApp::new(pool);
-    let (_, s) = login(&app, "a@relais.test", "member").await;
+    let (_, s) = app.login_as("a@relais.test", "member").await;
     new_company(&app, &s, "Dupont, Fils & \"Cie\"", "Saint-Étienne").await;
     new_company(&app, &s, "Atelier du Moulin", "Lyon").await;
     new_company(&app, &s, "Boulangerie Lefèvre", "Saint-Étienne").await;
@@ -496,7 +491,7 @@ async fn new_person(
 #[sqlx::test(migrations = "../migrations")]
 async fn global_search_forgives_case_accents_and_typos(pool: PgPool) {
     let app = TestApp::new(pool);
-    let (_, s) = login(&app, "a@relais.test", "member").await;
+    let (_, s) = app.login_as("a@relais.test", "member").await;
     let elodie = new_person(
         &app,
         &s,
@@ -584,8 +579,8 @@ async fn global_search_forgives_case_accents_and_typos(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn saved_filters_are_mine_or_shared(pool: PgPool) {
     let app = TestApp::new(pool);
-    let (_, a) = login(&app, "a@relais.test", "member").await;
-    let (_, b) = login(&app, "b@relais.test", "member").await;
+    let (_, a) = app.login_as("a@relais.test", "member").await;
+    let (_, b) = app.login_as("b@relais.test", "member").await;
     let query = json!({"q": "", "filters": [{"field": "city", "op": "is", "value": "Lyon"}], "mine": true, "after": {"key": "x", "id": 3}});
     let save = |name: &str, shared: bool| json!({"kind": "company", "name": name, "shared": shared, "query": query});
     let r = app
@@ -654,8 +649,8 @@ fn deal(name: &str, pipeline: i64, stage: i64) -> Value {
 #[sqlx::test(migrations = "../migrations")]
 async fn deals_follow_their_pipeline_and_admins_edit_stages(pool: PgPool) {
     let app = TestApp::new(pool);
-    let (_, s) = login(&app, "a@relais.test", "member").await;
-    let (_, admin) = login(&app, "admin@relais.test", "admin").await;
+    let (_, s) = app.login_as("a@relais.test", "member").await;
+    let (_, admin) = app.login_as("admin@relais.test", "admin").await;
     let pipelines = app
         .call(
             "/api/deals/pipelines",

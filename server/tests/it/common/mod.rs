@@ -53,6 +53,12 @@ impl TestApp {
             .unwrap()
     }
 
+    /// A new user with that role, logged in: `(id, session cookie)`.
+    pub async fn login_as(&self, email: &str, role: &str) -> (i64, String) {
+        let id = self.user(email, role).await;
+        (id, self.login(email, PASSWORD).await.unwrap())
+    }
+
     /// POSTs JSON to a server function, with a session cookie if given.
     pub async fn call(&self, path: &str, body: Value, cookie: Option<&str>) -> Reply {
         let mut req = Request::post(path).header(header::CONTENT_TYPE, "application/json");
