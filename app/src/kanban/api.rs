@@ -10,6 +10,7 @@ use {
     crate::error::{AppError, FieldError, FieldProblem},
     crate::interactions::visible_sql,
     crate::ssr::{guard::require, pool, records, zones},
+    crate::ui::list::EXACT_COUNT_LIMIT,
     crate::validate::parse_date,
     chrono::{DateTime, NaiveTime, Utc},
     sqlx::{PgPool, Row},
@@ -54,13 +55,50 @@ pub fn cards_sql() -> String {
     )
 }
 
-/// The count of each column over the whole filter.
+/// The count of column `$7` over the whole filter, exact up to
+/// [`EXACT_COUNT_LIMIT`] (read from the board index, then stopped), as the
+/// lists count.
 #[cfg(feature = "ssr")]
-pub fn counts_sql() -> String {
+pub fn count_sql() -> String {
     format!(
-        "SELECT i.status, count(*) AS n FROM interactions i WHERE {} GROUP BY i.status",
-        filter_sql()
+        "SELECT count(*) FROM (SELECT 1 FROM interactions i WHERE {} AND i.status = $7 LIMIT {}) t",
+        filter_sql(),
+        EXACT_COUNT_LIMIT + 1
     )
+}
+
+/// How many cards the filter puts in `column`: exact when small, else the
+/// planner's estimate (`true`).
+#[cfg(feature = "ssr")]
+async fn column_count(
+    pool: &PgPool,
+    user: &CurrentUser,
+    b: &Bound,
+    column: &str,
+) -> AppResult<(i64, bool)> {
+    let run = |sql: String| {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(user.id)
+            .bind(b.0)
+            .bind(b.1.clone())
+            .bind(b.2)
+            .bind(b.3)
+            .bind(b.4)
+            .bind(column.to_string())
+    };
+    let exact: i64 = run(count_sql()).fetch_one(pool).await?.try_get(0)?;
+    if exact <= EXACT_COUNT_LIMIT {
+        return Ok((exact, false));
+    }
+    let plan: serde_json::Value = run(format!(
+        "EXPLAIN (FORMAT JSON) SELECT 1 FROM interactions i WHERE {} AND i.status = $7",
+        filter_sql()
+    ))
+    .fetch_one(pool)
+    .await?
+    .try_get(0)?;
+    let estimate = plan[0]["Plan"]["Plan Rows"].as_f64().unwrap_or(0.0) as i64;
+    Ok((estimate.max(exact), true))
 }
 
 /// The filter's parameters, checked: `(owner, record type, record id,
@@ -151,27 +189,20 @@ async fn cards(
         .collect()
 }
 
-/// The tasks board: every column with its count over the whole filter and
-/// its first cards.
+/// The tasks board: every column with its count over the whole filter
+/// (exact to 10,000, then estimated) and its first cards.
 #[server(prefix = "/api/kanban", endpoint = "tasks", input = server_fn::codec::Json)]
 pub async fn task_board(filter: TaskFilter) -> AppResult<Vec<Column<TaskCard>>> {
     let user = require(Role::Member).await?;
     let pool = pool()?;
     let b = bind_filter(&user, &filter)?;
-    let counts: Vec<(String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(counts_sql()))
-        .bind(user.id)
-        .bind(b.0)
-        .bind(&b.1)
-        .bind(b.2)
-        .bind(b.3)
-        .bind(b.4)
-        .fetch_all(&pool)
-        .await?;
     let mut columns = Vec::new();
     for key in TASK_COLUMNS {
+        let (count, count_is_estimate) = column_count(&pool, &user, &b, key).await?;
         columns.push(Column {
             key: key.to_string(),
-            count: counts.iter().find(|c| c.0 == key).map(|c| c.1).unwrap_or(0),
+            count,
+            count_is_estimate,
             cards: cards(&pool, &user, &b, key, None).await?,
         });
     }

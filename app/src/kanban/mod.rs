@@ -54,6 +54,8 @@ pub struct TaskCard {
 pub struct Column<C> {
     pub key: String,
     pub count: i64,
+    /// Over 10,000 the count is the planner's estimate, as in the lists.
+    pub count_is_estimate: bool,
     pub cards: Vec<C>,
 }
 
