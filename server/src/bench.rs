@@ -289,17 +289,23 @@ async fn describe_calendar(
     Ok(())
 }
 
+/// A random password for an account the bench logs in as, and its hash.
+async fn fresh_password() -> anyhow::Result<(String, String)> {
+    let password = format!("{:032x}", rand::random::<u128>());
+    let hash = {
+        let password = password.clone();
+        tokio::task::spawn_blocking(move || app::ssr::passwords::hash_blocking(&password))
+            .await?
+            .map_err(|e| anyhow::anyhow!("{e}"))?
+    };
+    Ok((password, hash))
+}
+
 impl Bench {
     /// Builds the router and logs in as the bench user (created, or reset
     /// to a member with a fresh random password).
     async fn start(pool: PgPool) -> anyhow::Result<Bench> {
-        let password = format!("{:032x}", rand::random::<u128>());
-        let hash = {
-            let password = password.clone();
-            tokio::task::spawn_blocking(move || app::ssr::passwords::hash_blocking(&password))
-                .await?
-                .map_err(|e| anyhow::anyhow!("{e}"))?
-        };
+        let (password, hash) = fresh_password().await?;
         let user_id: i64 = sqlx::query_scalar(
             "INSERT INTO users (email, name, password_hash, role) VALUES ($1, 'Bench', $2, 'member')
              ON CONFLICT (lower(email)) DO UPDATE SET password_hash = excluded.password_hash,
@@ -355,13 +361,7 @@ impl Bench {
     /// A session of the generator's busy user (its password is reset to a
     /// random one first).
     async fn busy_session(&mut self) -> anyhow::Result<Session> {
-        let password = format!("{:032x}", rand::random::<u128>());
-        let hash = {
-            let password = password.clone();
-            tokio::task::spawn_blocking(move || app::ssr::passwords::hash_blocking(&password))
-                .await?
-                .map_err(|e| anyhow::anyhow!("{e}"))?
-        };
+        let (password, hash) = fresh_password().await?;
         let user_id: i64 = sqlx::query_scalar(
             "UPDATE users SET password_hash = $2, active = true WHERE lower(email) = lower($1) RETURNING id",
         )
