@@ -102,7 +102,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/interactions/:id/edit") view=interactions::pages::InteractionEdit />
                         <Route path=path!("/calendar") view=calendar::CalendarPage />
                         <Route path=path!("/planning") view=|| not_built(Module::Planning) />
-                        <Route path=path!("/kanban") view=|| not_built(Module::Kanban) />
+                        <Route path=path!("/kanban") view=kanban::tasks::TasksBoardPage />
+                        <Route path=path!("/kanban/deals") view=kanban::deals::DealsBoardPage />
                         <Route path=path!("/reports") view=|| not_built(Module::Reports) />
                         <Route path=path!("/documents") view=|| not_built(Module::Documents) />
                         <Route path=path!("/programmes") view=|| not_built(Module::Programmes) />
@@ -132,7 +133,6 @@ fn Head() -> impl IntoView {
 #[derive(Clone, Copy)]
 enum Module {
     Planning,
-    Kanban,
     Reports,
     Documents,
     Programmes,
@@ -143,7 +143,6 @@ fn not_built(module: Module) -> impl IntoView {
     let label = move || {
         match module {
             Module::Planning => t_string!(i18n, nav.planning),
-            Module::Kanban => t_string!(i18n, nav.kanban),
             Module::Reports => t_string!(i18n, nav.reports),
             Module::Documents => t_string!(i18n, nav.documents),
             Module::Programmes => t_string!(i18n, nav.programmes),

@@ -1,6 +1,7 @@
-//! Server functions of the boards. Every one starts with `require`.
+//! Server functions of the tasks board, and the placing of a dropped card
+//! that both boards share. Every server function starts with `require`.
 
-use super::{Column, Drop, TaskCard, TaskFilter};
+use super::{Card, Column, Drop, TaskFilter};
 use crate::error::AppResult;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
@@ -143,7 +144,8 @@ fn bind_filter(user: &CurrentUser, f: &TaskFilter) -> AppResult<Bound> {
         Some((k, id)) => (Some(k.as_str().to_string()), Some(id)),
         None => (None, None),
     };
-    Ok((f.owner, kind, id, from, to))
+    let owner = if f.mine { Some(user.id) } else { f.owner };
+    Ok((owner, kind, id, from, to))
 }
 
 #[cfg(feature = "ssr")]
@@ -153,7 +155,7 @@ async fn cards(
     b: &Bound,
     column: &str,
     after: Option<(&str, i64)>,
-) -> AppResult<Vec<TaskCard>> {
+) -> AppResult<Vec<Card>> {
     let tz = zones::zone(&user.time_zone);
     let now = Utc::now();
     let rows = sqlx::query(sqlx::AssertSqlSafe(cards_sql()))
@@ -171,18 +173,26 @@ async fn cards(
         .await?;
     rows.into_iter()
         .map(|r| {
+            let id: i64 = r.try_get("id")?;
             let due: DateTime<Utc> = r.try_get("starts_at")?;
-            Ok(TaskCard {
-                id: r.try_get("id")?,
+            let field = |k: &str, v: String| (k.to_string(), v);
+            Ok(Card {
+                id,
                 version: r.try_get("version")?,
-                subject: r.try_get("subject")?,
-                priority: r.try_get("priority")?,
-                due: zones::to_local(tz, due)
-                    .format("%Y-%m-%d %H:%M")
-                    .to_string(),
-                overdue: due < now && column != "done",
-                owner_name: r.try_get("owner_name")?,
-                main_record: r.try_get("main_record")?,
+                title: r.try_get("subject")?,
+                href: format!("/interactions/{id}"),
+                late: due < now && column != "done",
+                fields: vec![
+                    field(
+                        "due",
+                        zones::to_local(tz, due)
+                            .format("%Y-%m-%d %H:%M")
+                            .to_string(),
+                    ),
+                    field("priority", r.try_get("priority")?),
+                    field("owner", r.try_get("owner_name")?),
+                    field("record", r.try_get("main_record")?),
+                ],
                 pos: r.try_get("pos")?,
             })
         })
@@ -192,7 +202,7 @@ async fn cards(
 /// The tasks board: every column with its count over the whole filter
 /// (exact to 10,000, then estimated) and its first cards.
 #[server(prefix = "/api/kanban", endpoint = "tasks", input = server_fn::codec::Json)]
-pub async fn task_board(filter: TaskFilter) -> AppResult<Vec<Column<TaskCard>>> {
+pub async fn task_board(filter: TaskFilter) -> AppResult<Vec<Column>> {
     let user = require(Role::Member).await?;
     let pool = pool()?;
     let b = bind_filter(&user, &filter)?;
@@ -201,8 +211,12 @@ pub async fn task_board(filter: TaskFilter) -> AppResult<Vec<Column<TaskCard>>> 
         let (count, count_is_estimate) = column_count(&pool, &user, &b, key).await?;
         columns.push(Column {
             key: key.to_string(),
+            title: String::new(),
             count,
             count_is_estimate,
+            amount: None,
+            weighted: None,
+            drop_only: false,
             cards: cards(&pool, &user, &b, key, None).await?,
         });
     }
@@ -216,7 +230,7 @@ pub async fn more_tasks(
     column: String,
     pos: String,
     id: i64,
-) -> AppResult<Vec<TaskCard>> {
+) -> AppResult<Vec<Card>> {
     let user = require(Role::Member).await?;
     if !TASK_COLUMNS.contains(&column.as_str()) {
         return Err(AppError::NotFound);
@@ -256,39 +270,8 @@ pub async fn move_task(id: i64, version: i32, to: Drop) -> AppResult<i32> {
         Some("task") => {}
         Some(_) => return Err(AppError::Forbidden),
     }
-    // The neighbours' places, if they are (still) in that column.
-    let place = |n: Option<i64>| n.filter(|n| *n != id);
-    let pos: String = sqlx::query_scalar(
-        "WITH col AS (SELECT i.id, coalesce(i.board_pos, i.id::numeric) AS p FROM interactions i
-                      WHERE i.kind = 'task' AND i.status = $1 AND i.deleted_at IS NULL AND i.id <> $4),
-              a AS (SELECT p FROM col WHERE id = $2),
-              b AS (SELECT p FROM col WHERE id = $3),
-              -- Without a usable `before`, the card goes right after `after`
-              -- (before the next card), or at the end of the column.
-              lo AS (SELECT coalesce((SELECT p FROM a),
-                                     CASE WHEN (SELECT p FROM b) IS NULL THEN (SELECT max(p) FROM col) END) AS p),
-              hi AS (SELECT CASE
-                         WHEN (SELECT p FROM b) IS NOT NULL
-                              AND ((SELECT p FROM lo) IS NULL OR (SELECT p FROM b) > (SELECT p FROM lo))
-                           THEN (SELECT p FROM b)
-                         WHEN (SELECT p FROM lo) IS NOT NULL
-                           THEN (SELECT min(p) FROM col WHERE p > (SELECT p FROM lo))
-                       END AS p),
-              lo2 AS (SELECT coalesce((SELECT p FROM lo),
-                                      (SELECT max(p) FROM col WHERE p < (SELECT p FROM hi))) AS p)
-         SELECT trim_scale(CASE
-                  WHEN l.p IS NOT NULL AND h.p IS NOT NULL THEN (l.p + h.p) * 0.5
-                  WHEN l.p IS NOT NULL THEN l.p + 1
-                  WHEN h.p IS NOT NULL THEN h.p - 1
-                  ELSE 0 END)::text
-         FROM lo2 l, hi h",
-    )
-    .bind(&to.column)
-    .bind(place(to.after))
-    .bind(place(to.before))
-    .bind(id)
-    .fetch_one(&mut *tx)
-    .await?;
+    let column = "kind = 'task' AND status = $1 AND deleted_at IS NULL";
+    let pos = place(&mut tx, "interactions", column, &to.column, id, &to).await?;
     let saved: Option<i32> = sqlx::query_scalar(
         "UPDATE interactions SET status = $3, board_pos = $4::numeric,
                 completed_at = CASE WHEN $3 = 'done' THEN coalesce(completed_at, now()) END,
@@ -308,4 +291,51 @@ pub async fn move_task(id: i64, version: i32, to: Drop) -> AppResult<i32> {
     };
     tx.commit().await?;
     Ok(new_version)
+}
+
+/// The place a card dropped into a column takes: the exact midpoint of its
+/// neighbours' (`to.after` and `to.before`), ignoring neighbours that left
+/// the column meanwhile (the card then goes right after `after`, before the
+/// next card, or at the end). `column` is the column's condition on
+/// `table`, with `$1` its key (`key`, bound as text).
+#[cfg(feature = "ssr")]
+pub async fn place(
+    tx: &mut sqlx::PgConnection,
+    table: &str,
+    column: &str,
+    key: &str,
+    id: i64,
+    to: &Drop,
+) -> AppResult<String> {
+    let other = |n: Option<i64>| n.filter(|n| *n != id);
+    let sql = format!(
+        "WITH col AS (SELECT id, coalesce(board_pos, id::numeric) AS p FROM {table}
+                      WHERE {column} AND id <> $4),
+              a AS (SELECT p FROM col WHERE id = $2),
+              b AS (SELECT p FROM col WHERE id = $3),
+              lo AS (SELECT coalesce((SELECT p FROM a),
+                                     CASE WHEN (SELECT p FROM b) IS NULL THEN (SELECT max(p) FROM col) END) AS p),
+              hi AS (SELECT CASE
+                         WHEN (SELECT p FROM b) IS NOT NULL
+                              AND ((SELECT p FROM lo) IS NULL OR (SELECT p FROM b) > (SELECT p FROM lo))
+                           THEN (SELECT p FROM b)
+                         WHEN (SELECT p FROM lo) IS NOT NULL
+                           THEN (SELECT min(p) FROM col WHERE p > (SELECT p FROM lo))
+                       END AS p),
+              lo2 AS (SELECT coalesce((SELECT p FROM lo),
+                                      (SELECT max(p) FROM col WHERE p < (SELECT p FROM hi))) AS p)
+         SELECT trim_scale(CASE
+                  WHEN l.p IS NOT NULL AND h.p IS NOT NULL THEN (l.p + h.p) * 0.5
+                  WHEN l.p IS NOT NULL THEN l.p + 1
+                  WHEN h.p IS NOT NULL THEN h.p - 1
+                  ELSE 0 END)::text
+         FROM lo2 l, hi h"
+    );
+    Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .bind(key)
+        .bind(other(to.after))
+        .bind(other(to.before))
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?)
 }

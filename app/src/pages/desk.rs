@@ -12,6 +12,18 @@ use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
 use std::future::Future;
 
+/// The Desk's panels, in their default order (today's agenda first, as a
+/// phone shows it).
+pub const PANELS: &[&str] = &[
+    "agenda",
+    "overdue",
+    "tasks",
+    "load",
+    "pipeline",
+    "favourites",
+    "recent",
+];
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeskCounts {
     pub companies: i64,

@@ -3,6 +3,7 @@
 //! subscription link (served by the server's `/feed/{token}.ics`).
 
 mod api;
+pub mod layouts;
 mod pages;
 
 use crate::error::{FieldError, FieldProblem};

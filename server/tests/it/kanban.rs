@@ -47,7 +47,7 @@ fn column(b: &Value, key: &str) -> Vec<String> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|c| c["subject"].as_str().unwrap().to_string())
+        .map(|c| c["title"].as_str().unwrap().to_string())
         .collect()
 }
 
@@ -145,7 +145,7 @@ async fn columns_count_the_whole_filter_and_page_in_order(pool: PgPool) {
         .as_array()
         .unwrap()
         .iter()
-        .map(|c| c["subject"].as_str().unwrap())
+        .map(|c| c["title"].as_str().unwrap())
         .collect();
     assert_eq!(
         subjects,

@@ -9,6 +9,7 @@ mod common;
 
 mod auth;
 mod calendar;
+mod deal_board;
 mod feed;
 mod generate;
 mod interactions;
