@@ -11,6 +11,7 @@ pub mod auth;
 pub mod calendar;
 pub mod companies;
 pub mod deals;
+pub mod desk;
 pub mod error;
 pub mod interactions;
 pub mod kanban;
@@ -78,7 +79,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/forgot-password") view=auth::pages::ForgotPasswordPage />
                     <Route path=path!("/reset-password") view=auth::pages::ResetPasswordPage />
                     <ParentRoute path=path!("") view=layout::AppShell>
-                        <Route path=path!("") view=pages::desk::DeskPage />
+                        <Route path=path!("") view=desk::DeskPage />
                         <Route path=path!("/search") view=pages::search::SearchPage />
                         <Route path=path!("/companies") view=companies::pages::CompanyList />
                         <Route path=path!("/companies/new") view=companies::pages::CompanyNew />

@@ -84,6 +84,13 @@ enum Scenario {
     /// `POST /api/calendar/events`: the month grid of one user's calendar,
     /// as that user.
     Calendar(Session, Month),
+    /// `POST /api/kanban/deals`: the first pipeline's stages with their
+    /// totals over every deal, and each stage's first cards.
+    DealsBoard,
+    /// `POST /api/kanban/tasks`: the four columns of this user's tasks.
+    TasksBoard(Session),
+    /// `POST /api/desk/today` as this user.
+    Desk(Session),
 }
 
 /// Timings of one scenario, in the order taken.
@@ -145,8 +152,17 @@ pub async fn run(pool: &PgPool, args: &BenchArgs) -> anyhow::Result<()> {
         ),
         (
             "calendar: month grid (6 weeks) of the busy user",
-            Scenario::Calendar(busy, month),
+            Scenario::Calendar(busy.clone(), month),
         ),
+        (
+            "kanban: deals board with column totals (all deals)",
+            Scenario::DealsBoard,
+        ),
+        (
+            "kanban: tasks board of the busy user",
+            Scenario::TasksBoard(busy.clone()),
+        ),
+        ("desk of the busy user", Scenario::Desk(busy)),
     ];
 
     println!(
@@ -502,6 +518,26 @@ impl Bench {
                 )?)
                 .await
             }
+            Scenario::DealsBoard => {
+                self.send(self.request(
+                    "/api/kanban/deals",
+                    json!({"filter": {"pipeline": null, "mine": false, "owner": null}}),
+                )?)
+                .await
+            }
+            Scenario::TasksBoard(session) => {
+                let filter = json!({"mine": true, "owner": null, "record": null, "due_from": "", "due_to": ""});
+                self.send(self.request_as(
+                    &session.cookie,
+                    "/api/kanban/tasks",
+                    json!({"filter": filter}),
+                )?)
+                .await
+            }
+            Scenario::Desk(session) => {
+                self.send(self.request_as(&session.cookie, "/api/desk/today", json!({}))?)
+                    .await
+            }
         }
     }
 
@@ -562,8 +598,113 @@ impl Bench {
                 calendar_sql(pool, session.user_id, month).await?;
                 Ok(start.elapsed())
             }
+            Scenario::DealsBoard => {
+                let start = Instant::now();
+                deals_board_sql(pool).await?;
+                Ok(start.elapsed())
+            }
+            Scenario::TasksBoard(session) => {
+                let start = Instant::now();
+                tasks_board_sql(pool, session.user_id).await?;
+                Ok(start.elapsed())
+            }
+            Scenario::Desk(session) => {
+                let start = Instant::now();
+                desk_sql(pool, session.user_id).await?;
+                Ok(start.elapsed())
+            }
         }
     }
+}
+
+/// `deal_board`: the totals, then each stage's first cards.
+async fn deals_board_sql(pool: &PgPool) -> anyhow::Result<()> {
+    use app::kanban::deals_api::{CARDS_SQL, TOTALS_SQL};
+    let pipeline: i64 =
+        sqlx::query_scalar("SELECT id FROM pipelines WHERE active ORDER BY position, id LIMIT 1")
+            .fetch_one(pool)
+            .await?;
+    let totals: Vec<(String,)> =
+        sqlx::query_as(AssertSqlSafe(format!("SELECT key FROM ({TOTALS_SQL}) t")))
+            .bind(pipeline)
+            .bind(None::<i64>)
+            .fetch_all(pool)
+            .await?;
+    for (key,) in totals {
+        if let Ok(stage) = key.parse::<i64>() {
+            sqlx::query(CARDS_SQL)
+                .bind(stage)
+                .bind(None::<i64>)
+                .bind(None::<String>)
+                .bind(None::<i64>)
+                .bind(app::kanban::CARDS_PER_PAGE)
+                .fetch_all(pool)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// `task_board` for one user's tasks: per column, the capped count and the
+/// first cards.
+async fn tasks_board_sql(pool: &PgPool, user_id: i64) -> anyhow::Result<()> {
+    use app::kanban::api::{cards_sql, count_sql};
+    for column in app::kanban::TASK_COLUMNS {
+        for (sql, paged) in [(count_sql(), false), (cards_sql(), true)] {
+            let q = sqlx::query(AssertSqlSafe(sql))
+                .bind(user_id)
+                .bind(Some(user_id))
+                .bind(None::<String>)
+                .bind(None::<i64>)
+                .bind(None::<DateTime<Utc>>)
+                .bind(None::<DateTime<Utc>>)
+                .bind(column);
+            let q = if paged {
+                q.bind(None::<String>)
+                    .bind(None::<i64>)
+                    .bind(app::kanban::CARDS_PER_PAGE)
+            } else {
+                q
+            };
+            q.fetch_all(pool).await?;
+        }
+    }
+    Ok(())
+}
+
+/// `desk_today`'s statements on interactions (today taken in UTC).
+async fn desk_sql(pool: &PgPool, user_id: i64) -> anyhow::Result<()> {
+    use app::desk::{PLANNED_SQL, agenda_sql, overdue_sql, tasks_sql};
+    let now = Utc::now();
+    let start = now
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .context("midnight")?
+        .and_utc();
+    let end = start + chrono::Duration::days(1);
+    sqlx::query(AssertSqlSafe(agenda_sql()))
+        .bind(user_id)
+        .bind(start)
+        .bind(end)
+        .fetch_all(pool)
+        .await?;
+    sqlx::query(AssertSqlSafe(overdue_sql()))
+        .bind(user_id)
+        .bind(now)
+        .bind(start)
+        .fetch_all(pool)
+        .await?;
+    sqlx::query(AssertSqlSafe(tasks_sql()))
+        .bind(user_id)
+        .fetch_all(pool)
+        .await?;
+    sqlx::query(PLANNED_SQL)
+        .bind(user_id)
+        .bind(start)
+        .bind(end)
+        .fetch_all(pool)
+        .await?;
+    Ok(())
 }
 
 /// `hits`: the similarity threshold, then the ranked matches, in a transaction.

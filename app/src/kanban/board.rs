@@ -505,42 +505,33 @@ fn column_view(
         }
     });
     let has_more = !col.drop_only && (col.cards.len() as i64) < col.count;
-    let target_here = {
+    // Where a held card would land, as "before this card" or "at the end":
+    // memos, so a pointer move that keeps the place redraws nothing, and
+    // classes on stable elements (a card under the pointer keeps its
+    // pointer capture; the keyboard focus stays where it is).
+    let others: Vec<i64> = col.cards.iter().map(|c| c.id).collect();
+    let landing = {
         let key = key.clone();
-        move || {
-            board
-                .moving
-                .get()
-                .and_then(|m| m.target)
-                .filter(|(k, _)| *k == key)
-                .map(|(_, i)| i)
-        }
+        Memo::new(move |_| {
+            let m = board.moving.get()?;
+            let (k, index) = m.target?;
+            if k != key {
+                return None;
+            }
+            let rest: Vec<i64> = others
+                .iter()
+                .copied()
+                .filter(|id| *id != m.card.id)
+                .collect();
+            Some(rest.get(index).copied())
+        })
     };
-    let moving_id = move || board.moving.get().filter(|m| m.moved).map(|m| m.card.id);
-    let cards = col.cards.clone();
     let from = key.clone();
-    let list = move || {
-        let slot = target_here();
-        let hidden = moving_id();
-        let mut out = Vec::new();
-        let mut index = 0;
-        for card in cards.iter() {
-            if Some(card.id) == hidden {
-                // Still in the DOM, so the keyboard focus stays on it.
-                out.push(card_view(board, card.clone(), &from, on_move, i18n, true).into_any());
-                continue;
-            }
-            if slot == Some(index) {
-                out.push(view! { <div class="kcard-slot" aria-hidden="true"></div> }.into_any());
-            }
-            out.push(card_view(board, card.clone(), &from, on_move, i18n, false).into_any());
-            index += 1;
-        }
-        if slot.is_some_and(|s| s >= index) {
-            out.push(view! { <div class="kcard-slot" aria-hidden="true"></div> }.into_any());
-        }
-        out
-    };
+    let list = col
+        .cards
+        .iter()
+        .map(|card| card_view(board, card.clone(), &from, on_move, i18n, landing))
+        .collect_view();
     let more_key = key.clone();
     let scrolled = move |ev: leptos::ev::Event| {
         let Some(el) = ev
@@ -570,7 +561,12 @@ fn column_view(
                 <span class="col-count">{count}</span>
                 {totals}
             </header>
-            <div class="col-cards" on:scroll=scrolled>
+            <div
+                class="col-cards"
+                class:drop-target=move || landing.get().is_some()
+                class:drop-end=move || landing.get() == Some(None)
+                on:scroll=scrolled
+            >
                 {list}
                 {has_more
                     .then(|| {
@@ -593,7 +589,7 @@ fn card_view(
     from: &str,
     on_move: Callback<MoveIntent>,
     i18n: I18n,
-    hidden: bool,
+    landing: Memo<Option<Option<i64>>>,
 ) -> impl IntoView {
     let shown = board.fields.get();
     let fields = card
@@ -609,15 +605,12 @@ fn card_view(
             }
         })
         .collect_view();
-    let held = {
-        let id = card.id;
-        move || {
-            board
-                .moving
-                .get()
-                .is_some_and(|m| m.pointer.is_none() && m.card.id == id)
-        }
-    };
+    let id = card.id;
+    let held = Memo::new(move |_| {
+        board
+            .moving
+            .with(|m| m.as_ref().is_some_and(|m| m.moved && m.card.id == id))
+    });
     let (c1, c2) = (card.clone(), card.clone());
     let (f1, f2) = (from.to_string(), from.to_string());
     view! {
@@ -625,7 +618,7 @@ fn card_view(
             class="kcard"
             class:late=card.late
             class:held=held
-            class:hidden=hidden
+            class:drop-before=move || landing.get() == Some(Some(id))
             data-card=card.id.to_string()
             tabindex="0"
             aria-roledescription=tx!(i18n, kanban.card_role)

@@ -1,7 +1,6 @@
 //! Pages that belong to no single module: the desk, search results, the
 //! "not built yet" placeholder and "not found".
 
-pub mod desk;
 pub mod search;
 
 use crate::i18n::*;

@@ -34,7 +34,7 @@ impl LayoutKey {
         match self {
             LayoutKey::TaskCards => crate::kanban::TASK_FIELDS,
             LayoutKey::DealCards => crate::kanban::DEAL_FIELDS,
-            LayoutKey::Desk => crate::pages::desk::PANELS,
+            LayoutKey::Desk => crate::desk::PANELS,
         }
     }
 
@@ -43,7 +43,7 @@ impl LayoutKey {
         match self {
             LayoutKey::TaskCards => crate::kanban::TASK_FIELDS_DEFAULT,
             LayoutKey::DealCards => crate::kanban::DEAL_FIELDS_DEFAULT,
-            LayoutKey::Desk => crate::pages::desk::PANELS,
+            LayoutKey::Desk => crate::desk::PANELS,
         }
     }
 

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
-fn interaction(kind: &str, subject: &str, start: &str) -> Value {
+pub(crate) fn interaction(kind: &str, subject: &str, start: &str) -> Value {
     json!({
         "kind": kind, "subject": subject, "description": "", "status": match kind {
             "task" => "not_started", "email" => "held", _ => "planned" },
@@ -35,7 +35,7 @@ async fn save(
     .await
 }
 
-async fn create(app: &TestApp, s: &str, input: &Value) -> i64 {
+pub(crate) async fn create(app: &TestApp, s: &str, input: &Value) -> i64 {
     let r = save(app, s, None, None, input, "one").await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     r.body.as_i64().unwrap()

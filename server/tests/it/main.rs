@@ -10,6 +10,7 @@ mod common;
 mod auth;
 mod calendar;
 mod deal_board;
+mod desk;
 mod feed;
 mod generate;
 mod interactions;

@@ -1,0 +1,341 @@
+//! The Desk page: panels in the user's order, and "Arrange" to show, hide
+//! and reorder them (buttons, so it works by keyboard and on a phone).
+
+use super::{Desk, DeskItem, PANELS, desk_today, load_class};
+use crate::deals::format_amount;
+use crate::error::AppResult;
+use crate::i18n::*;
+use crate::interactions::{kind_label, status_label};
+use crate::layout::Me;
+use crate::records::RecordLink;
+use crate::records::marks::{my_favourites, recently_viewed};
+use crate::settings::layouts::{LayoutKey, save_layout};
+use crate::tx;
+use crate::ui::feedback::{I18n, error_text, redirect_if_logged_out};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use std::future::Future;
+
+#[component]
+pub fn DeskPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let Me(user) = expect_context::<Me>();
+    let data = Resource::new(|| (), |_| desk_today());
+    let arranging = RwSignal::new(false);
+    view! {
+        <div class="page desk">
+            <header class="page-header">
+                <h1>
+                    <Suspense fallback=move || tx!(i18n, desk.title)()>
+                        {move || {
+                            user.get()
+                                .and_then(|u| u.ok())
+                                .map(|u| {
+                                    let name = u.name.split_whitespace().next().unwrap_or_default().to_string();
+                                    t_string!(i18n, desk.welcome, name).to_string()
+                                })
+                        }}
+                    </Suspense>
+                </h1>
+                <button
+                    type="button"
+                    class="button"
+                    aria-pressed=move || arranging.get().to_string()
+                    on:click=move |_| arranging.update(|a| *a = !*a)
+                >
+                    {move || if arranging.get() { tx!(i18n, desk.arrange_done)().into_any() } else { tx!(i18n, desk.arrange)().into_any() }}
+                </button>
+            </header>
+            <Suspense fallback=move || view! { <p class="muted">{tx!(i18n, common.loading)}</p> }>
+                {move || {
+                    data.get()
+                        .map(|r| match r {
+                            Ok(d) => desk_view(d, arranging, i18n).into_any(),
+                            Err(e) => {
+                                redirect_if_logged_out(&e);
+                                view! { <div class="banner banner-error" role="alert">{error_text(i18n, &e)}</div> }.into_any()
+                            }
+                        })
+                }}
+            </Suspense>
+        </div>
+    }
+    .into_any()
+}
+
+fn panel_title(i18n: I18n, panel: &str) -> String {
+    match panel {
+        "agenda" => t_string!(i18n, desk.agenda),
+        "overdue" => t_string!(i18n, desk.overdue),
+        "tasks" => t_string!(i18n, desk.my_tasks),
+        "load" => t_string!(i18n, desk.load),
+        "pipeline" => t_string!(i18n, desk.pipeline),
+        "favourites" => t_string!(i18n, desk.favourites),
+        "recent" => t_string!(i18n, desk.recent),
+        _ => panel,
+    }
+    .to_string()
+}
+
+fn desk_view(d: Desk, arranging: RwSignal<bool>, i18n: I18n) -> impl IntoView {
+    let order = RwSignal::new(d.panels.clone());
+    let d = StoredValue::new(d);
+    let panels = move || {
+        order
+            .get()
+            .into_iter()
+            .map(|p| d.with_value(|d| panel(&p, d, i18n)))
+            .collect_view()
+    };
+    view! {
+        {move || arranging.get().then(|| view! { <Arrange order=order /> })}
+        <div class="desk-panels">{panels}</div>
+    }
+}
+
+/// Show, hide and move panels; every change is saved at once.
+#[component]
+fn Arrange(order: RwSignal<Vec<String>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = RwSignal::new(None::<String>);
+    let set = move |next: Vec<String>| {
+        order.set(next.clone());
+        leptos::task::spawn_local(async move {
+            match save_layout(LayoutKey::Desk, next).await {
+                Ok(()) => error.set(None),
+                Err(e) => error.set(Some(error_text(i18n, &e))),
+            }
+        });
+    };
+    // Shown panels in order, then the hidden ones.
+    let rows = move || {
+        let shown = order.get();
+        let mut all: Vec<(String, bool)> = shown.iter().map(|p| (p.clone(), true)).collect();
+        all.extend(
+            PANELS
+                .iter()
+                .filter(|p| !shown.iter().any(|s| s == *p))
+                .map(|p| (p.to_string(), false)),
+        );
+        let n = shown.len();
+        all.into_iter()
+            .enumerate()
+            .map(|(i, (p, visible))| {
+                let title = panel_title(i18n, &p);
+                let (p1, p2, p3) = (p.clone(), p.clone(), p.clone());
+                let toggle = move |_| {
+                    let mut next = order.get_untracked();
+                    if visible {
+                        next.retain(|x| *x != p1);
+                    } else {
+                        next.push(p1.clone());
+                    }
+                    set(next);
+                };
+                let shift = move |p: &str, up: bool| {
+                    let mut next = order.get_untracked();
+                    if let Some(at) = next.iter().position(|x| x == p) {
+                        let to = if up { at.checked_sub(1) } else { Some(at + 1).filter(|t| *t < next.len()) };
+                        if let Some(to) = to {
+                            next.swap(at, to);
+                            set(next);
+                        }
+                    }
+                };
+                view! {
+                    <li class="arrange-row">
+                        <label class="check">
+                            <input type="checkbox" prop:checked=visible on:change=toggle />
+                            {title.clone()}
+                        </label>
+                        <button
+                            type="button"
+                            class="icon-button"
+                            disabled={!visible || i == 0}
+                            aria-label=t_string!(i18n, desk.move_up, panel = title.clone()).to_string()
+                            on:click=move |_| shift(&p2, true)
+                        >"↑"</button>
+                        <button
+                            type="button"
+                            class="icon-button"
+                            disabled={!visible || i + 1 >= n}
+                            aria-label=t_string!(i18n, desk.move_down, panel = title.clone()).to_string()
+                            on:click=move |_| shift(&p3, false)
+                        >"↓"</button>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <section class="card desk-arrange" aria-labelledby="arrange-title">
+            <h2 id="arrange-title">{tx!(i18n, desk.arrange_title)}</h2>
+            <p class="muted">{tx!(i18n, desk.arrange_help)}</p>
+            <ul class="arrange-list">{rows}</ul>
+            {move || error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
+        </section>
+    }
+    .into_any()
+}
+
+fn panel(p: &str, d: &Desk, i18n: I18n) -> AnyView {
+    let title = panel_title(i18n, p);
+    let label = title.clone();
+    let (overdue_count, tasks_count) = (d.overdue_count, d.tasks_count);
+    let body = match p {
+        "agenda" => items_view(&d.agenda, false, tx!(i18n, desk.no_agenda)().into_any(), i18n).into_any(),
+        "overdue" => view! {
+            {(overdue_count > 0).then(|| view! { <p class="desk-count state-overdue">{t_string!(i18n, desk.overdue_count, count = overdue_count).to_string()}</p> })}
+            {items_view(&d.overdue, true, tx!(i18n, desk.no_overdue)().into_any(), i18n)}
+        }
+        .into_any(),
+        "tasks" => view! {
+            {items_view(&d.tasks, true, tx!(i18n, desk.no_tasks)().into_any(), i18n)}
+            <p class="desk-more">
+                <A href="/kanban">{t_string!(i18n, desk.all_tasks, count = tasks_count).to_string()}</A>
+            </p>
+        }
+        .into_any(),
+        "load" => load_view(d.planned_minutes, d.capacity_minutes, i18n).into_any(),
+        "pipeline" => pipeline_view(d, i18n).into_any(),
+        "favourites" => view! { <Links load=my_favourites empty=tx!(i18n, desk.no_favourites) /> }.into_any(),
+        "recent" => view! { <Links load=recently_viewed empty=tx!(i18n, desk.no_recent) /> }.into_any(),
+        _ => ().into_any(),
+    };
+    view! {
+        <section class=format!("card desk-panel panel-{p}") data-panel=p.to_string() aria-label=label>
+            <h2>{title}</h2>
+            {body}
+        </section>
+    }
+    .into_any()
+}
+
+fn hours(i18n: I18n, minutes: i64) -> String {
+    let (h, m) = (minutes / 60, minutes % 60);
+    if m == 0 {
+        t_string!(i18n, desk.hours, h = h).to_string()
+    } else {
+        t_string!(i18n, desk.hours_minutes, h = h, m = format!("{m:02}")).to_string()
+    }
+}
+
+fn load_view(planned: i64, capacity: i64, i18n: I18n) -> impl IntoView {
+    let class = load_class(planned, capacity);
+    let percent = if capacity > 0 {
+        (planned * 100 / capacity).min(100)
+    } else {
+        100
+    };
+    let text = t_string!(
+        i18n,
+        desk.load_text,
+        planned = hours(i18n, planned),
+        capacity = hours(i18n, capacity)
+    )
+    .to_string();
+    view! {
+        <p class=format!("desk-load {class}")>{text.clone()}</p>
+        <div class=format!("load-bar {class}") role="img" aria-label=text>
+            <span style:width=format!("{percent}%")></span>
+        </div>
+        <p class="desk-more"><A href="/calendar?view=day">{tx!(i18n, desk.open_calendar)}</A></p>
+    }
+}
+
+fn pipeline_view(d: &Desk, i18n: I18n) -> impl IntoView {
+    let rows = d
+        .pipeline
+        .iter()
+        .map(|s| {
+            view! {
+                <tr>
+                    <th scope="row">{s.stage.clone()}</th>
+                    <td class="num">{s.count}</td>
+                    <td class="num">{format_amount(i18n, &s.amount)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="desk-pipeline">
+            <tbody>{rows}</tbody>
+            <tfoot>
+                <tr>
+                    <th scope="row">{tx!(i18n, desk.pipeline_total)}</th>
+                    <td></td>
+                    <td class="num">{format_amount(i18n, &d.pipeline_amount)}</td>
+                </tr>
+                <tr class="muted">
+                    <th scope="row">{tx!(i18n, kanban.weighted)}</th>
+                    <td></td>
+                    <td class="num">{format_amount(i18n, &d.pipeline_weighted)}</td>
+                </tr>
+            </tfoot>
+        </table>
+        <p class="desk-more"><A href="/kanban/deals">{tx!(i18n, desk.open_deals_board)}</A></p>
+    }
+}
+
+fn items_view(items: &[DeskItem], with_day: bool, empty: AnyView, i18n: I18n) -> impl IntoView {
+    if items.is_empty() {
+        return view! { <p class="muted">{empty}</p> }.into_any();
+    }
+    let list = items
+        .iter()
+        .map(|it| {
+            let it = it.clone();
+            let when = match (with_day, it.time.is_empty()) {
+                (true, true) => it.day.clone(),
+                (true, false) => format!("{} {}", it.day, it.time),
+                (false, true) => t_string!(i18n, desk.all_day).to_string(),
+                (false, false) => it.time.clone(),
+            };
+            view! {
+                <li class=format!("desk-item {}", it.state.class())>
+                    <span class="desk-when">{when}</span>
+                    <span class=format!("kind-chip kind-{}", it.kind)>{kind_label(i18n, &it.kind)}</span>
+                    <A href=format!("/interactions/{}", it.id) attr:class="desk-subject">{it.subject.clone()}</A>
+                    <span class="desk-status">{status_label(i18n, &it.status)}</span>
+                    {(!it.record.is_empty()).then(|| view! { <span class="muted desk-record">{it.record.clone()}</span> })}
+                </li>
+            }
+        })
+        .collect_view();
+    view! { <ul class="desk-items">{list}</ul> }.into_any()
+}
+
+/// Record links (favourites, recently viewed), loaded after the page.
+#[component]
+fn Links<F, Fut>(load: F, #[prop(into)] empty: TextProp) -> impl IntoView
+where
+    F: Fn() -> Fut + Copy + Send + Sync + 'static,
+    Fut: Future<Output = AppResult<Vec<RecordLink>>> + 'static,
+{
+    let links = LocalResource::new(load);
+    move || {
+        let empty = empty.clone();
+        links.get().and_then(|r| r.ok()).map(move |list| {
+            if list.is_empty() {
+                view! { <p class="muted">{move || empty.get().to_string()}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="related">
+                        {list
+                            .into_iter()
+                            .map(|l| {
+                                view! {
+                                    <li>
+                                        <A href=l.kind.href(l.id)>{l.name}</A>
+                                        <span class="muted">{l.detail}</span>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+                .into_any()
+            }
+        })
+    }
+}
