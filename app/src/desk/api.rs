@@ -46,7 +46,7 @@ pub fn agenda_sql() -> String {
 
 /// What is late for user `$1` at `$2` (now): open tasks due before now,
 /// and calls and meetings still "planned" that ended before today `$3`
-/// (to be logged or moved), oldest first.
+/// (to be logged or moved), the most recently due first.
 #[cfg(feature = "ssr")]
 pub fn overdue_sql() -> String {
     format!(
@@ -54,7 +54,7 @@ pub fn overdue_sql() -> String {
          WHERE i.owner_id = $1 AND i.deleted_at IS NULL AND i.starts_at < $2
            AND ((i.kind = 'task' AND i.status <> 'done')
                 OR (i.kind IN ('call', 'meeting') AND i.status = 'planned' AND i.ends_at < $3))
-         ORDER BY i.starts_at, i.id
+         ORDER BY i.starts_at DESC, i.id DESC
          LIMIT {PANEL_ITEMS}"
     )
 }

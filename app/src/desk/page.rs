@@ -267,7 +267,7 @@ fn pipeline_view(d: &Desk, i18n: I18n) -> impl IntoView {
                     <td class="num">{format_amount(i18n, &d.pipeline_amount)}</td>
                 </tr>
                 <tr class="muted">
-                    <th scope="row">{tx!(i18n, kanban.weighted)}</th>
+                    <th scope="row">{tx!(i18n, desk.pipeline_weighted)}</th>
                     <td></td>
                     <td class="num">{format_amount(i18n, &d.pipeline_weighted)}</td>
                 </tr>

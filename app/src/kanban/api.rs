@@ -206,10 +206,14 @@ pub async fn task_board(filter: TaskFilter) -> AppResult<Vec<Column>> {
     let user = require(Role::Member).await?;
     let pool = pool()?;
     let b = bind_filter(&user, &filter)?;
-    let mut columns = Vec::new();
-    for key in TASK_COLUMNS {
-        let (count, count_is_estimate) = column_count(&pool, &user, &b, key).await?;
-        columns.push(Column {
+    // The four columns at once: each is a count and a page of its own.
+    let (user, b, pool) = (&user, &b, &pool);
+    let columns = futures::future::try_join_all(TASK_COLUMNS.map(|key| async move {
+        let ((count, count_is_estimate), cards) = tokio::try_join!(
+            column_count(pool, user, b, key),
+            cards(pool, user, b, key, None)
+        )?;
+        AppResult::Ok(Column {
             key: key.to_string(),
             title: String::new(),
             count,
@@ -217,9 +221,10 @@ pub async fn task_board(filter: TaskFilter) -> AppResult<Vec<Column>> {
             amount: None,
             weighted: None,
             drop_only: false,
-            cards: cards(&pool, &user, &b, key, None).await?,
-        });
-    }
+            cards,
+        })
+    }))
+    .await?;
     Ok(columns)
 }
 

@@ -443,13 +443,30 @@ pub fn BoardView(
         ];
         on_cleanup(move || handles.into_iter().for_each(|h| h.remove()));
     }
-    let columns = move || {
-        board
-            .columns
-            .get()
-            .into_iter()
-            .map(|col| column_view(board, col, on_move, on_more, i18n))
-            .collect_view()
+    // Keyed by column, and cards by id and version: a move or a new page
+    // redraws what changed only, so columns keep their scroll position and
+    // a card keeps its focus.
+    // Won and lost (drop-only columns) sit above the board, in reach
+    // however far the stages scroll sideways.
+    let keys = move |closing: bool| {
+        move || {
+            board.columns.with(|cols| {
+                cols.iter()
+                    .filter(|c| c.drop_only == closing)
+                    .map(|c| c.key.clone())
+                    .collect::<Vec<_>>()
+            })
+        }
+    };
+    let columns = view! {
+        <For each=keys(false) key=|k| k.clone() let:key>
+            {column_view(board, key, on_move, on_more, i18n)}
+        </For>
+    };
+    let closings = view! {
+        <For each=keys(true) key=|k| k.clone() let:key>
+            {column_view(board, key, on_move, on_more, i18n)}
+        </For>
     };
     let ghost = move || {
         board
@@ -470,6 +487,7 @@ pub fn BoardView(
             })
     };
     view! {
+        <div class="board-closings">{closings}</div>
         <div class="board" role="group" aria-label=move || label.get()>
             {columns}
         </div>
@@ -482,34 +500,51 @@ pub fn BoardView(
 
 fn column_view(
     board: Board,
-    col: Column,
+    key: String,
     on_move: Callback<MoveIntent>,
     on_more: Callback<String>,
     i18n: I18n,
 ) -> impl IntoView {
-    let key = col.key.clone();
-    let cols_now = board.columns.get_untracked();
-    let name = column_name(i18n, &cols_now, &key);
-    let count = if col.count_is_estimate {
-        format!("≈ {}", group_digits(i18n, col.count))
-    } else {
-        group_digits(i18n, col.count)
+    let col = {
+        let key = key.clone();
+        Memo::new(move |_| {
+            board
+                .columns
+                .with(|cols| cols.iter().find(|c| c.key == key).cloned())
+        })
     };
-    let totals = col.amount.clone().map(|amount| {
-        let weighted = col.weighted.clone().unwrap_or_default();
-        view! {
-            <span class="col-sum" title=tx!(i18n, kanban.sum_title)>{format_amount(i18n, &amount)}</span>
-            <span class="col-weighted" title=tx!(i18n, kanban.weighted_title)>
-                {tx!(i18n, kanban.weighted)} " " {format_amount(i18n, &weighted)}
-            </span>
-        }
-    });
-    let has_more = !col.drop_only && (col.cards.len() as i64) < col.count;
+    let name = {
+        let key = key.clone();
+        Signal::derive(move || board.columns.with(|cols| column_name(i18n, cols, &key)))
+    };
+    let count = move || {
+        col.with(|c| match c {
+            Some(c) if c.count_is_estimate => format!("≈ {}", group_digits(i18n, c.count)),
+            Some(c) => group_digits(i18n, c.count),
+            None => String::new(),
+        })
+    };
+    let totals = move || {
+        col.with(|c| c.as_ref().and_then(|c| c.amount.clone().map(|a| (a, c.weighted.clone().unwrap_or_default()))))
+            .map(|(amount, weighted)| {
+                view! {
+                    <span class="col-sum" title=tx!(i18n, kanban.sum_title)>{format_amount(i18n, &amount)}</span>
+                    <span class="col-weighted" title=tx!(i18n, kanban.weighted_title)>
+                        {tx!(i18n, kanban.weighted)} " " {format_amount(i18n, &weighted)}
+                    </span>
+                }
+            })
+    };
+    let drop_only = col.with_untracked(|c| c.as_ref().is_some_and(|c| c.drop_only));
+    let has_more = move || {
+        col.with(|c| {
+            c.as_ref()
+                .is_some_and(|c| !c.drop_only && (c.cards.len() as i64) < c.count)
+        })
+    };
     // Where a held card would land, as "before this card" or "at the end":
-    // memos, so a pointer move that keeps the place redraws nothing, and
-    // classes on stable elements (a card under the pointer keeps its
-    // pointer capture; the keyboard focus stays where it is).
-    let others: Vec<i64> = col.cards.iter().map(|c| c.id).collect();
+    // a memo, so a pointer move that keeps the place redraws nothing, shown
+    // by classes on stable elements.
     let landing = {
         let key = key.clone();
         Memo::new(move |_| {
@@ -518,20 +553,22 @@ fn column_view(
             if k != key {
                 return None;
             }
-            let rest: Vec<i64> = others
-                .iter()
-                .copied()
-                .filter(|id| *id != m.card.id)
-                .collect();
+            let rest: Vec<i64> = col.with(|c| {
+                c.as_ref()
+                    .map(|c| {
+                        c.cards
+                            .iter()
+                            .map(|c| c.id)
+                            .filter(|id| *id != m.card.id)
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            });
             Some(rest.get(index).copied())
         })
     };
+    let cards = move || col.with(|c| c.as_ref().map(|c| c.cards.clone()).unwrap_or_default());
     let from = key.clone();
-    let list = col
-        .cards
-        .iter()
-        .map(|card| card_view(board, card.clone(), &from, on_move, i18n, landing))
-        .collect_view();
     let more_key = key.clone();
     let scrolled = move |ev: leptos::ev::Event| {
         let Some(el) = ev
@@ -540,24 +577,20 @@ fn column_view(
         else {
             return;
         };
-        if has_more && el.scroll_top() + el.client_height() + 80 >= el.scroll_height() {
+        if has_more() && el.scroll_top() + el.client_height() + 80 >= el.scroll_height() {
             on_more.run(more_key.clone());
         }
     };
     let more_key = key.clone();
-    let class = format!(
-        "board-col{}{}",
-        if col.drop_only { " drop-only" } else { "" },
-        if col.drop_only {
-            format!(" drop-{}", key)
-        } else {
-            String::new()
-        }
-    );
+    let class = if drop_only {
+        format!("board-col drop-only drop-{key}")
+    } else {
+        "board-col".to_string()
+    };
     view! {
-        <section class=class data-column=key.clone() aria-label=name.clone()>
+        <section class=class data-column=key.clone() aria-label=name>
             <header class="col-head">
-                <h2>{name.clone()}</h2>
+                <h2>{name}</h2>
                 <span class="col-count">{count}</span>
                 {totals}
             </header>
@@ -567,16 +600,23 @@ fn column_view(
                 class:drop-end=move || landing.get() == Some(None)
                 on:scroll=scrolled
             >
-                {list}
-                {has_more
-                    .then(|| {
-                        view! {
-                            <button type="button" class="link-button more" on:click=move |_| on_more.run(more_key.clone())>
-                                {tx!(i18n, kanban.load_more)}
-                            </button>
-                        }
-                    })}
-                {col.drop_only.then(|| view! { <p class="muted drop-hint">{tx!(i18n, kanban.drop_here)}</p> })}
+                <For
+                    each=cards
+                    key=|c| (c.id, c.version)
+                    children=move |card| card_view(board, card, from.clone(), on_move, i18n, landing)
+                />
+                {move || {
+                    let more_key = more_key.clone();
+                    has_more()
+                        .then(|| {
+                            view! {
+                                <button type="button" class="link-button more" on:click=move |_| on_more.run(more_key.clone())>
+                                    {tx!(i18n, kanban.load_more)}
+                                </button>
+                            }
+                        })
+                }}
+                {drop_only.then(|| view! { <p class="muted drop-hint">{tx!(i18n, kanban.drop_here)}</p> })}
             </div>
         </section>
     }
@@ -586,25 +626,26 @@ fn column_view(
 fn card_view(
     board: Board,
     card: Card,
-    from: &str,
+    from: String,
     on_move: Callback<MoveIntent>,
     i18n: I18n,
     landing: Memo<Option<Option<i64>>>,
 ) -> impl IntoView {
-    let shown = board.fields.get();
-    let fields = card
-        .fields
-        .iter()
-        .filter(|(k, v)| shown.contains(k) && !v.is_empty())
-        .map(|(k, v)| {
-            view! {
-                <li class=format!("kcard-field f-{k}")>
-                    <span class="visually-hidden">{field_label(i18n, k)} ": "</span>
-                    {field_text(i18n, k, v)}
-                </li>
-            }
-        })
-        .collect_view();
+    let all = card.fields.clone();
+    let fields = move || {
+        let shown = board.fields.get();
+        all.iter()
+            .filter(|(k, v)| shown.contains(k) && !v.is_empty())
+            .map(|(k, v)| {
+                view! {
+                    <li class=format!("kcard-field f-{k}")>
+                        <span class="visually-hidden">{field_label(i18n, k)} ": "</span>
+                        {field_text(i18n, k, v)}
+                    </li>
+                }
+            })
+            .collect_view()
+    };
     let id = card.id;
     let held = Memo::new(move |_| {
         board
@@ -612,7 +653,7 @@ fn card_view(
             .with(|m| m.as_ref().is_some_and(|m| m.moved && m.card.id == id))
     });
     let (c1, c2) = (card.clone(), card.clone());
-    let (f1, f2) = (from.to_string(), from.to_string());
+    let (f1, f2) = (from.clone(), from);
     view! {
         <article
             class="kcard"

@@ -4,17 +4,17 @@
 
 use super::board::{Board, BoardView, FieldPicker, MoveIntent};
 use super::deals_api::{deal_board, more_deals, move_deal};
-use super::tasks::{BoardTabs, WhoSelect, who_filter};
-use super::{Column, DEAL_FIELDS_DEFAULT, DealFilter};
+use super::page::{
+    BoardTabs, MoveRefused, WhoSelect, chosen_fields, load_failed, pager, url_params, who_filter,
+};
+use super::{Column, DealFilter};
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::settings::layouts::{LayoutKey, my_layout};
+use crate::settings::layouts::LayoutKey;
 use crate::tx;
-use crate::ui::feedback::{error_text, problem_text, redirect_if_logged_out};
+use crate::ui::feedback::problem_text;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::{use_navigate, use_query_map};
 
 /// A deal dropped on "lost", waiting for its reason.
 #[derive(Clone)]
@@ -26,45 +26,19 @@ struct Losing {
 #[component]
 pub fn DealsBoardPage() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
-    let navigate = use_navigate();
-    let param = move |k: &str| query.with(|q| q.get(k).unwrap_or_default());
+    let (param, set_param) = url_params("/kanban/deals");
     let filter = Memo::new(move |_| {
-        let (mine, owner) = who_filter(Some(&param("who")));
+        let (mine, owner) = who_filter(&param("who"));
         DealFilter {
             pipeline: param("pipeline").parse().ok(),
             mine,
             owner,
         }
     });
-    let set_param = Callback::new(move |(k, v): (String, String)| {
-        let mut q = query.get_untracked();
-        if v.is_empty() {
-            q.remove(&k);
-        } else {
-            q.replace(k, v);
-        }
-        navigate(
-            &format!("/kanban/deals{}", q.to_query_string()),
-            NavigateOptions::default(),
-        );
-    });
-    let fields = RwSignal::new(
-        DEAL_FIELDS_DEFAULT
-            .iter()
-            .map(|s| s.to_string())
-            .collect::<Vec<_>>(),
-    );
-    let layout = LocalResource::new(|| my_layout(LayoutKey::DealCards));
-    Effect::new(move || {
-        if let Some(Ok(f)) = layout.get() {
-            fields.set(f);
-        }
-    });
+    let fields = chosen_fields(LayoutKey::DealCards);
     let data = Resource::new(move || filter.get(), deal_board);
     let error = RwSignal::new(None::<AppError>);
     let losing = RwSignal::new(None::<Losing>);
-    let loading = StoredValue::new(Vec::<String>::new());
 
     // Sends a move; on success the column totals are read again (amounts
     // and probabilities are the server's to sum).
@@ -101,25 +75,8 @@ pub fn DealsBoardPage() -> impl IntoView {
                 send(board, m, String::new());
             }
         });
-        let on_more = Callback::new(move |key: String| {
-            if loading.with_value(|l| l.contains(&key)) {
-                return;
-            }
-            let Some(last) = board.columns.with_untracked(|cols| {
-                cols.iter()
-                    .find(|c| c.key == key)
-                    .and_then(|c| c.cards.last().cloned())
-            }) else {
-                return;
-            };
-            loading.update_value(|l| l.push(key.clone()));
-            spawn_local(async move {
-                match more_deals(filter.get_untracked(), key.clone(), last.pos, last.id).await {
-                    Ok(cards) => board.append(&key, cards),
-                    Err(e) => error.set(Some(e)),
-                }
-                loading.update_value(|l| l.retain(|k| *k != key));
-            });
+        let on_more = pager(board, error, move |key, last| {
+            more_deals(filter.get_untracked(), key, last.pos, last.id)
         });
         view! {
             <BoardView board=board on_move=on_move on_more=on_more label=Signal::derive(move || t_string!(i18n, kanban.deals).to_string()) />
@@ -165,30 +122,14 @@ pub fn DealsBoardPage() -> impl IntoView {
                 <FieldPicker fields=fields key=LayoutKey::DealCards />
                 <a class="button button-primary" href="/deals/new">{tx!(i18n, kanban.new_deal)}</a>
             </div>
-            {move || {
-                error
-                    .get()
-                    .map(|e| {
-                        redirect_if_logged_out(&e);
-                        let reason = error_text(i18n, &e);
-                        view! {
-                            <div class="banner banner-error" role="alert">
-                                {t_string!(i18n, kanban.move_refused, reason).to_string()}
-                                <button type="button" class="icon-button" aria-label=tx!(i18n, calendar.close) on:click=move |_| error.set(None)>"×"</button>
-                            </div>
-                        }
-                    })
-            }}
+            <MoveRefused error=error />
             <Transition fallback=move || view! { <p class="muted">{tx!(i18n, common.loading)}</p> }>
                 {move || {
                     data.get()
                         .map(|r| match r {
                             Ok(b) if b.columns.is_empty() => view! { <p class="empty">{tx!(i18n, kanban.no_pipeline)}</p> }.into_any(),
                             Ok(b) => board_view(b.columns),
-                            Err(e) => {
-                                redirect_if_logged_out(&e);
-                                view! { <div class="banner banner-error" role="alert">{error_text(i18n, &e)}</div> }.into_any()
-                            }
+                            Err(e) => load_failed(e),
                         })
                 }}
             </Transition>

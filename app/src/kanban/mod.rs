@@ -12,6 +12,7 @@ pub mod api;
 pub mod board;
 pub mod deals;
 pub mod deals_api;
+pub mod page;
 pub mod tasks;
 
 use crate::records::RecordKind;

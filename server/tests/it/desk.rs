@@ -119,7 +119,7 @@ async fn the_desk_gathers_the_day(pool: PgPool) {
     assert_eq!(state(&d, "agenda", "Held meeting"), "Done");
     assert_eq!(state(&d, "agenda", "Cancelled meeting"), "Cancelled");
     assert_eq!(state(&d, "agenda", "Due tonight"), "Today");
-    assert_eq!(subjects(&d, "overdue"), ["Late task", "Forgotten call"]);
+    assert_eq!(subjects(&d, "overdue"), ["Forgotten call", "Late task"]);
     assert_eq!(d["overdue_count"], 2);
     assert_eq!(state(&d, "overdue", "Late task"), "Overdue");
     assert_eq!(
