@@ -18,6 +18,7 @@ pub mod layout;
 pub mod notifications;
 pub mod pages;
 pub mod persons;
+pub mod planning;
 pub mod records;
 pub mod settings;
 #[cfg(feature = "ssr")]
@@ -101,7 +102,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/interactions/:id") view=interactions::pages::InteractionPage />
                         <Route path=path!("/interactions/:id/edit") view=interactions::pages::InteractionEdit />
                         <Route path=path!("/calendar") view=calendar::CalendarPage />
-                        <Route path=path!("/planning") view=|| not_built(Module::Planning) />
+                        <Route path=path!("/planning") view=planning::PlanningPage />
                         <Route path=path!("/kanban") view=|| not_built(Module::Kanban) />
                         <Route path=path!("/reports") view=|| not_built(Module::Reports) />
                         <Route path=path!("/documents") view=|| not_built(Module::Documents) />
@@ -131,7 +132,6 @@ fn Head() -> impl IntoView {
 
 #[derive(Clone, Copy)]
 enum Module {
-    Planning,
     Kanban,
     Reports,
     Documents,
@@ -142,7 +142,6 @@ fn not_built(module: Module) -> impl IntoView {
     let i18n = use_i18n();
     let label = move || {
         match module {
-            Module::Planning => t_string!(i18n, nav.planning),
             Module::Kanban => t_string!(i18n, nav.kanban),
             Module::Reports => t_string!(i18n, nav.reports),
             Module::Documents => t_string!(i18n, nav.documents),
