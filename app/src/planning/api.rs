@@ -82,27 +82,30 @@ pub fn blocks_sql() -> String {
 }
 
 /// "To plan", as seen by `$3`: open tasks with no owner, and those of
-/// users `$1` due before `$2`, newest due first, `$4` at most. Each part
-/// walks `interactions_open_tasks_idx` backwards from its end, `$4` rows
-/// per user at most.
+/// users `$1` due before `$2`, newest due first, `$4` at most. The ids are
+/// chosen from `interactions_open_tasks_idx` alone (it holds what the
+/// visibility rule reads): per user, a walk backwards from `$2` of at most
+/// `$4` entries; only the `$4` chosen rows are then read from the table.
 #[cfg(feature = "ssr")]
 pub fn unplanned_sql() -> String {
-    const OPEN: &str = "t.kind = 'task' AND t.status <> 'done' AND t.deleted_at IS NULL";
+    const OPEN: &str = "o.kind = 'task' AND o.status <> 'done' AND o.deleted_at IS NULL";
     format!(
         "SELECT {shown}
-         FROM ((SELECT {COLUMNS} FROM interactions t
-                WHERE {OPEN} AND t.owner_id IS NULL AND {visible_t}
-                ORDER BY t.starts_at DESC, t.id DESC LIMIT $4)
-               UNION ALL
-               SELECT c.* FROM unnest($1::bigint[]) AS u (id)
-               CROSS JOIN LATERAL (
-                   SELECT {COLUMNS} FROM interactions t
-                   WHERE {OPEN} AND t.owner_id = u.id AND t.starts_at < $2 AND {visible_t}
-                   ORDER BY t.starts_at DESC, t.id DESC LIMIT $4) c) i
-         ORDER BY i.starts_at DESC, i.id DESC
-         LIMIT $4",
+         FROM (SELECT {COLUMNS} FROM interactions t
+               JOIN ((SELECT o.id, o.starts_at FROM interactions o
+                      WHERE {OPEN} AND o.owner_id IS NULL AND {visible_o}
+                      ORDER BY o.starts_at DESC, o.id DESC LIMIT $4)
+                     UNION ALL
+                     SELECT c.id, c.starts_at FROM unnest($1::bigint[]) AS u (id)
+                     CROSS JOIN LATERAL (
+                         SELECT o.id, o.starts_at FROM interactions o
+                         WHERE {OPEN} AND o.owner_id = u.id AND o.starts_at < $2 AND {visible_o}
+                         ORDER BY o.starts_at DESC, o.id DESC LIMIT $4) c
+                     ORDER BY 2 DESC, 1 DESC
+                     LIMIT $4) k ON k.id = t.id) i
+         ORDER BY i.starts_at DESC, i.id DESC",
         shown = shown("$3"),
-        visible_t = visible_sql("t", "$3")
+        visible_o = visible_sql("o", "$3")
     )
 }
 

@@ -54,14 +54,23 @@ pub struct PlanBlock {
     pub status: String,
     pub start: NaiveDateTime,
     pub end: NaiveDateTime,
+    /// `false` is left out of the JSON (as are `busy` and `series`): two
+    /// weeks of 50 people are a few thousand blocks.
+    #[serde(default, skip_serializing_if = "is_false")]
     pub all_day: bool,
     /// Its row: the owner (`None` for an unassigned task in "to plan").
     pub owner: Option<i64>,
     /// Another user's private interaction: only the time is shown.
+    #[serde(default, skip_serializing_if = "is_false")]
     pub busy: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
     pub series: bool,
     /// Whether the viewer may move it (see `planning_move`).
     pub editable: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// Planned minutes of one user, one figure per day of the range.
