@@ -98,6 +98,8 @@ test('drag a meeting from one colleague to another: both days’ loads change', 
   await ready(page);
   await expect(page.locator('.plan-table.hours')).toBeVisible();
   await expect(page.locator(`.plan-track[data-user="${priya}"] .plan-block[data-id="${id}"]`)).toBeVisible();
+  await expect(page.locator(`.plan-user[data-user-row="${priya}"] .plan-load`)).toHaveAttribute('data-level', 'over');
+  await shot(page, 'planning-day');
 });
 
 test('a refused move is rolled back with a message', async ({ page }) => {
