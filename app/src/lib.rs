@@ -19,6 +19,7 @@ pub mod layout;
 pub mod notifications;
 pub mod pages;
 pub mod persons;
+pub mod planning;
 pub mod records;
 pub mod settings;
 #[cfg(feature = "ssr")]
@@ -102,7 +103,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/interactions/:id") view=interactions::pages::InteractionPage />
                         <Route path=path!("/interactions/:id/edit") view=interactions::pages::InteractionEdit />
                         <Route path=path!("/calendar") view=calendar::CalendarPage />
-                        <Route path=path!("/planning") view=|| not_built(Module::Planning) />
+                        <Route path=path!("/planning") view=planning::PlanningPage />
                         <Route path=path!("/kanban") view=kanban::tasks::TasksBoardPage />
                         <Route path=path!("/kanban/deals") view=kanban::deals::DealsBoardPage />
                         <Route path=path!("/reports") view=|| not_built(Module::Reports) />
@@ -133,7 +134,6 @@ fn Head() -> impl IntoView {
 
 #[derive(Clone, Copy)]
 enum Module {
-    Planning,
     Reports,
     Documents,
     Programmes,
@@ -143,7 +143,6 @@ fn not_built(module: Module) -> impl IntoView {
     let i18n = use_i18n();
     let label = move || {
         match module {
-            Module::Planning => t_string!(i18n, nav.planning),
             Module::Reports => t_string!(i18n, nav.reports),
             Module::Documents => t_string!(i18n, nav.documents),
             Module::Programmes => t_string!(i18n, nav.programmes),

@@ -91,6 +91,24 @@ enum Scenario {
     TasksBoard(Session),
     /// `POST /api/desk/today` as this user.
     Desk(Session),
+    /// `POST /api/planning/range`: two weeks of `PLANNING_USERS` rows, as a
+    /// manager (who may show everyone's).
+    Planning(Session, PlanningRange),
+}
+
+/// How many rows the Planning scenario shows.
+const PLANNING_USERS: usize = 50;
+/// The manager the Planning scenario logs in as.
+const PLANNING_EMAIL: &str = "bench-manager@relais.example";
+
+/// Two weeks from this week's Monday in the manager's zone, for the rows.
+struct PlanningRange {
+    users: Vec<i64>,
+    from: NaiveDate,
+    to: NaiveDate,
+    from_utc: DateTime<Utc>,
+    to_utc: DateTime<Utc>,
+    today_utc: DateTime<Utc>,
 }
 
 /// Timings of one scenario, in the order taken.
@@ -131,6 +149,8 @@ pub async fn run(pool: &PgPool, args: &BenchArgs) -> anyhow::Result<()> {
     let busy = bench.busy_session().await?;
     let month = month_grid(pool, busy.user_id).await?;
     describe_calendar(pool, busy.user_id, company, &month).await?;
+    let planner = bench.manager_session().await?;
+    let planning = planning_range(pool, planner.user_id).await?;
     let scenarios = [
         ("persons: first list page", Scenario::PersonList(first)),
         ("persons: page 10,000 rows deep", Scenario::PersonList(deep)),
@@ -163,6 +183,10 @@ pub async fn run(pool: &PgPool, args: &BenchArgs) -> anyhow::Result<()> {
             Scenario::TasksBoard(busy.clone()),
         ),
         ("desk of the busy user", Scenario::Desk(busy)),
+        (
+            "Planning two weeks × 50 users (as a manager)",
+            Scenario::Planning(planner, planning),
+        ),
     ];
 
     println!(
@@ -394,6 +418,28 @@ impl Bench {
         Ok(session)
     }
 
+    /// A session of a manager (created, or reset to a manager with a fresh
+    /// random password).
+    async fn manager_session(&mut self) -> anyhow::Result<Session> {
+        let (password, hash) = fresh_password().await?;
+        let user_id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (email, name, password_hash, role) VALUES ($1, 'Bench manager', $2, 'manager')
+             ON CONFLICT (lower(email)) DO UPDATE SET password_hash = excluded.password_hash,
+                 role = 'manager', active = true, updated_at = now()
+             RETURNING id",
+        )
+        .bind(PLANNING_EMAIL)
+        .bind(hash)
+        .fetch_one(&self.pool)
+        .await?;
+        let session = Session {
+            cookie: self.login(PLANNING_EMAIL, &password).await?,
+            user_id,
+        };
+        self.others.push(session.clone());
+        Ok(session)
+    }
+
     /// Logs out, so that the sessions do not linger.
     async fn finish(&self) {
         let cookies = std::iter::once(&self.cookie).chain(self.others.iter().map(|s| &s.cookie));
@@ -510,6 +556,14 @@ impl Bench {
                 )?)
                 .await
             }
+            Scenario::Planning(session, p) => {
+                self.send(self.request_as(
+                    &session.cookie,
+                    "/api/planning/range",
+                    json!({"from": p.from, "to": p.to, "users": p.users}),
+                )?)
+                .await
+            }
             Scenario::Calendar(session, month) => {
                 self.send(self.request_as(
                     &session.cookie,
@@ -611,6 +665,11 @@ impl Bench {
             Scenario::Desk(session) => {
                 let start = Instant::now();
                 desk_sql(pool, session.user_id).await?;
+                Ok(start.elapsed())
+            }
+            Scenario::Planning(session, p) => {
+                let start = Instant::now();
+                planning_sql(pool, session.user_id, p).await?;
                 Ok(start.elapsed())
             }
         }
@@ -787,6 +846,104 @@ async fn calendar_sql(pool: &PgPool, user_id: i64, month: &Month) -> anyhow::Res
         .bind(user_id)
         .fetch_all(pool)
         .await?;
+    Ok(())
+}
+
+/// The rows of the Planning scenario: the first `PLANNING_USERS` active
+/// users (the generator's owners), made up to that many with empty ones if
+/// the database has fewer; the range of two weeks in `viewer`'s zone.
+async fn planning_range(pool: &PgPool, viewer: i64) -> anyhow::Result<PlanningRange> {
+    let have: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM users WHERE active AND email NOT LIKE 'bench%'")
+            .fetch_one(pool)
+            .await?;
+    for n in have as usize..PLANNING_USERS {
+        sqlx::query(
+            "INSERT INTO users (email, name, password_hash) VALUES ($1, $2, '!') ON CONFLICT DO NOTHING",
+        )
+        .bind(format!("planning{n:02}@relais.example"))
+        .bind(format!("Planning {n:02}"))
+        .execute(pool)
+        .await?;
+    }
+    let users: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM users WHERE active AND email NOT LIKE 'bench%' ORDER BY id LIMIT $1",
+    )
+    .bind(PLANNING_USERS as i64)
+    .fetch_all(pool)
+    .await?;
+    let (from, from_utc, to_utc, today_utc): (
+        NaiveDate,
+        DateTime<Utc>,
+        DateTime<Utc>,
+        DateTime<Utc>,
+    ) = sqlx::query_as(
+        "SELECT f, f::timestamp AT TIME ZONE tz, (f + 14)::timestamp AT TIME ZONE tz,
+                    t::timestamp AT TIME ZONE tz
+             FROM (SELECT t - (extract(isodow FROM t)::int - 1) AS f, t, tz
+                   FROM (SELECT (now() AT TIME ZONE time_zone)::date AS t, time_zone AS tz
+                         FROM users WHERE id = $1) a) b",
+    )
+    .bind(viewer)
+    .fetch_one(pool)
+    .await?;
+    let (blocks, open): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM interactions WHERE owner_id = ANY($1) AND deleted_at IS NULL
+                   AND starts_at >= $2 AND starts_at < $3),
+                (SELECT count(*) FROM interactions WHERE owner_id = ANY($1) AND deleted_at IS NULL
+                   AND kind = 'task' AND status <> 'done' AND starts_at < $4)",
+    )
+    .bind(&users)
+    .bind(from_utc)
+    .bind(to_utc)
+    .bind(today_utc)
+    .fetch_one(pool)
+    .await?;
+    println!(
+        "Planning: {} users, {from} – {}: {blocks} interactions in the range; \
+         {open} overdue open tasks among them (50 newest listed).",
+        users.len(),
+        from + chrono::Duration::days(13),
+    );
+    Ok(PlanningRange {
+        users,
+        from,
+        to: from + chrono::Duration::days(14),
+        from_utc,
+        to_utc,
+        today_utc,
+    })
+}
+
+/// `planning_range`: the rows, the blocks and "to plan", in one transaction,
+/// as the server function runs them.
+async fn planning_sql(pool: &PgPool, viewer: i64, p: &PlanningRange) -> anyhow::Result<()> {
+    sqlx::query(app::planning::USERS_SQL)
+        .bind(viewer)
+        .bind(true)
+        .bind(&p.users)
+        .bind(app::planning::MAX_USERS as i64)
+        .fetch_all(pool)
+        .await?;
+    let mut tx = pool.begin().await?;
+    sqlx::query("SET LOCAL max_parallel_workers_per_gather = 0")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(AssertSqlSafe(app::planning::blocks_sql()))
+        .bind(&p.users)
+        .bind(p.from_utc)
+        .bind(p.to_utc)
+        .bind(viewer)
+        .fetch_all(&mut *tx)
+        .await?;
+    sqlx::query(AssertSqlSafe(app::planning::unplanned_sql()))
+        .bind(&p.users)
+        .bind(p.today_utc)
+        .bind(viewer)
+        .bind(app::planning::MAX_UNPLANNED)
+        .fetch_all(&mut *tx)
+        .await?;
+    tx.commit().await?;
     Ok(())
 }
 

@@ -26,6 +26,7 @@ mod week;
 
 pub use api::*;
 pub use page::CalendarPage;
+pub use page::{long_date, month_name, weekday_name};
 
 use chrono::{Datelike, Duration, Months, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 use serde::{Deserialize, Serialize};

@@ -17,5 +17,6 @@ mod interactions;
 mod kanban;
 mod lists;
 mod notifications;
+mod planning;
 mod records;
 mod settings;
