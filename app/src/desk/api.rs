@@ -191,46 +191,89 @@ pub async fn desk_today() -> AppResult<Desk> {
     let items = |rows: Vec<PgRow>| -> AppResult<Vec<DeskItem>> {
         rows.iter().map(|r| item(r, tz, now, end)).collect()
     };
-    let agenda = sqlx::query(sqlx::AssertSqlSafe(agenda_sql()))
-        .bind(user.id)
-        .bind(start)
-        .bind(end)
-        .fetch_all(&pool)
-        .await?;
-    let overdue = sqlx::query(sqlx::AssertSqlSafe(overdue_sql()))
-        .bind(user.id)
-        .bind(now)
-        .bind(start)
-        .fetch_all(&pool)
-        .await?;
-    let overdue_count: i64 = sqlx::query_scalar(OVERDUE_COUNT_SQL)
-        .bind(user.id)
-        .bind(now)
-        .bind(start)
-        .fetch_one(&pool)
-        .await?;
-    let tasks = sqlx::query(sqlx::AssertSqlSafe(tasks_sql()))
-        .bind(user.id)
-        .fetch_all(&pool)
-        .await?;
-    let tasks_count: i64 = sqlx::query_scalar(TASKS_COUNT_SQL)
-        .bind(user.id)
-        .fetch_one(&pool)
-        .await?;
-    let planned_minutes: i64 = sqlx::query_scalar(PLANNED_SQL)
-        .bind(user.id)
-        .bind(start)
-        .bind(end)
-        .fetch_one(&pool)
-        .await?;
-    let capacity_minutes: i32 =
-        sqlx::query_scalar("SELECT daily_capacity_minutes FROM users WHERE id = $1")
-            .bind(user.id)
-            .fetch_one(&pool)
-            .await?;
-    let (pipeline, pipeline_amount, pipeline_weighted) = pipeline(&pool, &user).await?;
+    // Every panel at once: each is a statement of its own.
+    let (
+        agenda,
+        overdue,
+        overdue_count,
+        tasks,
+        tasks_count,
+        planned_minutes,
+        capacity_minutes,
+        (pipeline, pipeline_amount, pipeline_weighted),
+        panels,
+    ) = tokio::try_join!(
+        async {
+            AppResult::Ok(
+                sqlx::query(sqlx::AssertSqlSafe(agenda_sql()))
+                    .bind(user.id)
+                    .bind(start)
+                    .bind(end)
+                    .fetch_all(&pool)
+                    .await?,
+            )
+        },
+        async {
+            AppResult::Ok(
+                sqlx::query(sqlx::AssertSqlSafe(overdue_sql()))
+                    .bind(user.id)
+                    .bind(now)
+                    .bind(start)
+                    .fetch_all(&pool)
+                    .await?,
+            )
+        },
+        async {
+            AppResult::Ok(
+                sqlx::query_scalar::<_, i64>(OVERDUE_COUNT_SQL)
+                    .bind(user.id)
+                    .bind(now)
+                    .bind(start)
+                    .fetch_one(&pool)
+                    .await?,
+            )
+        },
+        async {
+            AppResult::Ok(
+                sqlx::query(sqlx::AssertSqlSafe(tasks_sql()))
+                    .bind(user.id)
+                    .fetch_all(&pool)
+                    .await?,
+            )
+        },
+        async {
+            AppResult::Ok(
+                sqlx::query_scalar::<_, i64>(TASKS_COUNT_SQL)
+                    .bind(user.id)
+                    .fetch_one(&pool)
+                    .await?,
+            )
+        },
+        async {
+            AppResult::Ok(
+                sqlx::query_scalar::<_, i64>(PLANNED_SQL)
+                    .bind(user.id)
+                    .bind(start)
+                    .bind(end)
+                    .fetch_one(&pool)
+                    .await?,
+            )
+        },
+        async {
+            AppResult::Ok(
+                sqlx::query_scalar::<_, i32>(
+                    "SELECT daily_capacity_minutes FROM users WHERE id = $1",
+                )
+                .bind(user.id)
+                .fetch_one(&pool)
+                .await?,
+            )
+        },
+        pipeline(&pool, &user),
+        my_layout(LayoutKey::Desk),
+    )?;
     Ok(Desk {
-        panels: my_layout(LayoutKey::Desk).await?,
+        panels,
         today: today.to_string(),
         agenda: items(agenda)?,
         overdue: items(overdue)?,
