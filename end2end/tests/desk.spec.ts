@@ -48,7 +48,10 @@ test('the desk shows today, what is late, and the load; panels are arranged and 
 
   // Hide the pipeline, put my tasks first; kept after a reload.
   await page.getByRole('button', { name: 'Arrange panels' }).click();
-  await page.locator('.arrange-row', { hasText: 'My pipeline' }).getByRole('checkbox').uncheck();
+  const hidden = page.waitForResponse((r) => r.url().includes('/api/layouts/set'));
+  await page.locator('.arrange-row', { hasText: 'My pipeline' }).getByRole('checkbox').click();
+  await hidden;
+  await expect(page.locator('.arrange-row', { hasText: 'My pipeline' }).getByRole('checkbox')).not.toBeChecked();
   await expect(panel(page, 'pipeline')).toHaveCount(0);
   for (let i = 0; i < 2; i++) {
     const saved = page.waitForResponse((r) => r.url().includes('/api/layouts/set'));

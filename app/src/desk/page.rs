@@ -107,71 +107,81 @@ fn Arrange(order: RwSignal<Vec<String>>) -> impl IntoView {
             }
         });
     };
-    // Shown panels in order, then the hidden ones.
+    // Shown panels in order, then the hidden ones; keyed, so a row keeps
+    // its elements (and the focus) as it moves or is hidden.
     let rows = move || {
         let shown = order.get();
-        let mut all: Vec<(String, bool)> = shown.iter().map(|p| (p.clone(), true)).collect();
+        let mut all = shown.clone();
         all.extend(
             PANELS
                 .iter()
                 .filter(|p| !shown.iter().any(|s| s == *p))
-                .map(|p| (p.to_string(), false)),
+                .map(|p| p.to_string()),
         );
-        let n = shown.len();
-        all.into_iter()
-            .enumerate()
-            .map(|(i, (p, visible))| {
-                let title = panel_title(i18n, &p);
-                let (p1, p2, p3) = (p.clone(), p.clone(), p.clone());
-                let toggle = move |_| {
-                    let mut next = order.get_untracked();
-                    if visible {
-                        next.retain(|x| *x != p1);
-                    } else {
-                        next.push(p1.clone());
-                    }
+        all
+    };
+    let row = move |p: String| {
+        let title = panel_title(i18n, &p);
+        let place = {
+            let p = p.clone();
+            Memo::new(move |_| order.with(|o| (o.iter().position(|x| *x == p), o.len())))
+        };
+        let visible = move || place.get().0.is_some();
+        let p1 = p.clone();
+        let toggle = move |_| {
+            let mut next = order.get_untracked();
+            if next.contains(&p1) {
+                next.retain(|x| *x != p1);
+            } else {
+                next.push(p1.clone());
+            }
+            set(next);
+        };
+        let p = StoredValue::new(p);
+        let shift = move |up: bool| {
+            let mut next = order.get_untracked();
+            if let Some(at) = p.with_value(|p| next.iter().position(|x| x == p)) {
+                let to = if up {
+                    at.checked_sub(1)
+                } else {
+                    Some(at + 1).filter(|t| *t < next.len())
+                };
+                if let Some(to) = to {
+                    next.swap(at, to);
                     set(next);
-                };
-                let shift = move |p: &str, up: bool| {
-                    let mut next = order.get_untracked();
-                    if let Some(at) = next.iter().position(|x| x == p) {
-                        let to = if up { at.checked_sub(1) } else { Some(at + 1).filter(|t| *t < next.len()) };
-                        if let Some(to) = to {
-                            next.swap(at, to);
-                            set(next);
-                        }
-                    }
-                };
-                view! {
-                    <li class="arrange-row">
-                        <label class="check">
-                            <input type="checkbox" prop:checked=visible on:change=toggle />
-                            {title.clone()}
-                        </label>
-                        <button
-                            type="button"
-                            class="icon-button"
-                            disabled={!visible || i == 0}
-                            aria-label=t_string!(i18n, desk.move_up, panel = title.clone()).to_string()
-                            on:click=move |_| shift(&p2, true)
-                        >"↑"</button>
-                        <button
-                            type="button"
-                            class="icon-button"
-                            disabled={!visible || i + 1 >= n}
-                            aria-label=t_string!(i18n, desk.move_down, panel = title.clone()).to_string()
-                            on:click=move |_| shift(&p3, false)
-                        >"↓"</button>
-                    </li>
                 }
-            })
-            .collect_view()
+            }
+        };
+        view! {
+            <li class="arrange-row">
+                <label class="check">
+                    <input type="checkbox" prop:checked=visible on:change=toggle />
+                    {title.clone()}
+                </label>
+                <button
+                    type="button"
+                    class="icon-button"
+                    disabled=move || !matches!(place.get(), (Some(i), _) if i > 0)
+                    aria-label=t_string!(i18n, desk.move_up, panel = title.clone()).to_string()
+                    on:click=move |_| shift(true)
+                >"↑"</button>
+                <button
+                    type="button"
+                    class="icon-button"
+                    disabled=move || !matches!(place.get(), (Some(i), n) if i + 1 < n)
+                    aria-label=t_string!(i18n, desk.move_down, panel = title.clone()).to_string()
+                    on:click=move |_| shift(false)
+                >"↓"</button>
+            </li>
+        }
     };
     view! {
         <section class="card desk-arrange" aria-labelledby="arrange-title">
             <h2 id="arrange-title">{tx!(i18n, desk.arrange_title)}</h2>
             <p class="muted">{tx!(i18n, desk.arrange_help)}</p>
-            <ul class="arrange-list">{rows}</ul>
+            <ul class="arrange-list">
+                <For each=rows key=|p| p.clone() children=row />
+            </ul>
             {move || error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
         </section>
     }
