@@ -2,8 +2,9 @@
 //! pipeline's stages with the server's totals, won and lost as drop targets;
 //! a deal dropped on "lost" waits for its reason.
 
-use super::board::{Board, BoardView, FieldPicker, MoveIntent};
+use super::board::{Board, BoardView, MoveIntent};
 use super::deals_api::{deal_board, more_deals, move_deal};
+use super::fields::FieldPicker;
 use super::page::{
     BoardTabs, MoveRefused, WhoSelect, chosen_fields, load_failed, pager, url_params, who_filter,
 };

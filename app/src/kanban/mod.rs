@@ -12,6 +12,8 @@ pub mod api;
 pub mod board;
 pub mod deals;
 pub mod deals_api;
+pub mod fields;
+pub mod moves;
 pub mod page;
 pub mod tasks;
 

@@ -3,7 +3,8 @@
 
 use super::TaskFilter;
 use super::api::{more_tasks, move_task, task_board};
-use super::board::{Board, BoardView, FieldPicker, MoveIntent};
+use super::board::{Board, BoardView, MoveIntent};
+use super::fields::FieldPicker;
 use super::page::{
     BoardTabs, MoveRefused, WhoSelect, chosen_fields, load_failed, pager, url_params, who_filter,
 };
