@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { ADMIN, login, shot } from './helpers';
+import { ADMIN, login, ready, shot } from './helpers';
 
 test('an anonymous visitor is sent to the login page', async ({ page }) => {
   await page.goto('/companies');
@@ -31,6 +31,7 @@ test('log in, switch to French, and back', async ({ page }) => {
 
   // The choice is kept on the user: a reload renders French from the server.
   await page.reload();
+  await ready(page);
   await expect(page.locator('nav#sidebar')).toContainText('Organisations');
   await expect(page.locator('html')).toHaveAttribute('lang', 'fr');
 
