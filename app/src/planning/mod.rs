@@ -44,7 +44,12 @@ pub struct PlanUser {
 
 /// One interaction as the Planning draws it (`start`/`end` in the
 /// viewer's zone).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// On the wire a block is a JSON array, not an object (see `wire`): two
+/// weeks of 50 people are a few thousand blocks, and field names and date
+/// strings made up half of the answer and of the time spent writing and
+/// compressing it.
+#[derive(Debug, Clone, PartialEq)]
 pub struct PlanBlock {
     pub id: i64,
     pub version: i32,
@@ -54,23 +59,92 @@ pub struct PlanBlock {
     pub status: String,
     pub start: NaiveDateTime,
     pub end: NaiveDateTime,
-    /// `false` is left out of the JSON (as are `busy` and `series`): two
-    /// weeks of 50 people are a few thousand blocks.
-    #[serde(default, skip_serializing_if = "is_false")]
     pub all_day: bool,
     /// Its row: the owner (`None` for an unassigned task in "to plan").
     pub owner: Option<i64>,
     /// Another user's private interaction: only the time is shown.
-    #[serde(default, skip_serializing_if = "is_false")]
     pub busy: bool,
-    #[serde(default, skip_serializing_if = "is_false")]
     pub series: bool,
     /// Whether the viewer may move it (see `planning_move`).
     pub editable: bool,
 }
 
-fn is_false(b: &bool) -> bool {
-    !*b
+/// The wire form of a [`PlanBlock`]:
+/// `[id, version, kind, status, subject, start, end, flags, owner]`, the
+/// times as seconds since 1970-01-01T00:00 *of the wall clock* (no zone),
+/// `flags` the sum of `ALL_DAY`, `BUSY`, `SERIES` and `EDITABLE`.
+mod wire {
+    use super::PlanBlock;
+    use chrono::{DateTime, NaiveDateTime};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer, de::Error as _};
+
+    pub const ALL_DAY: u8 = 1;
+    pub const BUSY: u8 = 2;
+    pub const SERIES: u8 = 4;
+    pub const EDITABLE: u8 = 8;
+
+    type Wire = (i64, i32, String, String, String, i64, i64, u8, Option<i64>);
+
+    fn seconds(t: NaiveDateTime) -> i64 {
+        t.and_utc().timestamp()
+    }
+
+    fn time<E: serde::de::Error>(s: i64) -> Result<NaiveDateTime, E> {
+        DateTime::from_timestamp(s, 0)
+            .map(|t| t.naive_utc())
+            .ok_or_else(|| E::custom("time out of range"))
+    }
+
+    impl Serialize for PlanBlock {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let flags = [
+                (self.all_day, ALL_DAY),
+                (self.busy, BUSY),
+                (self.series, SERIES),
+                (self.editable, EDITABLE),
+            ]
+            .iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, bit)| bit)
+            .sum::<u8>();
+            (
+                self.id,
+                self.version,
+                &self.kind,
+                &self.status,
+                &self.subject,
+                seconds(self.start),
+                seconds(self.end),
+                flags,
+                self.owner,
+            )
+                .serialize(s)
+        }
+    }
+
+    impl<'de> Deserialize<'de> for PlanBlock {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            let (id, version, kind, status, subject, start, end, flags, owner) =
+                Wire::deserialize(d)?;
+            if flags > ALL_DAY | BUSY | SERIES | EDITABLE {
+                return Err(D::Error::custom("unknown block flags"));
+            }
+            Ok(PlanBlock {
+                id,
+                version,
+                kind,
+                subject,
+                status,
+                start: time(start)?,
+                end: time(end)?,
+                all_day: flags & ALL_DAY != 0,
+                owner,
+                busy: flags & BUSY != 0,
+                series: flags & SERIES != 0,
+                editable: flags & EDITABLE != 0,
+            })
+        }
+    }
 }
 
 /// Planned minutes of one user, one figure per day of the range.
@@ -295,5 +369,44 @@ mod tests {
         assert!(!on_day(&b, d.pred_opt().unwrap()));
         assert_eq!(snap(52), 45);
         assert_eq!(snap(1439), 1425);
+    }
+
+    #[test]
+    fn blocks_cross_the_wire_as_short_arrays() {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        let b = PlanBlock {
+            id: 42,
+            version: 3,
+            kind: "call".into(),
+            subject: "Relance \"devis\"".into(),
+            status: "planned".into(),
+            start: d.and_hms_opt(9, 30, 15).unwrap(),
+            end: d.and_hms_opt(10, 0, 0).unwrap(),
+            all_day: false,
+            owner: None,
+            busy: false,
+            series: true,
+            editable: true,
+        };
+        let json = serde_json::to_string(&b).unwrap();
+        assert_eq!(
+            json,
+            r#"[42,3,"call","planned","Relance \"devis\"",1795599015,1795600800,12,null]"#
+        );
+        assert_eq!(serde_json::from_str::<PlanBlock>(&json).unwrap(), b);
+        let all_day_busy = PlanBlock {
+            all_day: true,
+            busy: true,
+            series: false,
+            editable: false,
+            owner: Some(7),
+            ..b
+        };
+        let back: PlanBlock =
+            serde_json::from_str(&serde_json::to_string(&all_day_busy).unwrap()).unwrap();
+        assert_eq!(back, all_day_busy);
+        assert!(
+            serde_json::from_str::<PlanBlock>(r#"[1,1,"call","planned","",0,0,16,null]"#).is_err()
+        );
     }
 }

@@ -3,8 +3,9 @@
 //! placed on a user-day.
 
 use crate::common::{Reply, TestApp};
+use app::planning::PlanBlock;
 use axum::http::StatusCode;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
@@ -120,13 +121,19 @@ fn load(data: &Value, user: i64) -> Vec<i64> {
         .collect()
 }
 
-fn block(data: &Value, list: &str, id: i64) -> Option<Value> {
-    data[list]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|b| b["id"] == id)
-        .cloned()
+/// The blocks of `list` ("blocks" or "unplanned"), decoded from their
+/// compact wire form.
+fn blocks(data: &Value, list: &str) -> Vec<PlanBlock> {
+    serde_json::from_value(data[list].clone()).expect("blocks in their wire form")
+}
+
+fn block(data: &Value, list: &str, id: i64) -> Option<PlanBlock> {
+    blocks(data, list).into_iter().find(|b| b.id == id)
+}
+
+/// A wall-clock time as the Planning shows it.
+fn wall(s: &str) -> NaiveDateTime {
+    s.parse().unwrap()
 }
 
 async fn drop_on(app: &TestApp, s: &str, id: i64, version: i32, owner: i64, start: &str) -> Reply {
@@ -273,21 +280,19 @@ async fn each_user_day_counts_the_hours_in_that_users_zone(pool: PgPool) {
     assert_eq!(load(&data, bob), vec![0, 120, 0, 90, 0, 0, 0]);
     // Blocks are in the viewer's wall clock.
     let b = block(&data, "blocks", night).unwrap();
-    assert_eq!(b["start"], "2026-11-24T23:00:00");
-    assert_eq!(b["end"], "2026-11-25T03:00:00");
+    assert_eq!(b.start, wall("2026-11-24T23:00:00"));
+    assert_eq!(b.end, wall("2026-11-25T03:00:00"));
     let b = block(&data, "blocks", late).unwrap();
-    assert_eq!(b["start"], "2026-11-25T04:00:00");
-    assert_eq!(b["owner"], bob);
+    assert_eq!(b.start, wall("2026-11-25T04:00:00"));
+    assert_eq!(b.owner, Some(bob));
     let b = block(&data, "blocks", private).unwrap();
-    assert_eq!(b["busy"], true);
-    assert_eq!(b["subject"], "");
-    assert_eq!(b["editable"], false);
+    assert!(b.busy);
+    assert_eq!(b.subject, "");
+    assert!(!b.editable);
     assert!(
-        data["blocks"]
-            .as_array()
-            .unwrap()
+        blocks(&data, "blocks")
             .iter()
-            .all(|b| b["subject"] != "Ailleurs"),
+            .all(|b| b.subject != "Ailleurs"),
         "only the rows asked for"
     );
 
@@ -524,19 +529,14 @@ async fn a_task_to_plan_is_placed_on_a_user_day(pool: PgPool) {
     .await;
 
     let data = range(&app, &sa, "2030-01-07", "2030-01-14", &[]).await;
-    let subjects: Vec<&str> = data["unplanned"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|b| b["subject"].as_str().unwrap())
+    let subjects: Vec<String> = blocks(&data, "unplanned")
+        .into_iter()
+        .map(|b| b.subject)
         .collect();
     assert_eq!(subjects, vec!["Relancer le salon", "Devis en retard"]);
     let t = block(&data, "unplanned", pool_task).unwrap();
-    assert_eq!(t["owner"], Value::Null);
-    assert_eq!(
-        t["editable"], true,
-        "an unassigned task is anyone's to take"
-    );
+    assert_eq!(t.owner, None);
+    assert!(t.editable, "an unassigned task is anyone's to take");
 
     // Dropped on Alice's Wednesday: hers, that day, its time kept (Paris).
     let r = drop_on(&app, &sa, pool_task, 1, alice, "2030-01-09T10:00:00").await;
@@ -555,8 +555,8 @@ async fn a_task_to_plan_is_placed_on_a_user_day(pool: PgPool) {
     let data = range(&app, &sa, "2030-01-07", "2030-01-14", &[]).await;
     assert_eq!(data["unplanned"], json!([]));
     let b = block(&data, "blocks", pool_task).unwrap();
-    assert_eq!(b["owner"], alice);
-    assert_eq!(b["start"], "2030-01-09T10:00:00");
+    assert_eq!(b.owner, Some(alice));
+    assert_eq!(b.start, wall("2030-01-09T10:00:00"));
     assert!(block(&data, "blocks", overdue).is_some());
     assert_eq!(load(&data, alice), vec![0; 7], "tasks take no hours");
 }
