@@ -61,5 +61,5 @@ install_wasm_opt() {
 }
 
 build_release() {
-  cargo leptos build --release
+  cargo leptos build --release --precompress
 }
