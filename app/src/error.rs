@@ -69,6 +69,10 @@ pub enum AppError {
     /// A reset link that is unknown, used or expired.
     #[error("invalid token")]
     InvalidToken,
+    /// The server could not be reached, and no copy of the answer is kept
+    /// on the device (the service worker answers so, or the request failed).
+    #[error("offline")]
+    Offline,
     /// Anything else; details stay in the server log.
     #[error("server error: {message}")]
     Server { message: String },
@@ -100,7 +104,11 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::server(value.to_string())
+        match value {
+            // The request never reached the server.
+            ServerFnErrorErr::Request(_) => AppError::Offline,
+            other => AppError::server(other.to_string()),
+        }
     }
 }
 

@@ -20,6 +20,7 @@ pub mod notifications;
 pub mod pages;
 pub mod persons;
 pub mod planning;
+pub mod pwa;
 pub mod records;
 pub mod settings;
 #[cfg(feature = "ssr")]
@@ -47,6 +48,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     );
     #[cfg(not(feature = "ssr"))]
     let (theme, density): (Option<String>, Option<String>) = (None, None);
+    // The stylesheet is linked here, not in `Head`: its name carries the
+    // build's hash, which only the server knows.
+    #[cfg(feature = "ssr")]
+    let css = ssr::assets::pkg_files(&options).css.clone();
+    #[cfg(not(feature = "ssr"))]
+    let css = String::new();
     view! {
         <!DOCTYPE html>
         <html
@@ -57,6 +64,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
+                <link rel="stylesheet" id="leptos" href=css />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -74,6 +82,7 @@ pub fn App() -> impl IntoView {
     view! {
         <I18nContextProvider>
             <Head />
+            <pwa::ConnectionBar />
             <Router>
                 <Routes fallback=pages::NotFound>
                     <Route path=path!("/login") view=auth::pages::LoginPage />
@@ -117,7 +126,7 @@ pub fn App() -> impl IntoView {
     .into_any()
 }
 
-/// Title, manifest, icons and stylesheet.
+/// Title, manifest and icons.
 #[component]
 fn Head() -> impl IntoView {
     let i18n = use_i18n();
@@ -127,7 +136,7 @@ fn Head() -> impl IntoView {
         <Meta name="theme-color" content="#1f5f8b" />
         <Link rel="manifest" href="/manifest.webmanifest" />
         <Link rel="icon" href="/icons/icon.svg" type_="image/svg+xml" />
-        <Link rel="stylesheet" id="leptos" href="/pkg/relais.css" />
+        <Link rel="apple-touch-icon" href="/icons/icon-192.png" />
     }
     .into_any()
 }

@@ -67,3 +67,24 @@ test('phone: a record page, the filters and the search fit the screen', async ({
   await expect(page.locator('#global-search-results [role="option"]').first()).toBeVisible();
   await shot(page, 'phone-global-search');
 });
+
+test('phone: the bottom bar reaches Desk, Calendar, Tasks, Search and New with the thumb', async ({ page }) => {
+  await login(page);
+  const bar = page.getByRole('navigation', { name: 'Quick navigation' });
+  await expect(bar).toBeVisible();
+  const links = bar.getByRole('link');
+  await expect(links).toHaveText(['Desk', 'Calendar', 'Tasks', 'Search', 'New']);
+  for (const box of await links.evaluateAll((as) => as.map((a) => a.getBoundingClientRect().toJSON()))) {
+    expect(box.height).toBeGreaterThanOrEqual(44);
+    expect(box.width).toBeGreaterThanOrEqual(44);
+  }
+  await links.filter({ hasText: 'Tasks' }).click();
+  await page.waitForURL(/\/kanban$/);
+  await expect(links.filter({ hasText: 'Tasks' })).toHaveAttribute('aria-current', 'page');
+  await links.filter({ hasText: 'New' }).click();
+  await page.waitForURL(/\/interactions\/new$/);
+  // The bar never hides the end of a page.
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await shot(page, 'phone-bottom-bar');
+});

@@ -11,6 +11,7 @@ pub mod export;
 pub mod feed;
 pub mod gate;
 pub mod generate;
+pub mod pwa;
 pub mod reminders;
 pub mod seed;
 pub mod session_store;
@@ -73,6 +74,9 @@ pub fn leptos_options(site_root: &str, addr: std::net::SocketAddr) -> LeptosOpti
         .output_name("relais")
         .site_root(site_root)
         .site_pkg_dir("pkg")
+        // Release builds name the wasm, JS and CSS after their content
+        // (see `app::ssr::assets`).
+        .hash_files(true)
         .site_addr(addr)
         .env(leptos::config::Env::PROD)
         .build()
@@ -108,6 +112,7 @@ pub fn router(options: LeptosOptions, pool: PgPool, settings: ServerSettings) ->
         .route("/healthz", get(health))
         .route("/export/{file}", get(export::export_csv))
         .route("/feed/{file}", get(feed::calendar_feed))
+        .route("/sw.js", get(pwa::service_worker))
         .leptos_routes_with_context(&state, routes, context, {
             let options = options.clone();
             move || app::shell(options.clone())
@@ -116,6 +121,10 @@ pub fn router(options: LeptosOptions, pool: PgPool, settings: ServerSettings) ->
             app::shell,
         ))
         .layer(axum::middleware::from_fn(statuses::error_statuses))
+        .layer(axum::middleware::from_fn_with_state(
+            options.clone(),
+            pwa::immutable_assets,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             pool,
             gate::require_login,

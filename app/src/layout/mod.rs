@@ -71,6 +71,36 @@ fn AdminLinks() -> impl IntoView {
     .into_any()
 }
 
+/// Phones only (hidden from 768 px): what the thumb reaches most — the
+/// Desk, the calendar, the tasks board, search and "new interaction".
+#[component]
+fn BottomBar() -> impl IntoView {
+    let i18n = use_i18n();
+    let items: [(&str, Icon, TextProp); 5] = [
+        ("/", Icon::Desk, tx!(i18n, nav.desk).into()),
+        ("/calendar", Icon::Calendar, tx!(i18n, nav.calendar).into()),
+        ("/kanban", Icon::Kanban, tx!(i18n, nav.tasks).into()),
+        ("/search", Icon::Search, tx!(i18n, nav.search).into()),
+        ("/interactions/new", Icon::Plus, tx!(i18n, nav.new).into()),
+    ];
+    view! {
+        <nav class="bottom-bar" aria-label=tx!(i18n, nav.quick_nav)>
+            {items
+                .into_iter()
+                .map(|(href, icon, label)| {
+                    view! {
+                        <A href=href exact=true>
+                            <Svg icon=icon />
+                            <span>{move || label.get().to_string()}</span>
+                        </A>
+                    }
+                })
+                .collect_view()}
+        </nav>
+    }
+    .into_any()
+}
+
 #[component]
 pub fn AppShell() -> impl IntoView {
     let i18n = use_i18n();
@@ -122,6 +152,7 @@ pub fn AppShell() -> impl IntoView {
             <main id="main" class="main" tabindex="-1">
                 <Outlet />
             </main>
+            <BottomBar />
         </div>
     }
     .into_any()

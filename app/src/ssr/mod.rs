@@ -2,6 +2,7 @@
 //! access guard, passwords, login throttling, mail and cookies. Compiled with
 //! the `ssr` feature only, so none of it (nor sqlx) reaches the wasm bundle.
 
+pub mod assets;
 pub mod cookies;
 pub mod export;
 pub mod guard;

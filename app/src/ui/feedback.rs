@@ -35,6 +35,7 @@ pub fn error_text(i18n: I18n, err: &AppError) -> String {
             t_string!(i18n, auth.too_many_attempts, seconds).to_string()
         }
         AppError::InvalidToken => t_string!(i18n, auth.reset_invalid).to_string(),
+        AppError::Offline => t_string!(i18n, errors.offline).to_string(),
         AppError::Server { .. } => t_string!(i18n, errors.server).to_string(),
     }
 }

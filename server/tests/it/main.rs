@@ -18,5 +18,6 @@ mod kanban;
 mod lists;
 mod notifications;
 mod planning;
+mod pwa;
 mod records;
 mod settings;

@@ -76,9 +76,13 @@ pub fn EditableCell(
                     <button
                         class="cell-edit"
                         title=move || t_string!(i18n, list.edit_cell).to_string()
+                        // The visible value first, then what the button does
+                        // (WCAG 2.5.3: the spoken name holds the visible text).
                         aria-label=move || {
                             let column = edit_label.clone();
-                            t_string!(i18n, list.edit_cell_named, column).to_string()
+                            let action = t_string!(i18n, list.edit_cell_named, column).to_string();
+                            let shown = text.get();
+                            if shown.is_empty() { action } else { format!("{shown}, {action}") }
                         }
                         on:click=move |_| editing.set(true)
                     >

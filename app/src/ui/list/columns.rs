@@ -7,7 +7,7 @@ use leptos::prelude::*;
 #[component]
 pub fn ColumnChooser(
     columns: Vec<ColumnInfo>,
-    shown: RwSignal<Vec<String>>,
+    shown: Signal<Vec<String>>,
     choose: Callback<Vec<String>>,
     defaults: Vec<String>,
 ) -> impl IntoView {

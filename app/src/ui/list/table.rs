@@ -177,15 +177,23 @@ where
         .filter(|c| c.shown_by_default)
         .map(|c| c.key.to_string())
         .collect();
-    let shown = RwSignal::new(defaults.clone());
+    // The columns shown: picked on this page, else saved, else the
+    // module's. The saved ones are read where the rows are drawn (inside
+    // the Transition), so the server draws them too and hydration redraws
+    // nothing (it used to redraw every row once the saved set arrived).
+    let chosen = RwSignal::new(None::<Vec<String>>);
     let saved_columns = Resource::new(|| (), move |_| list_columns(kind));
-    Effect::new(move || {
-        if let Some(Ok(Some(cols))) = saved_columns.get() {
-            shown.set(cols);
-        }
-    });
+    let shown = {
+        let defaults = defaults.clone();
+        Signal::derive(move || {
+            chosen
+                .get()
+                .or_else(|| saved_columns.get().and_then(|r| r.ok()).flatten())
+                .unwrap_or_else(|| defaults.clone())
+        })
+    };
     let choose_columns = Callback::new(move |cols: Vec<String>| {
-        shown.set(cols.clone());
+        chosen.set(Some(cols.clone()));
         leptos::task::spawn_local(async move {
             let _ = set_list_columns(kind, cols).await;
         });

@@ -1,0 +1,137 @@
+//! The installable app: which server functions only read (their answers
+//! are kept on the device by the service worker, so a page opened before
+//! is readable offline), the service worker's registration, and the bar
+//! that says when the app is offline.
+//!
+//! The service worker itself is served by the server (`server/src/pwa`),
+//! which writes `READS` into it. A test in the server checks that every
+//! server function is in `READS` or in `WRITES`, so a new one cannot be
+//! forgotten.
+
+mod status;
+
+pub use status::ConnectionBar;
+
+/// Server functions that change nothing: their answers may be kept on the
+/// device and shown offline.
+pub const READS: &[&str] = &[
+    "/api/auth/me",
+    "/api/calendar/calendars",
+    "/api/calendar/events",
+    "/api/calendar/now",
+    "/api/companies/get",
+    "/api/companies/list",
+    "/api/companies/search",
+    "/api/deals/get",
+    "/api/deals/list",
+    "/api/deals/pipelines",
+    "/api/deals/related",
+    "/api/desk/today",
+    "/api/interactions/get",
+    "/api/interactions/list",
+    "/api/kanban/deals",
+    "/api/kanban/more_deals",
+    "/api/kanban/more_tasks",
+    "/api/kanban/tasks",
+    "/api/layouts/get",
+    "/api/lists/columns",
+    "/api/lists/filters",
+    "/api/notifications/list",
+    "/api/persons/get",
+    "/api/persons/list",
+    "/api/planning/people",
+    "/api/planning/range",
+    "/api/records/favourites",
+    "/api/records/marks",
+    "/api/records/recent",
+    "/api/records/timeline",
+    "/api/search/duplicates",
+    "/api/search/global",
+    "/api/search/name",
+    "/api/search/pick",
+    "/api/settings/my_settings",
+    "/api/tags/all",
+    "/api/trash/list",
+    "/api/users/options",
+];
+
+/// Server functions that change something (or the session): always sent
+/// to the server, never answered from the device.
+pub const WRITES: &[&str] = &[
+    "/api/auth/login",
+    "/api/auth/logout",
+    "/api/auth/request_password_reset",
+    "/api/auth/reset_password",
+    "/api/auth/update_preferences",
+    "/api/calendar/move",
+    "/api/companies/delete",
+    "/api/companies/save",
+    "/api/deals/delete",
+    "/api/deals/save",
+    "/api/interactions/delete",
+    "/api/interactions/save",
+    "/api/interactions/status",
+    "/api/kanban/move_deal",
+    "/api/kanban/move_task",
+    "/api/layouts/set",
+    "/api/lists/delete_filter",
+    "/api/lists/save_filter",
+    "/api/lists/set_columns",
+    "/api/notes/add",
+    "/api/notes/delete",
+    "/api/notifications/read",
+    "/api/notifications/read_all",
+    "/api/persons/delete",
+    "/api/persons/save",
+    "/api/pipelines/move_stage",
+    "/api/pipelines/remove_stage",
+    "/api/pipelines/save",
+    "/api/pipelines/save_stage",
+    "/api/planning/move",
+    "/api/records/add_tag",
+    "/api/records/edit_field",
+    "/api/records/favourite",
+    "/api/records/mass",
+    "/api/records/remove_tag",
+    "/api/settings/create_feed",
+    "/api/settings/revoke_feed",
+    "/api/settings/save_profile",
+    "/api/settings/share_calendar",
+    "/api/trash/restore",
+];
+
+/// Registers the service worker (`/sw.js`, scope `/`). Browsers without
+/// service workers, or refusing them (a private window), just run online.
+#[cfg(feature = "hydrate")]
+pub fn register_service_worker() {
+    if let Some(workers) = service_workers() {
+        let _ = workers.register("/sw.js");
+    }
+}
+
+/// `navigator.serviceWorker`, where there is one (it is undefined on plain
+/// http other than localhost, and in some private modes).
+#[cfg(feature = "hydrate")]
+fn service_workers() -> Option<web_sys::ServiceWorkerContainer> {
+    let navigator = web_sys::window()?.navigator();
+    web_sys::js_sys::Reflect::has(&navigator, &"serviceWorker".into())
+        .unwrap_or(false)
+        .then(|| navigator.service_worker())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_and_writes_do_not_overlap() {
+        for r in READS {
+            assert!(!WRITES.contains(r), "{r} is both a read and a write");
+        }
+        let mut all: Vec<&str> = READS.iter().chain(WRITES).copied().collect();
+        all.sort();
+        let n = all.len();
+        all.dedup();
+        assert_eq!(n, all.len(), "a path listed twice");
+    }
+}

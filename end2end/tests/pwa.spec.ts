@@ -1,0 +1,104 @@
+import { test, expect, Page, BrowserContext } from '@playwright/test';
+import { login, ready, shot } from './helpers';
+
+/** Waits until the service worker controls the page (first visit: reload once). */
+async function controlled(page: Page) {
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  if (!(await page.evaluate(() => !!navigator.serviceWorker.controller))) {
+    await page.reload();
+  }
+  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+}
+
+/** Cuts the network for the page *and* its service worker. */
+async function goOffline(context: BrowserContext) {
+  await context.route('**/*', (route) => route.abort('internetdisconnected'));
+  await context.setOffline(true);
+}
+
+async function goOnline(context: BrowserContext) {
+  await context.unroute('**/*');
+  await context.setOffline(false);
+}
+
+test('the app is installable: manifest, icons, a worker in control', async ({ page }) => {
+  await page.goto('/login');
+  await controlled(page);
+  const cdp = await page.context().newCDPSession(page);
+  const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+  // Playwright's contexts are incognito ones, where Chrome never offers to
+  // install: that one is about the browser, not the app.
+  expect(installabilityErrors.filter((e) => e.errorId !== 'in-incognito')).toEqual([]);
+  const manifest = await cdp.send('Page.getAppManifest');
+  expect(manifest.errors).toEqual([]);
+  // The shell of this release is kept, under its version.
+  const caches = await page.evaluate(() => caches.keys());
+  expect(caches.some((k) => k.startsWith('relais-shell-'))).toBe(true);
+});
+
+test('offline: the Desk, its agenda and a person opened before stay readable', async ({ page, context }) => {
+  await login(page);
+  await controlled(page);
+  // Wide screens have the sidebar; the bottom bar is for phones.
+  await expect(page.getByRole('navigation', { name: 'Quick navigation' })).toBeHidden();
+  // Open a person from the list, then load its page once more in full.
+  await page.goto('/persons');
+  await ready(page);
+  const first = page.locator('.list-table tbody tr td.cell-main a').first();
+  const name = (await first.innerText()).trim();
+  const word = name.split(' ')[0];
+  await first.click();
+  await page.waitForURL(/\/persons\/\d+$/);
+  await expect(page.locator('h1')).toContainText(word);
+  const personUrl = page.url();
+  await page.goto(personUrl);
+  await ready(page);
+  // Back to the Desk through the menu.
+  await page.locator('nav#sidebar').getByRole('link', { name: 'Desk' }).click();
+  await page.waitForURL((u) => u.pathname === '/');
+  await expect(page.locator('.desk-panel.panel-agenda')).toBeVisible();
+
+  await goOffline(context);
+  await expect(page.locator('.connection-bar.offline')).toBeVisible();
+  // Opening the app offline: the Desk, today's agenda, the offline bar.
+  await page.goto('/');
+  await ready(page);
+  await expect(page.locator('.desk-panel.panel-agenda')).toBeVisible();
+  await expect(page.locator('.connection-bar.offline')).toBeVisible();
+  await shot(page, 'offline-desk');
+  // The person, from "recently viewed": its data comes from the device.
+  await page.locator('.desk-panel.panel-recent a', { hasText: word }).first().click();
+  await page.waitForURL(/\/persons\/\d+$/);
+  await expect(page.locator('h1')).toContainText(word);
+  await expect(page.locator('.connection-bar.offline')).toBeVisible();
+  // Loading the person's page in full works too.
+  await page.goto(personUrl);
+  await expect(page.locator('h1')).toContainText(word);
+  await shot(page, 'offline-person');
+  // A page never opened: the offline page, not the browser's error.
+  await page.goto('/deals/999999999');
+  await expect(page.getByRole('heading', { name: 'You are offline' })).toBeVisible();
+  await shot(page, 'offline-page');
+
+  await goOnline(context);
+  await page.goto('/');
+  await ready(page);
+  await expect(page.locator('.connection-bar.offline')).toHaveCount(0);
+});
+
+test('logging out forgets what was kept for the user', async ({ page }) => {
+  await login(page);
+  await controlled(page);
+  await page.goto('/persons');
+  await ready(page);
+  await expect.poll(() => page.evaluate(() => caches.has('relais-data'))).toBe(true);
+  const keptPersons = () =>
+    page.evaluate(async () => !!(await (await caches.open('relais-pages')).match('/persons')));
+  await expect.poll(keptPersons).toBe(true);
+  await page.locator('details.profile > summary').click();
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.waitForURL(/\/login/);
+  await expect.poll(() => page.evaluate(() => caches.has('relais-data'))).toBe(false);
+  // Only the login page is kept after that.
+  await expect.poll(keptPersons).toBe(false);
+});

@@ -1,0 +1,74 @@
+//! The installable app: the service worker, the manifest, and which server
+//! functions the worker may answer from the device.
+
+use crate::common::TestApp;
+use axum::http::StatusCode;
+use serde_json::Value;
+use sqlx::PgPool;
+use std::path::Path;
+
+#[sqlx::test(migrations = "../migrations")]
+async fn every_server_function_is_either_a_read_or_a_write(pool: PgPool) {
+    let _app = TestApp::new(pool);
+    let mut registered: Vec<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(p, _)| p.to_string())
+        .collect();
+    registered.sort();
+    let mut listed: Vec<String> = app::pwa::READS
+        .iter()
+        .chain(app::pwa::WRITES)
+        .map(|s| s.to_string())
+        .collect();
+    listed.sort();
+    assert_eq!(
+        registered, listed,
+        "a server function missing from app::pwa::READS / WRITES (or listed but gone)"
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_service_worker_is_served_to_anyone_complete(pool: PgPool) {
+    let app = TestApp::new(pool);
+    let r = app.get("/sw.js", None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.text.contains("const VERSION = \""), "{}", r.text);
+    assert!(!r.text.contains("__VERSION__") && !r.text.contains("__READS__"));
+    assert!(r.text.contains("\"/api/desk/today\""), "reads are listed");
+    assert!(
+        !r.text.contains("\"/api/interactions/save\""),
+        "writes are never answered from the device"
+    );
+}
+
+#[test]
+fn the_manifest_makes_the_app_installable() {
+    let public = Path::new(env!("CARGO_MANIFEST_DIR")).join("../frontend/public");
+    let manifest: Value = serde_json::from_str(
+        &std::fs::read_to_string(public.join("manifest.webmanifest")).unwrap(),
+    )
+    .unwrap();
+    for key in [
+        "name",
+        "short_name",
+        "start_url",
+        "scope",
+        "theme_color",
+        "background_color",
+    ] {
+        assert!(manifest[key].is_string(), "manifest needs {key}");
+    }
+    assert_eq!(manifest["display"], "standalone");
+    let icons = manifest["icons"].as_array().unwrap();
+    let has = |size: &str, purpose: &str| {
+        icons.iter().any(|i| {
+            i["sizes"] == size
+                && i["purpose"] == purpose
+                && public
+                    .join(i["src"].as_str().unwrap().trim_start_matches('/'))
+                    .is_file()
+        })
+    };
+    assert!(has("192x192", "any") && has("512x512", "any"));
+    assert!(has("512x512", "maskable"));
+    assert!(public.join("offline.html").is_file());
+}
