@@ -15,6 +15,7 @@ use crate::ui::feedback::{I18n, error_text, redirect_if_logged_out};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use std::future::Future;
+use std::sync::Arc;
 
 #[component]
 pub fn DeskPage() -> impl IntoView {
@@ -22,6 +23,12 @@ pub fn DeskPage() -> impl IntoView {
     let Me(user) = expect_context::<Me>();
     let data = Resource::new(|| (), |_| desk_today());
     let arranging = RwSignal::new(false);
+    // The panels as arranged on this page (None: as the server sent them).
+    // Created here, not in the Suspense's closure: the server runs that
+    // closure more than once, and a signal made in an earlier run is
+    // disposed under the view still using it (the panels were never drawn
+    // by the server, only after hydration).
+    let arranged = RwSignal::new(None::<Vec<String>>);
     view! {
         <div class="page desk">
             <header class="page-header">
@@ -50,7 +57,7 @@ pub fn DeskPage() -> impl IntoView {
                 {move || {
                     data.get()
                         .map(|r| match r {
-                            Ok(d) => desk_view(d, arranging, i18n).into_any(),
+                            Ok(d) => desk_view(d, arranging, arranged, i18n).into_any(),
                             Err(e) => {
                                 redirect_if_logged_out(&e);
                                 view! { <div class="banner banner-error" role="alert">{error_text(i18n, &e)}</div> }.into_any()
@@ -77,29 +84,41 @@ fn panel_title(i18n: I18n, panel: &str) -> String {
     .to_string()
 }
 
-fn desk_view(d: Desk, arranging: RwSignal<bool>, i18n: I18n) -> impl IntoView {
-    let order = RwSignal::new(d.panels.clone());
-    let d = StoredValue::new(d);
-    let panels = move || {
-        order
-            .get()
-            .into_iter()
-            .map(|p| d.with_value(|d| panel(&p, d, i18n)))
-            .collect_view()
+fn desk_view(
+    d: Desk,
+    arranging: RwSignal<bool>,
+    arranged: RwSignal<Option<Vec<String>>>,
+    i18n: I18n,
+) -> impl IntoView {
+    let d = Arc::new(d);
+    let order = {
+        let d = d.clone();
+        move || arranged.get().unwrap_or_else(|| d.panels.clone())
+    };
+    let panels = {
+        let order = order.clone();
+        move || {
+            order()
+                .into_iter()
+                .map(|p| panel(&p, &d, i18n))
+                .collect_view()
+        }
     };
     view! {
-        {move || arranging.get().then(|| view! { <Arrange order=order /> })}
+        {move || arranging.get().then(|| view! { <Arrange current=order() arranged=arranged /> })}
         <div class="desk-panels">{panels}</div>
     }
 }
 
 /// Show, hide and move panels; every change is saved at once.
 #[component]
-fn Arrange(order: RwSignal<Vec<String>>) -> impl IntoView {
+fn Arrange(current: Vec<String>, arranged: RwSignal<Option<Vec<String>>>) -> impl IntoView {
     let i18n = use_i18n();
     let error = RwSignal::new(None::<String>);
+    let order = RwSignal::new(current);
     let set = move |next: Vec<String>| {
         order.set(next.clone());
+        arranged.set(Some(next.clone()));
         leptos::task::spawn_local(async move {
             match save_layout(LayoutKey::Desk, next).await {
                 Ok(()) => error.set(None),

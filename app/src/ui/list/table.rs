@@ -477,7 +477,13 @@ where
                 view! { <p class="muted">{t_string!(i18n, common.loading).to_string()}</p> }
             }>
                 {move || {
-                    data.get()
+                    // Redrawn for a new page or new columns only: the rest
+                    // (labels, links, the query) is read untracked, so
+                    // nothing the browser sets while it starts redraws the
+                    // rows the server sent.
+                    let page = data.get();
+                    shown.track();
+                    untrack(move || page
                         .and_then(|r| r.ok())
                         .map(|p: Page<T>| {
                             let empty = p.rows.is_empty();
@@ -537,7 +543,7 @@ where
                                         })}
                                 </nav>
                             }
-                        })
+                        }))
                 }}
             </Transition>
         </div>
