@@ -74,12 +74,21 @@ pub fn leptos_options(site_root: &str, addr: std::net::SocketAddr) -> LeptosOpti
         .output_name("relais")
         .site_root(site_root)
         .site_pkg_dir("pkg")
-        // Release builds name the wasm, JS and CSS after their content
-        // (see `app::ssr::assets`).
-        .hash_files(true)
+        // Release builds name the wasm, JS and CSS after their content and
+        // leave `hash.txt` next to the binary (see `app::ssr::assets`);
+        // leptos insists on reading it once told to, so only then.
+        .hash_files(has_hash_file())
         .site_addr(addr)
         .env(leptos::config::Env::PROD)
         .build()
+}
+
+/// Whether cargo-leptos left `hash.txt` next to this binary.
+fn has_hash_file() -> bool {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| Some(exe.parent()?.join("hash.txt").is_file()))
+        .unwrap_or(false)
 }
 
 #[derive(Clone, axum::extract::FromRef)]
