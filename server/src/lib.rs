@@ -11,6 +11,7 @@ pub mod export;
 pub mod feed;
 pub mod gate;
 pub mod generate;
+pub mod idempotency;
 pub mod pwa;
 pub mod reminders;
 pub mod seed;
@@ -131,6 +132,10 @@ pub fn router(options: LeptosOptions, pool: PgPool, settings: ServerSettings) ->
         ))
         .layer(axum::middleware::from_fn(statuses::error_statuses))
         .layer(axum::middleware::from_fn_with_state(
+            pool.clone(),
+            idempotency::idempotent,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
             options.clone(),
             pwa::immutable_assets,
         ))
@@ -160,15 +165,18 @@ async fn health(
     }
 }
 
-/// Deletes expired sessions every hour.
+/// Deletes expired sessions and month-old idempotency keys every hour.
 pub fn spawn_session_cleanup(pool: PgPool) {
     tokio::spawn(async move {
-        let store = PgSessionStore::new(pool);
+        let store = PgSessionStore::new(pool.clone());
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
         loop {
             tick.tick().await;
             if let Err(e) = store.delete_expired().await {
                 tracing::warn!(error = %e, "could not delete expired sessions");
+            }
+            if let Err(e) = idempotency::purge(&pool).await {
+                tracing::warn!(error = %e, "could not purge old idempotency keys");
             }
         }
     });

@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use {
     super::ssr::ensure_live,
     crate::auth::Role,
+    crate::ssr::records::begin_as,
     crate::ssr::{guard::require, pool},
 };
 
@@ -33,7 +34,7 @@ pub async fn add_note(kind: RecordKind, id: i64, body: String, pinned: bool) -> 
         }]));
     }
     let pool = pool()?;
-    let mut tx = pool.begin().await?;
+    let mut tx = begin_as(&pool, user.id).await?;
     ensure_live(&mut *tx, kind, id).await?;
     let note: i64 = sqlx::query_scalar(
         "INSERT INTO notes (body, pinned, author_id) VALUES ($1, $2, $3) RETURNING id",
@@ -88,6 +89,11 @@ pub fn NoteComposer(kind: RecordKind, id: i64, on_added: Callback<()>) -> impl I
             error.set(None);
             on_added.run(());
         }
+        // Kept on this device: shown below as waiting to sync.
+        Some(Err(AppError::Queued)) => {
+            body.set(String::new());
+            error.set(None);
+        }
         Some(Err(e)) => error.set(Some(e)),
         None => {}
     });
@@ -124,6 +130,7 @@ pub fn NoteComposer(kind: RecordKind, id: i64, on_added: Callback<()>) -> impl I
             </button>
             <ErrorBanner error=error />
         </form>
+        <crate::pwa::PendingHere kind=kind id=id />
     }
     .into_any()
 }

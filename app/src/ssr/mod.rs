@@ -6,6 +6,7 @@ pub mod assets;
 pub mod cookies;
 pub mod export;
 pub mod guard;
+pub mod idempotency;
 pub mod list_sql;
 pub mod mail;
 pub mod passwords;

@@ -6,13 +6,16 @@ use crate::error::{AppError, AppResult, FieldError, FieldProblem};
 use sqlx::{AssertSqlSafe, PgPool, Postgres, Transaction};
 
 /// A transaction whose writes the history trigger attributes to `user_id`
-/// (the setting lives until the transaction ends).
+/// (the setting lives until the transaction ends). A request sent with an
+/// idempotency key writes its key here too, so a repeat applies nothing
+/// (`super::idempotency`).
 pub async fn begin_as(pool: &PgPool, user_id: i64) -> AppResult<Transaction<'static, Postgres>> {
     let mut tx = pool.begin().await?;
     sqlx::query("SELECT set_config('relais.user_id', $1, true)")
         .bind(user_id.to_string())
         .execute(&mut *tx)
         .await?;
+    super::idempotency::claim_in(&mut tx, user_id).await?;
     Ok(tx)
 }
 

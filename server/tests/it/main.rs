@@ -17,6 +17,7 @@ mod interactions;
 mod kanban;
 mod lists;
 mod notifications;
+mod outbox;
 mod planning;
 mod pwa;
 mod records;
