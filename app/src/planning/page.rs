@@ -258,6 +258,33 @@ pub fn PlanningPage() -> impl IntoView {
         |(s, d, u, w, _)| load(s, d, u, w),
     );
     let people = Resource::new(|| (), |_| planning_people());
+    // A phone opens on one day (a week of rows does not fit its width),
+    // as the calendar does.
+    #[cfg(feature = "hydrate")]
+    if query.with_untracked(|q| q.get("span").is_none())
+        && window()
+            .inner_width()
+            .ok()
+            .and_then(|w| w.as_f64())
+            .is_some_and(|w| w < 768.0)
+    {
+        let navigate = use_navigate();
+        Effect::new(move || {
+            let rest: String = query.with_untracked(|q| {
+                ["date", "users", "kinds"]
+                    .into_iter()
+                    .filter_map(|k| q.get(k).map(|v| format!("&{k}={v}")))
+                    .collect()
+            });
+            navigate(
+                &format!("/planning?span=day{rest}"),
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
+        });
+    }
     let plan = Plan {
         drag: RwSignal::new(None),
         overlay: RwSignal::new(HashMap::new()),

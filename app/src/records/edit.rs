@@ -29,6 +29,21 @@ pub enum FieldRule {
     Amount,
 }
 
+impl FieldRule {
+    /// The input's `type` and `inputmode`, so a phone shows the keyboard the
+    /// field needs (email, dial pad, URL, date, decimal digits).
+    pub fn input_type(self) -> (&'static str, &'static str) {
+        match self {
+            FieldRule::Name | FieldRule::Line => ("text", "text"),
+            FieldRule::Email => ("email", "email"),
+            FieldRule::Phone => ("tel", "tel"),
+            FieldRule::Url => ("url", "url"),
+            FieldRule::Date => ("date", "none"),
+            FieldRule::Amount => ("text", "decimal"),
+        }
+    }
+}
+
 /// The fields that can be edited in place, per kind.
 pub fn editable(kind: RecordKind, field: &str) -> Option<FieldRule> {
     use FieldRule::*;

@@ -67,6 +67,7 @@ pub fn EditableCell(
         save.dispatch(v);
     };
     let edit_label = label.clone();
+    let input_type = editable(kind, field).map_or(("text", "text"), |r| r.input_type());
     view! {
         <Show
             when=move || editing.get()
@@ -100,6 +101,8 @@ pub fn EditableCell(
         >
             <input
                 class="cell-input"
+                type=input_type.0
+                inputmode=input_type.1
                 class:invalid=move || error.get().is_some()
                 aria-label=label.clone()
                 aria-invalid=move || error.get().is_some().to_string()
