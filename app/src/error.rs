@@ -73,6 +73,10 @@ pub enum AppError {
     /// on the device (the service worker answers so, or the request failed).
     #[error("offline")]
     Offline,
+    /// A change kept on this device while offline (the service worker
+    /// answers so): it is sent, in order, when the connection returns.
+    #[error("queued")]
+    Queued,
     /// Anything else; details stay in the server log.
     #[error("server error: {message}")]
     Server { message: String },

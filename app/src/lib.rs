@@ -79,6 +79,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    pwa::Outbox::provide();
     view! {
         <I18nContextProvider>
             <Head />
@@ -104,6 +105,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/deals/:id") view=deals::pages::DealPage />
                         <Route path=path!("/deals/:id/edit") view=deals::pages::DealEdit />
                         <Route path=path!("/trash") view=records::trash::TrashPage />
+                        <Route path=path!("/outbox") view=pwa::OutboxPage />
                         <Route path=path!("/settings/pipelines") view=deals::pipelines::PipelinesPage />
                         <Route path=path!("/settings/profile") view=settings::ProfilePage />
                         <Route path=path!("/interactions") view=interactions::pages::InteractionList />

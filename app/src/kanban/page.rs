@@ -152,12 +152,23 @@ pub fn MoveRefused(error: RwSignal<Option<AppError>>) -> impl IntoView {
         error.get().map(|e| {
             redirect_if_logged_out(&e);
             let reason = error_text(i18n, &e);
+            if e == AppError::Queued {
+                // The move stands, kept on this device until it is sent.
+                return view! {
+                    <div class="banner banner-info" role="status">
+                        {reason}
+                        <button type="button" class="icon-button" aria-label=tx!(i18n, calendar.close) on:click=move |_| error.set(None)>"×"</button>
+                    </div>
+                }
+                .into_any();
+            }
             view! {
                 <div class="banner banner-error" role="alert">
                     {t_string!(i18n, kanban.move_refused, reason).to_string()}
                     <button type="button" class="icon-button" aria-label=tx!(i18n, calendar.close) on:click=move |_| error.set(None)>"×"</button>
                 </div>
             }
+            .into_any()
         })
     }
 }

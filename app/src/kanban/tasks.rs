@@ -44,6 +44,9 @@ pub fn TasksBoardPage() -> impl IntoView {
             spawn_local(async move {
                 match move_task(m.card.id, m.card.version, m.to).await {
                     Ok(v) => board.set_version(m.card.id, v),
+                    // Kept on this device: the card stays where it was put,
+                    // and the page says it waits to sync.
+                    Err(AppError::Queued) => error.set(Some(AppError::Queued)),
                     Err(e) => {
                         board.columns.set(m.undo);
                         let conflict = matches!(e, AppError::Conflict { .. });

@@ -106,6 +106,14 @@ pub fn AppShell() -> impl IntoView {
     let i18n = use_i18n();
     let user = Resource::new(|| (), |_| me());
     provide_context(Me(user));
+    // The outbox sends only the signed-in person's kept changes: tell it
+    // who that is, once known (in the browser).
+    let outbox = crate::pwa::use_outbox();
+    Effect::new(move || {
+        if let Some(Ok(me)) = user.get() {
+            outbox.connect(me.id);
+        }
+    });
     let drawer = RwSignal::new(false);
     // Effects run in the browser only, after hydration: tests wait for this.
     let ready = RwSignal::new(false);

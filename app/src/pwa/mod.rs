@@ -8,8 +8,12 @@
 //! server function is in `READS` or in `WRITES`, so a new one cannot be
 //! forgotten.
 
+mod outbox;
+mod outbox_page;
 mod status;
 
+pub use outbox::{Change, Kept, Outbox, use_outbox};
+pub use outbox_page::{OutboxPage, PendingHere};
 pub use status::ConnectionBar;
 
 /// Server functions that change nothing: their answers may be kept on the
@@ -100,6 +104,19 @@ pub const WRITES: &[&str] = &[
     "/api/trash/restore",
 ];
 
+/// Writes a person may make offline: the service worker keeps them on the
+/// device (answering `AppError::Queued`) and sends them, in order, when
+/// the connection returns, each with an idempotency key so the server
+/// applies it once however often it arrives. Logging a call or creating a
+/// task is an interaction save; a task's status changes from its page or
+/// its board.
+pub const QUEUED: &[&str] = &[
+    "/api/interactions/save",
+    "/api/interactions/status",
+    "/api/kanban/move_task",
+    "/api/notes/add",
+];
+
 /// Registers the service worker (`/sw.js`, scope `/`). Browsers without
 /// service workers, or refusing them (a private window), just run online.
 #[cfg(feature = "hydrate")]
@@ -112,7 +129,7 @@ pub fn register_service_worker() {
 /// `navigator.serviceWorker`, where there is one (it is undefined on plain
 /// http other than localhost, and in some private modes).
 #[cfg(feature = "hydrate")]
-fn service_workers() -> Option<web_sys::ServiceWorkerContainer> {
+pub(crate) fn service_workers() -> Option<web_sys::ServiceWorkerContainer> {
     let navigator = web_sys::window()?.navigator();
     web_sys::js_sys::Reflect::has(&navigator, &"serviceWorker".into())
         .unwrap_or(false)
@@ -133,5 +150,12 @@ mod tests {
         let n = all.len();
         all.dedup();
         assert_eq!(n, all.len(), "a path listed twice");
+    }
+
+    #[test]
+    fn queued_changes_are_writes() {
+        for q in QUEUED {
+            assert!(WRITES.contains(q), "{q} is queued but not a write");
+        }
     }
 }

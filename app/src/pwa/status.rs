@@ -1,7 +1,9 @@
 //! The bar at the top of every page that says the app is offline, that it
-//! is back online, or that a new release is ready (a new service worker
-//! took over, so the code running in the tab is older than the server's).
+//! is back online, what waits on this device to be sent and when it is
+//! being sent, or that a new release is ready (a new service worker took
+//! over, so the code running in the tab is older than the server's).
 
+use super::outbox::use_outbox;
 use crate::i18n::*;
 use leptos::prelude::*;
 
@@ -28,6 +30,47 @@ pub fn ConnectionBar() -> impl IntoView {
         Connection::BackOnline => Some(("online", t_string!(i18n, pwa.back_online).to_string())),
         Connection::Online => None,
     };
+    let outbox = use_outbox();
+    // "3 changes wait on this device", "Sending 3 changes…", "All changes
+    // sent.", "1 change was not applied — Review".
+    let sync = move || {
+        let (waiting, refused) = (outbox.waiting(), outbox.refused());
+        let (class, text) = if outbox.syncing.get() {
+            (
+                "syncing",
+                t_string!(i18n, pwa.syncing, n = waiting).to_string(),
+            )
+        } else if refused > 0 {
+            (
+                "refused",
+                t_string!(i18n, pwa.refused, n = refused).to_string(),
+            )
+        } else if waiting > 0 {
+            (
+                "waiting",
+                t_string!(i18n, pwa.waiting, n = waiting).to_string(),
+            )
+        } else if outbox.sent.get() > 0 {
+            ("synced", t_string!(i18n, pwa.synced).to_string())
+        } else {
+            return None;
+        };
+        Some(view! {
+            <p class=format!("connection-bar {class}") data-sync=class>
+                {text} " "
+                <a href="/outbox">{move || t_string!(i18n, pwa.review).to_string()}</a>
+            </p>
+        })
+    };
+    // "All changes sent" goes after a few seconds.
+    Effect::new(move || {
+        if outbox.sent.get() > 0 {
+            set_timeout(
+                move || outbox.sent.set(0),
+                std::time::Duration::from_secs(4),
+            );
+        }
+    });
     view! {
         <div class="connection-bar-slot" role="status" aria-live="polite">
             {move || {
@@ -40,6 +83,7 @@ pub fn ConnectionBar() -> impl IntoView {
                         }
                     })
             }}
+            {sync}
             <Show when=move || update_ready.get()>
                 <p class="connection-bar update">
                     {move || t_string!(i18n, pwa.update_ready).to_string()} " "

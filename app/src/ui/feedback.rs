@@ -36,6 +36,7 @@ pub fn error_text(i18n: I18n, err: &AppError) -> String {
         }
         AppError::InvalidToken => t_string!(i18n, auth.reset_invalid).to_string(),
         AppError::Offline => t_string!(i18n, errors.offline).to_string(),
+        AppError::Queued => t_string!(i18n, errors.queued).to_string(),
         AppError::Server { .. } => t_string!(i18n, errors.server).to_string(),
     }
 }
@@ -64,7 +65,12 @@ pub fn ErrorBanner(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoVi
     });
     move || {
         error.get().map(|e| {
-            view! { <div class="banner banner-error" role="alert">{error_text(i18n, &e)}</div> }
+            if e == AppError::Queued {
+                // Not a failure: kept on this device, sent later.
+                view! { <div class="banner banner-info" role="status">{error_text(i18n, &e)}</div> }
+            } else {
+                view! { <div class="banner banner-error" role="alert">{error_text(i18n, &e)}</div> }
+            }
         })
     }
 }

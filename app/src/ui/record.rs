@@ -15,7 +15,8 @@ use std::future::Future;
 
 /// A record form: runs the same checks as the server before sending, sends
 /// with `save`, shows field errors where they belong and, once saved, opens
-/// `{base}/{id}`. Nothing is sent while a check fails.
+/// `{base}/{id}`. Nothing is sent while a check fails. A change kept
+/// offline (`AppError::Queued`) goes back to `cancel_href`.
 #[component]
 pub fn RecordForm<I, S, Fut>(
     form: RwSignal<I>,
@@ -35,8 +36,12 @@ where
     let errors = FormErrors::provide();
     let action = Action::new(move |input: &I| save(input.clone()));
     let navigate = use_navigate();
+    let back = cancel_href.clone();
     Effect::new(move || match action.value().get() {
         Some(Ok(id)) => navigate(&format!("{base}/{id}"), Default::default()),
+        // Kept on this device (offline): back where the form was opened,
+        // where the connection bar and the record say it waits to sync.
+        Some(Err(AppError::Queued)) => navigate(&back, Default::default()),
         Some(Err(e)) => errors.0.set(Some(e)),
         None => {}
     });

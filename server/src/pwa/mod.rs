@@ -1,7 +1,8 @@
 //! The installable app's server side: the service worker script
 //! (`sw.js`, next to this file), completed with this release's version,
 //! the files it keeps for offline use, and the server functions whose
-//! answers it may keep (`app::pwa::READS`).
+//! answers it may keep (`app::pwa::READS`) or changes it may queue while
+//! offline (`app::pwa::QUEUED`).
 //!
 //! The version is a hash of the content of the files kept, so a new
 //! release (new wasm, new CSS, new icons…) is a new worker: the browser
@@ -48,6 +49,7 @@ pub fn script(options: &LeptosOptions) -> String {
     let pkg = app::ssr::assets::pkg_files(options);
     let root = Path::new(options.site_root.as_ref());
     let mut version = Sha256::new();
+    version.update(TEMPLATE.as_bytes());
     let mut precache = Vec::new();
     for url in [&pkg.js, &pkg.wasm, &pkg.css]
         .into_iter()
@@ -67,6 +69,7 @@ pub fn script(options: &LeptosOptions) -> String {
         .replacen("__VERSION__", &json(&version), 1)
         .replacen("__PRECACHE__", &json(&precache), 1)
         .replacen("__READS__", &json(&app::pwa::READS), 1)
+        .replacen("__QUEUED__", &json(&app::pwa::QUEUED), 1)
 }
 
 /// The wasm, JS and CSS of a release build are named after their content:

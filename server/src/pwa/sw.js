@@ -1,4 +1,4 @@
-// Relais service worker. The server fills in the three constants below
+// Relais service worker. The server fills in the four constants below
 // (see `server/src/pwa/mod.rs`); everything else is this file as written.
 //
 // Caches:
@@ -13,9 +13,21 @@
 //   readable offline, its data included.
 // Pages and data belong to the signed-in user: they are dropped at login
 // and logout.
+//
+// Outbox (IndexedDB `relais-outbox`): the changes of `QUEUED` made while
+// offline. Each request gets an idempotency key before it is first sent;
+// when the network fails it is kept with that key and the app is told
+// `{"kind":"queued"}`. Kept changes are sent one at a time, oldest first,
+// when the app says the connection is back, and with the same key, so the
+// server applies each once even when an answer was lost and it is sent
+// again. A change the server refuses (the record changed or was deleted
+// meanwhile) stays kept, marked, until the person decides: nothing kept is
+// ever dropped but by them. Each change belongs to the user who made it
+// and is only sent for them.
 const VERSION = __VERSION__;
 const PRECACHE = __PRECACHE__;
 const READS = __READS__;
+const QUEUED = __QUEUED__;
 
 const SHELL = `relais-shell-${VERSION}`;
 const PAGES = "relais-pages";
@@ -47,9 +59,33 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+// Messages from the app, as JSON text: `hello` (who is signed in; answers
+// with the outbox), `sync` (the connection is back), `retry` (send a kept
+// change again, with a new body when the person chose to apply theirs over
+// a newer version) and `discard`.
 self.addEventListener("message", (event) => {
-  if (event.data === "forget-user") {
-    event.waitUntil(forgetUser());
+  let msg;
+  try {
+    msg = JSON.parse(event.data);
+  } catch (notJson) {
+    return;
+  }
+  if (msg.type === "hello") {
+    event.waitUntil(setMeta("user", msg.user).then(() => announce()).then(() => drain()));
+  } else if (msg.type === "sync") {
+    event.waitUntil(drain());
+  } else if (msg.type === "retry") {
+    event.waitUntil(
+      update(msg.seq, (item) => {
+        item.state = "waiting";
+        item.status = null;
+        item.answer = null;
+        if (typeof msg.body === "string") item.body = msg.body;
+        return item;
+      }).then(() => drain()),
+    );
+  } else if (msg.type === "discard") {
+    event.waitUntil(remove(msg.seq).then(() => announce()));
   }
 });
 
@@ -67,6 +103,8 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(forgetUser().then(() => fetch(request)));
   } else if (request.method === "POST" && READS.includes(url.pathname)) {
     event.respondWith(readThrough(request, url));
+  } else if (request.method === "POST" && QUEUED.includes(url.pathname)) {
+    event.respondWith(sendOrKeep(request, url));
   } else if (request.method !== "GET") {
     return;
   } else if (request.mode === "navigate") {
@@ -120,4 +158,203 @@ async function readThrough(request, url) {
       })
     );
   }
+}
+
+// ---- Outbox ----------------------------------------------------------------
+
+// A change that may be made offline: sent at once with a fresh key; kept
+// when the network fails, or when older changes still wait (a new change
+// never overtakes them).
+async function sendOrKeep(request, url) {
+  const body = await request.clone().text();
+  const key = self.crypto.randomUUID();
+  const item = { key, endpoint: url.pathname, body, at: Date.now(), state: "waiting" };
+  const waiting = (await allItems()).filter((i) => i.state === "waiting");
+  if (waiting.length === 0) {
+    try {
+      return await send(item);
+    } catch (offline) {
+      // Kept below.
+    }
+  }
+  item.user = await meta("user");
+  await put(item);
+  await announce();
+  if (waiting.length > 0) drain();
+  return new Response(JSON.stringify({ kind: "queued" }), {
+    status: 503,
+    headers: { "Content-Type": "application/json", "X-Relais-Queued": "1" },
+  });
+}
+
+function send(item) {
+  return fetch(item.endpoint, {
+    method: "POST",
+    credentials: "same-origin",
+    headers: {
+      "Content-Type": "application/json",
+      Accept: "application/json",
+      "Idempotency-Key": item.key,
+    },
+    body: item.body,
+  });
+}
+
+// Sends the signed-in user's waiting changes, oldest first, one at a time;
+// stops at the first network failure, server failure or ended session
+// (they stay kept for the next try). One drain at a time.
+// After a failure the worker tries again by itself, waiting longer each
+// time (2 s, 4 s… up to a minute); any success, or the app saying the
+// connection is back, starts over.
+let draining = null;
+let retryDelay = 2000;
+let retryTimer = null;
+function drain() {
+  if (!draining) {
+    draining = drainAll()
+      .then((stopped) => {
+        clearTimeout(retryTimer);
+        if (stopped) {
+          retryTimer = setTimeout(drain, retryDelay);
+          retryDelay = Math.min(retryDelay * 2, 60000);
+        } else {
+          retryDelay = 2000;
+        }
+      })
+      .finally(() => {
+        draining = null;
+      });
+  }
+  return draining;
+}
+
+async function drainAll() {
+  const user = await meta("user");
+  let sent = 0;
+  let syncing = false;
+  let stopped = false;
+  for (;;) {
+    const next = (await allItems()).find((i) => i.state === "waiting" && i.user === user);
+    if (!next) break;
+    if (!syncing) {
+      syncing = true;
+      await announce({ syncing: true });
+    }
+    let answer;
+    try {
+      answer = await send(next);
+    } catch (offline) {
+      stopped = true;
+      break;
+    }
+    const text = await answer.text();
+    if (answer.ok) {
+      await remove(next.seq);
+      await followVersion(next, text);
+      sent += 1;
+    } else if ([403, 404, 409, 422].includes(answer.status)) {
+      // Refused for good: kept for the person to decide.
+      next.state = "refused";
+      next.status = answer.status;
+      next.answer = text;
+      await put(next);
+    } else {
+      // 401 (signed out) or the server failing: try again later.
+      stopped = answer.status !== 401;
+      break;
+    }
+    await announce({ syncing: true });
+  }
+  if (syncing) await announce({ syncing: false, sent });
+  return stopped;
+}
+
+// A change applied moves its record's version on; later changes of the same
+// record were made on the version the app had, so they follow (otherwise
+// two offline moves of one task would refuse each other).
+async function followVersion(done, answer) {
+  let before;
+  try {
+    before = JSON.parse(done.body);
+  } catch (e) {
+    return;
+  }
+  if (typeof before.id !== "number" || typeof before.version !== "number") return;
+  let after = before.version + 1;
+  if (done.endpoint !== "/api/interactions/save") {
+    const v = Number(answer);
+    if (Number.isInteger(v)) after = v;
+  }
+  for (const item of await allItems()) {
+    if (item.state !== "waiting") continue;
+    let body;
+    try {
+      body = JSON.parse(item.body);
+    } catch (e) {
+      continue;
+    }
+    if (body.id === before.id && body.version === before.version) {
+      body.version = after;
+      item.body = JSON.stringify(body);
+      await put(item);
+    }
+  }
+}
+
+// Tells every open window of the app what the outbox holds.
+async function announce(extra = {}) {
+  const user = await meta("user");
+  const items = (await allItems()).filter((i) => i.user === user);
+  const msg = JSON.stringify({
+    type: "outbox",
+    items: items.map(({ seq, endpoint, body, at, state, status, answer }) => ({
+      seq,
+      endpoint,
+      body,
+      at,
+      state,
+      status: status ?? null,
+      answer: answer ?? null,
+    })),
+    syncing: false,
+    ...extra,
+  });
+  for (const client of await self.clients.matchAll({ type: "window", includeUncontrolled: true })) {
+    client.postMessage(msg);
+  }
+}
+
+// IndexedDB, promised.
+function database() {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open("relais-outbox", 1);
+    open.onupgradeneeded = () => {
+      open.result.createObjectStore("items", { keyPath: "seq", autoIncrement: true });
+      open.result.createObjectStore("meta");
+    };
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+}
+
+async function store(name, mode, work) {
+  const db = await database();
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction(name, mode);
+    const request = work(tx.objectStore(name));
+    tx.oncomplete = () => resolve(request && request.result);
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error);
+  });
+}
+
+const allItems = () => store("items", "readonly", (s) => s.getAll());
+const put = (item) => store("items", "readwrite", (s) => s.put(item));
+const remove = (seq) => store("items", "readwrite", (s) => s.delete(seq));
+const meta = (key) => store("meta", "readonly", (s) => s.get(key));
+const setMeta = (key, value) => store("meta", "readwrite", (s) => s.put(value, key));
+
+async function update(seq, change) {
+  const item = (await allItems()).find((i) => i.seq === seq);
+  if (item) await put(change(item));
 }

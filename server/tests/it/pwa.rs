@@ -33,11 +33,26 @@ async fn the_service_worker_is_served_to_anyone_complete(pool: PgPool) {
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.text.contains("const VERSION = \""), "{}", r.text);
     assert!(!r.text.contains("__VERSION__") && !r.text.contains("__READS__"));
-    assert!(r.text.contains("\"/api/desk/today\""), "reads are listed");
+    let line = |name: &str| {
+        r.text
+            .lines()
+            .find(|l| l.starts_with(&format!("const {name} = ")))
+            .unwrap_or_default()
+            .to_string()
+    };
     assert!(
-        !r.text.contains("\"/api/interactions/save\""),
+        line("READS").contains("\"/api/desk/today\""),
+        "reads are listed"
+    );
+    assert!(
+        !line("READS").contains("\"/api/interactions/save\""),
         "writes are never answered from the device"
     );
+    assert!(
+        line("QUEUED").contains("\"/api/notes/add\""),
+        "changes that may be made offline are listed"
+    );
+    assert!(!r.text.contains("__QUEUED__"));
 }
 
 #[test]
