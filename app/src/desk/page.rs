@@ -14,6 +14,7 @@ use crate::tx;
 use crate::ui::feedback::{I18n, error_text, redirect_if_logged_out};
 use leptos::prelude::*;
 use leptos_router::components::A;
+use std::future::Future;
 use std::sync::Arc;
 
 #[component]
@@ -28,14 +29,6 @@ pub fn DeskPage() -> impl IntoView {
     // disposed under the view still using it (the panels were never drawn
     // by the server, only after hydration).
     let arranged = RwSignal::new(None::<Vec<String>>);
-    // Favourites and recently viewed: resources of the page, so the server
-    // waits for them and sends them drawn. (Made where they are shown, as
-    // local resources, they left the server's Suspense incomplete: the
-    // whole Desk was drawn only after hydration.)
-    let links = LinkLists {
-        favourites: Resource::new(|| (), |_| my_favourites()),
-        recent: Resource::new(|| (), |_| recently_viewed()),
-    };
     view! {
         <div class="page desk">
             <header class="page-header">
@@ -64,7 +57,7 @@ pub fn DeskPage() -> impl IntoView {
                 {move || {
                     data.get()
                         .map(|r| match r {
-                            Ok(d) => desk_view(d, arranging, arranged, links, i18n).into_any(),
+                            Ok(d) => desk_view(d, arranging, arranged, i18n).into_any(),
                             Err(e) => {
                                 redirect_if_logged_out(&e);
                                 view! { <div class="banner banner-error" role="alert">{error_text(i18n, &e)}</div> }.into_any()
@@ -95,7 +88,6 @@ fn desk_view(
     d: Desk,
     arranging: RwSignal<bool>,
     arranged: RwSignal<Option<Vec<String>>>,
-    links: LinkLists,
     i18n: I18n,
 ) -> impl IntoView {
     let d = Arc::new(d);
@@ -108,7 +100,7 @@ fn desk_view(
         move || {
             order()
                 .into_iter()
-                .map(|p| panel(&p, &d, links, i18n))
+                .map(|p| panel(&p, &d, i18n))
                 .collect_view()
         }
     };
@@ -215,7 +207,7 @@ fn Arrange(current: Vec<String>, arranged: RwSignal<Option<Vec<String>>>) -> imp
     .into_any()
 }
 
-fn panel(p: &str, d: &Desk, links: LinkLists, i18n: I18n) -> AnyView {
+fn panel(p: &str, d: &Desk, i18n: I18n) -> AnyView {
     let title = panel_title(i18n, p);
     let label = title.clone();
     let (overdue_count, tasks_count) = (d.overdue_count, d.tasks_count);
@@ -235,8 +227,8 @@ fn panel(p: &str, d: &Desk, links: LinkLists, i18n: I18n) -> AnyView {
         .into_any(),
         "load" => load_view(d.planned_minutes, d.capacity_minutes, i18n).into_any(),
         "pipeline" => pipeline_view(d, i18n).into_any(),
-        "favourites" => view! { <Links links=links.favourites empty=tx!(i18n, desk.no_favourites) /> }.into_any(),
-        "recent" => view! { <Links links=links.recent empty=tx!(i18n, desk.no_recent) /> }.into_any(),
+        "favourites" => view! { <Links load=my_favourites empty=tx!(i18n, desk.no_favourites) /> }.into_any(),
+        "recent" => view! { <Links load=recently_viewed empty=tx!(i18n, desk.no_recent) /> }.into_any(),
         _ => ().into_any(),
     };
     view! {
@@ -342,19 +334,14 @@ fn items_view(items: &[DeskItem], with_day: bool, empty: AnyView, i18n: I18n) ->
     view! { <ul class="desk-items">{list}</ul> }.into_any()
 }
 
-/// The Desk's two lists of record links.
-#[derive(Clone, Copy)]
-struct LinkLists {
-    favourites: Resource<AppResult<Vec<RecordLink>>>,
-    recent: Resource<AppResult<Vec<RecordLink>>>,
-}
-
-/// Record links (favourites, recently viewed).
+/// Record links (favourites, recently viewed), loaded after the page.
 #[component]
-fn Links(
-    links: Resource<AppResult<Vec<RecordLink>>>,
-    #[prop(into)] empty: TextProp,
-) -> impl IntoView {
+fn Links<F, Fut>(load: F, #[prop(into)] empty: TextProp) -> impl IntoView
+where
+    F: Fn() -> Fut + Copy + Send + Sync + 'static,
+    Fut: Future<Output = AppResult<Vec<RecordLink>>> + 'static,
+{
+    let links = LocalResource::new(load);
     move || {
         let empty = empty.clone();
         links.get().and_then(|r| r.ok()).map(move |list| {
