@@ -1,5 +1,5 @@
-import { test, expect, Page, BrowserContext, APIRequestContext } from '@playwright/test';
-import { login, ready, shot, unique } from './helpers';
+import { test, expect, Page, APIRequestContext } from '@playwright/test';
+import { controlled as controlledBy, goOffline, goOnline, login, ready, shot, unique } from './helpers';
 
 // On a phone, as issue 6's "done means": read offline, log a call and move
 // a task offline, come back and find both on the server exactly once —
@@ -7,22 +7,8 @@ import { login, ready, shot, unique } from './helpers';
 test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
 
 async function controlled(page: Page) {
-  await page.evaluate(() => navigator.serviceWorker.ready);
-  if (!(await page.evaluate(() => !!navigator.serviceWorker.controller))) {
-    await page.reload();
-  }
-  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+  await controlledBy(page);
   await ready(page);
-}
-
-async function goOffline(context: BrowserContext) {
-  await context.route('**/*', (route) => route.abort('internetdisconnected'));
-  await context.setOffline(true);
-}
-
-async function goOnline(context: BrowserContext) {
-  await context.unroute('**/*');
-  await context.setOffline(false);
 }
 
 function randomDay() {

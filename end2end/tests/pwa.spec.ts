@@ -1,25 +1,5 @@
-import { test, expect, Page, BrowserContext } from '@playwright/test';
-import { login, ready, shot } from './helpers';
-
-/** Waits until the service worker controls the page (first visit: reload once). */
-async function controlled(page: Page) {
-  await page.evaluate(() => navigator.serviceWorker.ready);
-  if (!(await page.evaluate(() => !!navigator.serviceWorker.controller))) {
-    await page.reload();
-  }
-  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
-}
-
-/** Cuts the network for the page *and* its service worker. */
-async function goOffline(context: BrowserContext) {
-  await context.route('**/*', (route) => route.abort('internetdisconnected'));
-  await context.setOffline(true);
-}
-
-async function goOnline(context: BrowserContext) {
-  await context.unroute('**/*');
-  await context.setOffline(false);
-}
+import { test, expect } from '@playwright/test';
+import { controlled, goOffline, goOnline, login, ready, shot } from './helpers';
 
 test('the app is installable: manifest, icons, a worker in control', async ({ page }) => {
   await page.goto('/login');
