@@ -311,13 +311,7 @@ pub fn CalendarPage() -> impl IntoView {
     {
         use wasm_bindgen::JsCast;
         // A phone opens on the day view.
-        if view_param.get_untracked().is_none()
-            && window()
-                .inner_width()
-                .ok()
-                .and_then(|w| w.as_f64())
-                .is_some_and(|w| w < 768.0)
-        {
+        if view_param.get_untracked().is_none() && crate::layout::phone_width() {
             let navigate = use_navigate();
             Effect::new(move || {
                 let mut h = String::from("/calendar?view=day");

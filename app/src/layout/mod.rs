@@ -165,3 +165,14 @@ pub fn AppShell() -> impl IntoView {
     }
     .into_any()
 }
+
+/// Whether the window is phone-narrow (the layout's 768 px breakpoint):
+/// the calendar and the Planning then open on one day.
+#[cfg(feature = "hydrate")]
+pub fn phone_width() -> bool {
+    leptos::prelude::window()
+        .inner_width()
+        .ok()
+        .and_then(|w| w.as_f64())
+        .is_some_and(|w| w < 768.0)
+}

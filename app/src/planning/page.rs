@@ -261,13 +261,7 @@ pub fn PlanningPage() -> impl IntoView {
     // A phone opens on one day (a week of rows does not fit its width),
     // as the calendar does.
     #[cfg(feature = "hydrate")]
-    if query.with_untracked(|q| q.get("span").is_none())
-        && window()
-            .inner_width()
-            .ok()
-            .and_then(|w| w.as_f64())
-            .is_some_and(|w| w < 768.0)
-    {
+    if query.with_untracked(|q| q.get("span").is_none()) && crate::layout::phone_width() {
         let navigate = use_navigate();
         Effect::new(move || {
             let rest: String = query.with_untracked(|q| {
