@@ -34,7 +34,7 @@ use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{SsrMode, path};
 
 /// The HTML document. Theme and density come from cookies the server set
 /// from the user's profile, so the first paint already has the right colours.
@@ -90,17 +90,17 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/forgot-password") view=auth::pages::ForgotPasswordPage />
                     <Route path=path!("/reset-password") view=auth::pages::ResetPasswordPage />
                     <ParentRoute path=path!("") view=layout::AppShell>
-                        <Route path=path!("") view=desk::DeskPage />
+                        <Route path=path!("") view=desk::DeskPage ssr=SsrMode::InOrder />
                         <Route path=path!("/search") view=pages::search::SearchPage />
-                        <Route path=path!("/companies") view=companies::pages::CompanyList />
+                        <Route path=path!("/companies") view=companies::pages::CompanyList ssr=SsrMode::InOrder />
                         <Route path=path!("/companies/new") view=companies::pages::CompanyNew />
                         <Route path=path!("/companies/:id") view=companies::pages::CompanyPage />
                         <Route path=path!("/companies/:id/edit") view=companies::pages::CompanyEdit />
-                        <Route path=path!("/persons") view=persons::pages::PersonList />
+                        <Route path=path!("/persons") view=persons::pages::PersonList ssr=SsrMode::InOrder />
                         <Route path=path!("/persons/new") view=persons::pages::PersonNew />
                         <Route path=path!("/persons/:id") view=persons::pages::PersonPage />
                         <Route path=path!("/persons/:id/edit") view=persons::pages::PersonEdit />
-                        <Route path=path!("/deals") view=deals::pages::DealList />
+                        <Route path=path!("/deals") view=deals::pages::DealList ssr=SsrMode::InOrder />
                         <Route path=path!("/deals/new") view=deals::pages::DealNew />
                         <Route path=path!("/deals/:id") view=deals::pages::DealPage />
                         <Route path=path!("/deals/:id/edit") view=deals::pages::DealEdit />
@@ -108,7 +108,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/outbox") view=pwa::OutboxPage />
                         <Route path=path!("/settings/pipelines") view=deals::pipelines::PipelinesPage />
                         <Route path=path!("/settings/profile") view=settings::ProfilePage />
-                        <Route path=path!("/interactions") view=interactions::pages::InteractionList />
+                        <Route path=path!("/interactions") view=interactions::pages::InteractionList ssr=SsrMode::InOrder />
                         <Route path=path!("/interactions/new") view=interactions::pages::InteractionNew />
                         <Route path=path!("/interactions/history") view=interactions::pages::TaskHistory />
                         <Route path=path!("/interactions/:id") view=interactions::pages::InteractionPage />

@@ -37,6 +37,9 @@ test('offline: the Desk, its agenda and a person opened before stay readable', a
   await page.locator('nav#sidebar').getByRole('link', { name: 'Desk' }).click();
   await page.waitForURL((u) => u.pathname === '/');
   await expect(page.locator('.desk-panel.panel-agenda')).toBeVisible();
+  // The Desk as last seen online lists the person among the recent ones
+  // (the device keeps that answer, so wait for it before cutting).
+  await expect(page.locator('.desk-panel.panel-recent a', { hasText: word }).first()).toBeVisible();
 
   await goOffline(context);
   await expect(page.locator('.connection-bar.offline')).toBeVisible();

@@ -7,6 +7,7 @@ use crate::records::search::DuplicateWarning;
 use crate::records::timeline::RecordActivity;
 use crate::records::{RecordKind, RecordLink};
 use crate::tx;
+use crate::ui::browser::load_in_browser;
 use crate::ui::form::{FormSection, SelectField, TextArea, TextField};
 use crate::ui::list::{Column, ListView, ValueKind, text_cell};
 use crate::ui::pickers::{OwnerSelect, RecordPicker};
@@ -322,8 +323,8 @@ pub fn DealPage() -> impl IntoView {
 #[component]
 pub fn RelatedDeals(kind: RecordKind, id: i64) -> impl IntoView {
     let i18n = use_i18n();
-    // Loaded in the browser: see `RecordHeader` for why not a nested Resource.
-    let deals = LocalResource::new(move || related_deals(kind, id));
+    // Secondary: loaded in the browser (see `ui::browser`).
+    let deals = load_in_browser(move || related_deals(kind, id));
     let param = if kind == RecordKind::Company {
         "company"
     } else {

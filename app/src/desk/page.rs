@@ -11,6 +11,7 @@ use crate::records::RecordLink;
 use crate::records::marks::{my_favourites, recently_viewed};
 use crate::settings::layouts::{LayoutKey, save_layout};
 use crate::tx;
+use crate::ui::browser::load_in_browser;
 use crate::ui::feedback::{I18n, error_text, redirect_if_logged_out};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -334,14 +335,16 @@ fn items_view(items: &[DeskItem], with_day: bool, empty: AnyView, i18n: I18n) ->
     view! { <ul class="desk-items">{list}</ul> }.into_any()
 }
 
-/// Record links (favourites, recently viewed), loaded after the page.
+/// Record links (favourites, recently viewed), loaded in the browser after
+/// the page (see `ui::browser`): offline they come from the device's copy of
+/// the last answer, fresher than the kept page.
 #[component]
 fn Links<F, Fut>(load: F, #[prop(into)] empty: TextProp) -> impl IntoView
 where
-    F: Fn() -> Fut + Copy + Send + Sync + 'static,
+    F: Fn() -> Fut + 'static,
     Fut: Future<Output = AppResult<Vec<RecordLink>>> + 'static,
 {
-    let links = LocalResource::new(load);
+    let links = load_in_browser(load);
     move || {
         let empty = empty.clone();
         links.get().and_then(|r| r.ok()).map(move |list| {

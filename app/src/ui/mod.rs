@@ -1,6 +1,7 @@
 //! Building blocks every module uses: one way to make a form, a list, an
 //! error message and an icon.
 
+pub mod browser;
 pub mod feedback;
 pub mod form;
 pub mod icons;

@@ -1,6 +1,7 @@
 //! The pieces of every record's pages: the form frame that checks, saves and
 //! reports errors, and the header and field grid of a record page.
 
+use super::browser::load_in_browser;
 use super::feedback::ErrorBanner;
 use super::form::FormErrors;
 use crate::error::{AppError, AppResult, FieldError};
@@ -149,10 +150,9 @@ where
     let action = Action::new(move |_: &()| delete());
     let error = RwSignal::new(None::<AppError>);
     let navigate = use_navigate();
-    // The star and tags load in the browser, after the record: they are
-    // secondary, and a resource nested in the record's own Suspense would
-    // not be awaited by the server's render (a hydration mismatch).
-    let marks = LocalResource::new(move || record_marks(kind, id));
+    // The star and tags load in the browser, after the record (see
+    // `ui::browser`): the server sends the record drawn without them.
+    let marks = load_in_browser(move || record_marks(kind, id));
     Effect::new(move || match action.value().get() {
         Some(Ok(())) => navigate(after_delete, Default::default()),
         Some(Err(e)) => error.set(Some(e)),

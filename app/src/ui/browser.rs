@@ -1,0 +1,32 @@
+//! Secondary data loaded in the browser once the page is hydrated.
+//!
+//! A page's own data comes from a `Resource` read inside its `Suspense`: the
+//! server waits for it and sends the page drawn. Data that may come later
+//! (favourites, a record's star and tags, its deals) must not hold that
+//! Suspense: a `LocalResource` read inside it never resolves on the server,
+//! so the whole page would wait for hydration. `load_in_browser` starts the
+//! call from an effect instead — effects run only in the browser — and no
+//! Suspense ever waits for it. Offline, the call is answered from the data
+//! the device kept (the service worker), so it is as fresh as the last time
+//! it was seen online.
+
+use leptos::prelude::*;
+use std::future::Future;
+
+/// `None` until `fetch` has answered in the browser (always `None` on the
+/// server). `fetch` runs again when a signal it reads changes.
+pub fn load_in_browser<T, Fut>(fetch: impl Fn() -> Fut + 'static) -> ReadSignal<Option<T>>
+where
+    T: Send + Sync + 'static,
+    Fut: Future<Output = T> + 'static,
+{
+    let data = RwSignal::new(None);
+    Effect::new(move || {
+        let answer = fetch();
+        leptos::task::spawn_local(async move {
+            // The page may be gone by then: nothing to show it on.
+            let _ = data.try_set(Some(answer.await));
+        });
+    });
+    data.read_only()
+}
