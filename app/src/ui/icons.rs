@@ -22,6 +22,8 @@ pub enum Icon {
     Close,
     User,
     Star,
+    Phone,
+    Mail,
 }
 
 impl Icon {
@@ -45,6 +47,10 @@ impl Icon {
             Icon::Close => "M6 6l12 12M18 6L6 18",
             Icon::User => "M12 12a4 4 0 100-8 4 4 0 000 8zM5 21c1-4 4-5 7-5s6 1 7 5",
             Icon::Star => "M12 3l2.8 5.8 6.2.9-4.5 4.4 1 6.3L12 17.5 6.5 20.4l1-6.3L3 9.7l6.2-.9z",
+            Icon::Phone => {
+                "M5 4h4l2 5-2.5 1.5a11 11 0 005 5L15 13l5 2v4a2 2 0 01-2 2A16 16 0 013 6a2 2 0 012-2z"
+            }
+            Icon::Mail => "M3 6h18v12H3zM3 7l9 6 9-6",
         }
     }
 }

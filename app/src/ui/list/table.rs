@@ -349,7 +349,9 @@ where
                 );
                 let content = if i == 0 {
                     let main = (c.cell)(&row);
-                    view! { <A href=href.clone()>{main}</A> }.into_any()
+                    // A plain link: the router takes its clicks all the
+                    // same, without `A`'s memos for every row.
+                    view! { <a href=href.clone()>{main}</a> }.into_any()
                 } else if let Some((field, value)) = c.edit {
                     view! {
                         <EditableCell
@@ -372,6 +374,8 @@ where
         view! {
             <tr class:selected=move || selected.with(|s| s.contains(&id))>
                 <td class="col-select">
+                    // The label widens the tap target to 44 px around the box.
+                    <label class="tap-target">
                     <input
                         type="checkbox"
                         aria-label=move || t_string!(i18n, list.select_row).to_string()
@@ -387,6 +391,7 @@ where
                             });
                         }
                     />
+                    </label>
                 </td>
                 {cells}
             </tr>

@@ -1,0 +1,93 @@
+//! Keeps ahead of time what a person needs on the road: the calendar and
+//! the tasks board as pages, the agenda of the coming days and the open
+//! tasks as data. Run once the user is known, at most once an hour per user
+//! and device, and only online under the service worker: the worker keeps
+//! the pages it is asked to (`keep`), and keeps the answers of the read
+//! calls below as it keeps any read (`READS`), under the same key the pages
+//! use offline — so the calendar's "next day" works offline for a week.
+
+/// The pages kept for offline use, as the bottom bar and the calendar's
+/// views open them.
+pub const PAGES: &[&str] = &[
+    "/calendar",
+    "/calendar?view=day",
+    "/calendar?view=agenda",
+    "/kanban",
+];
+
+/// Days ahead whose day view is kept.
+pub const DAYS_AHEAD: i64 = 7;
+
+/// Minimum time between two warm-ups for one user on one device.
+#[cfg(feature = "hydrate")]
+const EVERY_MS: f64 = 60.0 * 60.0 * 1000.0;
+
+/// Starts the warm-up for `user_id` in the background (browser only).
+pub fn warm_up(user_id: i64, locale: &'static str) {
+    #[cfg(feature = "hydrate")]
+    browser::start(user_id, locale);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (user_id, locale);
+}
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    use super::{DAYS_AHEAD, EVERY_MS, PAGES};
+    use crate::calendar::{View, calendar_events, calendar_now, week_start_for};
+    use crate::kanban::TaskFilter;
+    use crate::kanban::api::task_board;
+    use crate::settings::layouts::{LayoutKey, my_layout};
+    use chrono::Duration;
+
+    pub fn start(user_id: i64, locale: &'static str) {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let controlled = crate::pwa::service_workers().is_some_and(|w| w.controller().is_some());
+        if !controlled || !window.navigator().on_line() {
+            return;
+        }
+        let key = format!("relais-warmed-{user_id}");
+        let storage = window.local_storage().ok().flatten();
+        let now = web_sys::js_sys::Date::now();
+        let last = storage
+            .as_ref()
+            .and_then(|s| s.get_item(&key).ok().flatten())
+            .and_then(|v| v.parse::<f64>().ok());
+        if last.is_some_and(|t| now - t < EVERY_MS) {
+            return;
+        }
+        if let Some(s) = &storage {
+            let _ = s.set_item(&key, &now.to_string());
+        }
+        crate::pwa::post(serde_json::json!({ "type": "keep", "urls": PAGES }));
+        leptos::task::spawn_local(async move {
+            // One call after the other: this is background work, it must
+            // not compete with what the person is doing.
+            let Ok(now) = calendar_now().await else {
+                return;
+            };
+            let today = now.date();
+            let week_start = week_start_for(locale);
+            let mut ranges: Vec<_> = (0..DAYS_AHEAD)
+                .map(|i| View::Day.range(today + Duration::days(i), week_start))
+                .collect();
+            ranges.push(View::Agenda.range(today, week_start));
+            ranges.push(View::Week.range(today, week_start));
+            ranges.push(View::Week.range(today + Duration::days(7), week_start));
+            for (from, to) in ranges {
+                if calendar_events(from, to, Vec::new()).await.is_err() {
+                    return;
+                }
+            }
+            // The board as `/kanban` opens it: my tasks.
+            let mine = TaskFilter {
+                mine: true,
+                ..TaskFilter::default()
+            };
+            let _ = task_board(mine).await;
+            let _ = my_layout(LayoutKey::TaskCards).await;
+            let _ = crate::auth::user_options().await;
+        });
+    }
+}
