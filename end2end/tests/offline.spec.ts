@@ -161,3 +161,66 @@ test('a change refused on return is shown with both versions, and can be applied
   const now = await page.request.post('/api/interactions/get', { data: { id: task } });
   expect((await now.json()).input.status).toBe('in_progress');
 });
+
+test('the coming days and my open tasks are kept on the device once signed in', async ({ page, context }) => {
+  // Signed in without opening any page yet, and two things planned in two days.
+  const r = await page.request.post('/api/auth/login', {
+    data: { email: 'admin@relais.example', password: 'relais-e2e-2026', locale: 'en' },
+  });
+  expect(r.ok(), await r.text()).toBeTruthy();
+  const { today } = await (await page.request.post('/api/desk/today', { data: {} })).json();
+  const inTwoDays = new Date(Date.parse(`${today}T12:00:00Z`) + 2 * 86400000).toISOString().slice(0, 10);
+  const meeting = unique('Visite du chantier');
+  const m = await page.request.post('/api/interactions/save', {
+    data: {
+      id: null, version: null, scope: 'one',
+      input: {
+        kind: 'meeting', subject: meeting, description: '', status: 'planned', start: `${inTwoDays}T10:00`,
+        end: `${inTwoDays}T11:00`, duration_minutes: '', all_day: false, direction: '', location: '', priority: '',
+        task_start: '', private: false, owner_id: null, reminder_minutes: '', links: [], attendee_users: [],
+        attendee_persons: [], recurrence: null,
+      },
+    },
+  });
+  expect(m.ok(), await m.text()).toBeTruthy();
+  await saveTask(page.request, unique('Devis à envoyer'), `${inTwoDays}T09:00`);
+  // The first card of my "not started" tasks, as the server has it now.
+  const board = await (
+    await page.request.post('/api/kanban/tasks', {
+      data: { filter: { mine: true, owner: null, record: null, due_from: '', due_to: '' } },
+    })
+  ).json();
+  const firstTask: string = board.find((c: { key: string }) => c.key === 'not_started').cards[0].title;
+
+  // Only the Desk is opened (the worker takes over during this first
+  // visit); the app keeps the rest in the background.
+  await page.goto('/');
+  await controlled(page);
+  await expect
+    .poll(() =>
+      page.evaluate(async () => {
+        const pages = await caches.open('relais-pages');
+        const data = await caches.open('relais-data');
+        const days = (await data.keys()).filter((k) => k.url.includes('/api/calendar/events')).length;
+        return !!(await pages.match('/kanban')) && !!(await pages.match('/calendar')) && days >= 10;
+      }),
+      { timeout: 20000 },
+    )
+    .toBe(true);
+
+  await goOffline(context);
+  // The calendar, never opened: a phone opens it on today; two days on.
+  await page.goto('/calendar');
+  await ready(page);
+  await expect(page.locator('.connection-bar.offline')).toBeVisible();
+  await page.waitForURL(/view=day/);
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.locator('.cal-event-title', { hasText: meeting })).toBeVisible();
+  await shot(page, 'offline-coming-day');
+  // My tasks, never opened either.
+  await page.goto('/kanban');
+  await ready(page);
+  await expect(page.locator('.kcard', { hasText: firstTask }).first()).toBeVisible();
+  await goOnline(context);
+});

@@ -107,11 +107,18 @@ pub fn AppShell() -> impl IntoView {
     let user = Resource::new(|| (), |_| me());
     provide_context(Me(user));
     // The outbox sends only the signed-in person's kept changes: tell it
-    // who that is, once known (in the browser).
+    // who that is, once known (in the browser); then keep the coming days
+    // on the device.
     let outbox = crate::pwa::use_outbox();
     Effect::new(move || {
         if let Some(Ok(me)) = user.get() {
             outbox.connect(me.id);
+            let locale = if i18n.get_locale_untracked() == Locale::en {
+                "en"
+            } else {
+                "fr"
+            };
+            crate::pwa::warm_up(me.id, locale);
         }
     });
     let drawer = RwSignal::new(false);

@@ -11,10 +11,12 @@
 mod outbox;
 mod outbox_page;
 mod status;
+pub mod warm;
 
 pub use outbox::{Change, Kept, Outbox, use_outbox};
 pub use outbox_page::{OutboxPage, PendingHere};
 pub use status::ConnectionBar;
+pub use warm::warm_up;
 
 /// Server functions that change nothing: their answers may be kept on the
 /// device and shown offline.

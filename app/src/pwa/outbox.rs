@@ -199,7 +199,8 @@ pub fn use_outbox() -> Outbox {
     use_context::<Outbox>().unwrap_or_else(Outbox::provide)
 }
 
-fn post(msg: serde_json::Value) {
+/// Sends `msg` (JSON) to the service worker in control, if any.
+pub(crate) fn post(msg: serde_json::Value) {
     #[cfg(feature = "hydrate")]
     worker::post(&msg);
     #[cfg(not(feature = "hydrate"))]

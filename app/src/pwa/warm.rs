@@ -38,13 +38,32 @@ mod browser {
     use crate::kanban::api::task_board;
     use crate::settings::layouts::{LayoutKey, my_layout};
     use chrono::Duration;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
 
     pub fn start(user_id: i64, locale: &'static str) {
         let Some(window) = web_sys::window() else {
             return;
         };
-        let controlled = crate::pwa::service_workers().is_some_and(|w| w.controller().is_some());
-        if !controlled || !window.navigator().on_line() {
+        let Some(workers) = crate::pwa::service_workers() else {
+            return;
+        };
+        if workers.controller().is_none() {
+            // The first visit: the worker takes over this page in a moment.
+            let mut started = false;
+            let later = Closure::<dyn FnMut()>::new(move || {
+                if !std::mem::replace(&mut started, true) {
+                    start(user_id, locale);
+                }
+            });
+            let _ = workers.add_event_listener_with_callback(
+                "controllerchange",
+                later.as_ref().unchecked_ref(),
+            );
+            later.forget();
+            return;
+        }
+        if !window.navigator().on_line() {
             return;
         }
         let key = format!("relais-warmed-{user_id}");
@@ -60,7 +79,7 @@ mod browser {
         if let Some(s) = &storage {
             let _ = s.set_item(&key, &now.to_string());
         }
-        crate::pwa::post(serde_json::json!({ "type": "keep", "urls": PAGES }));
+        super::super::outbox::post(serde_json::json!({ "type": "keep", "urls": PAGES }));
         leptos::task::spawn_local(async move {
             // One call after the other: this is background work, it must
             // not compete with what the person is doing.

@@ -62,7 +62,8 @@ self.addEventListener("activate", (event) => {
 // Messages from the app, as JSON text: `hello` (who is signed in; answers
 // with the outbox), `sync` (the connection is back), `retry` (send a kept
 // change again, with a new body when the person chose to apply theirs over
-// a newer version) and `discard`.
+// a newer version), `discard`, and `keep` (pages to keep ahead of time for
+// offline use: the calendar, the tasks board).
 self.addEventListener("message", (event) => {
   let msg;
   try {
@@ -86,8 +87,26 @@ self.addEventListener("message", (event) => {
     );
   } else if (msg.type === "discard") {
     event.waitUntil(remove(msg.seq).then(() => announce()));
+  } else if (msg.type === "keep" && Array.isArray(msg.urls)) {
+    event.waitUntil(keepPages(msg.urls));
   }
 });
+
+// Loads same-origin pages and keeps them as if they had been opened. One
+// after the other; stops at the first failure (offline, or signed out).
+async function keepPages(urls) {
+  const cache = await caches.open(PAGES);
+  for (const url of urls) {
+    if (new URL(url, self.location.origin).origin !== self.location.origin) continue;
+    try {
+      const answer = await fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } });
+      if (!answer.ok || answer.redirected) return;
+      await cache.put(url, answer);
+    } catch (offline) {
+      return;
+    }
+  }
+}
 
 function forgetUser() {
   return Promise.all([caches.delete(PAGES), caches.delete(DATA)]);

@@ -55,6 +55,35 @@ async fn the_service_worker_is_served_to_anyone_complete(pool: PgPool) {
     assert!(!r.text.contains("__QUEUED__"));
 }
 
+/// The pages the app asks the worker to keep ahead of time (the calendar,
+/// the tasks board) are served in full to a signed-in member, with their
+/// data drawn in: that copy is what opens offline.
+#[sqlx::test(migrations = "../migrations")]
+async fn the_pages_kept_ahead_of_time_are_served_drawn(pool: PgPool) {
+    let app = TestApp::new(pool);
+    let (_, s) = app.login_as("a@relais.test", "member").await;
+    for page in app::pwa::warm::PAGES {
+        let r = app.get(page, Some(&s)).await;
+        assert_eq!(r.status, StatusCode::OK, "{page}");
+        assert!(r.text.contains("<main"), "{page} is drawn by the server");
+        assert!(
+            r.text.contains("__INCOMPLETE_CHUNKS=[]") || !r.text.contains("__INCOMPLETE_CHUNKS"),
+            "{page} is complete: nothing left for hydration to draw"
+        );
+    }
+    let anonymous = app.get(app::pwa::warm::PAGES[0], None).await;
+    assert_eq!(
+        anonymous.status,
+        StatusCode::SEE_OTHER,
+        "kept only when signed in"
+    );
+    let sw = app.get("/sw.js", None).await;
+    assert!(
+        sw.text.contains("msg.type === \"keep\""),
+        "the worker keeps pages on request"
+    );
+}
+
 #[test]
 fn the_manifest_makes_the_app_installable() {
     let public = Path::new(env!("CARGO_MANIFEST_DIR")).join("../frontend/public");
