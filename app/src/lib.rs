@@ -66,7 +66,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
                 <link rel="stylesheet" id="leptos" href=css />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                // Deferred: the wasm is preloaded at low priority, so it
+                // never competes with the first paint, and hydration starts
+                // once the browser is idle (at most 2 s later).
+                <HydrationScripts options defer=true />
                 <MetaTags />
             </head>
             <body>
