@@ -16,18 +16,21 @@ function randomDay() {
   return d.toISOString().slice(0, 10);
 }
 
-async function saveTask(request: APIRequestContext, subject: string, due: string): Promise<number> {
+/** Files an interaction of mine through the API (a task unless `extra` says otherwise). */
+async function save(request: APIRequestContext, subject: string, start: string, extra: Record<string, unknown> = {}) {
   const input = {
-    kind: 'task', subject, description: '', status: 'not_started', start: due, end: '', duration_minutes: '',
+    kind: 'task', subject, description: '', status: 'not_started', start, end: '', duration_minutes: '',
     all_day: false, direction: '', location: '', priority: 'high', task_start: '', private: false, owner_id: null,
-    reminder_minutes: '', links: [], attendee_users: [], attendee_persons: [], recurrence: null,
+    reminder_minutes: '', links: [], attendee_users: [], attendee_persons: [], recurrence: null, ...extra,
   };
   const r = await request.post('/api/interactions/save', {
     data: { id: null, version: null, input, scope: 'one' },
   });
   expect(r.ok(), await r.text()).toBeTruthy();
-  return await r.json();
+  return (await r.json()) as number;
 }
+
+const saveTask = (request: APIRequestContext, subject: string, due: string) => save(request, subject, due);
 
 /** Keyboard move of card `id` one column to the right. */
 async function moveRight(page: Page, id: number) {
@@ -171,18 +174,9 @@ test('the coming days and my open tasks are kept on the device once signed in', 
   const { today } = await (await page.request.post('/api/desk/today', { data: {} })).json();
   const inTwoDays = new Date(Date.parse(`${today}T12:00:00Z`) + 2 * 86400000).toISOString().slice(0, 10);
   const meeting = unique('Visite du chantier');
-  const m = await page.request.post('/api/interactions/save', {
-    data: {
-      id: null, version: null, scope: 'one',
-      input: {
-        kind: 'meeting', subject: meeting, description: '', status: 'planned', start: `${inTwoDays}T10:00`,
-        end: `${inTwoDays}T11:00`, duration_minutes: '', all_day: false, direction: '', location: '', priority: '',
-        task_start: '', private: false, owner_id: null, reminder_minutes: '', links: [], attendee_users: [],
-        attendee_persons: [], recurrence: null,
-      },
-    },
+  await save(page.request, meeting, `${inTwoDays}T10:00`, {
+    kind: 'meeting', status: 'planned', end: `${inTwoDays}T11:00`, priority: '',
   });
-  expect(m.ok(), await m.text()).toBeTruthy();
   await saveTask(page.request, unique('Devis à envoyer'), `${inTwoDays}T09:00`);
   // The first card of my "not started" tasks, as the server has it now.
   const board = await (
