@@ -27,7 +27,7 @@ const WHO = { email: process.env.RELAIS_USER ?? 'admin@relais.example', password
 const arg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const ONLY = arg('only')?.split(',');
 const WIDTHS = (arg('widths') ?? '390,360').split(',').map(Number);
-const HEIGHT = { 390: 844, 360: 740, 414: 896 };
+const HEIGHT = { 390: 844, 360: 740, 414: 896, 1280: 800 };
 const SEED = 'Phone pass';
 
 const launchOptions = {
