@@ -76,17 +76,13 @@ mod browser {
         if last.is_some_and(|t| now - t < EVERY_MS) {
             return;
         }
-        if let Some(s) = &storage {
-            let _ = s.set_item(&key, &now.to_string());
-        }
         super::super::outbox::post(serde_json::json!({ "type": "keep", "urls": PAGES }));
         leptos::task::spawn_local(async move {
             // One call after the other: this is background work, it must
             // not compete with what the person is doing.
-            let Ok(now) = calendar_now().await else {
+            let Ok(today) = calendar_now().await.map(|t| t.date()) else {
                 return;
             };
-            let today = now.date();
             let week_start = week_start_for(locale);
             let mut ranges: Vec<_> = (0..DAYS_AHEAD)
                 .map(|i| View::Day.range(today + Duration::days(i), week_start))
@@ -104,9 +100,16 @@ mod browser {
                 mine: true,
                 ..TaskFilter::default()
             };
-            let _ = task_board(mine).await;
+            if task_board(mine).await.is_err() {
+                return;
+            }
             let _ = my_layout(LayoutKey::TaskCards).await;
             let _ = crate::auth::user_options().await;
+            // Marked done only once done: a warm-up cut short (the page
+            // left, the connection lost) runs again at the next page load.
+            if let Some(s) = &storage {
+                let _ = s.set_item(&key, &now.to_string());
+            }
         });
     }
 }
