@@ -34,7 +34,9 @@ test('the desk shows today, what is late, and the load; panels are arranged and 
   const late = unique('Relance en retard');
   const meeting = unique('Réunion du jour');
   await save(page, interaction('task', late, `${yesterday}T09:00`));
-  await save(page, interaction('meeting', meeting, `${today}T23:00`, { end: `${today}T23:45` }));
+  // All day: still "today" at any hour of the run (a 23:00 meeting was
+  // already over, so late, in a run after 23:45).
+  await save(page, interaction('meeting', meeting, `${today}T00:00`, { end: `${today}T00:00`, all_day: true }));
 
   await page.goto('/');
   await ready(page);
