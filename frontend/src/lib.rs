@@ -2,9 +2,17 @@
 //! then registers the service worker (installable app, offline reading).
 #![recursion_limit = "256"]
 
+mod startup;
+
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
-    app::pwa::register_service_worker();
+    // Called in the task that instantiated the wasm: hydrating in a task of
+    // its own lets the browser breathe (paint, input) between the two.
+    gloo_timers::callback::Timeout::new(0, || {
+        startup::init();
+        leptos::mount::hydrate_body(app::App);
+        app::pwa::register_service_worker();
+    })
+    .forget();
 }
