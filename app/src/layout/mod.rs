@@ -2,6 +2,7 @@
 //! behind a menu button below 768 px), top bar with search, quick create,
 //! notifications and the profile menu.
 
+mod links;
 pub mod profile;
 mod topbar;
 
@@ -10,7 +11,8 @@ use crate::i18n::*;
 use crate::tx;
 use crate::ui::icons::{Icon, Svg};
 use leptos::prelude::*;
-use leptos_router::components::{A, Outlet};
+use leptos_router::components::Outlet;
+use links::NavLink;
 
 /// The logged-in user, for any component of the shell.
 #[derive(Clone, Copy)]
@@ -60,8 +62,8 @@ fn AdminLinks() -> impl IntoView {
                     .map(|_| {
                         view! {
                             <ul class="sidebar-admin" aria-label=tx!(i18n, nav.settings)>
-                                <li><A href="/settings/pipelines"><span>{tx!(i18n, nav.pipelines)}</span></A></li>
-                                <li><A href="/trash"><span>{tx!(i18n, nav.trash)}</span></A></li>
+                                <li><NavLink href="/settings/pipelines"><span>{tx!(i18n, nav.pipelines)}</span></NavLink></li>
+                                <li><NavLink href="/trash"><span>{tx!(i18n, nav.trash)}</span></NavLink></li>
                             </ul>
                         }
                     })
@@ -89,10 +91,10 @@ fn BottomBar() -> impl IntoView {
                 .into_iter()
                 .map(|(href, icon, label)| {
                     view! {
-                        <A href=href exact=true>
+                        <NavLink href=href exact=true>
                             <Svg icon=icon />
                             <span>{move || label.get().to_string()}</span>
-                        </A>
+                        </NavLink>
                     }
                 })
                 .collect_view()}
@@ -106,6 +108,7 @@ pub fn AppShell() -> impl IntoView {
     let i18n = use_i18n();
     let user = Resource::new(|| (), |_| me());
     provide_context(Me(user));
+    links::provide_current_path();
     // The outbox sends only the signed-in person's kept changes: tell it
     // who that is, once known (in the browser); then keep the coming days
     // on the device.
@@ -152,10 +155,10 @@ pub fn AppShell() -> impl IntoView {
                         .map(|(href, icon, label)| {
                             view! {
                                 <li>
-                                    <A href=href exact=href == "/">
+                                    <NavLink href=href>
                                         <Svg icon=icon />
                                         <span>{move || label.get().to_string()}</span>
-                                    </A>
+                                    </NavLink>
                                 </li>
                             }
                         })

@@ -4,7 +4,6 @@ use crate::records::search::GlobalSearch;
 use crate::tx;
 use crate::ui::icons::{Icon, Svg};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 #[component]
 pub fn TopBar(drawer: RwSignal<bool>) -> impl IntoView {
@@ -20,9 +19,9 @@ pub fn TopBar(drawer: RwSignal<bool>) -> impl IntoView {
             >
                 <Svg icon=Icon::Menu />
             </button>
-            <A href="/" attr:class="brand topbar-brand">
+            <a href="/" class="brand topbar-brand">
                 {tx!(i18n, app_name)}
-            </A>
+            </a>
             <GlobalSearch />
             <div class="topbar-actions">
                 <details class="menu quick-create">
@@ -30,12 +29,12 @@ pub fn TopBar(drawer: RwSignal<bool>) -> impl IntoView {
                         <Svg icon=Icon::Plus />
                     </summary>
                     <div class="menu-panel" role="menu">
-                        <A href="/companies/new" attr:role="menuitem">{tx!(i18n, topbar.new_company)}</A>
-                        <A href="/persons/new" attr:role="menuitem">{tx!(i18n, topbar.new_person)}</A>
-                        <A href="/deals/new" attr:role="menuitem">{tx!(i18n, topbar.new_deal)}</A>
-                        <A href="/interactions/new?kind=call" attr:role="menuitem">{tx!(i18n, interaction.new_call)}</A>
-                        <A href="/interactions/new?kind=meeting" attr:role="menuitem">{tx!(i18n, interaction.new_meeting)}</A>
-                        <A href="/interactions/new?kind=task" attr:role="menuitem">{tx!(i18n, interaction.new_task)}</A>
+                        <a href="/companies/new" role="menuitem">{tx!(i18n, topbar.new_company)}</a>
+                        <a href="/persons/new" role="menuitem">{tx!(i18n, topbar.new_person)}</a>
+                        <a href="/deals/new" role="menuitem">{tx!(i18n, topbar.new_deal)}</a>
+                        <a href="/interactions/new?kind=call" role="menuitem">{tx!(i18n, interaction.new_call)}</a>
+                        <a href="/interactions/new?kind=meeting" role="menuitem">{tx!(i18n, interaction.new_meeting)}</a>
+                        <a href="/interactions/new?kind=task" role="menuitem">{tx!(i18n, interaction.new_task)}</a>
                     </div>
                 </details>
                 <crate::notifications::Bell />
