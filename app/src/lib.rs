@@ -51,9 +51,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     // The stylesheet is linked here, not in `Head`: its name carries the
     // build's hash, which only the server knows.
     #[cfg(feature = "ssr")]
-    let css = ssr::assets::pkg_files(&options).css.clone();
+    let (css, boot) = (
+        ssr::assets::pkg_files(&options).css.clone(),
+        ssr::assets::boot_script(&options),
+    );
     #[cfg(not(feature = "ssr"))]
-    let css = String::new();
+    let (css, boot) = (String::new(), String::new());
     view! {
         <!DOCTYPE html>
         <html
@@ -65,11 +68,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
                 <link rel="stylesheet" id="leptos" href=css />
-                <AutoReload options=options.clone() />
-                // Deferred: the wasm is preloaded at low priority, so it
-                // never competes with the first paint, and hydration starts
-                // once the browser is idle (at most 2 s later).
-                <HydrationScripts options defer=true />
+                <AutoReload options=options />
+                // The app starts once the page has loaded (see `boot_script`).
+                <script type="module" inner_html=boot></script>
                 <MetaTags />
             </head>
             <body>
@@ -89,37 +90,37 @@ pub fn App() -> impl IntoView {
             <pwa::ConnectionBar />
             <Router>
                 <Routes fallback=pages::NotFound>
-                    <Route path=path!("/login") view=auth::pages::LoginPage />
-                    <Route path=path!("/forgot-password") view=auth::pages::ForgotPasswordPage />
-                    <Route path=path!("/reset-password") view=auth::pages::ResetPasswordPage />
+                    <Route path=path!("/login") view=|| page(auth::pages::LoginPage) />
+                    <Route path=path!("/forgot-password") view=|| page(auth::pages::ForgotPasswordPage) />
+                    <Route path=path!("/reset-password") view=|| page(auth::pages::ResetPasswordPage) />
                     <ParentRoute path=path!("") view=layout::AppShell>
-                        <Route path=path!("") view=desk::DeskPage ssr=SsrMode::InOrder />
-                        <Route path=path!("/search") view=pages::search::SearchPage />
-                        <Route path=path!("/companies") view=companies::pages::CompanyList ssr=SsrMode::InOrder />
-                        <Route path=path!("/companies/new") view=companies::pages::CompanyNew />
-                        <Route path=path!("/companies/:id") view=companies::pages::CompanyPage />
-                        <Route path=path!("/companies/:id/edit") view=companies::pages::CompanyEdit />
-                        <Route path=path!("/persons") view=persons::pages::PersonList ssr=SsrMode::InOrder />
-                        <Route path=path!("/persons/new") view=persons::pages::PersonNew />
-                        <Route path=path!("/persons/:id") view=persons::pages::PersonPage />
-                        <Route path=path!("/persons/:id/edit") view=persons::pages::PersonEdit />
-                        <Route path=path!("/deals") view=deals::pages::DealList ssr=SsrMode::InOrder />
-                        <Route path=path!("/deals/new") view=deals::pages::DealNew />
-                        <Route path=path!("/deals/:id") view=deals::pages::DealPage />
-                        <Route path=path!("/deals/:id/edit") view=deals::pages::DealEdit />
-                        <Route path=path!("/trash") view=records::trash::TrashPage />
-                        <Route path=path!("/outbox") view=pwa::OutboxPage />
-                        <Route path=path!("/settings/pipelines") view=deals::pipelines::PipelinesPage />
-                        <Route path=path!("/settings/profile") view=settings::ProfilePage />
-                        <Route path=path!("/interactions") view=interactions::pages::InteractionList ssr=SsrMode::InOrder />
-                        <Route path=path!("/interactions/new") view=interactions::pages::InteractionNew />
-                        <Route path=path!("/interactions/history") view=interactions::pages::TaskHistory />
-                        <Route path=path!("/interactions/:id") view=interactions::pages::InteractionPage />
-                        <Route path=path!("/interactions/:id/edit") view=interactions::pages::InteractionEdit />
-                        <Route path=path!("/calendar") view=calendar::CalendarPage />
-                        <Route path=path!("/planning") view=planning::PlanningPage />
-                        <Route path=path!("/kanban") view=kanban::tasks::TasksBoardPage />
-                        <Route path=path!("/kanban/deals") view=kanban::deals::DealsBoardPage />
+                        <Route path=path!("") view=|| page(desk::DeskPage) ssr=SsrMode::InOrder />
+                        <Route path=path!("/search") view=|| page(pages::search::SearchPage) />
+                        <Route path=path!("/companies") view=|| page(companies::pages::CompanyList) ssr=SsrMode::InOrder />
+                        <Route path=path!("/companies/new") view=|| page(companies::pages::CompanyNew) />
+                        <Route path=path!("/companies/:id") view=|| page(companies::pages::CompanyPage) />
+                        <Route path=path!("/companies/:id/edit") view=|| page(companies::pages::CompanyEdit) />
+                        <Route path=path!("/persons") view=|| page(persons::pages::PersonList) ssr=SsrMode::InOrder />
+                        <Route path=path!("/persons/new") view=|| page(persons::pages::PersonNew) />
+                        <Route path=path!("/persons/:id") view=|| page(persons::pages::PersonPage) />
+                        <Route path=path!("/persons/:id/edit") view=|| page(persons::pages::PersonEdit) />
+                        <Route path=path!("/deals") view=|| page(deals::pages::DealList) ssr=SsrMode::InOrder />
+                        <Route path=path!("/deals/new") view=|| page(deals::pages::DealNew) />
+                        <Route path=path!("/deals/:id") view=|| page(deals::pages::DealPage) />
+                        <Route path=path!("/deals/:id/edit") view=|| page(deals::pages::DealEdit) />
+                        <Route path=path!("/trash") view=|| page(records::trash::TrashPage) />
+                        <Route path=path!("/outbox") view=|| page(pwa::OutboxPage) />
+                        <Route path=path!("/settings/pipelines") view=|| page(deals::pipelines::PipelinesPage) />
+                        <Route path=path!("/settings/profile") view=|| page(settings::ProfilePage) />
+                        <Route path=path!("/interactions") view=|| page(interactions::pages::InteractionList) ssr=SsrMode::InOrder />
+                        <Route path=path!("/interactions/new") view=|| page(interactions::pages::InteractionNew) />
+                        <Route path=path!("/interactions/history") view=|| page(interactions::pages::TaskHistory) />
+                        <Route path=path!("/interactions/:id") view=|| page(interactions::pages::InteractionPage) />
+                        <Route path=path!("/interactions/:id/edit") view=|| page(interactions::pages::InteractionEdit) />
+                        <Route path=path!("/calendar") view=|| page(calendar::CalendarPage) />
+                        <Route path=path!("/planning") view=|| page(planning::PlanningPage) />
+                        <Route path=path!("/kanban") view=|| page(kanban::tasks::TasksBoardPage) />
+                        <Route path=path!("/kanban/deals") view=|| page(kanban::deals::DealsBoardPage) />
                         <Route path=path!("/reports") view=|| not_built(Module::Reports) />
                         <Route path=path!("/documents") view=|| not_built(Module::Documents) />
                         <Route path=path!("/programmes") view=|| not_built(Module::Programmes) />
@@ -129,6 +130,15 @@ pub fn App() -> impl IntoView {
         </I18nContextProvider>
     }
     .into_any()
+}
+
+/// A page, built in a function of its own. Without it the optimiser puts
+/// every page into the router's one "choose the view" function (250 KB of
+/// wasm), which the browser compiled whole on every start-up whatever the
+/// page; now only the page shown is compiled.
+#[inline(never)]
+fn page<V: IntoView + 'static>(view: fn() -> V) -> AnyView {
+    view().into_any()
 }
 
 /// Title, manifest and icons.

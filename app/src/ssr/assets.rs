@@ -39,6 +39,21 @@ pub fn pkg_files(options: &LeptosOptions) -> &'static PkgFiles {
     })
 }
 
+/// The script that starts the app in the browser. The page is complete
+/// without it (rendered by the server); the wasm is fetched only once the
+/// page has loaded and the browser is idle, so on a slow network it never
+/// competes with the stylesheet for the first paint (no preload either).
+pub fn boot_script(options: &LeptosOptions) -> String {
+    let files = pkg_files(options);
+    format!(
+        "const start = () => import({js:?}).then((app) => app.default({{ module_or_path: {wasm:?} }}).then(() => app.hydrate()));\n\
+         const idle = () => ('requestIdleCallback' in window ? requestIdleCallback(start, {{ timeout: 2000 }}) : setTimeout(start, 1));\n\
+         if (document.readyState === 'complete') idle(); else addEventListener('load', idle, {{ once: true }});",
+        js = files.js,
+        wasm = files.wasm,
+    )
+}
+
 /// `hashes`: `hash.txt` (lines `js: …`, `wasm: …`, `css: …`), or empty.
 /// `built_by_cargo_leptos`: the wasm is then `<name>.wasm`, else
 /// wasm-bindgen's `<name>_bg.wasm` (as leptos's `HydrationScripts` does).
@@ -83,5 +98,21 @@ mod tests {
             names("pkg", "relais", "", false).wasm,
             "/pkg/relais_bg.wasm"
         );
+    }
+
+    #[test]
+    fn the_boot_script_loads_this_builds_files_after_the_page() {
+        let options = LeptosOptions::builder().output_name("relais").build();
+        let script = boot_script(&options);
+        let files = pkg_files(&options);
+        assert!(
+            script.contains(&format!("import({:?})", files.js)),
+            "{script}"
+        );
+        assert!(
+            script.contains(&format!("module_or_path: {:?}", files.wasm)),
+            "{script}"
+        );
+        assert!(script.contains("addEventListener('load'"), "{script}");
     }
 }
