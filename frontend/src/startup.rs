@@ -39,7 +39,9 @@ pub fn init() {
     // Err means an executor is set already: then start-up is not sliced.
     if Executor::init_local_custom_executor(Sliced).is_err() {
         STARTING.set(false);
+        return;
     }
+    next_slice();
 }
 
 struct Sliced;
@@ -81,22 +83,25 @@ impl Future for Gate {
     }
 }
 
-/// Schedules a task that starts a new slice and wakes up to a slice's
-/// worth of waiting futures (the rest wait again, in order).
+/// Schedules the task that starts the next slice: it wakes the futures
+/// waiting, in order (those that do not fit wait again). Start-up ends at
+/// the first slice with nothing waiting.
 fn next_slice() {
     if SCHEDULED.replace(true) {
         return;
     }
     gloo_timers::callback::Timeout::new(0, || {
         SCHEDULED.set(false);
-        SLICE_START.set(now());
         let waiting = WAITING.take();
         if waiting.is_empty() {
             STARTING.set(false);
+            return;
         }
+        SLICE_START.set(now());
         for waker in waiting {
             waker.wake();
         }
+        next_slice();
     })
     .forget();
 }
