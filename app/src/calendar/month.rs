@@ -101,10 +101,17 @@ pub fn MonthView(data: CalendarData, date: NaiveDate) -> impl IntoView {
                             .collect_view();
                         view! {
                             {chips}
-                            {(extra > 0).then(|| view! {
-                                <a class="cal-more" href=more_href>
-                                    {t_string!(i18n, calendar.more, count = extra).to_string()}
-                                </a>
+                            {(extra > 0).then(|| {
+                                // "+3 more", or on a phone's narrow day "+3"
+                                // (the link keeps the whole name)
+                                let full = t_string!(i18n, calendar.more, count = extra).to_string();
+                                let label = full.clone();
+                                view! {
+                                    <a class="cal-more" href=more_href aria-label=label>
+                                        <span class="cal-more-full" aria-hidden="true">{full}</span>
+                                        <span class="cal-more-short" aria-hidden="true">{format!("+{extra}")}</span>
+                                    </a>
+                                }
                             })}
                         }
                     }}
