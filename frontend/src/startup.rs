@@ -15,7 +15,8 @@ use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 
 /// Main-thread time a slice may take before the rest waits for a new task
-/// (well under the 50 ms of a "long task", even on a 4× slower phone).
+/// (a fifth of the 50 ms that make a "long task"; a future that runs longer
+/// still ends its slice).
 const SLICE_MS: f64 = 10.0;
 
 thread_local! {
