@@ -20,6 +20,10 @@ pub enum FieldProblem {
     TooShort {
         min: usize,
     },
+    /// A list (of filters, ids, links…) longer than allowed.
+    TooMany {
+        max: usize,
+    },
     InvalidEmail,
     InvalidPhone,
     InvalidUrl,
@@ -61,6 +65,12 @@ pub enum AppError {
     /// Bad input, field by field. Nothing was changed.
     #[error("invalid input")]
     Invalid { fields: Vec<FieldError> },
+    /// A new record looks like existing ones (similar name, same email or
+    /// phone): nothing was created; the person may look, or save anyway.
+    #[error("likely duplicates")]
+    Duplicates {
+        matches: Vec<crate::records::RecordLink>,
+    },
     #[error("invalid credentials")]
     InvalidCredentials,
     /// Too many failed logins: try again after this many seconds.
@@ -77,16 +87,74 @@ pub enum AppError {
     /// answers so): it is sent, in order, when the connection returns.
     #[error("queued")]
     Queued,
-    /// Anything else; details stay in the server log.
+    /// The request itself was malformed or not acceptable (not JSON,
+    /// arguments of the wrong type, a NUL byte, too deep, too large, sent
+    /// from another site). `reason` is a fixed code, never a parser's text.
+    #[error("bad request: {reason:?}")]
+    BadRequest { reason: BadRequest },
+    /// The database cannot be reached, or the server is too busy to take
+    /// this now: nothing was changed, try again in a moment.
+    #[error("unavailable")]
+    Unavailable,
+    /// Anything else; details stay in the server log and never reach the
+    /// browser (internal messages name types and tables).
     #[error("server error: {message}")]
-    Server { message: String },
+    Server {
+        #[serde(skip_serializing, default)]
+        message: String,
+    },
+}
+
+/// Why a request was refused before any function ran.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BadRequest {
+    /// The body is not valid JSON.
+    Json,
+    /// The JSON does not fit the function's arguments (a missing field, a
+    /// wrong type, a number out of range).
+    Arguments,
+    /// A server function takes `Content-Type: application/json` only.
+    ContentType,
+    /// A change sent from a page of another origin.
+    CrossSite,
+    /// The body is larger than a request may be.
+    TooLarge,
+    /// JSON nested deeper than any function takes.
+    TooDeep,
+    /// A NUL character, which no text of Relais may hold.
+    NulByte,
+    /// A path with `..`, `//` or encoded separators.
+    Path,
+    /// A method the address does not take.
+    Method,
+}
+
+impl BadRequest {
+    /// The HTTP status of this refusal.
+    pub fn status(self) -> u16 {
+        match self {
+            BadRequest::CrossSite => 403,
+            BadRequest::TooLarge => 413,
+            BadRequest::ContentType => 415,
+            BadRequest::Method => 405,
+            _ => 400,
+        }
+    }
 }
 
 impl AppError {
+    /// An internal error: logged here on the server, sent to the browser
+    /// as a bare "server error".
     pub fn server(message: impl Into<String>) -> Self {
-        AppError::Server {
-            message: message.into(),
-        }
+        let message = message.into();
+        #[cfg(feature = "ssr")]
+        tracing::error!(%message, "server error");
+        AppError::Server { message }
+    }
+
+    pub fn bad_request(reason: BadRequest) -> Self {
+        AppError::BadRequest { reason }
     }
 
     pub fn invalid(fields: Vec<FieldError>) -> Self {
@@ -111,6 +179,11 @@ impl FromServerFnError for AppError {
         match value {
             // The request never reached the server.
             ServerFnErrorErr::Request(_) => AppError::Offline,
+            // The browser's arguments did not fit: the caller's fault, said
+            // without the parser's words (they name Rust types).
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                AppError::bad_request(BadRequest::Arguments)
+            }
             other => AppError::server(other.to_string()),
         }
     }
@@ -125,8 +198,30 @@ impl From<ServerFnError> for AppError {
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> Self {
-        tracing::error!(error = %err, "database error");
-        AppError::server("database error")
+        use sqlx::Error::*;
+        match &err {
+            // The database is down, unreachable or saturated: a moment
+            // later may work, and nothing was changed.
+            PoolTimedOut | PoolClosed | WorkerCrashed | Io(_) | Tls(_) => {
+                tracing::warn!(error = %err, "database unavailable");
+                AppError::Unavailable
+            }
+            Database(db) if db.code().as_deref() == Some("57014") => {
+                // statement_timeout: a statement ran longer than a request may.
+                tracing::warn!(error = %err, "statement cancelled");
+                AppError::Unavailable
+            }
+            Database(db)
+                if db
+                    .code()
+                    .as_deref()
+                    .is_some_and(|c| c.starts_with("08") || c.starts_with("57P")) =>
+            {
+                tracing::warn!(error = %err, "database connection lost");
+                AppError::Unavailable
+            }
+            _ => AppError::server(format!("database error: {err}")),
+        }
     }
 }
 

@@ -7,6 +7,7 @@
 // builders; that is its design, not ours to lint.
 #![allow(clippy::new_ret_no_self)]
 
+pub mod access;
 pub mod auth;
 pub mod calendar;
 pub mod companies;
@@ -70,7 +71,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="stylesheet" id="leptos" href=css />
                 <AutoReload options=options />
                 // The app starts once the page has loaded (see `boot_script`).
-                <script type="module" inner_html=boot></script>
+                <script type="module" nonce=leptos::nonce::use_nonce() inner_html=boot></script>
                 <MetaTags />
             </head>
             <body>

@@ -47,7 +47,7 @@ test('week view: drag a call to Thursday 14:00, resize it to 45 minutes, show a 
   await openWeek(page, w.wed);
   const block = page.locator(`.cal-block[data-id="${id}"]`);
   await expect(block).toBeVisible();
-  await expect(block).toHaveAttribute('aria-label', new RegExp(`Call: ${subject}, Mon \\d+ 09:00 – 09:15`));
+  await expect(block).toHaveAttribute('title', new RegExp(`Call: ${subject}, Mon \\d+ 09:00 – 09:15`));
   await expect(page.locator('.cal-legend')).toContainText('Meeting');
   await shot(page, 'calendar-week');
 
@@ -63,7 +63,7 @@ test('week view: drag a call to Thursday 14:00, resize it to 45 minutes, show a 
   await page.mouse.up();
   // Shown at once, kept once the server agreed.
   const moved = page.locator(`.cal-col[data-day="${w.thu}"] .cal-block[data-id="${id}"]`);
-  await expect(moved).toHaveAttribute('aria-label', /Thu \d+ 14:00 – 14:15/);
+  await expect(moved).toHaveAttribute('title', /Thu \d+ 14:00 – 14:15/);
   await reloaded;
   await page.waitForTimeout(300); // the grid is drawn anew with the new data
 
@@ -75,14 +75,14 @@ test('week view: drag a call to Thursday 14:00, resize it to 45 minutes, show a 
   await page.mouse.move(end.x, end.y, { steps: 8 });
   const saved = page.waitForResponse((r) => r.url().includes('/api/calendar/move'));
   await page.mouse.up();
-  await expect(moved).toHaveAttribute('aria-label', /Thu \d+ 14:00 – 14:45/);
+  await expect(moved).toHaveAttribute('title', /Thu \d+ 14:00 – 14:45/);
   expect((await saved).ok()).toBeTruthy();
 
   // It was saved: a reload shows the same.
   await page.reload();
   await ready(page);
   await expect(page.locator(`.cal-col[data-day="${w.thu}"] .cal-block[data-id="${id}"]`)).toHaveAttribute(
-    'aria-label',
+    'title',
     /Thu \d+ 14:00 – 14:45/,
   );
 
@@ -186,9 +186,9 @@ test('a refused move is undone with a message; a series asks first', async ({ pa
   await page.mouse.up();
   await expect(page.getByRole('dialog')).toContainText('Change only this one, or the whole series?');
   await page.getByRole('button', { name: 'The whole series' }).click();
-  await expect(occ).toHaveAttribute('aria-label', /12:00 – 13:00/);
+  await expect(occ).toHaveAttribute('title', /12:00 – 13:00/);
   await page.keyboard.press('n');
-  await expect(page.locator('.cal-block', { hasText: weekly })).toHaveAttribute('aria-label', /12:00 – 13:00/);
+  await expect(page.locator('.cal-block', { hasText: weekly })).toHaveAttribute('title', /12:00 – 13:00/);
 });
 
 test.describe('phone', () => {
@@ -224,11 +224,11 @@ test.describe('phone', () => {
     }
     const saved = page.waitForResponse((r) => r.url().includes('/api/calendar/move'));
     await touch('touchEnd', target.y);
-    await expect(block).toHaveAttribute('aria-label', /11:00 – 11:30/);
+    await expect(block).toHaveAttribute('title', /11:00 – 11:30/);
     expect((await saved).ok()).toBeTruthy();
     await page.reload();
     await ready(page);
-    await expect(page.locator(`.cal-block[data-id="${id}"]`)).toHaveAttribute('aria-label', /11:00 – 11:30/);
+    await expect(page.locator(`.cal-block[data-id="${id}"]`)).toHaveAttribute('title', /11:00 – 11:30/);
 
     // The agenda fits too.
     await page.getByRole('button', { name: 'Agenda' }).click();

@@ -359,7 +359,7 @@ impl Bench {
         let settings = app::ssr::ServerSettings {
             public_url: "http://127.0.0.1:3000".into(),
             secure_cookies: false,
-            trust_proxy: false,
+            trusted_proxies: 0,
         };
         let options = crate::leptos_options("target/site", "127.0.0.1:3000".parse()?);
         let router = crate::router(options, pool.clone(), settings);
@@ -795,15 +795,19 @@ async fn company_sql(pool: &PgPool, id: i64) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `record_marks`: alive?, the view, the star, the tags, one after another.
+/// `record_marks`: what the reader may do, the view, the star, the tags, one
+/// after another.
 async fn marks_sql(pool: &PgPool, user_id: i64, id: i64) -> anyhow::Result<()> {
     use app::records::marks::{FAVOURITE_SQL, RECORD_TAGS_SQL};
     let kind = RecordKind::Company;
-    let live: bool = sqlx::query_scalar(AssertSqlSafe(app::records::live_sql(kind)))
-        .bind(id)
-        .fetch_one(pool)
-        .await?;
-    ensure!(live, "company {id} is not live");
+    let allowed: Option<(bool, bool, bool, bool)> = sqlx::query_as(AssertSqlSafe(
+        app::access::ssr::allowed_sql(kind, false, false),
+    ))
+    .bind(id)
+    .bind(user_id)
+    .fetch_optional(pool)
+    .await?;
+    ensure!(allowed.is_some(), "company {id} is not live");
     app::records::marks::note_view(pool, user_id, kind, id).await?;
     sqlx::query(FAVOURITE_SQL)
         .bind(user_id)
@@ -821,9 +825,11 @@ async fn marks_sql(pool: &PgPool, user_id: i64, id: i64) -> anyhow::Result<()> {
 
 /// `timeline` (first page): the merged page, then the users' names.
 async fn timeline_sql(pool: &PgPool, user_id: i64, id: i64) -> anyhow::Result<()> {
-    use app::records::timeline::{TIMELINE_PAGE, TIMELINE_SQL, TIMELINE_START, USER_NAMES_SQL};
+    use app::records::timeline::{
+        TIMELINE_PAGE, TIMELINE_START, USER_NAMES_SQL, timeline_sql as page_sql,
+    };
     let (at, rank, cid) = TIMELINE_START;
-    sqlx::query(TIMELINE_SQL)
+    sqlx::query(AssertSqlSafe(page_sql()))
         .bind(RecordKind::Company.as_str())
         .bind(id)
         .bind(at)
@@ -839,7 +845,7 @@ async fn timeline_sql(pool: &PgPool, user_id: i64, id: i64) -> anyhow::Result<()
 
 /// `calendar_events`: the events of one calendar, read by its owner.
 async fn calendar_sql(pool: &PgPool, user_id: i64, month: &Month) -> anyhow::Result<()> {
-    sqlx::query(AssertSqlSafe(app::calendar::events_sql()))
+    sqlx::query(AssertSqlSafe(app::calendar::events_sql(false)))
         .bind(vec![user_id])
         .bind(month.from_utc)
         .bind(month.to_utc)
@@ -929,18 +935,19 @@ async fn planning_sql(pool: &PgPool, viewer: i64, p: &PlanningRange) -> anyhow::
     sqlx::query("SET LOCAL max_parallel_workers_per_gather = 0")
         .execute(&mut *tx)
         .await?;
-    sqlx::query(AssertSqlSafe(app::planning::blocks_sql()))
+    sqlx::query(AssertSqlSafe(app::planning::blocks_sql(true)))
         .bind(&p.users)
         .bind(p.from_utc)
         .bind(p.to_utc)
         .bind(viewer)
         .fetch_all(&mut *tx)
         .await?;
-    sqlx::query(AssertSqlSafe(app::planning::unplanned_sql()))
+    sqlx::query(AssertSqlSafe(app::planning::unplanned_sql(true)))
         .bind(&p.users)
-        .bind(p.today_utc)
+        .bind(chrono::Utc::now())
         .bind(viewer)
         .bind(app::planning::MAX_UNPLANNED)
+        .bind(p.today_utc)
         .fetch_all(&mut *tx)
         .await?;
     tx.commit().await?;

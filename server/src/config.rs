@@ -116,9 +116,11 @@ pub struct ServeArgs {
     /// Mark cookies `Secure` (serve over HTTPS).
     #[arg(long, env = "RELAIS_SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,
-    /// Read the client address from X-Forwarded-For (behind a trusted proxy).
-    #[arg(long, env = "RELAIS_TRUST_PROXY", default_value_t = false)]
-    pub trust_proxy: bool,
+    /// Behind proxies of yours: `true` (one) or their number. The client's
+    /// address is then read from X-Forwarded-For, that many hops from the
+    /// right (hops further left are written by the client, never trusted).
+    #[arg(long, env = "RELAIS_TRUST_PROXY", default_value = "false")]
+    pub trust_proxy: TrustProxy,
     /// Do not create the demo organisation on an empty database.
     #[arg(long, env = "RELAIS_NO_DEMO", default_value_t = false)]
     pub no_demo: bool,
@@ -129,4 +131,35 @@ pub struct ServeArgs {
     #[arg(long, env = "RELAIS_REMINDER_SECS", default_value_t = 30,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub reminder_secs: u64,
+}
+
+/// `RELAIS_TRUST_PROXY`: `false` / `0`, `true` (one proxy) or a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TrustProxy(pub u8);
+
+impl std::str::FromStr for TrustProxy {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "false" | "no" | "off" | "" => Ok(TrustProxy(0)),
+            "true" | "yes" | "on" => Ok(TrustProxy(1)),
+            n => n
+                .parse::<u8>()
+                .map(TrustProxy)
+                .map_err(|_| format!("{s:?}: expected true, false or a number of proxies")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TrustProxy;
+
+    #[test]
+    fn trust_proxy_takes_a_flag_or_a_count() {
+        assert_eq!("false".parse(), Ok(TrustProxy(0)));
+        assert_eq!("true".parse(), Ok(TrustProxy(1)));
+        assert_eq!("2".parse(), Ok(TrustProxy(2)));
+        assert!("many".parse::<TrustProxy>().is_err());
+    }
 }

@@ -11,7 +11,7 @@ use tower_sessions::Session;
 /// Paths anyone may load: the login flow, static files, server functions.
 fn is_public(path: &str) -> bool {
     // `/feed/`: calendar subscriptions, whose secret token is the key.
-    const PREFIXES: &[&str] = &["/pkg/", "/icons/", "/feed/"];
+    const PREFIXES: &[&str] = &["/pkg/", "/icons/", "/feed/", "/offline/"];
     const EXACT: &[&str] = &[
         "/login",
         "/forgot-password",
@@ -39,15 +39,27 @@ pub async fn require_login(
     if (is_api && app::auth::PUBLIC_SERVER_FNS.contains(&path)) || (!is_api && is_public(path)) {
         return next.run(req).await;
     }
-    let user_id: Option<i64> = session.get(app::ssr::guard::USER_ID).await.ok().flatten();
+    // While the database cannot be reached, nobody is logged out: the
+    // answer is "try again", not the login page.
+    let user_id: Option<i64> = match session.get(app::ssr::guard::USER_ID).await {
+        Ok(id) => id,
+        Err(e) => {
+            tracing::warn!(error = %e, "session store unavailable");
+            return unavailable(is_api);
+        }
+    };
     let active = match user_id {
-        Some(id) => sqlx::query_scalar::<_, bool>("SELECT active FROM users WHERE id = $1")
+        Some(id) => match sqlx::query_scalar::<_, bool>("SELECT active FROM users WHERE id = $1")
             .bind(id)
             .fetch_optional(&pool)
             .await
-            .ok()
-            .flatten()
-            .unwrap_or(false),
+        {
+            Ok(active) => active.unwrap_or(false),
+            Err(e) => {
+                tracing::warn!(error = %e, "database unavailable");
+                return unavailable(is_api);
+            }
+        },
         None => false,
     };
     if active {
@@ -74,6 +86,40 @@ pub async fn require_login(
     };
     Redirect::to(&format!("/login{next_param}")).into_response()
 }
+
+/// 503 with `Retry-After`: JSON for server functions, a short page that
+/// tries again by itself for pages.
+pub fn unavailable(is_api: bool) -> Response {
+    let retry = [(header::RETRY_AFTER, "5")];
+    if is_api {
+        let body = serde_json::to_string(&app::error::AppError::Unavailable).unwrap_or_default();
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            retry,
+            [(header::CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response();
+    }
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        retry,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        UNAVAILABLE_PAGE,
+    )
+        .into_response()
+}
+
+/// In both languages: the user's is not known without the database.
+const UNAVAILABLE_PAGE: &str = r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="refresh" content="10"><title>Relais — try again in a moment</title></head>
+<body style="font-family:system-ui,sans-serif;max-width:34rem;margin:4rem auto;padding:0 1rem;line-height:1.5">
+<h1>Relais cannot reach its database</h1>
+<p>Nothing was lost. This page tries again every few seconds.</p>
+<h1 lang="fr">Relais n'arrive pas à joindre sa base de données</h1>
+<p lang="fr">Rien n'est perdu. Cette page réessaie toute seule dans quelques secondes.</p>
+</body></html>"#;
 
 #[cfg(test)]
 mod tests {

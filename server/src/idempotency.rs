@@ -7,7 +7,7 @@
 //! then stores the answer next to it. A repeat is answered with the stored
 //! answer (header `idempotent-replayed`) without reaching the function.
 
-use app::ssr::idempotency::{Claim, HEADER, REPEATED, valid_key};
+use app::ssr::idempotency::{Claim, HEADER, valid_key};
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
@@ -63,7 +63,7 @@ pub async fn idempotent(
     if resp.status() == StatusCode::INTERNAL_SERVER_ERROR {
         let (parts, body) = resp.into_parts();
         let bytes = to_bytes(body, MAX_ANSWER).await.unwrap_or_default();
-        if std::str::from_utf8(&bytes).is_ok_and(|b| b.contains(REPEATED))
+        if claim.repeated()
             && let Ok(Some(k)) = kept(&pool, user_id, &key).await
         {
             return replay(&pool, user_id, &key, k).await;

@@ -14,6 +14,7 @@ pub mod generate;
 pub mod idempotency;
 pub mod pwa;
 pub mod reminders;
+pub mod security;
 pub mod seed;
 pub mod session_store;
 pub mod statuses;
@@ -33,17 +34,30 @@ use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
-/// Connects to PostgreSQL and applies the migrations.
+/// The longest a statement of the application may run: a heavy query
+/// cannot hold a connection (and a core of the database) for longer. The
+/// few that legitimately take longer — a CSV export of a million rows, the
+/// generator — raise it for their own transaction.
+pub const STATEMENT_TIMEOUT: &str = "10s";
+
+/// Connects to PostgreSQL and applies the migrations (on a connection of
+/// their own, with no time limit: an index built on a big table may take
+/// minutes).
 pub async fn connect(url: &str, max: u32) -> anyhow::Result<PgPool> {
     // JIT compiles queries whose estimated cost is high — such as counts over
     // a million rows — and takes 100+ ms doing it: more than the query.
     let options = PgConnectOptions::from_str(url)?.options([("jit", "off")]);
+    {
+        use sqlx::Connection;
+        let mut conn = sqlx::PgConnection::connect_with(&options).await?;
+        sqlx::migrate!("../migrations").run(&mut conn).await?;
+        conn.close().await?;
+    }
     let pool = PgPoolOptions::new()
         .max_connections(max)
         .acquire_timeout(Duration::from_secs(10))
-        .connect_with(options)
+        .connect_with(options.options([("statement_timeout", STATEMENT_TIMEOUT)]))
         .await?;
-    sqlx::migrate!("../migrations").run(&pool).await?;
     Ok(pool)
 }
 
@@ -111,11 +125,22 @@ pub fn router(options: LeptosOptions, pool: PgPool, settings: ServerSettings) ->
         .with_same_site(SameSite::Lax)
         .with_secure(settings.secure_cookies)
         .with_expiry(Expiry::OnInactivity(time::Duration::days(14)));
+    let origins = security::requests::Origins::new(&settings.public_url, settings.secure_cookies);
+    let policy = security::headers::Policy {
+        https: settings.secure_cookies,
+    };
     let context = {
         let pool = pool.clone();
         move || {
             provide_context(pool.clone());
             provide_context(settings.clone());
+            // The nonce of this response's Content-Security-Policy
+            // (`security::headers`), for the scripts the page carries.
+            if let Some(nonce) = use_context::<axum::http::request::Parts>()
+                .and_then(|p| p.extensions.get::<leptos::nonce::Nonce>().cloned())
+            {
+                provide_context(nonce);
+            }
         }
     };
     Router::new()
@@ -123,13 +148,14 @@ pub fn router(options: LeptosOptions, pool: PgPool, settings: ServerSettings) ->
         .route("/export/{file}", get(export::export_csv))
         .route("/feed/{file}", get(feed::calendar_feed))
         .route("/sw.js", get(pwa::service_worker))
-        .leptos_routes_with_context(&state, routes, context, {
+        .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = options.clone();
             move || app::shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
-            app::shell,
-        ))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, app::shell))
         .layer(axum::middleware::from_fn(statuses::error_statuses))
         .layer(axum::middleware::from_fn_with_state(
             pool.clone(),
@@ -143,29 +169,44 @@ pub fn router(options: LeptosOptions, pool: PgPool, settings: ServerSettings) ->
             pool,
             gate::require_login,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            origins,
+            security::requests::check,
+        ))
         .layer(sessions)
         // Quality 4 for every encoding: brotli's default is 11, its
         // maximum, meant for files compressed once. Browsers ask for brotli
         // first, and at 11 a 68 KB calendar month took longer to compress
         // than to read from the database.
+        .layer(axum::middleware::from_fn_with_state(
+            policy,
+            security::headers::add,
+        ))
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
 
+/// `GET /healthz`: 200 when the database answers within two seconds, 503
+/// otherwise (a load balancer stops sending users here meanwhile).
 async fn health(
     axum::extract::State(pool): axum::extract::State<PgPool>,
 ) -> (axum::http::StatusCode, &'static str) {
-    match sqlx::query("SELECT 1").execute(&pool).await {
-        Ok(_) => (axum::http::StatusCode::OK, "ok"),
-        Err(_) => (
+    let ping = tokio::time::timeout(
+        Duration::from_secs(2),
+        sqlx::query("SELECT 1").execute(&pool),
+    );
+    match ping.await {
+        Ok(Ok(_)) => (axum::http::StatusCode::OK, "ok"),
+        _ => (
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             "database unavailable",
         ),
     }
 }
 
-/// Deletes expired sessions and month-old idempotency keys every hour.
+/// Deletes expired sessions, month-old idempotency keys and day-old login
+/// attempts every hour.
 pub fn spawn_session_cleanup(pool: PgPool) {
     tokio::spawn(async move {
         let store = PgSessionStore::new(pool.clone());
@@ -177,6 +218,9 @@ pub fn spawn_session_cleanup(pool: PgPool) {
             }
             if let Err(e) = idempotency::purge(&pool).await {
                 tracing::warn!(error = %e, "could not purge old idempotency keys");
+            }
+            if let Err(e) = app::ssr::throttle::purge(&pool).await {
+                tracing::warn!(error = %e, "could not purge old login attempts");
             }
         }
     });

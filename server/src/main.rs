@@ -119,7 +119,7 @@ async fn serve(cli: Cli, pool: sqlx::PgPool) -> anyhow::Result<()> {
             .clone()
             .unwrap_or_else(|| format!("http://{}", args.addr)),
         secure_cookies: args.secure_cookies,
-        trust_proxy: args.trust_proxy,
+        trusted_proxies: args.trust_proxy.0,
     };
     let options = server::leptos_options(&args.site_root, args.addr);
     let app = server::router(options, pool.clone(), settings);

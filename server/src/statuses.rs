@@ -1,7 +1,8 @@
 //! Gives server-function errors their HTTP status. Server functions answer
 //! every error with 500 and a typed JSON body (`{"kind": …}`); this layer
 //! reads that kind on error responses only and sets the status API clients
-//! expect: 404 not found, 409 conflict, 422 invalid input, 403 forbidden.
+//! expect: 404 not found, 409 conflict, 422 invalid input, 403 forbidden,
+//! 400 / 413 / 415 a malformed request, 503 the database unreachable.
 
 use axum::body::{Body, to_bytes};
 use axum::extract::Request;
@@ -12,13 +13,22 @@ use axum::response::Response;
 /// Error bodies are small; anything bigger is passed on untouched.
 const MAX_ERROR_BODY: usize = 64 * 1024;
 
-pub fn status_of(kind: &str) -> Option<StatusCode> {
-    Some(match kind {
+pub fn status_of(body: &serde_json::Value) -> Option<StatusCode> {
+    Some(match body.get("kind")?.as_str()? {
         "not_found" => StatusCode::NOT_FOUND,
-        "conflict" => StatusCode::CONFLICT,
+        "conflict" | "duplicates" => StatusCode::CONFLICT,
         "invalid" => StatusCode::UNPROCESSABLE_ENTITY,
         "forbidden" => StatusCode::FORBIDDEN,
-        // Others keep the status their function set (401, 429) or 500.
+        "unavailable" => StatusCode::SERVICE_UNAVAILABLE,
+        "too_many_attempts" => StatusCode::TOO_MANY_REQUESTS,
+        // A reset link unknown, used or expired.
+        "invalid_token" => StatusCode::BAD_REQUEST,
+        "bad_request" => {
+            let reason: app::error::BadRequest =
+                serde_json::from_value(body.get("reason")?.clone()).ok()?;
+            StatusCode::from_u16(reason.status()).ok()?
+        }
+        // Others keep the status their function set (401) or 500.
         _ => return None,
     })
 }
@@ -34,10 +44,11 @@ pub async fn error_statuses(req: Request, next: Next) -> Response {
         parts.status = StatusCode::INTERNAL_SERVER_ERROR;
         return Response::from_parts(parts, Body::empty());
     };
-    let kind = serde_json::from_slice::<serde_json::Value>(&bytes)
+    if let Some(status) = serde_json::from_slice::<serde_json::Value>(&bytes)
         .ok()
-        .and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(String::from));
-    if let Some(status) = kind.as_deref().and_then(status_of) {
+        .as_ref()
+        .and_then(status_of)
+    {
         parts.status = status;
     }
     Response::from_parts(parts, Body::from(bytes))

@@ -42,11 +42,17 @@ pub async fn login(email: String, password: String, locale: String) -> AppResult
 
     let pool = pool()?;
     let address = client_address().await;
-    let limits = throttle::limits(&email, &address);
-    if let Err(e) = throttle::check(&pool, &limits).await {
-        set_status(http::StatusCode::TOO_MANY_REQUESTS);
-        return Err(e);
-    }
+    // Counted before the password is checked, atomically: a burst of wrong
+    // passwords is not a burst of checks (`throttle`).
+    let attempt = match throttle::attempt(&pool, &throttle::login_limits(&email, &address)).await {
+        Ok(a) => a,
+        Err(e) => {
+            if matches!(e, AppError::TooManyAttempts { .. }) {
+                set_status(http::StatusCode::TOO_MANY_REQUESTS);
+            }
+            return Err(e);
+        }
+    };
 
     let row: Option<(i64, String, bool)> = sqlx::query_as(
         "SELECT id, password_hash, active FROM users WHERE lower(email) = lower($1)",
@@ -54,17 +60,17 @@ pub async fn login(email: String, password: String, locale: String) -> AppResult
     .bind(email.trim())
     .fetch_optional(&pool)
     .await?;
-    let matches = passwords::verify(password, row.as_ref().map(|r| r.1.clone())).await;
+    let matches = passwords::verify(password, row.as_ref().map(|r| r.1.clone())).await?;
     let user_id = match row {
         // A deactivated account answers like a wrong password: no hint either way.
         Some((id, _, true)) if matches => id,
         _ => {
-            throttle::record_failure(&pool, &limits.map(|(k, _)| k)).await?;
+            // The attempt stays counted.
             set_status(http::StatusCode::UNAUTHORIZED);
             return Err(AppError::InvalidCredentials);
         }
     };
-    throttle::clear(&pool, &limits[0].0).await?;
+    throttle::succeeded(&pool, attempt, &throttle::pair_key(&email, &address)).await?;
 
     sqlx::query("UPDATE users SET locale = $2, updated_at = now() WHERE id = $1")
         .bind(user_id)
@@ -84,9 +90,7 @@ pub async fn login(email: String, password: String, locale: String) -> AppResult
     let user = guard::load_user(user_id)
         .await?
         .ok_or(AppError::InvalidCredentials)?;
-    cookies::set_pref(cookies::LOCALE, &user.locale);
-    cookies::set_pref(cookies::THEME, &user.theme);
-    cookies::set_pref(cookies::DENSITY, &user.density);
+    cookies::set_user_prefs(&user);
     tracing::info!(user_id, "login");
     Ok(user)
 }
@@ -109,6 +113,7 @@ pub async fn request_password_reset(email: String) -> AppResult<()> {
     checks.required("email", &email).email("email", &email);
     checks.finish()?;
     let pool = pool()?;
+    throttled(throttle::attempt(&pool, &throttle::reset_limits(&client_address().await)).await)?;
     let user: Option<(i64, String, String)> = sqlx::query_as(
         "SELECT id, email, locale FROM users WHERE lower(email) = lower($1) AND active",
     )
@@ -172,9 +177,23 @@ pub async fn reset_password(token: String, password: String) -> AppResult<()> {
     checks.max_len("password", &password, 1024);
     checks.finish()?;
     let pool = pool()?;
+    throttled(throttle::attempt(&pool, &throttle::reset_limits(&client_address().await)).await)?;
+    // The token first: hashing costs ~19 MiB and a core for a moment, and
+    // is for holders of a live link only.
+    let known: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM password_resets
+                        WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now())",
+    )
+    .bind(token_hash(&token))
+    .fetch_one(&pool)
+    .await?;
+    if !known {
+        return Err(AppError::InvalidToken);
+    }
     let hash = passwords::hash(password).await?;
     let mut tx = pool.begin().await?;
-    // Spending the token and using it happen in one statement: a link works once.
+    // Spending the token and using it happen in one statement: a link works
+    // once (two holders of one link racing: one wins, the other is refused).
     let user_id: Option<i64> = sqlx::query_scalar(
         "UPDATE password_resets SET used_at = now()
          WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()
@@ -196,10 +215,15 @@ pub async fn reset_password(token: String, password: String) -> AppResult<()> {
         .bind(user_id.to_string())
         .execute(&mut *tx)
         .await?;
-    sqlx::query("DELETE FROM login_failures WHERE key = (SELECT 'email:' || lower(email) FROM users WHERE id = $1)")
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
+    // The account's failed logins are forgotten: its owner proved who they are.
+    sqlx::query(
+        "DELETE FROM login_failures
+         WHERE key = (SELECT 'email:' || lower(email) FROM users WHERE id = $1)
+            OR key LIKE (SELECT 'pair:' || lower(email) || '|%' FROM users WHERE id = $1)",
+    )
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -231,9 +255,7 @@ pub async fn update_preferences(
     let user = guard::load_user(user.id)
         .await?
         .ok_or(AppError::Unauthorized)?;
-    cookies::set_pref(cookies::LOCALE, &user.locale);
-    cookies::set_pref(cookies::THEME, &user.theme);
-    cookies::set_pref(cookies::DENSITY, &user.density);
+    cookies::set_user_prefs(&user);
     Ok(user)
 }
 
@@ -250,24 +272,55 @@ fn set_status(status: http::StatusCode) {
     }
 }
 
-/// The caller's address: the peer, or the first `X-Forwarded-For` hop when
-/// the server is configured to sit behind a trusted proxy.
+/// Sets 429 on a refusal for too many attempts.
+#[cfg(feature = "ssr")]
+fn throttled<T>(r: AppResult<T>) -> AppResult<T> {
+    if let Err(AppError::TooManyAttempts { .. }) = &r {
+        set_status(http::StatusCode::TOO_MANY_REQUESTS);
+    }
+    r
+}
+
+/// The caller's address: the peer, or behind `trusted_proxies` proxies the
+/// hop of `X-Forwarded-For` that the outermost of them saw. Each proxy
+/// appends the address it received from, so that hop is counted from the
+/// right; the hops left of it are whatever the client wrote (rotating the
+/// first one would otherwise bypass the per-address limits).
 #[cfg(feature = "ssr")]
 async fn client_address() -> String {
-    if settings().trust_proxy
-        && let Some(parts) = use_context::<http::request::Parts>()
-        && let Some(fwd) = parts
-            .headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-        && let Some(first) = fwd.split(',').next()
-    {
-        return first.trim().to_string();
-    }
-    leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+    let peer = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .await
         .map(|ci| ci.0.ip().to_string())
-        .unwrap_or_else(|_| "unknown".into())
+        .unwrap_or_else(|_| "unknown".into());
+    let forwarded = use_context::<http::request::Parts>().and_then(|parts| {
+        let values: Vec<String> = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .map(String::from)
+            .collect();
+        (!values.is_empty()).then(|| values.join(","))
+    });
+    forwarded_client(settings().trusted_proxies, forwarded.as_deref()).unwrap_or(peer)
+}
+
+/// The client's address from an `X-Forwarded-For` value, behind `proxies`
+/// trusted proxies (none: not read at all).
+#[cfg(feature = "ssr")]
+pub fn forwarded_client(proxies: u8, forwarded: Option<&str>) -> Option<String> {
+    if proxies == 0 {
+        return None;
+    }
+    let hops: Vec<&str> = forwarded?
+        .split(',')
+        .map(str::trim)
+        .filter(|h| !h.is_empty())
+        .collect();
+    let hop = hops.len().checked_sub(proxies as usize)?;
+    hops.get(hop)
+        .and_then(|h| h.parse::<std::net::IpAddr>().ok())
+        .map(|ip| ip.to_string())
 }
 
 /// Active users, for "assigned to" pickers.

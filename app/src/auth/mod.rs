@@ -57,6 +57,9 @@ pub struct CurrentUser {
     pub density: String,
     /// IANA name, e.g. `Europe/Paris`: the zone times are shown in.
     pub time_zone: String,
+    /// The first day of their week: `auto` (from the zone), `mon` or `sun`.
+    #[serde(default)]
+    pub week_start: String,
 }
 
 /// The choices of the profile menu, checked on both sides.

@@ -63,8 +63,9 @@ pub fn AgendaView(data: CalendarData) -> impl IntoView {
                                                 view! { <span class="cal-event-title">{t_string!(i18n, interaction.busy).to_string()}</span> }.into_any()
                                             } else {
                                                 view! {
-                                                    <a class="cal-event-title" href=format!("/interactions/{}", e.id) aria-label=label>
+                                                    <a class="cal-event-title" href=format!("/interactions/{}", e.id) title=label>
                                                         {e.subject.clone()}
+                                                        <span class="visually-hidden">{super::week::event_context(i18n, &e)}</span>
                                                     </a>
                                                 }
                                                     .into_any()

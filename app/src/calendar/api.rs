@@ -2,8 +2,8 @@
 //!
 //! Whose calendar a user may see: their own, those of colleagues who share
 //! theirs with them (`calendar_shares`), everyone's for a manager or admin.
-//! Who may move an interaction: someone who may see it (`visible_sql`) and
-//! on whose calendar it is (owner, creator or attendee), or a manager.
+//! Who may move an interaction: who may change it (`access`, the one rule
+//! of the form, the Planning and the boards too).
 
 use super::{CalendarData, CalendarOwner};
 use crate::error::AppResult;
@@ -13,9 +13,11 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::{CalEvent, MAX_RANGE_DAYS},
+    crate::access::{May, ssr as access},
     crate::auth::{CurrentUser, Role},
     crate::error::{AppError, FieldError, FieldProblem},
-    crate::interactions::{series::ssr as series, visible_sql},
+    crate::interactions::series::ssr as series,
+    crate::records::RecordKind,
     crate::ssr::{guard::require, pool, records, zones},
     chrono::{DateTime, Duration, NaiveTime, Utc},
     sqlx::{PgPool, Row},
@@ -26,20 +28,19 @@ use {
 /// Three range scans: owned ones starting in the range
 /// (`interactions_calendar_idx`), owned ones started up to 31 days before
 /// (the longest an interaction lasts) and still going on at `$2`, and
-/// attended ones (`interaction_attendees_calendar_idx`).
+/// attended ones (`interaction_attendees_calendar_idx`). `manager`: the
+/// viewer's role sees the team (whether they may move others' events).
 #[cfg(feature = "ssr")]
-pub fn events_sql() -> String {
+pub fn events_sql(manager: bool) -> String {
     const COLUMNS: &str = "t.id, t.version, t.kind, t.status, t.subject, t.starts_at, t.ends_at,
         t.all_day, t.private, t.owner_id, t.created_by, t.series_id";
     format!(
         "SELECT DISTINCT ON (i.id)
                 i.id, i.version, i.kind, i.status, i.starts_at, i.ends_at, i.all_day, i.private,
                 i.cal AS calendar, i.series_id IS NOT NULL AS series,
-                NOT {visible} AS busy,
+                NOT coalesce({visible}, false) AS busy,
                 CASE WHEN {visible} THEN i.subject ELSE '' END AS subject,
-                (i.owner_id = $4 OR i.created_by = $4 OR i.cal = $4
-                 OR EXISTS (SELECT 1 FROM interaction_attendees ma
-                            WHERE ma.interaction_id = i.id AND ma.user_id = $4)) AS mine
+                coalesce({change}, false) AS editable
          FROM (SELECT {COLUMNS}, t.owner_id AS cal FROM interactions t
                WHERE t.owner_id = ANY($1) AND t.deleted_at IS NULL
                  AND t.starts_at >= $2 AND t.starts_at < $3
@@ -56,7 +57,13 @@ pub fn events_sql() -> String {
                  AND a.starts_at >= $2 - interval '31 days' AND a.starts_at < $3
                  AND t.deleted_at IS NULL AND (t.ends_at > $2 OR t.starts_at >= $2)) i
          ORDER BY i.id, i.cal = $4 DESC, i.cal",
-        visible = visible_sql("i", "$4")
+        visible = access::see_sql(RecordKind::Interaction, "i", "$4"),
+        change = access::rule_sql(
+            May::Change,
+            RecordKind::Interaction,
+            "i",
+            access::Viewer { id: "$4", manager }
+        ),
     )
 }
 
@@ -134,7 +141,8 @@ pub async fn calendar_events(
     sqlx::query("SET LOCAL max_parallel_workers_per_gather = 0")
         .execute(&mut *tx)
         .await?;
-    let rows = sqlx::query(sqlx::AssertSqlSafe(events_sql()))
+    let manager = user.role.includes(Role::Manager);
+    let rows = sqlx::query(sqlx::AssertSqlSafe(events_sql(manager)))
         .bind(&users)
         .bind(from_utc)
         .bind(to_utc)
@@ -142,11 +150,9 @@ pub async fn calendar_events(
         .fetch_all(&mut *tx)
         .await?;
     tx.commit().await?;
-    let manager = user.role.includes(Role::Manager);
     let mut events = Vec::with_capacity(rows.len());
     for r in rows {
         let busy: bool = r.try_get("busy")?;
-        let mine: bool = r.try_get("mine")?;
         let starts: DateTime<Utc> = r.try_get("starts_at")?;
         let ends: DateTime<Utc> = r.try_get("ends_at")?;
         events.push(CalEvent {
@@ -162,7 +168,7 @@ pub async fn calendar_events(
             busy,
             series: r.try_get("series")?,
             private: r.try_get("private")?,
-            editable: !busy && (mine || manager),
+            editable: r.try_get("editable")?,
         });
     }
     events.sort_by_key(|a| (a.start, a.end, a.id));
@@ -220,23 +226,15 @@ pub async fn move_interaction(
 ) -> AppResult<i32> {
     let user = require(Role::Member).await?;
     let pool = pool()?;
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT i.kind, i.all_day, i.starts_at, i.series_id, {visible} AS visible,
-                (i.owner_id = $2 OR i.created_by = $2 OR EXISTS (
-                    SELECT 1 FROM interaction_attendees ma WHERE ma.interaction_id = i.id AND ma.user_id = $2)) AS mine
+    access::ensure(&pool, &user, RecordKind::Interaction, id, May::Change).await?;
+    let row = sqlx::query(
+        "SELECT i.kind, i.all_day, i.starts_at, i.series_id
          FROM interactions i WHERE i.id = $1 AND i.deleted_at IS NULL",
-        visible = visible_sql("i", "$2")
-    )))
+    )
     .bind(id)
-    .bind(user.id)
     .fetch_optional(&pool)
     .await?
     .ok_or(AppError::NotFound)?;
-    let visible: bool = row.try_get("visible")?;
-    let mine: bool = row.try_get("mine")?;
-    if !visible || !(mine || user.role.includes(Role::Manager)) {
-        return Err(AppError::Forbidden);
-    }
     let kind: String = row.try_get("kind")?;
     let all_day: bool = row.try_get("all_day")?;
     let old_start: DateTime<Utc> = row.try_get("starts_at")?;

@@ -149,12 +149,79 @@ impl View {
     }
 }
 
-/// The first day of the week: Sunday in English, Monday in French.
-pub fn week_start_for(locale: &str) -> Weekday {
-    if locale.starts_with("en") {
+/// The choices of the profile's "first day of the week".
+pub const WEEK_STARTS: &[&str] = &["auto", "mon", "sun"];
+
+/// The first day of the week for a choice of [`WEEK_STARTS`] and a time
+/// zone: "auto" follows the zone's region (Sunday in the Americas, Japan,
+/// Korea, Israel, the Philippines, Taiwan, Hong Kong, India, South Africa;
+/// Monday elsewhere, as ISO 8601 and most of Europe).
+pub fn week_start_of(choice: &str, time_zone: &str) -> Weekday {
+    const SUNDAY_ZONES: &[&str] = &[
+        "Pacific/Honolulu",
+        "Asia/Tokyo",
+        "Asia/Seoul",
+        "Asia/Jerusalem",
+        "Asia/Manila",
+        "Asia/Taipei",
+        "Asia/Hong_Kong",
+        "Asia/Kolkata",
+        "Africa/Johannesburg",
+    ];
+    match choice {
+        "sun" => Weekday::Sun,
+        "mon" => Weekday::Mon,
+        _ if time_zone.starts_with("America/") || SUNDAY_ZONES.contains(&time_zone) => Weekday::Sun,
+        _ => Weekday::Mon,
+    }
+}
+
+/// The cookie that carries the reader's first day of the week (`mon` or
+/// `sun`), set at login and when the profile is saved: the server renders
+/// and the browser hydrates the same weeks, with no call to wait for.
+pub const WEEK_COOKIE: &str = "relais_week";
+
+/// The reader's first day of the week (Monday when nothing says otherwise).
+pub fn week_start() -> Weekday {
+    #[cfg(feature = "ssr")]
+    let value = crate::ssr::cookies::from_request(WEEK_COOKIE);
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    let value = browser_cookie(WEEK_COOKIE);
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    let value: Option<String> = None;
+    if value.as_deref() == Some("sun") {
         Weekday::Sun
     } else {
         Weekday::Mon
+    }
+}
+
+/// A cookie of this page, read in the browser.
+#[cfg(feature = "hydrate")]
+pub fn browser_cookie(name: &str) -> Option<String> {
+    use wasm_bindgen::JsCast;
+    let doc = web_sys::window()?.document()?;
+    let html = doc.dyn_into::<web_sys::HtmlDocument>().ok()?;
+    let all = html.cookie().ok()?;
+    all.split(';').find_map(|pair| {
+        let (k, v) = pair.trim().split_once('=')?;
+        (k == name).then(|| v.to_string())
+    })
+}
+
+#[cfg(test)]
+mod week_tests {
+    use super::*;
+
+    #[test]
+    fn weeks_start_by_region_unless_chosen() {
+        assert_eq!(week_start_of("auto", "Europe/London"), Weekday::Mon);
+        assert_eq!(week_start_of("auto", "Europe/Paris"), Weekday::Mon);
+        assert_eq!(week_start_of("auto", "America/New_York"), Weekday::Sun);
+        assert_eq!(week_start_of("auto", "America/Montreal"), Weekday::Sun);
+        assert_eq!(week_start_of("auto", "Asia/Tokyo"), Weekday::Sun);
+        assert_eq!(week_start_of("sun", "Europe/Paris"), Weekday::Sun);
+        assert_eq!(week_start_of("mon", "America/Chicago"), Weekday::Mon);
     }
 }
 
@@ -258,11 +325,11 @@ mod tests {
         // 2026-11-25 is a Wednesday.
         let date = d("2026-11-25");
         assert_eq!(
-            View::Week.range(date, week_start_for("fr")),
+            View::Week.range(date, week_start_of("mon", "Europe/Paris")),
             (d("2026-11-23"), d("2026-11-30"))
         );
         assert_eq!(
-            View::Week.range(date, week_start_for("en")),
+            View::Week.range(date, week_start_of("auto", "America/New_York")),
             (d("2026-11-22"), d("2026-11-29"))
         );
         let (from, to) = View::Month.range(date, Weekday::Mon);

@@ -5,7 +5,7 @@
 use super::{
     CalEvent, CalendarData, View, agenda::AgendaView, calendar_events, calendar_now,
     drag::DragState, month::MonthView, move_interaction, parse_users, sidebar::Sidebar,
-    visible_calendars, week::TimeGrid, week_start_for,
+    visible_calendars, week::TimeGrid, week_start,
 };
 use crate::error::{AppError, AppResult};
 use crate::i18n::*;
@@ -237,13 +237,7 @@ pub fn CalendarPage() -> impl IntoView {
     let users = Memo::new(move |_| {
         query.with(|q| q.get("users").map(|u| parse_users(&u)).unwrap_or_default())
     });
-    let week_start = Memo::new(move |_| {
-        week_start_for(if i18n.get_locale() == Locale::en {
-            "en"
-        } else {
-            "fr"
-        })
-    });
+    let week_start = Memo::new(move |_| week_start());
     let view = Memo::new(move |_| view_param.get().unwrap_or(View::Week));
     let refresh = RwSignal::new(0u32);
     let data = Resource::new(

@@ -11,7 +11,9 @@ use {
     crate::auth::Role,
     crate::error::AppError,
     crate::i18n::td_string,
-    crate::ssr::export::ExportColumn,
+    crate::records::RecordKind,
+    crate::records::search::ssr::refuse_duplicates,
+    crate::ssr::export::{self, ExportColumn},
     crate::ssr::list_sql::{Field, ListSpec, Sort},
     crate::ssr::{guard::require, pool, records},
     crate::ui::list::ValueKind,
@@ -23,14 +25,13 @@ use {
 pub const LIST: ListSpec = ListSpec {
     table: "companies c",
     alias: "c",
-    record_type: "company",
+    kind: RecordKind::Company,
     joins: "LEFT JOIN users o ON o.id = c.owner_id",
     select: "c.id, c.version, c.name, c.roles, coalesce(c.industry, '') AS industry, coalesce(c.size, '') AS size,
              coalesce(c.city, '') AS city, coalesce(c.country, '') AS country, coalesce(c.phone, '') AS phone,
              coalesce(c.email, '') AS email, coalesce(c.website, '') AS website, coalesce(c.source, '') AS source,
              coalesce(o.name, '') AS owner_name, c.created_at, c.updated_at",
     filter: "c.deleted_at IS NULL",
-    viewer_filter: None,
     search: "c.search_text",
     owner: "c.owner_id",
     sorts: &[
@@ -69,74 +70,92 @@ pub const EXPORT: &[ExportColumn] = &[
     ExportColumn {
         sql: "c.id::text",
         header: |l| td_string!(l, export.id).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "c.name",
         header: |l| td_string!(l, company.name).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "array_to_string(c.roles, ', ')",
         header: |l| td_string!(l, company.roles).to_string(),
+        value: Some(|l, v| export::each(l, v, super::role_in)),
     },
     ExportColumn {
         sql: "c.industry",
         header: |l| td_string!(l, company.industry).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "c.size",
         header: |l| td_string!(l, company.size).to_string(),
+        value: Some(super::size_in),
     },
     ExportColumn {
         sql: "c.website",
         header: |l| td_string!(l, company.website).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "c.email",
         header: |l| td_string!(l, company.email).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "c.phone",
         header: |l| td_string!(l, company.phone).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "c.street",
         header: |l| td_string!(l, company.street).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "c.line2",
         header: |l| td_string!(l, company.line2).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "c.postal_code",
         header: |l| td_string!(l, company.postal_code).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "c.city",
         header: |l| td_string!(l, company.city).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "c.country",
         header: |l| td_string!(l, company.country).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "c.registration_number",
         header: |l| td_string!(l, company.registration_number).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "c.source",
         header: |l| td_string!(l, company.source).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "o.name",
         header: |l| td_string!(l, common.owner).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "to_char(c.created_at, 'YYYY-MM-DD HH24:MI')",
         header: |l| td_string!(l, common.created).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "to_char(c.updated_at, 'YYYY-MM-DD HH24:MI')",
         header: |l| td_string!(l, common.updated).to_string(),
+        value: None,
     },
 ];
 
@@ -244,6 +263,10 @@ pub async fn save_company(
     id: Option<i64>,
     version: Option<i32>,
     input: CompanyInput,
+    /// A new company that looks like existing ones is saved only once the
+    /// person has seen them (`AppError::Duplicates`) and confirmed.
+    #[server(default)]
+    confirmed: bool,
 ) -> AppResult<i64> {
     let user = require(Role::Member).await?;
     let errors = input.check();
@@ -251,7 +274,16 @@ pub async fn save_company(
         return Err(AppError::invalid(errors));
     }
     let pool = pool()?;
-    let owner = records::owner_or_self(&pool, input.owner_id, &user).await?;
+    if id.is_none() {
+        let key = (
+            input.name.as_str(),
+            input.email.as_str(),
+            input.phone.as_str(),
+        );
+        refuse_duplicates(&pool, RecordKind::Company, key, confirmed).await?;
+    }
+    let (owner, _) =
+        records::owner_for_save(&pool, &user, RecordKind::Company, id, input.owner_id).await?;
     let sql_fields = "name = $1, roles = $2, industry = $3, size = $4, website = $5, email = $6, phone = $7,
         street = $8, line2 = $9, postal_code = $10, city = $11, country = $12, registration_number = $13,
         source = $14, description = $15, owner_id = $16";
@@ -308,5 +340,5 @@ pub async fn save_company(
 pub async fn delete_company(id: i64, version: i32) -> AppResult<()> {
     let user = require(Role::Member).await?;
     let pool = pool()?;
-    records::soft_delete(&pool, "companies", id, version, user.id).await
+    records::soft_delete(&pool, &user, RecordKind::Company, id, version).await
 }

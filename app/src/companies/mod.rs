@@ -107,6 +107,9 @@ pub struct CompanyRow {
     pub owner_name: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The record's tags, by name (every list's rows carry them).
+    #[serde(default)]
+    pub tags: Vec<String>,
 }
 
 impl ListRow for CompanyRow {
@@ -119,22 +122,32 @@ impl ListRow for CompanyRow {
 }
 
 pub fn role_label(i18n: I18n, role: &str) -> String {
+    role_in(i18n.get_locale(), role)
+}
+
+/// [`role_label`] in `l` (the CSV export writes it too).
+pub fn role_in(l: Locale, role: &str) -> String {
     match role {
-        "client" => t_string!(i18n, company_role.client).to_string(),
-        "prospect" => t_string!(i18n, company_role.prospect).to_string(),
-        "partner" => t_string!(i18n, company_role.partner).to_string(),
-        "supplier" => t_string!(i18n, company_role.supplier).to_string(),
+        "client" => td_string!(l, company_role.client).to_string(),
+        "prospect" => td_string!(l, company_role.prospect).to_string(),
+        "partner" => td_string!(l, company_role.partner).to_string(),
+        "supplier" => td_string!(l, company_role.supplier).to_string(),
         other => other.to_string(),
     }
 }
 
 pub fn size_label(i18n: I18n, size: &str) -> String {
+    size_in(i18n.get_locale(), size)
+}
+
+/// [`size_label`] in `l` (the CSV export writes it too).
+pub fn size_in(l: Locale, size: &str) -> String {
     match size {
-        "micro" => t_string!(i18n, company_size.micro).to_string(),
-        "small" => t_string!(i18n, company_size.small).to_string(),
-        "medium" => t_string!(i18n, company_size.medium).to_string(),
-        "large" => t_string!(i18n, company_size.large).to_string(),
-        "enterprise" => t_string!(i18n, company_size.enterprise).to_string(),
+        "micro" => td_string!(l, company_size.micro).to_string(),
+        "small" => td_string!(l, company_size.small).to_string(),
+        "medium" => td_string!(l, company_size.medium).to_string(),
+        "large" => td_string!(l, company_size.large).to_string(),
+        "enterprise" => td_string!(l, company_size.enterprise).to_string(),
         other => other.to_string(),
     }
 }

@@ -8,7 +8,7 @@ use crate::records::search::DuplicateWarning;
 use crate::records::timeline::RecordActivity;
 use crate::tx;
 use crate::ui::form::{CheckboxGroup, FormSection, SelectField, TextArea, TextField};
-use crate::ui::list::{Column, ListView, ValueKind, text_cell};
+use crate::ui::list::{Column, ListView, ValueKind, tags_cell, text_cell};
 use crate::ui::pickers::OwnerSelect;
 use crate::ui::record::{
     Detail, EditableDetail, Loaded, RecordForm, RecordHeader, one_line_address, route_id,
@@ -81,8 +81,8 @@ pub fn CompanyList() -> impl IntoView {
         })
         .unsortable()
         .filter(ValueKind::Owner),
-        Column::new("tags", tx!(i18n, record.tags), |_: &CompanyRow| {
-            ().into_any()
+        Column::new("tags", tx!(i18n, record.tags), |r: &CompanyRow| {
+            tags_cell(&r.tags)
         })
         .unsortable()
         .filter(ValueKind::Tag)
@@ -158,7 +158,7 @@ pub fn CompanyNew() -> impl IntoView {
         <RecordForm
             form=form
             check=CompanyInput::check
-            save=move |input| save_company(None, None, input)
+            save=move |input, confirmed| save_company(None, None, input, confirmed)
             base="/companies"
             title=tx!(i18n, company.new)
             cancel_href="/companies"
@@ -190,7 +190,7 @@ pub fn CompanyEdit() -> impl IntoView {
                     <RecordForm
                         form=form
                         check=CompanyInput::check
-                        save=move |input| save_company(Some(id), Some(version), input)
+                        save=move |input, _| save_company(Some(id), Some(version), input, false)
                         base="/companies"
                         title=tx!(i18n, company.edit)
                         cancel_href=format!("/companies/{id}")

@@ -23,7 +23,7 @@ use {
 pub const LIST: ListSpec = ListSpec {
     table: "deals d",
     alias: "d",
-    record_type: "deal",
+    kind: RecordKind::Deal,
     joins: "LEFT JOIN users o ON o.id = d.owner_id
             LEFT JOIN companies co ON co.id = d.company_id
             LEFT JOIN persons pe ON pe.id = d.person_id
@@ -35,7 +35,6 @@ pub const LIST: ListSpec = ListSpec {
              coalesce(d.expected_close::text, '') AS expected_close, d.probability, d.status,
              coalesce(d.next_step, '') AS next_step, coalesce(o.name, '') AS owner_name, d.updated_at",
     filter: "d.deleted_at IS NULL",
-    viewer_filter: None,
     search: "d.search_text",
     owner: "d.owner_id",
     sorts: &[
@@ -65,58 +64,72 @@ pub const EXPORT: &[ExportColumn] = &[
     ExportColumn {
         sql: "d.id::text",
         header: |l| td_string!(l, export.id).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "d.name",
         header: |l| td_string!(l, deal.name).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "co.name",
         header: |l| td_string!(l, deal.company).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "trim(coalesce(pe.first_name, '') || ' ' || pe.last_name)",
         header: |l| td_string!(l, deal.person).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "pl.name",
         header: |l| td_string!(l, deal.pipeline).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "st.name",
         header: |l| td_string!(l, deal.stage).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "d.amount::text",
         header: |l| td_string!(l, deal.amount).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "d.expected_close::text",
         header: |l| td_string!(l, deal.expected_close).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "d.probability::text",
         header: |l| td_string!(l, deal.probability).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "d.status",
         header: |l| td_string!(l, deal.status).to_string(),
+        value: Some(super::status_in),
     },
     ExportColumn {
         sql: "d.lost_reason",
         header: |l| td_string!(l, deal.lost_reason).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "d.next_step",
         header: |l| td_string!(l, deal.next_step).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "o.name",
         header: |l| td_string!(l, common.owner).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "to_char(d.updated_at, 'YYYY-MM-DD HH24:MI')",
         header: |l| td_string!(l, common.updated).to_string(),
+        value: None,
     },
 ];
 
@@ -226,14 +239,28 @@ fn invalid(field: &str, problem: FieldProblem) -> AppError {
 /// Creates (`id` none) or updates a deal; returns its id. The stage must
 /// belong to the pipeline; an empty probability takes the stage's default.
 #[server(prefix = "/api/deals", endpoint = "save", input = server_fn::codec::Json)]
-pub async fn save_deal(id: Option<i64>, version: Option<i32>, input: DealInput) -> AppResult<i64> {
+pub async fn save_deal(
+    id: Option<i64>,
+    version: Option<i32>,
+    input: DealInput,
+    /// A new deal named like existing ones is saved only once the user has
+    /// seen them (`AppError::Duplicates`) and confirmed.
+    #[server(default)]
+    confirmed: bool,
+) -> AppResult<i64> {
     let user = require(Role::Member).await?;
     let errors = input.check();
     if !errors.is_empty() {
         return Err(AppError::invalid(errors));
     }
     let pool = pool()?;
-    let owner = records::owner_or_self(&pool, input.owner_id, &user).await?;
+    if id.is_none() {
+        let key = (input.name.as_str(), "", "");
+        crate::records::search::ssr::refuse_duplicates(&pool, RecordKind::Deal, key, confirmed)
+            .await?;
+    }
+    let (owner, _) =
+        records::owner_for_save(&pool, &user, RecordKind::Deal, id, input.owner_id).await?;
     let stage_probability: Option<i32> = sqlx::query_scalar(
         "SELECT probability FROM pipeline_stages WHERE id = $1 AND pipeline_id = $2 AND active",
     )
@@ -323,7 +350,7 @@ pub async fn save_deal(id: Option<i64>, version: Option<i32>, input: DealInput) 
 #[server(prefix = "/api/deals", endpoint = "delete", input = server_fn::codec::Json)]
 pub async fn delete_deal(id: i64, version: i32) -> AppResult<()> {
     let user = require(Role::Member).await?;
-    records::soft_delete(&pool()?, "deals", id, version, user.id).await
+    records::soft_delete(&pool()?, &user, RecordKind::Deal, id, version).await
 }
 
 /// The deals of a company or a person, open ones first (at most 50).
@@ -346,13 +373,15 @@ pub fn related_deals_sql(kind: RecordKind) -> Option<String> {
 
 #[server(prefix = "/api/deals", endpoint = "related", input = server_fn::codec::Json)]
 pub async fn related_deals(kind: RecordKind, id: i64) -> AppResult<Vec<RecordLink>> {
-    require(Role::Member).await?;
+    let user = require(Role::Member).await?;
+    let pool = pool()?;
+    crate::access::ssr::ensure(&pool, &user, kind, id, crate::access::May::See).await?;
     let Some(sql) = related_deals_sql(kind) else {
         return Ok(Vec::new());
     };
     let rows = sqlx::query(AssertSqlSafe(sql))
         .bind(id)
-        .fetch_all(&pool()?)
+        .fetch_all(&pool)
         .await?;
     rows.into_iter()
         .map(|r| {

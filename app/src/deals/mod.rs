@@ -132,6 +132,9 @@ pub struct DealRow {
     pub next_step: String,
     pub owner_name: String,
     pub updated_at: DateTime<Utc>,
+    /// The record's tags, by name (every list's rows carry them).
+    #[serde(default)]
+    pub tags: Vec<String>,
 }
 
 impl ListRow for DealRow {
@@ -162,10 +165,15 @@ pub struct Stage {
 }
 
 pub fn status_label(i18n: I18n, status: &str) -> String {
+    status_in(i18n.get_locale(), status)
+}
+
+/// [`status_label`] in `l` (the CSV export writes it too).
+pub fn status_in(l: Locale, status: &str) -> String {
     match status {
-        "open" => t_string!(i18n, deal_status.open).to_string(),
-        "won" => t_string!(i18n, deal_status.won).to_string(),
-        "lost" => t_string!(i18n, deal_status.lost).to_string(),
+        "open" => td_string!(l, deal_status.open).to_string(),
+        "won" => td_string!(l, deal_status.won).to_string(),
+        "lost" => td_string!(l, deal_status.lost).to_string(),
         other => other.to_string(),
     }
 }

@@ -9,7 +9,7 @@ use crate::records::{RecordKind, RecordLink};
 use crate::tx;
 use crate::ui::browser::load_in_browser;
 use crate::ui::form::{FormSection, SelectField, TextArea, TextField};
-use crate::ui::list::{Column, ListView, ValueKind, text_cell};
+use crate::ui::list::{Column, ListView, ValueKind, tags_cell, text_cell};
 use crate::ui::pickers::{OwnerSelect, RecordPicker};
 use crate::ui::record::{Detail, EditableDetail, Loaded, RecordForm, RecordHeader, route_id};
 use leptos::prelude::*;
@@ -75,10 +75,12 @@ pub fn DealList() -> impl IntoView {
         })
         .unsortable()
         .filter(ValueKind::Owner),
-        Column::new("tags", tx!(i18n, record.tags), |_: &DealRow| ().into_any())
-            .unsortable()
-            .filter(ValueKind::Tag)
-            .hidden(),
+        Column::new("tags", tx!(i18n, record.tags), |r: &DealRow| {
+            tags_cell(&r.tags)
+        })
+        .unsortable()
+        .filter(ValueKind::Tag)
+        .hidden(),
         Column::new("updated_at", tx!(i18n, common.updated), |d: &DealRow| {
             d.updated_at.format("%Y-%m-%d").to_string().into_any()
         })
@@ -219,7 +221,7 @@ pub fn DealNew() -> impl IntoView {
         <RecordForm
             form=form
             check=DealInput::check
-            save=move |input| save_deal(None, None, input)
+            save=move |input, confirmed| save_deal(None, None, input, confirmed)
             base="/deals"
             title=tx!(i18n, deal.new)
             cancel_href="/deals"
@@ -251,7 +253,7 @@ pub fn DealEdit() -> impl IntoView {
                     <RecordForm
                         form=form
                         check=DealInput::check
-                        save=move |input| save_deal(Some(id), Some(version), input)
+                        save=move |input, _| save_deal(Some(id), Some(version), input, false)
                         base="/deals"
                         title=tx!(i18n, deal.edit)
                         cancel_href=format!("/deals/{id}")

@@ -250,29 +250,72 @@ fn PipelineCard(p: Pipeline, changed: Callback<()>) -> impl IntoView {
     .into_any()
 }
 
-/// The admin page of pipelines.
+/// A pipeline as a member sees it: its stages and their probabilities.
+#[component]
+fn PipelineView(p: Pipeline) -> impl IntoView {
+    view! {
+        <section class="card pipeline">
+            <h2>{p.name}</h2>
+            <ol class="stages stages-read">
+                {p
+                    .stages
+                    .into_iter()
+                    .map(|s| view! { <li>{s.name}" — "{s.probability}" %"</li> })
+                    .collect_view()}
+            </ol>
+        </section>
+    }
+    .into_any()
+}
+
+/// The pipelines page: editable by an admin; a member or manager who opens
+/// it reads the pipelines and is told who can change them (every change is
+/// refused to them by the server anyway).
 #[component]
 pub fn PipelinesPage() -> impl IntoView {
     let i18n = use_i18n();
     let refresh = RwSignal::new(0u32);
     let pipelines = Resource::new(move || refresh.get(), |_| list_pipelines(true));
+    let me = expect_context::<crate::layout::Me>();
     let changed = Callback::new(move |_| refresh.update(|n| *n += 1));
-    let new_name = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<AppError>);
     view! {
         <div class="page pipelines-page">
             <header class="page-header">
                 <h1>{tx!(i18n, pipeline.title)}</h1>
             </header>
-            <ErrorBanner error=error />
             <Transition fallback=|| ()>
                 {move || {
-                    pipelines.get().map(|r| match r {
-                        Ok(list) => list.into_iter().map(|p| view! { <PipelineCard p=p changed=changed /> }).collect_view().into_any(),
-                        Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.into_any(),
-                    })
+                    let admin = me.0.get()?.ok()?.role == crate::auth::Role::Admin;
+                    Some(pipelines.get()?.map(|list| {
+                        if admin {
+                            view! {
+                                {list.into_iter().map(|p| view! { <PipelineCard p=p changed=changed /> }).collect_view()}
+                                <NewPipeline changed=changed />
+                            }
+                            .into_any()
+                        } else {
+                            view! {
+                                <p class="banner banner-info" role="note">{t_string!(i18n, pipeline.read_only).to_string()}</p>
+                                {list.into_iter().map(|p| view! { <PipelineView p=p /> }).collect_view()}
+                            }
+                            .into_any()
+                        }
+                    }).unwrap_or_else(|e| view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.into_any()))
                 }}
             </Transition>
+        </div>
+    }
+    .into_any()
+}
+
+/// "New pipeline" (admin).
+#[component]
+fn NewPipeline(changed: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let new_name = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<AppError>);
+    view! {
+            <ErrorBanner error=error />
             <form class="card stage-row" on:submit=move |ev| {
                 ev.prevent_default();
                 let name = new_name.get_untracked();
@@ -292,7 +335,6 @@ pub fn PipelinesPage() -> impl IntoView {
                     prop:value=move || new_name.get() on:input=move |ev| new_name.set(event_target_value(&ev)) />
                 <button type="submit" class="button">{move || t_string!(i18n, pipeline.add_pipeline).to_string()}</button>
             </form>
-        </div>
     }
     .into_any()
 }

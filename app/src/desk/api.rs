@@ -50,28 +50,38 @@ pub fn agenda_sql() -> String {
     )
 }
 
-/// What is late for user `$1` at `$2` (now): open tasks due before now,
-/// and calls and meetings still "planned" that ended before today `$3`
-/// (to be logged or moved), the most recently due first.
+/// What is late for user `$1` at `$2` (now): open tasks late
+/// (`interactions::task_late_sql`), and calls and meetings still "planned"
+/// that ended before today `$3` (to be logged or moved).
+#[cfg(feature = "ssr")]
+fn overdue_where() -> String {
+    format!(
+        "i.owner_id = $1 AND i.deleted_at IS NULL AND i.starts_at < $2
+         AND ((i.kind = 'task' AND i.status <> 'done' AND {late})
+              OR (i.kind IN ('call', 'meeting') AND i.status = 'planned' AND i.ends_at < $3))",
+        late = crate::interactions::task_late_sql("i", "$2", "$3")
+    )
+}
+
+/// The overdue panel: [`overdue_where`], the most recently due first.
 #[cfg(feature = "ssr")]
 pub fn overdue_sql() -> String {
     format!(
-        "SELECT {ITEM_COLUMNS} FROM interactions i
-         WHERE i.owner_id = $1 AND i.deleted_at IS NULL AND i.starts_at < $2
-           AND ((i.kind = 'task' AND i.status <> 'done')
-                OR (i.kind IN ('call', 'meeting') AND i.status = 'planned' AND i.ends_at < $3))
+        "SELECT {ITEM_COLUMNS} FROM interactions i WHERE {}
          ORDER BY i.starts_at DESC, i.id DESC
-         LIMIT {PANEL_ITEMS}"
+         LIMIT {PANEL_ITEMS}",
+        overdue_where()
     )
 }
 
 /// How many items [`overdue_sql`] would list, up to 1,000.
 #[cfg(feature = "ssr")]
-const OVERDUE_COUNT_SQL: &str = "SELECT count(*) FROM (SELECT 1 FROM interactions i
-     WHERE i.owner_id = $1 AND i.deleted_at IS NULL AND i.starts_at < $2
-       AND ((i.kind = 'task' AND i.status <> 'done')
-            OR (i.kind IN ('call', 'meeting') AND i.status = 'planned' AND i.ends_at < $3))
-     LIMIT 1000) x";
+fn overdue_count_sql() -> String {
+    format!(
+        "SELECT count(*) FROM (SELECT 1 FROM interactions i WHERE {} LIMIT 1000) x",
+        overdue_where()
+    )
+}
 
 /// User `$1`'s open tasks, soonest due first.
 #[cfg(feature = "ssr")]
@@ -225,7 +235,7 @@ pub async fn desk_today() -> AppResult<Desk> {
         },
         async {
             AppResult::Ok(
-                sqlx::query_scalar::<_, i64>(OVERDUE_COUNT_SQL)
+                sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(overdue_count_sql()))
                     .bind(user.id)
                     .bind(now)
                     .bind(start)

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::{ALL_STATUSES, KINDS, Link, PRIORITIES, format_local, series},
+    crate::access::{May, ssr as access},
     crate::auth::{CurrentUser, Role},
     crate::error::{AppError, FieldError, FieldProblem},
     crate::i18n::td_string,
@@ -22,22 +23,11 @@ use {
     sqlx::{PgConnection, Row},
 };
 
-/// Whether the interaction aliased `i` is visible to user `viewer` (a SQL
-/// parameter such as `$6`): not private, or theirs, or they attend it.
-#[cfg(feature = "ssr")]
-pub fn visible_sql(alias: &str, viewer: &str) -> String {
-    format!(
-        "(NOT {alias}.private OR {alias}.owner_id = {viewer} OR {alias}.created_by = {viewer}
-          OR EXISTS (SELECT 1 FROM interaction_attendees va
-                     WHERE va.interaction_id = {alias}.id AND va.user_id = {viewer}))"
-    )
-}
-
 #[cfg(feature = "ssr")]
 pub const LIST: ListSpec = ListSpec {
     table: "interactions i",
     alias: "i",
-    record_type: "interaction",
+    kind: RecordKind::Interaction,
     joins: "LEFT JOIN users o ON o.id = i.owner_id
             LEFT JOIN LATERAL (SELECT l.record_type, l.record_id FROM interaction_links l
                                WHERE l.interaction_id = i.id AND l.main) ml ON true
@@ -52,10 +42,6 @@ pub const LIST: ListSpec = ListSpec {
              coalesce(to_char(i.completed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS'), '') AS completed,
              i.private, i.updated_at",
     filter: "i.deleted_at IS NULL",
-    viewer_filter: Some(
-        "(NOT i.private OR i.owner_id = {viewer} OR i.created_by = {viewer}
-          OR EXISTS (SELECT 1 FROM interaction_attendees va WHERE va.interaction_id = i.id AND va.user_id = {viewer}))",
-    ),
     search: "i.search_text",
     owner: "i.owner_id",
     sorts: &[
@@ -83,42 +69,52 @@ pub const EXPORT: &[ExportColumn] = &[
     ExportColumn {
         sql: "i.id::text",
         header: |l| td_string!(l, export.id).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "i.kind",
         header: |l| td_string!(l, interaction.kind).to_string(),
+        value: Some(super::kind_in),
     },
     ExportColumn {
         sql: "i.subject",
         header: |l| td_string!(l, interaction.subject).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "i.status",
         header: |l| td_string!(l, interaction.status).to_string(),
+        value: Some(super::status_in),
     },
     ExportColumn {
         sql: "to_char(i.starts_at, 'YYYY-MM-DD HH24:MI')",
         header: |l| td_string!(l, interaction.start).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "to_char(i.ends_at, 'YYYY-MM-DD HH24:MI')",
         header: |l| td_string!(l, interaction.end).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "i.priority",
         header: |l| td_string!(l, interaction.priority).to_string(),
+        value: Some(super::priority_in),
     },
     ExportColumn {
         sql: "coalesce(mc.name, trim(coalesce(mp.first_name, '') || ' ' || mp.last_name), md.name)",
         header: |l| td_string!(l, interaction.main_record).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "o.name",
         header: |l| td_string!(l, common.owner).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "to_char(i.completed_at, 'YYYY-MM-DD HH24:MI')",
         header: |l| td_string!(l, interaction.completed_at).to_string(),
+        value: None,
     },
 ];
 
@@ -159,14 +155,13 @@ fn invalid(field: &str, problem: FieldProblem) -> AppError {
 pub async fn get_interaction(id: i64) -> AppResult<Interaction> {
     let user = require(Role::Member).await?;
     let pool = pool()?;
-    let r = sqlx::query(sqlx::AssertSqlSafe(format!(
+    let allowed = access::allowed(&pool, &user, RecordKind::Interaction, id).await?;
+    let r = sqlx::query(
         "SELECT i.*, coalesce(o.name, '') AS owner_name
          FROM interactions i LEFT JOIN users o ON o.id = i.owner_id
-         WHERE i.id = $1 AND i.deleted_at IS NULL AND {}",
-        visible_sql("i", "$2")
-    )))
+         WHERE i.id = $1 AND i.deleted_at IS NULL",
+    )
     .bind(id)
-    .bind(user.id)
     .fetch_optional(&pool)
     .await?
     .ok_or(AppError::NotFound)?;
@@ -281,6 +276,7 @@ pub async fn get_interaction(id: i64) -> AppResult<Interaction> {
             .unwrap_or_default(),
         created_at: r.try_get("created_at")?,
         updated_at: r.try_get("updated_at")?,
+        allowed,
     })
 }
 
@@ -301,7 +297,7 @@ fn bind_fields<'q>(
     q: sqlx::query::QueryScalar<'q, sqlx::Postgres, i64, sqlx::postgres::PgArguments>,
     input: &'q InteractionInput,
     row: &Times,
-    owner: i64,
+    owner: Option<i64>,
     user_id: i64,
     series_id: Option<i64>,
 ) -> sqlx::query::QueryScalar<'q, sqlx::Postgres, i64, sqlx::postgres::PgArguments> {
@@ -475,17 +471,39 @@ pub async fn save_interaction(
         return Err(AppError::invalid(errors));
     }
     let pool = pool()?;
-    let owner = records::owner_or_self(&pool, input.owner_id, &user).await?;
+    // Changing (and giving away) an existing one is checked here (`access`).
+    let (owner, allowed) =
+        records::owner_for_save(&pool, &user, RecordKind::Interaction, id, input.owner_id).await?;
     check_references(&pool, &input).await?;
     let tz = zones::zone(&user.time_zone);
     let (start, end) = input
         .times()
         .ok_or_else(|| invalid("start", FieldProblem::InvalidDate))?;
     match id {
-        None => create(&pool, &user, &input, owner, tz, start, end).await,
+        None => {
+            create(
+                &pool,
+                &user,
+                &input,
+                owner.unwrap_or(user.id),
+                tz,
+                start,
+                end,
+            )
+            .await
+        }
         Some(id) => {
             update(
-                &pool, &user, id, version, &input, owner, tz, scope, start, end,
+                &pool,
+                &user,
+                id,
+                version,
+                &input,
+                (owner, allowed),
+                tz,
+                scope,
+                start,
+                end,
             )
             .await
         }
@@ -535,7 +553,7 @@ async fn create(
             ends: zones::to_utc(tz, s + length),
         };
         let q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str()));
-        let id: i64 = bind_fields(q, input, &row, owner, user.id, series_id)
+        let id: i64 = bind_fields(q, input, &row, Some(owner), user.id, series_id)
             .fetch_one(&mut *tx)
             .await?;
         write_links(&mut tx, id, input, row.starts).await?;
@@ -555,25 +573,28 @@ async fn update(
     id: i64,
     version: Option<i32>,
     input: &InteractionInput,
-    owner: i64,
+    (owner, allowed): (Option<i64>, crate::access::Allowed),
     tz: chrono_tz::Tz,
     scope: Scope,
     start: NaiveDateTime,
     end: NaiveDateTime,
 ) -> AppResult<i64> {
-    let current: Option<(Option<i64>, DateTime<Utc>, i64)> =
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT i.series_id, i.starts_at, coalesce(i.owner_id, 0) FROM interactions i
-             WHERE i.id = $1 AND i.deleted_at IS NULL AND {}",
-            visible_sql("i", "$2")
-        )))
-        .bind(id)
-        .bind(user.id)
-        .fetch_optional(pool)
-        .await?;
-    let Some((series_id, old_start, old_owner)) = current else {
+    type Current = (Option<i64>, DateTime<Utc>, Option<i64>, bool);
+    let current: Option<Current> = sqlx::query_as(
+        "SELECT i.series_id, i.starts_at, i.owner_id, i.private FROM interactions i
+         WHERE i.id = $1 AND i.deleted_at IS NULL",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
+    let Some((series_id, old_start, old_owner, was_private)) = current else {
         return Err(AppError::NotFound);
     };
+    // Making a private interaction public gives it to everyone: as giving
+    // it away, for its owner or creator (an attendee may not).
+    if was_private && !input.private && !allowed.reassign {
+        return Err(AppError::Forbidden);
+    }
     let whole_series = scope == Scope::All && series_id.is_some();
     let mut tx = records::begin_as(pool, user.id).await?;
     let sql = format!(
@@ -619,8 +640,8 @@ async fn update(
             write_links(&mut tx, other, input, row.starts).await?;
         }
     }
-    if owner != old_owner {
-        notify_assigned(&mut tx, id, owner, user.id).await?;
+    if let Some(new_owner) = owner.filter(|o| Some(*o) != old_owner) {
+        notify_assigned(&mut tx, id, new_owner, user.id).await?;
     }
     tx.commit().await?;
     Ok(id)
@@ -631,12 +652,11 @@ async fn update(
 pub async fn set_interaction_status(id: i64, version: i32, status: String) -> AppResult<i32> {
     let user = require(Role::Member).await?;
     let pool = pool()?;
-    let kind: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "SELECT i.kind FROM interactions i WHERE i.id = $1 AND i.deleted_at IS NULL AND {}",
-        visible_sql("i", "$2")
-    )))
+    access::ensure(&pool, &user, RecordKind::Interaction, id, May::Change).await?;
+    let kind: Option<String> = sqlx::query_scalar(
+        "SELECT i.kind FROM interactions i WHERE i.id = $1 AND i.deleted_at IS NULL",
+    )
     .bind(id)
-    .bind(user.id)
     .fetch_optional(&pool)
     .await?;
     let kind = kind.ok_or(AppError::NotFound)?;
@@ -667,34 +687,51 @@ pub async fn set_interaction_status(id: i64, version: i32, status: String) -> Ap
     }
 }
 
-/// Moves an interaction to the trash; `scope` All trashes its whole series.
+/// Moves an interaction to the trash; `scope` All trashes its whole series
+/// (the occurrences the caller may delete), in one transaction, so that
+/// they leave — and come back with "Undo" — together.
 #[server(prefix = "/api/interactions", endpoint = "delete", input = server_fn::codec::Json)]
 pub async fn delete_interaction(id: i64, version: i32, scope: Scope) -> AppResult<()> {
     let user = require(Role::Member).await?;
     let pool = pool()?;
-    let series: Option<Option<i64>> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "SELECT i.series_id FROM interactions i WHERE i.id = $1 AND i.deleted_at IS NULL AND {}",
-        visible_sql("i", "$2")
-    )))
+    let series: Option<Option<i64>> = sqlx::query_scalar(
+        "SELECT i.series_id FROM interactions i WHERE i.id = $1 AND i.deleted_at IS NULL",
+    )
     .bind(id)
-    .bind(user.id)
     .fetch_optional(&pool)
     .await?;
-    let Some(series) = series else {
-        return Err(AppError::NotFound);
+    let (Scope::All, Some(Some(sid))) = (scope, series) else {
+        return records::soft_delete(&pool, &user, RecordKind::Interaction, id, version).await;
     };
-    records::soft_delete(&pool, "interactions", id, version, user.id).await?;
-    if let (Scope::All, Some(sid)) = (scope, series) {
-        let mut tx = records::begin_as(&pool, user.id).await?;
-        sqlx::query(
-            "UPDATE interactions SET deleted_at = now(), updated_by = $2, version = version + 1
-             WHERE series_id = $1 AND deleted_at IS NULL",
-        )
-        .bind(sid)
-        .bind(user.id)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
+    access::ensure(&pool, &user, RecordKind::Interaction, id, May::Delete).await?;
+    let mut tx = records::begin_as(&pool, user.id).await?;
+    let done = sqlx::query(
+        "UPDATE interactions SET deleted_at = now(), updated_by = $3, updated_at = now(), version = version + 1
+         WHERE id = $1 AND version = $2 AND deleted_at IS NULL",
+    )
+    .bind(id)
+    .bind(version)
+    .bind(user.id)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() != 1 {
+        drop(tx);
+        return Err(records::stale_or_missing(&pool, "interactions", id).await);
     }
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE interactions i SET deleted_at = now(), updated_by = $2, updated_at = now(), version = version + 1
+         WHERE i.series_id = $1 AND i.deleted_at IS NULL AND {}",
+        access::rule_sql(
+            May::Delete,
+            RecordKind::Interaction,
+            "i",
+            access::Viewer::new(&user, "$2")
+        )
+    )))
+    .bind(sid)
+    .bind(user.id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
     Ok(())
 }

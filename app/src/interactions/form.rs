@@ -37,7 +37,7 @@ fn weekday_label(i18n: I18n, day: &str) -> String {
     .to_string()
 }
 
-fn reminder_label(i18n: I18n, minutes: i32) -> String {
+pub(crate) fn reminder_label(i18n: I18n, minutes: i32) -> String {
     match minutes {
         0 => t_string!(i18n, interaction.at_start).to_string(),
         1440 => t_string!(i18n, interaction.reminder_day).to_string(),

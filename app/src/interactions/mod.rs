@@ -35,6 +35,8 @@ pub const ALL_STATUSES: &[&str] = &[
 ];
 pub const DIRECTIONS: &[&str] = &["inbound", "outbound"];
 pub const PRIORITIES: &[&str] = &["high", "medium", "low"];
+/// The most related records, and attendees of each sort, of one interaction.
+pub const MAX_LINKED: usize = 50;
 /// Reminder choices offered by the form, in minutes before the start.
 pub const REMINDERS: &[i32] = &[0, 5, 10, 15, 30, 60, 120, 1440];
 
@@ -45,6 +47,15 @@ pub fn statuses(kind: &str) -> &'static [&'static str] {
         "email" => EMAIL_STATUSES,
         _ => EVENT_STATUSES,
     }
+}
+
+/// Whether the open task aliased `t` is late at `now` (a SQL parameter):
+/// due before now — or, an all-day task, due on a day before `today` (the
+/// start of the viewer's day), since it is due the whole day. The one rule
+/// of the Desk's "overdue" and the Planning's "to plan".
+#[cfg(feature = "ssr")]
+pub fn task_late_sql(t: &str, now: &str, today: &str) -> String {
+    format!("({t}.starts_at < {now} AND (NOT {t}.all_day OR {t}.starts_at < {today}))")
 }
 
 /// The wall-clock format of `<input type="datetime-local">`.
@@ -225,6 +236,16 @@ impl InteractionInput {
         if self.links.iter().filter(|l| l.main).count() > 1 {
             add("links", FieldProblem::InvalidChoice);
         }
+        // Each is checked against the database: bounded, as a person would.
+        for (field, n) in [
+            ("links", self.links.len()),
+            ("attendee_users", self.attendee_users.len()),
+            ("attendee_persons", self.attendee_persons.len()),
+        ] {
+            if n > MAX_LINKED {
+                add(field, FieldProblem::TooMany { max: MAX_LINKED });
+            }
+        }
         if let Some(r) = &self.recurrence {
             errors.extend(r.check(start.map(|s| s.date())));
         }
@@ -246,6 +267,8 @@ pub struct Interaction {
     pub completed_local: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// What the reader may do to it (the page offers only that).
+    pub allowed: crate::access::Allowed,
 }
 
 /// One line of the interactions list (and of the History view).
@@ -265,6 +288,9 @@ pub struct InteractionRow {
     pub completed: String,
     pub private: bool,
     pub updated_at: DateTime<Utc>,
+    /// The record's tags, by name (every list's rows carry them).
+    #[serde(default)]
+    pub tags: Vec<String>,
 }
 
 impl ListRow for InteractionRow {
@@ -277,42 +303,62 @@ impl ListRow for InteractionRow {
 }
 
 pub fn kind_label(i18n: I18n, kind: &str) -> String {
+    kind_in(i18n.get_locale(), kind)
+}
+
+/// [`kind_label`] in `l` (the CSV export writes it too).
+pub fn kind_in(l: Locale, kind: &str) -> String {
     match kind {
-        "call" => t_string!(i18n, interaction_kind.call).to_string(),
-        "meeting" => t_string!(i18n, interaction_kind.meeting).to_string(),
-        "task" => t_string!(i18n, interaction_kind.task).to_string(),
-        "email" => t_string!(i18n, interaction_kind.email).to_string(),
+        "call" => td_string!(l, interaction_kind.call).to_string(),
+        "meeting" => td_string!(l, interaction_kind.meeting).to_string(),
+        "task" => td_string!(l, interaction_kind.task).to_string(),
+        "email" => td_string!(l, interaction_kind.email).to_string(),
         other => other.to_string(),
     }
 }
 
 pub fn status_label(i18n: I18n, status: &str) -> String {
+    status_in(i18n.get_locale(), status)
+}
+
+/// [`status_label`] in `l` (the CSV export writes it too).
+pub fn status_in(l: Locale, status: &str) -> String {
     match status {
-        "planned" => t_string!(i18n, interaction_status.planned).to_string(),
-        "held" => t_string!(i18n, interaction_status.held).to_string(),
-        "postponed" => t_string!(i18n, interaction_status.postponed).to_string(),
-        "cancelled" => t_string!(i18n, interaction_status.cancelled).to_string(),
-        "not_started" => t_string!(i18n, interaction_status.not_started).to_string(),
-        "in_progress" => t_string!(i18n, interaction_status.in_progress).to_string(),
-        "pending" => t_string!(i18n, interaction_status.pending).to_string(),
-        "done" => t_string!(i18n, interaction_status.done).to_string(),
+        "planned" => td_string!(l, interaction_status.planned).to_string(),
+        "held" => td_string!(l, interaction_status.held).to_string(),
+        "postponed" => td_string!(l, interaction_status.postponed).to_string(),
+        "cancelled" => td_string!(l, interaction_status.cancelled).to_string(),
+        "not_started" => td_string!(l, interaction_status.not_started).to_string(),
+        "in_progress" => td_string!(l, interaction_status.in_progress).to_string(),
+        "pending" => td_string!(l, interaction_status.pending).to_string(),
+        "done" => td_string!(l, interaction_status.done).to_string(),
         other => other.to_string(),
     }
 }
 
 pub fn priority_label(i18n: I18n, priority: &str) -> String {
+    priority_in(i18n.get_locale(), priority)
+}
+
+/// [`priority_label`] in `l` (the CSV export writes it too).
+pub fn priority_in(l: Locale, priority: &str) -> String {
     match priority {
-        "high" => t_string!(i18n, interaction.priority_high).to_string(),
-        "medium" => t_string!(i18n, interaction.priority_medium).to_string(),
-        "low" => t_string!(i18n, interaction.priority_low).to_string(),
+        "high" => td_string!(l, interaction.priority_high).to_string(),
+        "medium" => td_string!(l, interaction.priority_medium).to_string(),
+        "low" => td_string!(l, interaction.priority_low).to_string(),
         other => other.to_string(),
     }
 }
 
 pub fn direction_label(i18n: I18n, direction: &str) -> String {
+    direction_in(i18n.get_locale(), direction)
+}
+
+/// [`direction_label`] in `l` (the CSV export writes it too).
+pub fn direction_in(l: Locale, direction: &str) -> String {
     match direction {
-        "inbound" => t_string!(i18n, interaction.inbound).to_string(),
-        "outbound" => t_string!(i18n, interaction.outbound).to_string(),
+        "inbound" => td_string!(l, interaction.inbound).to_string(),
+        "outbound" => td_string!(l, interaction.outbound).to_string(),
         other => other.to_string(),
     }
 }

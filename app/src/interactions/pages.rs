@@ -5,7 +5,9 @@ use super::form::{InteractionFields, add_link};
 use super::*;
 use crate::records::timeline::RecordActivity;
 use crate::tx;
-use crate::ui::list::{Column, Filter, FilterOp, ListQuery, ListView, ValueKind, text_cell};
+use crate::ui::list::{
+    Column, Filter, FilterOp, ListQuery, ListView, ValueKind, tags_cell, text_cell,
+};
 use crate::ui::record::{Detail, Loaded, RecordForm, RecordHeader, route_id};
 use leptos::prelude::*;
 use leptos_router::components::{A, Redirect};
@@ -75,7 +77,7 @@ pub fn InteractionList() -> impl IntoView {
         })
         .filter(ValueKind::Date)
         .hidden(),
-        Column::new("tags", tx!(i18n, record.tags), |_: &InteractionRow| ().into_any())
+        Column::new("tags", tx!(i18n, record.tags), |r: &InteractionRow| tags_cell(&r.tags))
             .unsortable()
             .filter(ValueKind::Tag)
             .hidden(),
@@ -177,7 +179,7 @@ pub fn InteractionNew() -> impl IntoView {
         <RecordForm
             form=form
             check=InteractionInput::check
-            save=move |input| save_interaction(None, None, input, Scope::One)
+            save=move |input, _| save_interaction(None, None, input, Scope::One)
             base="/interactions"
             title=tx!(i18n, interaction.new)
             cancel_href=back
@@ -240,7 +242,7 @@ pub fn InteractionEdit() -> impl IntoView {
                     <RecordForm
                         form=form
                         check=InteractionInput::check
-                        save=move |input| save_interaction(Some(id), Some(version), input, scope.get_untracked())
+                        save=move |input, _| save_interaction(Some(id), Some(version), input, scope.get_untracked())
                         base="/interactions"
                         title=tx!(i18n, interaction.edit)
                         cancel_href=format!("/interactions/{id}")
@@ -299,6 +301,13 @@ pub fn InteractionPage() -> impl IntoView {
                     }
                 });
                 let open_task = f.kind == "task" && f.status != "done";
+                let reminder = f
+                    .reminder_minutes
+                    .trim()
+                    .parse::<i32>()
+                    .ok()
+                    .map(|m| super::form::reminder_label(i18n, m))
+                    .unwrap_or_default();
                 let links = f.links.clone();
                 let persons = f.attendee_persons.clone();
                 view! {
@@ -311,9 +320,10 @@ pub fn InteractionPage() -> impl IntoView {
                             edit_href=format!("/interactions/{id}/edit")
                             delete=move || delete_interaction(id, version.get_untracked(), delete_scope.get_untracked())
                             after_delete="/interactions"
+                            // "This one or the whole series?" is asked when deleting.
+                            delete_extra=move || in_series.then(|| view! { <ScopeChoice scope=delete_scope deleting=true /> })
                         />
-                        {in_series.then(|| view! { <ScopeChoice scope=delete_scope deleting=true /> })}
-                        {open_task.then(|| view! {
+                        {(open_task && it.allowed.change).then(|| view! {
                             <p>
                                 <button class="button" on:click=move |_| { done.dispatch(()); }>
                                     {t_string!(i18n, interaction.mark_done).to_string()}
@@ -343,7 +353,7 @@ pub fn InteractionPage() -> impl IntoView {
                                         label=tx!(i18n, interaction.private_short)
                                         value=if f.private { t_string!(i18n, common.yes).to_string() } else { String::new() }
                                     />
-                                    <Detail label=tx!(i18n, interaction.reminder) value=f.reminder_minutes.clone() />
+                                    <Detail label=tx!(i18n, interaction.reminder) value=reminder.clone() />
                                     <Detail
                                         label=tx!(i18n, interaction.recurrence)
                                         value=if it.series_id.is_some() { t_string!(i18n, interaction.series).to_string() } else { String::new() }

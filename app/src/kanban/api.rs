@@ -7,9 +7,10 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::{CARDS_PER_PAGE, TASK_COLUMNS},
+    crate::access::{May, ssr as access},
     crate::auth::{CurrentUser, Role},
     crate::error::{AppError, FieldError, FieldProblem},
-    crate::interactions::visible_sql,
+    crate::records::RecordKind,
     crate::ssr::{guard::require, pool, records, zones},
     crate::ui::list::EXACT_COUNT_LIMIT,
     crate::validate::parse_date,
@@ -29,7 +30,7 @@ fn filter_sql() -> String {
                   AND l.record_type = $3::record_type AND l.record_id = $4))
          AND ($5::timestamptz IS NULL OR i.starts_at >= $5)
          AND ($6::timestamptz IS NULL OR i.starts_at < $6)",
-        visible = visible_sql("i", "$1")
+        visible = access::see_sql(RecordKind::Interaction, "i", "$1")
     )
 }
 
@@ -262,12 +263,11 @@ pub async fn move_task(id: i64, version: i32, to: Drop) -> AppResult<i32> {
     }
     let pool = pool()?;
     let mut tx = records::begin_as(&pool, user.id).await?;
-    let found: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "SELECT i.kind FROM interactions i WHERE i.id = $1 AND i.deleted_at IS NULL AND {}",
-        visible_sql("i", "$2")
-    )))
+    access::ensure(&mut *tx, &user, RecordKind::Interaction, id, May::Change).await?;
+    let found: Option<String> = sqlx::query_scalar(
+        "SELECT i.kind FROM interactions i WHERE i.id = $1 AND i.deleted_at IS NULL",
+    )
     .bind(id)
-    .bind(user.id)
     .fetch_optional(&mut *tx)
     .await?;
     match found.as_deref() {

@@ -9,8 +9,10 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::{CARDS_PER_PAGE, Column, DEAL_CLOSINGS, api::place},
+    crate::access::{May, ssr as access},
     crate::auth::Role,
     crate::error::{AppError, FieldError, FieldProblem},
+    crate::records::RecordKind,
     crate::ssr::{guard::require, pool, records},
     chrono::{NaiveDate, Utc},
     sqlx::{PgPool, Row},
@@ -214,6 +216,7 @@ pub async fn move_deal(id: i64, version: i32, to: Drop, lost_reason: String) -> 
     }
     let pool = pool()?;
     let mut tx = records::begin_as(&pool, user.id).await?;
+    access::ensure(&mut *tx, &user, RecordKind::Deal, id, May::Change).await?;
     let deal: Option<(i64, i64)> = sqlx::query_as(
         "SELECT pipeline_id, stage_id FROM deals WHERE id = $1 AND deleted_at IS NULL",
     )

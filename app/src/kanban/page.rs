@@ -21,10 +21,10 @@ pub fn BoardTabs(deals: bool) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <nav class="tabs" aria-label=tx!(i18n, nav.kanban)>
-            <a class="tab" href="/kanban" aria-current=(!deals).then_some("page") aria-selected=(!deals).to_string()>
+            <a class="tab" href="/kanban" aria-current=(!deals).then_some("page")>
                 {tx!(i18n, kanban.tasks)}
             </a>
-            <a class="tab" href="/kanban/deals" aria-current=deals.then_some("page") aria-selected=deals.to_string()>
+            <a class="tab" href="/kanban/deals" aria-current=deals.then_some("page")>
                 {tx!(i18n, kanban.deals)}
             </a>
         </nav>

@@ -109,6 +109,7 @@ pub fn AppShell() -> impl IntoView {
     let user = Resource::new(|| (), |_| me());
     provide_context(Me(user));
     links::provide_current_path();
+    let toasts = crate::ui::dialog::Toasts::provide();
     // The outbox sends only the signed-in person's kept changes: tell it
     // who that is, once known (in the browser); then keep the coming days
     // on the device.
@@ -116,18 +117,16 @@ pub fn AppShell() -> impl IntoView {
     Effect::new(move || {
         if let Some(Ok(me)) = user.get() {
             outbox.connect(me.id);
-            let locale = if i18n.get_locale_untracked() == Locale::en {
-                "en"
-            } else {
-                "fr"
-            };
-            crate::pwa::warm_up(me.id, locale);
+            crate::pwa::warm_up(me.id);
         }
     });
     let drawer = RwSignal::new(false);
     // Effects run in the browser only, after hydration: tests wait for this.
     let ready = RwSignal::new(false);
-    Effect::new(move || ready.set(true));
+    Effect::new(move || {
+        crate::pwa::offline_nav::install();
+        ready.set(true);
+    });
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
         if ev.key() == "Escape" {
             drawer.set(false);
@@ -171,6 +170,7 @@ pub fn AppShell() -> impl IntoView {
                 <Outlet />
             </main>
             <BottomBar />
+            <crate::ui::dialog::ToastRegion toasts=toasts />
         </div>
     }
     .into_any()

@@ -33,6 +33,22 @@ pub fn locale_from(code: &str) -> Locale {
     if code == "fr" { Locale::fr } else { Locale::en }
 }
 
+/// "Camille Martin" → "CM"; one name → its first two letters.
+pub fn initials(name: &str) -> String {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let first = |w: &str| {
+        w.chars()
+            .next()
+            .map(|c| c.to_uppercase().to_string())
+            .unwrap_or_default()
+    };
+    match words.as_slice() {
+        [] => "?".into(),
+        [one] => one.chars().take(2).flat_map(char::to_uppercase).collect(),
+        [a, .., b] => format!("{}{}", first(a), first(b)),
+    }
+}
+
 #[component]
 pub fn ProfileMenu() -> impl IntoView {
     let i18n = use_i18n();
@@ -77,16 +93,47 @@ pub fn ProfileMenu() -> impl IntoView {
             }
         });
     };
-    view! {
-        <details class="menu profile">
+    // Who is logged in: their initials on the button, name and email in
+    // the menu (read inside a Transition: the server draws them).
+    let plain = move || {
+        view! {
             <summary class="icon-button" aria-label=tx!(i18n, topbar.profile) title=tx!(i18n, topbar.profile)>
                 <Svg icon=Icon::User />
             </summary>
+        }
+    };
+    view! {
+        <details class="menu profile">
+            <Transition fallback=plain>
+                {move || {
+                    user.get().map(|r| match r {
+                        Ok(u) => {
+                            let name = u.name.clone();
+                            let label = t_string!(i18n, topbar.profile_of, name).to_string();
+                            view! {
+                                <summary class="icon-button profile-button" aria-label=label.clone() title=label>
+                                    <span class="avatar" aria-hidden="true">{initials(&u.name)}</span>
+                                </summary>
+                            }
+                            .into_any()
+                        }
+                        Err(_) => plain().into_any(),
+                    })
+                }}
+            </Transition>
             <div class="menu-panel profile-panel">
-                <p class="who">
-                    <strong>{move || current(|u| u.name.clone())}</strong>
-                    <span class="muted">{move || current(|u| u.email.clone())}</span>
-                </p>
+                <Transition fallback=|| ()>
+                    {move || {
+                        user.get().and_then(|r| r.ok()).map(|u| {
+                            view! {
+                                <p class="who">
+                                    <strong>{u.name.clone()}</strong>
+                                    <span class="muted">{u.email.clone()}</span>
+                                </p>
+                            }
+                        })
+                    }}
+                </Transition>
                 <label for="pref-language">{tx!(i18n, topbar.language)}</label>
                 <select id="pref-language" on:change=set_locale>
                     <option value="en" selected=move || i18n.get_locale() == Locale::en>"English"</option>
@@ -118,4 +165,15 @@ pub fn ProfileMenu() -> impl IntoView {
         </details>
     }
     .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn initials_of_names() {
+        assert_eq!(super::initials("Camille Martin"), "CM");
+        assert_eq!(super::initials("élodie de la Tour"), "ÉT");
+        assert_eq!(super::initials("Zoé"), "ZO");
+        assert_eq!(super::initials("  "), "?");
+    }
 }

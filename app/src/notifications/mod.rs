@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use {
     crate::auth::Role,
     crate::error::{AppError, FieldError, FieldProblem},
-    crate::interactions::visible_sql,
+    crate::records::RecordKind,
     crate::ssr::{guard::require, pool, zones},
     sqlx::Row,
 };
@@ -60,7 +60,7 @@ fn shown_sql(joins: &str) -> String {
          JOIN interactions i ON i.id = n.interaction_id AND i.deleted_at IS NULL
          {joins}
          WHERE n.user_id = $1 AND {}",
-        visible_sql("i", "$1")
+        crate::access::ssr::see_sql(RecordKind::Interaction, "i", "$1")
     )
 }
 
@@ -123,7 +123,7 @@ pub async fn mark_read(ids: Vec<i64>) -> AppResult<u64> {
     if ids.len() > MARK_LIMIT {
         return Err(AppError::invalid(vec![FieldError {
             field: "ids".into(),
-            problem: FieldProblem::TooLong { max: MARK_LIMIT },
+            problem: FieldProblem::TooMany { max: MARK_LIMIT },
         }]));
     }
     let done = sqlx::query(

@@ -11,7 +11,9 @@ use {
     crate::auth::Role,
     crate::error::AppError,
     crate::i18n::td_string,
-    crate::ssr::export::ExportColumn,
+    crate::records::RecordKind,
+    crate::records::search::ssr::refuse_duplicates,
+    crate::ssr::export::{self, ExportColumn},
     crate::ssr::list_sql::{Field, ListSpec, Sort},
     crate::ssr::{guard::require, pool, records},
     crate::ui::list::ValueKind,
@@ -23,7 +25,7 @@ use {
 pub const LIST: ListSpec = ListSpec {
     table: "persons p",
     alias: "p",
-    record_type: "person",
+    kind: RecordKind::Person,
     joins: "LEFT JOIN users o ON o.id = p.owner_id
             LEFT JOIN LATERAL (SELECT c.name FROM person_companies pc JOIN companies c ON c.id = pc.company_id
                                WHERE pc.person_id = p.id AND pc.end_date IS NULL AND c.deleted_at IS NULL
@@ -35,7 +37,6 @@ pub const LIST: ListSpec = ListSpec {
              coalesce(p.lifecycle_stage, '') AS lifecycle_stage, coalesce(p.preferred_language, '') AS language,
              coalesce(p.source, '') AS source, coalesce(o.name, '') AS owner_name, p.created_at, p.updated_at",
     filter: "p.deleted_at IS NULL",
-    viewer_filter: None,
     search: "p.search_text",
     owner: "p.owner_id",
     sorts: &[
@@ -74,98 +75,122 @@ pub const EXPORT: &[ExportColumn] = &[
     ExportColumn {
         sql: "p.id::text",
         header: |l| td_string!(l, export.id).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "p.civility",
         header: |l| td_string!(l, person.civility).to_string(),
+        value: Some(super::civility_in),
     },
     ExportColumn {
         sql: "p.first_name",
         header: |l| td_string!(l, person.first_name).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "p.last_name",
         header: |l| td_string!(l, person.last_name).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "co.name",
         header: |l| td_string!(l, person.company).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "p.job_title",
         header: |l| td_string!(l, person.job_title).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "p.email",
         header: |l| td_string!(l, person.email).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "p.email2",
         header: |l| td_string!(l, person.email2).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "p.phone",
         header: |l| td_string!(l, person.phone).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "p.mobile",
         header: |l| td_string!(l, person.mobile).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "p.street",
         header: |l| td_string!(l, company.street).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "p.line2",
         header: |l| td_string!(l, company.line2).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "p.postal_code",
         header: |l| td_string!(l, company.postal_code).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "p.city",
         header: |l| td_string!(l, company.city).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "p.country",
         header: |l| td_string!(l, company.country).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "p.birthday::text",
         header: |l| td_string!(l, person.birthday).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "p.preferred_language",
         header: |l| td_string!(l, person.preferred_language).to_string(),
+        value: Some(super::language_in),
     },
     ExportColumn {
         sql: "array_to_string(p.roles, ', ')",
         header: |l| td_string!(l, person.roles).to_string(),
+        value: Some(|l, v| export::each(l, v, super::role_in)),
     },
     ExportColumn {
         sql: "p.lifecycle_stage",
         header: |l| td_string!(l, person.lifecycle_stage).to_string(),
+        value: Some(super::stage_in),
     },
     ExportColumn {
         sql: "p.source",
         header: |l| td_string!(l, person.source).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "p.marketing_consent::text",
         header: |l| td_string!(l, person.marketing_consent).to_string(),
+        value: Some(export::yes_no),
     },
     ExportColumn {
         sql: "p.consent_date::text",
         header: |l| td_string!(l, person.consent_date).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "o.name",
         header: |l| td_string!(l, common.owner).to_string(),
+        value: None,
     },
     ExportColumn {
         sql: "to_char(p.updated_at, 'YYYY-MM-DD HH24:MI')",
         header: |l| td_string!(l, common.updated).to_string(),
+        value: None,
     },
 ];
 
@@ -264,6 +289,10 @@ pub async fn save_person(
     id: Option<i64>,
     version: Option<i32>,
     input: PersonInput,
+    /// A new person who looks like existing ones is saved only once the
+    /// user has seen them (`AppError::Duplicates`) and confirmed.
+    #[server(default)]
+    confirmed: bool,
 ) -> AppResult<i64> {
     let user = require(Role::Member).await?;
     let errors = input.check();
@@ -271,7 +300,18 @@ pub async fn save_person(
         return Err(AppError::invalid(errors));
     }
     let pool = pool()?;
-    let owner = records::owner_or_self(&pool, input.owner_id, &user).await?;
+    if id.is_none() {
+        let name = format!("{} {}", input.first_name.trim(), input.last_name.trim());
+        let phone = if input.phone.trim().is_empty() {
+            input.mobile.as_str()
+        } else {
+            input.phone.as_str()
+        };
+        let key = (name.trim(), input.email.as_str(), phone);
+        refuse_duplicates(&pool, RecordKind::Person, key, confirmed).await?;
+    }
+    let (owner, _) =
+        records::owner_for_save(&pool, &user, RecordKind::Person, id, input.owner_id).await?;
     let mut tx = records::begin_as(&pool, user.id).await?;
     if let Some(company_id) = input.company_id {
         let exists: bool = sqlx::query_scalar(
@@ -376,5 +416,5 @@ pub async fn save_person(
 pub async fn delete_person(id: i64, version: i32) -> AppResult<()> {
     let user = require(Role::Member).await?;
     let pool = pool()?;
-    records::soft_delete(&pool, "persons", id, version, user.id).await
+    records::soft_delete(&pool, &user, RecordKind::Person, id, version).await
 }

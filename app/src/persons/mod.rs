@@ -132,6 +132,9 @@ pub struct PersonRow {
     pub owner_name: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The record's tags, by name (every list's rows carry them).
+    #[serde(default)]
+    pub tags: Vec<String>,
 }
 
 impl ListRow for PersonRow {
@@ -144,39 +147,59 @@ impl ListRow for PersonRow {
 }
 
 pub fn role_label(i18n: I18n, role: &str) -> String {
+    role_in(i18n.get_locale(), role)
+}
+
+/// [`role_label`] in `l` (the CSV export writes it too).
+pub fn role_in(l: Locale, role: &str) -> String {
     match role {
-        "client" => t_string!(i18n, person_role.client).to_string(),
-        "prospect" => t_string!(i18n, person_role.prospect).to_string(),
-        "contact" => t_string!(i18n, person_role.contact).to_string(),
+        "client" => td_string!(l, person_role.client).to_string(),
+        "prospect" => td_string!(l, person_role.prospect).to_string(),
+        "contact" => td_string!(l, person_role.contact).to_string(),
         other => other.to_string(),
     }
 }
 
 pub fn stage_label(i18n: I18n, stage: &str) -> String {
+    stage_in(i18n.get_locale(), stage)
+}
+
+/// [`stage_label`] in `l` (the CSV export writes it too).
+pub fn stage_in(l: Locale, stage: &str) -> String {
     match stage {
-        "lead" => t_string!(i18n, lifecycle.lead).to_string(),
-        "qualified" => t_string!(i18n, lifecycle.qualified).to_string(),
-        "active" => t_string!(i18n, lifecycle.active).to_string(),
-        "at_risk" => t_string!(i18n, lifecycle.at_risk).to_string(),
-        "inactive" => t_string!(i18n, lifecycle.inactive).to_string(),
+        "lead" => td_string!(l, lifecycle.lead).to_string(),
+        "qualified" => td_string!(l, lifecycle.qualified).to_string(),
+        "active" => td_string!(l, lifecycle.active).to_string(),
+        "at_risk" => td_string!(l, lifecycle.at_risk).to_string(),
+        "inactive" => td_string!(l, lifecycle.inactive).to_string(),
         other => other.to_string(),
     }
 }
 
 pub fn civility_label(i18n: I18n, civility: &str) -> String {
+    civility_in(i18n.get_locale(), civility)
+}
+
+/// [`civility_label`] in `l` (the CSV export writes it too).
+pub fn civility_in(l: Locale, civility: &str) -> String {
     match civility {
-        "mr" => t_string!(i18n, civility.mr).to_string(),
-        "ms" => t_string!(i18n, civility.ms).to_string(),
-        "mx" => t_string!(i18n, civility.mx).to_string(),
-        "dr" => t_string!(i18n, civility.dr).to_string(),
+        "mr" => td_string!(l, civility.mr).to_string(),
+        "ms" => td_string!(l, civility.ms).to_string(),
+        "mx" => td_string!(l, civility.mx).to_string(),
+        "dr" => td_string!(l, civility.dr).to_string(),
         other => other.to_string(),
     }
 }
 
 pub fn language_label(i18n: I18n, lang: &str) -> String {
+    language_in(i18n.get_locale(), lang)
+}
+
+/// [`language_label`] in `l` (the CSV export writes it too).
+pub fn language_in(l: Locale, lang: &str) -> String {
     match lang {
-        "en" => t_string!(i18n, lang.en).to_string(),
-        "fr" => t_string!(i18n, lang.fr).to_string(),
+        "en" => td_string!(l, lang.en).to_string(),
+        "fr" => td_string!(l, lang.fr).to_string(),
         other => other.to_string(),
     }
 }

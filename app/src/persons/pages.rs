@@ -8,7 +8,7 @@ use crate::records::search::DuplicateWarning;
 use crate::records::timeline::RecordActivity;
 use crate::tx;
 use crate::ui::form::{CheckboxField, CheckboxGroup, FormSection, SelectField, TextField};
-use crate::ui::list::{Column, ListView, ValueKind, text_cell};
+use crate::ui::list::{Column, ListView, ValueKind, tags_cell, text_cell};
 use crate::ui::pickers::{OwnerSelect, RecordPicker};
 use crate::ui::record::{
     Detail, EditableDetail, Loaded, RecordForm, RecordHeader, one_line_address, route_id,
@@ -91,8 +91,8 @@ pub fn PersonList() -> impl IntoView {
         })
         .unsortable()
         .filter(ValueKind::Owner),
-        Column::new("tags", tx!(i18n, record.tags), |_: &PersonRow| {
-            ().into_any()
+        Column::new("tags", tx!(i18n, record.tags), |r: &PersonRow| {
+            tags_cell(&r.tags)
         })
         .unsortable()
         .filter(ValueKind::Tag)
@@ -190,7 +190,7 @@ pub fn PersonNew() -> impl IntoView {
         <RecordForm
             form=form
             check=PersonInput::check
-            save=move |input| save_person(None, None, input)
+            save=move |input, confirmed| save_person(None, None, input, confirmed)
             base="/persons"
             title=tx!(i18n, person.new)
             cancel_href="/persons"
@@ -222,7 +222,7 @@ pub fn PersonEdit() -> impl IntoView {
                     <RecordForm
                         form=form
                         check=PersonInput::check
-                        save=move |input| save_person(Some(id), Some(version), input)
+                        save=move |input, _| save_person(Some(id), Some(version), input, false)
                         base="/persons"
                         title=tx!(i18n, person.edit)
                         cancel_href=format!("/persons/{id}")

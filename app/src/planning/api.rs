@@ -2,11 +2,10 @@
 //!
 //! Whose rows a user may show: the calendar's rule — their own, the
 //! colleagues who share their calendar with them, everyone's (active) for a
-//! manager or admin. Who may move a block: the calendar's rule — someone who
-//! may see it (`visible_sql`) and on whose calendar it is (owner, creator or
-//! attendee), or a manager; and anyone who may see it takes an unassigned
-//! task. Giving a private interaction to someone else is for its owner or
-//! creator only. The new owner must be a row the mover may show.
+//! manager or admin. Who may move a block: who may change it, and give it
+//! to another row: who may reassign it (`access`: the rules of the form,
+//! the calendar and the boards). The new owner must be a row the mover may
+//! show.
 
 use super::PlanningData;
 use crate::error::AppResult;
@@ -18,9 +17,10 @@ use {
         MAX_DAYS, MAX_UNPLANNED, MAX_USERS, PlanBlock, PlanUser, UserLoad, clipped_minutes,
         counts_in_load,
     },
+    crate::access::{May, ssr as access},
     crate::auth::{CurrentUser, Role},
     crate::error::{AppError, FieldError, FieldProblem},
-    crate::interactions::visible_sql,
+    crate::records::RecordKind,
     crate::ssr::{guard::require, pool, records, zones},
     chrono::{DateTime, Duration, Utc},
     chrono_tz::Tz,
@@ -45,27 +45,27 @@ pub const USERS_SQL: &str =
 const COLUMNS: &str = "t.id, t.version, t.kind, t.status, t.subject, t.starts_at, t.ends_at,
     t.all_day, t.private, t.owner_id, t.created_by, t.series_id";
 
-/// What both statements return for a row `i`, as seen by `{viewer}`.
+/// What both statements return for a row `i`, as seen by `viewer`.
 #[cfg(feature = "ssr")]
-fn shown(viewer: &str) -> String {
+fn shown(viewer: access::Viewer) -> String {
+    let visible = access::see_sql(RecordKind::Interaction, "i", viewer.id);
     format!(
         "i.id, i.version, i.kind, i.status, i.starts_at, i.ends_at, i.all_day, i.owner_id,
          i.series_id IS NOT NULL AS series,
          NOT coalesce({visible}, false) AS busy,
          CASE WHEN {visible} THEN i.subject ELSE '' END AS subject,
-         coalesce(i.owner_id = {viewer} OR i.created_by = {viewer} OR EXISTS (
-             SELECT 1 FROM interaction_attendees ma
-             WHERE ma.interaction_id = i.id AND ma.user_id = {viewer}), false) AS mine",
-        visible = visible_sql("i", viewer)
+         coalesce({change}, false) AS editable",
+        change = access::rule_sql(May::Change, RecordKind::Interaction, "i", viewer)
     )
 }
 
 /// The interactions owned by users `$1` touching `[$2, $3)`, as seen by
-/// `$4`: those starting in the range (`interactions_calendar_idx`, one
-/// range per user), and those started up to 31 days before (the longest an
-/// interaction lasts) still going on at `$2` (an index-only look-back).
+/// `$4` (`manager`: their role sees the team): those starting in the
+/// range (`interactions_calendar_idx`, one range per user), and those
+/// started up to 31 days before (the longest an interaction lasts) still
+/// going on at `$2` (an index-only look-back).
 #[cfg(feature = "ssr")]
-pub fn blocks_sql() -> String {
+pub fn blocks_sql(manager: bool) -> String {
     format!(
         "SELECT {shown}
          FROM (SELECT {COLUMNS} FROM interactions t
@@ -77,17 +77,19 @@ pub fn blocks_sql() -> String {
                               WHERE l.owner_id = ANY($1) AND l.deleted_at IS NULL
                                 AND l.starts_at >= $2 - interval '31 days' AND l.starts_at < $2
                                 AND l.ends_at > $2)) i",
-        shown = shown("$4")
+        shown = shown(access::Viewer { id: "$4", manager })
     )
 }
 
 /// "To plan", as seen by `$3`: open tasks with no owner, and those of
-/// users `$1` due before `$2`, newest due first, `$4` at most. The ids are
-/// chosen from `interactions_open_tasks_idx` alone (it holds what the
-/// visibility rule reads): per user, a walk backwards from `$2` of at most
-/// `$4` entries; only the `$4` chosen rows are then read from the table.
+/// users `$1` late at `$2` (now; `$5` is the start of the viewer's today:
+/// the Desk's rule, `interactions::task_late_sql`), newest due first, `$4`
+/// at most. The ids are chosen from `interactions_open_tasks_idx` alone (it
+/// holds what the visibility rule reads): per user, a walk backwards from
+/// `$2` of at most `$4` entries; only the `$4` chosen rows are then read
+/// from the table, where an all-day task due today is found not late.
 #[cfg(feature = "ssr")]
-pub fn unplanned_sql() -> String {
+pub fn unplanned_sql(manager: bool) -> String {
     const OPEN: &str = "o.kind = 'task' AND o.status <> 'done' AND o.deleted_at IS NULL";
     format!(
         "SELECT {shown}
@@ -103,9 +105,11 @@ pub fn unplanned_sql() -> String {
                          ORDER BY o.starts_at DESC, o.id DESC LIMIT $4) c
                      ORDER BY 2 DESC, 1 DESC
                      LIMIT $4) k ON k.id = t.id) i
+         WHERE i.owner_id IS NULL OR {late}
          ORDER BY i.starts_at DESC, i.id DESC",
-        shown = shown("$3"),
-        visible_o = visible_sql("o", "$3")
+        shown = shown(access::Viewer { id: "$3", manager }),
+        visible_o = access::see_sql(RecordKind::Interaction, "o", "$3"),
+        late = crate::interactions::task_late_sql("i", "$2", "$5"),
     )
 }
 
@@ -156,9 +160,8 @@ struct Read {
 }
 
 #[cfg(feature = "ssr")]
-fn read_block(r: &sqlx::postgres::PgRow, tz: Tz, manager: bool) -> AppResult<Read> {
+fn read_block(r: &sqlx::postgres::PgRow, tz: Tz) -> AppResult<Read> {
     let busy: bool = r.try_get("busy")?;
-    let mine: bool = r.try_get("mine")?;
     let owner: Option<i64> = r.try_get("owner_id")?;
     let starts: DateTime<Utc> = r.try_get("starts_at")?;
     let ends: DateTime<Utc> = r.try_get("ends_at")?;
@@ -175,7 +178,7 @@ fn read_block(r: &sqlx::postgres::PgRow, tz: Tz, manager: bool) -> AppResult<Rea
             owner,
             busy,
             series: r.try_get("series")?,
-            editable: !busy && (mine || manager || owner.is_none()),
+            editable: r.try_get("editable")?,
         },
         starts,
         ends,
@@ -244,23 +247,24 @@ pub async fn planning_range(
     sqlx::query("SET LOCAL max_parallel_workers_per_gather = 0")
         .execute(&mut *tx)
         .await?;
-    let found = sqlx::query(sqlx::AssertSqlSafe(blocks_sql()))
+    let manager = user.role.includes(Role::Manager);
+    let found = sqlx::query(sqlx::AssertSqlSafe(blocks_sql(manager)))
         .bind(&ids)
         .bind(from_utc)
         .bind(to_utc)
         .bind(user.id)
         .fetch_all(&mut *tx)
         .await?;
-    let open = sqlx::query(sqlx::AssertSqlSafe(unplanned_sql()))
+    let open = sqlx::query(sqlx::AssertSqlSafe(unplanned_sql(manager)))
         .bind(&ids)
-        .bind(zones::day_start(tz, today))
+        .bind(now)
         .bind(user.id)
         .bind(MAX_UNPLANNED)
+        .bind(zones::day_start(tz, today))
         .fetch_all(&mut *tx)
         .await?;
     tx.commit().await?;
 
-    let manager = user.role.includes(Role::Manager);
     let index: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
     // Each row's day boundaries in its own zone.
     let bounds: Vec<Vec<DateTime<Utc>>> = row_zones
@@ -284,7 +288,7 @@ pub async fn planning_range(
     );
     let mut blocks = Vec::with_capacity(found.len());
     for r in &found {
-        let read = read_block(r, tz, manager)?;
+        let read = read_block(r, tz)?;
         let Some(row) = read.block.owner.and_then(|o| index.get(&o).copied()) else {
             continue;
         };
@@ -303,7 +307,7 @@ pub async fn planning_range(
     blocks.sort_by_key(|b| (b.start, b.end, b.id));
     let unplanned = open
         .iter()
-        .map(|r| read_block(r, tz, manager).map(|r| r.block))
+        .map(|r| read_block(r, tz).map(|r| r.block))
         .collect::<AppResult<Vec<_>>>()?;
     Ok(PlanningData {
         from,
@@ -330,30 +334,18 @@ pub async fn planning_move(
 ) -> AppResult<i32> {
     let user = require(Role::Member).await?;
     let pool = pool()?;
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT i.kind, i.all_day, i.starts_at, i.ends_at, i.series_id, i.owner_id, i.private,
-                i.created_by, coalesce({visible}, false) AS visible,
-                coalesce(i.owner_id = $2 OR i.created_by = $2 OR EXISTS (
-                    SELECT 1 FROM interaction_attendees ma WHERE ma.interaction_id = i.id AND ma.user_id = $2), false) AS mine
+    let allowed = access::ensure(&pool, &user, RecordKind::Interaction, id, May::Change).await?;
+    let row = sqlx::query(
+        "SELECT i.kind, i.all_day, i.starts_at, i.ends_at, i.series_id, i.owner_id
          FROM interactions i WHERE i.id = $1 AND i.deleted_at IS NULL",
-        visible = visible_sql("i", "$2")
-    )))
+    )
     .bind(id)
-    .bind(user.id)
     .fetch_optional(&pool)
     .await?
     .ok_or(AppError::NotFound)?;
-    let visible: bool = row.try_get("visible")?;
-    let mine: bool = row.try_get("mine")?;
     let old_owner: Option<i64> = row.try_get("owner_id")?;
-    let manager = user.role.includes(Role::Manager);
-    if !visible || !(mine || manager || old_owner.is_none()) {
-        return Err(AppError::Forbidden);
-    }
-    let private: bool = row.try_get("private")?;
-    let created_by: Option<i64> = row.try_get("created_by")?;
     let reassigned = old_owner != Some(owner);
-    if reassigned && private && old_owner != Some(user.id) && created_by != Some(user.id) {
+    if reassigned && !allowed.reassign {
         return Err(AppError::Forbidden);
     }
     if reassigned {

@@ -77,12 +77,18 @@ fn block_view(plan: Plan, i18n: I18n, b: PlanBlock, class: &str, style: String) 
             .with(|d| d.as_ref().is_some_and(|d| d.moved && d.block.id == id))
     };
     let subject = b.subject.clone();
+    // The spoken name starts with the text one sees (WCAG 2.5.3).
+    let context = format!(
+        ", {}, {} {}",
+        kind_label(i18n, &b.kind),
+        weekday_name(i18n, b.start.weekday()),
+        b.start.day()
+    );
     view! {
         <a
             href=format!("/interactions/{id}")
             class=move || if dragging() { format!("{class} dragging") } else { class.clone() }
             style=style
-            aria-label=label.clone()
             title=label
             draggable="false"
             data-id=id.to_string()
@@ -90,7 +96,9 @@ fn block_view(plan: Plan, i18n: I18n, b: PlanBlock, class: &str, style: String) 
             on:click=move |ev| drag::click(plan, ev)
         >
             <span class="plan-time">{time}</span>
+            " "
             <span class="plan-subject">{subject}</span>
+            <span class="visually-hidden">{context}</span>
         </a>
     }
     .into_any()

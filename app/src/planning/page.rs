@@ -8,7 +8,7 @@ use super::{
     PlanBlock, PlanningData, Span, UserLoad, counts_in_load, drag::DragState, parse_ids,
     planning_move, planning_people, planning_range,
 };
-use crate::calendar::{calendar_now, long_date, month_name, week_start_for};
+use crate::calendar::{calendar_now, long_date, month_name, week_start};
 use crate::error::{AppError, AppResult};
 use crate::i18n::*;
 use crate::tx;
@@ -242,13 +242,7 @@ pub fn PlanningPage() -> impl IntoView {
                 .unwrap_or_default(),
         })
     });
-    let week_start = Memo::new(move |_| {
-        week_start_for(if i18n.get_locale() == Locale::en {
-            "en"
-        } else {
-            "fr"
-        })
-    });
+    let week_start = Memo::new(move |_| week_start());
     let refresh = RwSignal::new(0u32);
     let data = Resource::new(
         move || {

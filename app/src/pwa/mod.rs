@@ -8,6 +8,7 @@
 //! server function is in `READS` or in `WRITES`, so a new one cannot be
 //! forgotten.
 
+pub mod offline_nav;
 mod outbox;
 mod outbox_page;
 mod status;
@@ -104,6 +105,7 @@ pub const WRITES: &[&str] = &[
     "/api/settings/save_profile",
     "/api/settings/share_calendar",
     "/api/trash/restore",
+    "/api/trash/undo",
 ];
 
 /// Writes a person may make offline: the service worker keeps them on the

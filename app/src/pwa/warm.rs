@@ -23,17 +23,17 @@ pub const DAYS_AHEAD: i64 = 7;
 const EVERY_MS: f64 = 60.0 * 60.0 * 1000.0;
 
 /// Starts the warm-up for `user_id` in the background (browser only).
-pub fn warm_up(user_id: i64, locale: &'static str) {
+pub fn warm_up(user_id: i64) {
     #[cfg(feature = "hydrate")]
-    browser::start(user_id, locale);
+    browser::start(user_id);
     #[cfg(not(feature = "hydrate"))]
-    let _ = (user_id, locale);
+    let _ = user_id;
 }
 
 #[cfg(feature = "hydrate")]
 mod browser {
     use super::{DAYS_AHEAD, EVERY_MS, PAGES};
-    use crate::calendar::{View, calendar_events, calendar_now, week_start_for};
+    use crate::calendar::{View, calendar_events, calendar_now, week_start};
     use crate::kanban::TaskFilter;
     use crate::kanban::api::task_board;
     use crate::settings::layouts::{LayoutKey, my_layout};
@@ -41,7 +41,7 @@ mod browser {
     use wasm_bindgen::JsCast;
     use wasm_bindgen::closure::Closure;
 
-    pub fn start(user_id: i64, locale: &'static str) {
+    pub fn start(user_id: i64) {
         let Some(window) = web_sys::window() else {
             return;
         };
@@ -53,7 +53,7 @@ mod browser {
             let mut started = false;
             let later = Closure::<dyn FnMut()>::new(move || {
                 if !std::mem::replace(&mut started, true) {
-                    start(user_id, locale);
+                    start(user_id);
                 }
             });
             let _ = workers.add_event_listener_with_callback(
@@ -83,7 +83,7 @@ mod browser {
             let Ok(today) = calendar_now().await.map(|t| t.date()) else {
                 return;
             };
-            let week_start = week_start_for(locale);
+            let week_start = week_start();
             let mut ranges: Vec<_> = (0..DAYS_AHEAD)
                 .map(|i| View::Day.range(today + Duration::days(i), week_start))
                 .collect();

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use {
+    crate::access::{May, ssr as access},
     crate::auth::Role,
     crate::error::AppError,
     crate::ssr::{guard::require, pool, records},
@@ -116,6 +117,7 @@ pub async fn edit_field(
         return Err(AppError::invalid(problems));
     }
     let pool = pool()?;
+    access::ensure(&pool, &user, kind, id, May::Change).await?;
     let mut tx = records::begin_as(&pool, user.id).await?;
     // `field` is one of the whitelisted names above, never caller text.
     let cast = match rule {
@@ -161,21 +163,42 @@ pub enum MassChange {
 
 pub const MAX_MASS: usize = 1000;
 
-/// Applies `action` to the records `ids` (at most [`MAX_MASS`]); returns how
-/// many changed. Deleting needs no version: it moves to the trash, which an
-/// admin can undo.
+/// What a mass action did: records changed, and records of the selection
+/// the caller may not change that way (left as they were).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct MassDone {
+    pub changed: u64,
+    pub refused: u64,
+}
+
+/// Applies `action` to the records `ids` (at most [`MAX_MASS`]) that the
+/// caller may change that way (`access`: assigning needs `Reassign`, a tag
+/// `Change`, the trash `Delete`). Deleting needs no version: it moves to
+/// the trash, from which it can be restored.
 #[server(prefix = "/api/records", endpoint = "mass", input = server_fn::codec::Json)]
-pub async fn mass_action(kind: RecordKind, ids: Vec<i64>, action: MassChange) -> AppResult<u64> {
+pub async fn mass_action(
+    kind: RecordKind,
+    ids: Vec<i64>,
+    action: MassChange,
+) -> AppResult<MassDone> {
     let user = require(Role::Member).await?;
     if ids.len() > MAX_MASS {
         return Err(AppError::invalid(vec![crate::error::FieldError {
             field: "ids".into(),
-            problem: crate::error::FieldProblem::TooLong { max: MAX_MASS },
+            problem: crate::error::FieldProblem::TooMany { max: MAX_MASS },
         }]));
     }
     let pool = pool()?;
     let table = kind.module();
+    let needs = match action {
+        MassChange::Assign { .. } => May::Reassign,
+        MassChange::AddTag { .. } => May::Change,
+        MassChange::Delete => May::Delete,
+    };
     let mut tx = records::begin_as(&pool, user.id).await?;
+    let allowed = access::filter_ids(&mut *tx, &user, kind, &ids, needs).await?;
+    let refused = (ids.len() - allowed.len()) as u64;
+    let ids = allowed;
     let changed = match action {
         MassChange::Assign { owner_id } => {
             let owner = records::owner_or_self(&pool, Some(owner_id), &user).await?;
@@ -215,5 +238,5 @@ pub async fn mass_action(kind: RecordKind, ids: Vec<i64>, action: MassChange) ->
         .rows_affected(),
     };
     tx.commit().await?;
-    Ok(changed)
+    Ok(MassDone { changed, refused })
 }

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use {
-    super::ssr::ensure_live,
+    crate::access::{May, ssr as access},
     crate::auth::Role,
     crate::error::{FieldError, FieldProblem},
     crate::ssr::{guard::require, pool},
@@ -27,9 +27,11 @@ pub struct Tag {
 pub struct Marks {
     pub favourite: bool,
     pub tags: Vec<Tag>,
+    /// What the reader may do to the record (its page offers only that).
+    pub allowed: crate::access::Allowed,
 }
 
-/// The statements of [`record_marks`] after `live_sql`, in order (public so
+/// The statements of [`record_marks`] after the access check, in order (public so
 /// that `server bench` times the very same SQL): the view, `$1` user, `$2`
 /// kind, `$3` id…
 #[cfg(feature = "ssr")]
@@ -77,7 +79,7 @@ pub const RECORD_TAGS_SQL: &str =
 pub async fn record_marks(kind: RecordKind, id: i64) -> AppResult<Marks> {
     let user = require(Role::Member).await?;
     let pool = pool()?;
-    ensure_live(&pool, kind, id).await?;
+    let allowed = access::allowed(&pool, &user, kind, id).await?;
     note_view(&pool, user.id, kind, id).await?;
     let favourite: bool = sqlx::query_scalar(FAVOURITE_SQL)
         .bind(user.id)
@@ -86,7 +88,11 @@ pub async fn record_marks(kind: RecordKind, id: i64) -> AppResult<Marks> {
         .fetch_one(&pool)
         .await?;
     let tags = record_tags(&pool, kind, id).await?;
-    Ok(Marks { favourite, tags })
+    Ok(Marks {
+        favourite,
+        tags,
+        allowed,
+    })
 }
 
 #[cfg(feature = "ssr")]
@@ -106,7 +112,7 @@ async fn record_tags(pool: &sqlx::PgPool, kind: RecordKind, id: i64) -> AppResul
 pub async fn set_favourite(kind: RecordKind, id: i64, on: bool) -> AppResult<bool> {
     let user = require(Role::Member).await?;
     let pool = pool()?;
-    ensure_live(&pool, kind, id).await?;
+    access::ensure(&pool, &user, kind, id, May::See).await?;
     let sql = if on {
         "INSERT INTO favourites (user_id, record_type, record_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
     } else {
@@ -122,7 +128,7 @@ pub async fn set_favourite(kind: RecordKind, id: i64, on: bool) -> AppResult<boo
 }
 
 /// Links of `user`'s favourites or recently viewed records (`source`
-/// is one of the two tables), live records only.
+/// is one of the two tables): live records they may still see only.
 #[cfg(feature = "ssr")]
 async fn links(
     pool: &sqlx::PgPool,
@@ -137,7 +143,8 @@ async fn links(
             format!(
                 "SELECT '{kind}' AS kind, r.id, {name} AS name, coalesce({detail}, '') AS detail, s.{order} AS at
                  FROM {source} s JOIN {table} r ON r.id = s.record_id AND r.deleted_at IS NULL
-                 WHERE s.user_id = $1 AND s.record_type = '{kind}'",
+                 WHERE s.user_id = $1 AND s.record_type = '{kind}' AND {see}",
+                see = access::see_sql(*k, "r", "$1"),
                 kind = k.as_str(),
                 name = k.name_sql(),
                 table = k.module(),
@@ -222,9 +229,9 @@ pub(crate) async fn tag_id(db: impl sqlx::PgExecutor<'_>, name: &str) -> AppResu
 
 #[server(prefix = "/api/records", endpoint = "add_tag", input = server_fn::codec::Json)]
 pub async fn add_tag(kind: RecordKind, id: i64, name: String) -> AppResult<Vec<Tag>> {
-    require(Role::Member).await?;
+    let user = require(Role::Member).await?;
     let pool = pool()?;
-    ensure_live(&pool, kind, id).await?;
+    access::ensure(&pool, &user, kind, id, May::Change).await?;
     let tag = tag_id(&pool, &name).await?;
     sqlx::query("INSERT INTO record_tags (tag_id, record_type, record_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
         .bind(tag)
@@ -237,8 +244,9 @@ pub async fn add_tag(kind: RecordKind, id: i64, name: String) -> AppResult<Vec<T
 
 #[server(prefix = "/api/records", endpoint = "remove_tag", input = server_fn::codec::Json)]
 pub async fn remove_tag(kind: RecordKind, id: i64, tag_id: i64) -> AppResult<Vec<Tag>> {
-    require(Role::Member).await?;
+    let user = require(Role::Member).await?;
     let pool = pool()?;
+    access::ensure(&pool, &user, kind, id, May::Change).await?;
     sqlx::query(
         "DELETE FROM record_tags WHERE tag_id = $1 AND record_type = $2 AND record_id = $3",
     )
@@ -288,9 +296,10 @@ pub fn Star(kind: RecordKind, id: i64, initial: bool) -> impl IntoView {
     .into_any()
 }
 
-/// A record's tags, with a field to add one (existing tags are proposed).
+/// A record's tags, with a field to add one (existing tags are proposed)
+/// when the reader may change the record (`editable`).
 #[component]
-pub fn TagEditor(kind: RecordKind, id: i64, initial: Vec<Tag>) -> impl IntoView {
+pub fn TagEditor(kind: RecordKind, id: i64, initial: Vec<Tag>, editable: bool) -> impl IntoView {
     let i18n = use_i18n();
     let tags = RwSignal::new(initial);
     let error = RwSignal::new(None::<AppError>);
@@ -328,6 +337,7 @@ pub fn TagEditor(kind: RecordKind, id: i64, initial: Vec<Tag>) -> impl IntoView 
                             {tag.name.clone()}
                             <button
                                 class="tag-remove"
+                                hidden=!editable
                                 aria-label=move || {
                                     let name = tag.name.clone();
                                     t_string!(i18n, record.remove_tag, name).to_string()
@@ -343,6 +353,7 @@ pub fn TagEditor(kind: RecordKind, id: i64, initial: Vec<Tag>) -> impl IntoView 
                 </ul>
                 <form
                     class="tag-add"
+                    hidden=!editable
                     on:submit=move |ev| {
                         ev.prevent_default();
                         let name = typed.get_untracked();

@@ -10,7 +10,7 @@ use crate::ui::feedback::ErrorBanner;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
-    super::ssr::ensure_live,
+    crate::access::{May, ssr as access},
     crate::auth::Role,
     crate::ssr::records::begin_as,
     crate::ssr::{guard::require, pool},
@@ -35,7 +35,7 @@ pub async fn add_note(kind: RecordKind, id: i64, body: String, pinned: bool) -> 
     }
     let pool = pool()?;
     let mut tx = begin_as(&pool, user.id).await?;
-    ensure_live(&mut *tx, kind, id).await?;
+    access::ensure(&mut *tx, &user, kind, id, May::See).await?;
     let note: i64 = sqlx::query_scalar(
         "INSERT INTO notes (body, pinned, author_id) VALUES ($1, $2, $3) RETURNING id",
     )
@@ -54,23 +54,32 @@ pub async fn add_note(kind: RecordKind, id: i64, body: String, pinned: bool) -> 
     Ok(note)
 }
 
-/// Deletes a note: its author may, and an admin.
+/// Deletes a note: its author may, and an admin — on a record they may see.
 #[server(prefix = "/api/notes", endpoint = "delete", input = server_fn::codec::Json)]
 pub async fn delete_note(id: i64) -> AppResult<()> {
     let user = require(Role::Member).await?;
-    let done = sqlx::query(
-        "UPDATE notes SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL AND (author_id = $2 OR $3)",
+    let pool = pool()?;
+    let note: Option<(i64, String, i64)> = sqlx::query_as(
+        "SELECT n.author_id, l.record_type::text, l.record_id FROM notes n
+         JOIN note_links l ON l.note_id = n.id
+         WHERE n.id = $1 AND n.deleted_at IS NULL LIMIT 1",
     )
     .bind(id)
-    .bind(user.id)
-    .bind(user.role == Role::Admin)
-    .execute(&pool()?)
+    .fetch_optional(&pool)
     .await?;
-    if done.rows_affected() == 1 {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
+    let Some((author, record_type, record_id)) = note else {
+        return Err(AppError::NotFound);
+    };
+    let kind = RecordKind::parse(&record_type).ok_or(AppError::NotFound)?;
+    access::ensure(&pool, &user, kind, record_id, May::See).await?;
+    if author != user.id && user.role != Role::Admin {
+        return Err(AppError::Forbidden);
     }
+    sqlx::query("UPDATE notes SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL")
+        .bind(id)
+        .execute(&pool)
+        .await?;
+    Ok(())
 }
 
 /// The "add a note" box of a record page; `on_added` runs after a save.

@@ -155,46 +155,100 @@ pub async fn find_duplicates(
     exclude: Option<i64>,
 ) -> AppResult<Vec<RecordLink>> {
     require(Role::Member).await?;
-    let name = name.trim().to_string();
-    let email = email.trim().to_lowercase();
-    let digits: String = phone.chars().filter(|c| c.is_ascii_digit()).collect();
-    if name.chars().count() < 3 && email.is_empty() && digits.len() < 6 {
-        return Ok(Vec::new());
+    ssr::duplicates(&pool()?, kind, &name, &email, &phone, exclude).await
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use super::{RecordKind, RecordLink, detail_sql};
+    use crate::error::{AppError, AppResult};
+    use sqlx::{AssertSqlSafe, Row};
+
+    /// The statement of [`duplicates`] for `kind`: `$1` name, `$2` email
+    /// (lower case), `$3` phone digits, `$4` the record to leave out.
+    /// Companies, persons and deals only (interactions have no duplicates).
+    pub fn duplicates_sql(kind: RecordKind) -> Option<String> {
+        // Only the kinds that have an email compare emails.
+        let email = match kind {
+            RecordKind::Company => "($2 <> '' AND lower(r.email) = $2)",
+            RecordKind::Person => "($2 <> '' AND (lower(r.email) = $2 OR lower(r.email2) = $2))",
+            RecordKind::Deal => "false",
+            RecordKind::Interaction => return None,
+        };
+        Some(format!(
+            "WITH q AS (SELECT relais_fold($1) AS t)
+             SELECT r.id, {name} AS name, {detail} AS detail FROM {table} r, q
+             WHERE r.deleted_at IS NULL AND r.id <> $4
+               AND ((length(q.t) >= 3 AND q.t <% r.search_text AND similarity(q.t, relais_fold({name})) >= 0.45)
+                    OR {email}
+                    OR (length($3) >= 6 AND r.search_text LIKE '%' || $3 || '%'))
+             ORDER BY similarity(q.t, relais_fold({name})) DESC, r.id LIMIT 5",
+            table = kind.module(),
+            name = kind.name_sql(),
+            detail = detail_sql(kind),
+        ))
     }
-    let pool = pool()?;
-    let mut tx = pool.begin().await?;
-    sqlx::query("SELECT set_config('pg_trgm.word_similarity_threshold', '0.5', true)")
-        .execute(&mut *tx)
-        .await?;
-    let rows = sqlx::query(AssertSqlSafe(format!(
-        "WITH q AS (SELECT relais_fold($1) AS t)
-         SELECT r.id, {name} AS name, {detail} AS detail FROM {table} r, q
-         WHERE r.deleted_at IS NULL AND r.id <> $4
-           AND ((length(q.t) >= 3 AND q.t <% r.search_text AND similarity(q.t, relais_fold({name})) >= 0.45)
-                OR ($2 <> '' AND lower(r.email) = $2)
-                OR (length($3) >= 6 AND r.search_text LIKE '%' || $3 || '%'))
-         ORDER BY similarity(q.t, relais_fold({name})) DESC, r.id LIMIT 5",
-        table = kind.module(),
-        name = kind.name_sql(),
-        detail = detail_sql(kind),
-    )))
-    .bind(&name)
-    .bind(&email)
-    .bind(&digits)
-    .bind(exclude.unwrap_or(0))
-    .fetch_all(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(RecordLink {
-                kind,
-                id: r.try_get("id")?,
-                name: r.try_get("name")?,
-                detail: r.try_get("detail")?,
+
+    /// The likely duplicates of a record being created or edited (`exclude`).
+    pub async fn duplicates(
+        pool: &sqlx::PgPool,
+        kind: RecordKind,
+        name: &str,
+        email: &str,
+        phone: &str,
+        exclude: Option<i64>,
+    ) -> AppResult<Vec<RecordLink>> {
+        let Some(sql) = duplicates_sql(kind) else {
+            return Err(AppError::NotFound);
+        };
+        let name = name.trim().to_string();
+        let email = email.trim().to_lowercase();
+        let digits: String = phone.chars().filter(|c| c.is_ascii_digit()).collect();
+        if name.chars().count() < 3 && email.is_empty() && digits.len() < 6 {
+            return Ok(Vec::new());
+        }
+        let mut tx = pool.begin().await?;
+        sqlx::query("SELECT set_config('pg_trgm.word_similarity_threshold', '0.5', true)")
+            .execute(&mut *tx)
+            .await?;
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(&name)
+            .bind(&email)
+            .bind(&digits)
+            .bind(exclude.unwrap_or(0))
+            .fetch_all(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(RecordLink {
+                    kind,
+                    id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                    detail: r.try_get("detail")?,
+                })
             })
-        })
-        .collect()
+            .collect()
+    }
+
+    /// Refuses to create a record that looks like existing ones, unless the
+    /// person saw them and said "save anyway" (`confirmed`).
+    pub async fn refuse_duplicates(
+        pool: &sqlx::PgPool,
+        kind: RecordKind,
+        (name, email, phone): (&str, &str, &str),
+        confirmed: bool,
+    ) -> AppResult<()> {
+        if confirmed {
+            return Ok(());
+        }
+        let matches = duplicates(pool, kind, name, email, phone, None).await?;
+        if matches.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Duplicates { matches })
+        }
+    }
 }
 
 fn kind_label(i18n: crate::ui::feedback::I18n, kind: RecordKind) -> String {
@@ -428,14 +482,20 @@ pub fn DuplicateWarning(
 /// Records of a kind whose name contains `q`, for pickers (at most 10).
 #[server(prefix = "/api/search", endpoint = "pick", input = server_fn::codec::Json)]
 pub async fn pick_records(kind: RecordKind, q: String) -> AppResult<Vec<(i64, String)>> {
-    require(Role::Member).await?;
+    let user = require(Role::Member).await?;
+    if q.chars().count() > crate::ssr::list_sql::MAX_TEXT {
+        return Ok(Vec::new());
+    }
     let rows = sqlx::query_as(AssertSqlSafe(format!(
         "SELECT r.id, {name} FROM {table} r WHERE r.deleted_at IS NULL AND r.search_text LIKE relais_fold($1)
+           AND {see}
          ORDER BY r.sort_name, r.id LIMIT 10",
         name = kind.name_sql(),
-        table = kind.module()
+        table = kind.module(),
+        see = crate::access::ssr::see_sql(kind, "r", "$2"),
     )))
     .bind(crate::ssr::list_sql::contains_pattern(&q))
+    .bind(user.id)
     .fetch_all(&pool()?)
     .await?;
     Ok(rows)
@@ -444,14 +504,16 @@ pub async fn pick_records(kind: RecordKind, q: String) -> AppResult<Vec<(i64, St
 /// The display name of a live record.
 #[server(prefix = "/api/search", endpoint = "name", input = server_fn::codec::Json)]
 pub async fn record_name(kind: RecordKind, id: i64) -> AppResult<String> {
-    require(Role::Member).await?;
+    let user = require(Role::Member).await?;
+    let pool = pool()?;
+    crate::access::ssr::ensure(&pool, &user, kind, id, crate::access::May::See).await?;
     let name: Option<String> = sqlx::query_scalar(AssertSqlSafe(format!(
         "SELECT {name} FROM {table} r WHERE r.id = $1 AND r.deleted_at IS NULL",
         name = kind.name_sql(),
         table = kind.module()
     )))
     .bind(id)
-    .fetch_optional(&pool()?)
+    .fetch_optional(&pool)
     .await?;
     name.ok_or(crate::error::AppError::NotFound)
 }

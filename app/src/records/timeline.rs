@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use {
+    crate::access::{May, ssr as access},
     crate::auth::Role,
     crate::ssr::{guard::require, pool},
     sqlx::Row,
@@ -28,10 +29,11 @@ pub const TIMELINE_START: (DateTime<Utc>, i32, i64) = (DateTime::<Utc>::MAX_UTC,
 /// Each branch walks its own index newest first and stops after a page;
 /// the outer query merges the pages. Interactions come from
 /// `interaction_links` (one range of one index, roll-ups included), minus
-/// the private ones the caller may not see. Public so that `server bench` times
-/// the very same SQL.
+/// the interactions the caller may not see (`access`). Public so that
+/// `server bench` times the very same SQL.
 #[cfg(feature = "ssr")]
-pub const TIMELINE_SQL: &str = "SELECT * FROM (
+pub fn timeline_sql() -> String {
+    format!("SELECT * FROM (
             (SELECT 1 AS rank, n.id, n.created_at AS at, u.name AS who, n.body, n.pinned,
                     n.author_id = $6 AS mine, NULL::text AS action, NULL::jsonb AS changes
              FROM note_links l JOIN notes n ON n.id = l.note_id AND n.deleted_at IS NULL
@@ -55,10 +57,12 @@ pub const TIMELINE_SQL: &str = "SELECT * FROM (
              FROM interaction_links l JOIN interactions i ON i.id = l.interaction_id AND i.deleted_at IS NULL
              LEFT JOIN users o ON o.id = i.owner_id
              WHERE l.record_type = $1 AND l.record_id = $2 AND (l.at, 2, l.interaction_id) < ($3, $4, $5)
-               AND (NOT i.private OR i.owner_id = $6 OR i.created_by = $6
-                    OR EXISTS (SELECT 1 FROM interaction_attendees va WHERE va.interaction_id = i.id AND va.user_id = $6))
+               AND {see}
              ORDER BY l.at DESC, l.interaction_id DESC LIMIT $7)
-         ) t ORDER BY at DESC, rank DESC, id DESC LIMIT $7";
+         ) t ORDER BY at DESC, rank DESC, id DESC LIMIT $7",
+        see = access::see_sql(RecordKind::Interaction, "i", "$6")
+    )
+}
 
 /// The users' names, to show owners (stored as ids) in the timeline.
 #[cfg(feature = "ssr")]
@@ -136,12 +140,14 @@ pub async fn timeline(
 ) -> AppResult<TimelinePage> {
     let user = require(Role::Member).await?;
     let pool = pool()?;
+    // Its notes and field history are the record's: for those who may see it.
+    access::ensure(&pool, &user, kind, id, May::See).await?;
     let tz = crate::ssr::zones::zone(&user.time_zone);
     let (at, rank, cid) = match &before {
         Some(c) => (c.at, c.rank, c.id),
         None => TIMELINE_START,
     };
-    let rows = sqlx::query(TIMELINE_SQL)
+    let rows = sqlx::query(sqlx::AssertSqlSafe(timeline_sql()))
         .bind(kind.as_str())
         .bind(id)
         .bind(at)

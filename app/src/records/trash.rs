@@ -21,7 +21,12 @@ pub struct TrashItem {
     pub link: RecordLink,
     pub version: i32,
     pub deleted_at: DateTime<Utc>,
+    /// `deleted_at` in the reader's zone, `YYYY-MM-DD HH:MM`.
+    pub deleted_local: String,
     pub deleted_by: String,
+    /// Someone's private interaction: its subject is not the admin's to
+    /// read (`name` is empty), though it may be restored.
+    pub private: bool,
 }
 
 /// The 50 most recently deleted records of a kind, or those deleted
@@ -31,10 +36,12 @@ pub async fn list_trash(
     kind: RecordKind,
     before: Option<(DateTime<Utc>, i64)>,
 ) -> AppResult<Vec<TrashItem>> {
-    require(Role::Admin).await?;
+    let user = require(Role::Admin).await?;
     let (at, id) = before.unwrap_or((DateTime::<Utc>::MAX_UTC, i64::MAX));
+    let see = crate::access::ssr::see_sql(kind, "r", "$3");
     let rows = sqlx::query(AssertSqlSafe(format!(
-        "SELECT r.id, {name} AS name, r.version, r.deleted_at, coalesce(u.name, '') AS who
+        "SELECT r.id, CASE WHEN {see} THEN {name} ELSE '' END AS name, NOT {see} AS private,
+                r.version, r.deleted_at, coalesce(u.name, '') AS who
          FROM {table} r LEFT JOIN users u ON u.id = r.updated_by
          WHERE r.deleted_at IS NOT NULL AND (r.deleted_at, r.id) < ($1, $2)
          ORDER BY r.deleted_at DESC, r.id DESC LIMIT 50",
@@ -43,8 +50,10 @@ pub async fn list_trash(
     )))
     .bind(at)
     .bind(id)
+    .bind(user.id)
     .fetch_all(&pool()?)
     .await?;
+    let tz = crate::ssr::zones::zone(&user.time_zone);
     rows.into_iter()
         .map(|r| {
             Ok(TrashItem {
@@ -56,7 +65,11 @@ pub async fn list_trash(
                 },
                 version: r.try_get("version")?,
                 deleted_at: r.try_get("deleted_at")?,
+                deleted_local: crate::ssr::zones::to_local(tz, r.try_get("deleted_at")?)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string(),
                 deleted_by: r.try_get("who")?,
+                private: r.try_get("private")?,
             })
         })
         .collect()
@@ -83,6 +96,51 @@ pub async fn restore(kind: RecordKind, id: i64) -> AppResult<()> {
     } else {
         Err(AppError::NotFound)
     }
+}
+
+/// How long after a delete its author may take it back themselves (later,
+/// an admin restores from the trash).
+pub const UNDO_MINUTES: i32 = 10;
+
+/// The "Undo" of a delete: takes record `id` of `kind` out of the trash if
+/// the caller put it there in the last [`UNDO_MINUTES`] and may delete it
+/// (`access`); for an occurrence of a series, with the occurrences deleted
+/// with it. Returns how many records came back.
+#[server(prefix = "/api/trash", endpoint = "undo", input = server_fn::codec::Json)]
+pub async fn undo_delete(kind: RecordKind, id: i64) -> AppResult<u64> {
+    let user = require(Role::Member).await?;
+    let pool = pool()?;
+    let allowed = crate::access::ssr::allowed_in_trash(&pool, &user, kind, id).await?;
+    if !allowed.delete {
+        return Err(AppError::Forbidden);
+    }
+    let mut tx = records::begin_as(&pool, user.id).await?;
+    // The record, and what was deleted with it: for an interaction, the
+    // other occurrences of its series trashed at the same instant.
+    let together = if kind == RecordKind::Interaction {
+        "OR (r.series_id = (SELECT series_id FROM interactions WHERE id = $1)
+             AND r.deleted_at = (SELECT deleted_at FROM interactions WHERE id = $1))"
+    } else {
+        ""
+    };
+    let done = sqlx::query(AssertSqlSafe(format!(
+        "UPDATE {table} r SET deleted_at = NULL, updated_by = $2, updated_at = now(), version = r.version + 1
+         WHERE (r.id = $1 {together}) AND r.deleted_at IS NOT NULL AND r.updated_by = $2
+           AND r.deleted_at > now() - make_interval(mins => $3)",
+        table = kind.module()
+    )))
+    .bind(id)
+    .bind(user.id)
+    .bind(UNDO_MINUTES)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if done == 0 {
+        // Deleted by someone else, or too long ago: the trash's business.
+        return Err(AppError::Forbidden);
+    }
+    tx.commit().await?;
+    Ok(done)
 }
 
 #[component]
@@ -126,6 +184,7 @@ pub fn TrashPage() -> impl IntoView {
                 {tab(RecordKind::Company, Box::new(tx!(i18n, nav.companies)))}
                 {tab(RecordKind::Person, Box::new(tx!(i18n, nav.persons)))}
                 {tab(RecordKind::Deal, Box::new(tx!(i18n, nav.deals)))}
+                {tab(RecordKind::Interaction, Box::new(tx!(i18n, nav.interactions)))}
             </div>
             <ErrorBanner error=error />
             <Transition fallback=|| ()>
@@ -143,12 +202,17 @@ pub fn TrashPage() -> impl IntoView {
                                         .into_iter()
                                         .map(|t| {
                                             let (k, id) = (t.link.kind, t.link.id);
-                                            let name = t.link.name.clone();
+                                            let name = if t.private {
+                                                t_string!(i18n, trash.private_item).to_string()
+                                            } else {
+                                                t.link.name.clone()
+                                            };
+                                            let shown = name.clone();
                                             view! {
                                                 <li class="trash-item">
-                                                    <span class="trash-name">{t.link.name}</span>
+                                                    <span class="trash-name">{shown}</span>
                                                     <span class="muted">
-                                                        {t.deleted_at.format("%Y-%m-%d %H:%M").to_string()}
+                                                        {t.deleted_local}
                                                         " · "
                                                         {t.deleted_by}
                                                     </span>

@@ -53,6 +53,7 @@ pub async fn my_settings() -> AppResult<ProfileSettings> {
         .collect();
     zones.sort();
     Ok(ProfileSettings {
+        week_start: user.week_start.clone(),
         time_zone: user.time_zone.clone(),
         capacity_hours: capacity_hours(minutes),
         zones,
@@ -65,11 +66,27 @@ pub async fn my_settings() -> AppResult<ProfileSettings> {
     })
 }
 
-/// Saves the time zone (an IANA name) and the daily capacity (0–24 h).
+/// Saves the time zone (an IANA name), the daily capacity (0–24 h) and the
+/// first day of the week (`crate::calendar::WEEK_STARTS`).
 #[server(prefix = "/api/settings", endpoint = "save_profile", input = server_fn::codec::Json)]
-pub async fn save_profile(time_zone: String, capacity_hours: String) -> AppResult<()> {
+pub async fn save_profile(
+    time_zone: String,
+    capacity_hours: String,
+    #[server(default)] week_start: String,
+) -> AppResult<()> {
     let user = require(Role::Member).await?;
+    let week_start = if week_start.is_empty() {
+        "auto".to_string()
+    } else {
+        week_start
+    };
     let mut errors = check_profile(&time_zone, &capacity_hours);
+    if !crate::calendar::WEEK_STARTS.contains(&week_start.as_str()) {
+        errors.push(FieldError {
+            field: "week_start".into(),
+            problem: FieldProblem::InvalidChoice,
+        });
+    }
     if !time_zone.trim().is_empty() && !zones::is_zone(time_zone.trim()) {
         errors.push(FieldError {
             field: "time_zone".into(),
@@ -79,14 +96,21 @@ pub async fn save_profile(time_zone: String, capacity_hours: String) -> AppResul
     let Some(minutes) = capacity_minutes(&capacity_hours).filter(|_| errors.is_empty()) else {
         return Err(AppError::invalid(errors));
     };
+    let pool = pool()?;
     sqlx::query(
-        "UPDATE users SET time_zone = $2, daily_capacity_minutes = $3, updated_at = now() WHERE id = $1",
+        "UPDATE users SET time_zone = $2, daily_capacity_minutes = $3, week_start = $4, updated_at = now()
+         WHERE id = $1",
     )
     .bind(user.id)
     .bind(time_zone.trim())
     .bind(minutes)
-    .execute(&pool()?)
+    .bind(&week_start)
+    .execute(&pool)
     .await?;
+    // The calendar reads the first day of the week from its cookie.
+    if let Some(user) = crate::ssr::guard::load_user(user.id).await? {
+        crate::ssr::cookies::set_user_prefs(&user);
+    }
     Ok(())
 }
 

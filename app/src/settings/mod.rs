@@ -23,6 +23,8 @@ pub struct Colleague {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProfileSettings {
     pub time_zone: String,
+    /// `auto`, `mon` or `sun` (`crate::calendar::WEEK_STARTS`).
+    pub week_start: String,
     /// Hours, as the form edits them (`5`, `7.5`).
     pub capacity_hours: String,
     /// Every IANA zone name, for the time zone choice.

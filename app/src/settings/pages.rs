@@ -45,7 +45,7 @@ pub fn ProfilePage() -> impl IntoView {
 #[component]
 fn Sections(s: ProfileSettings) -> impl IntoView {
     view! {
-        <ZoneCard time_zone=s.time_zone capacity=s.capacity_hours zones=s.zones />
+        <ZoneCard time_zone=s.time_zone capacity=s.capacity_hours zones=s.zones week_start=s.week_start />
         <SharingCard colleagues=s.colleagues sees_all=s.sees_all />
         <FeedCard url=s.feed_url />
     }
@@ -54,10 +54,21 @@ fn Sections(s: ProfileSettings) -> impl IntoView {
 
 /// Time zone (every IANA zone) and daily capacity in hours.
 #[component]
-fn ZoneCard(time_zone: String, capacity: String, zones: Vec<String>) -> impl IntoView {
+fn ZoneCard(
+    time_zone: String,
+    capacity: String,
+    zones: Vec<String>,
+    week_start: String,
+) -> impl IntoView {
     let i18n = use_i18n();
     let errors = FormErrors::provide();
     let zone = RwSignal::new(time_zone);
+    let week = RwSignal::new(week_start);
+    let week_options: Vec<(String, TextProp)> = vec![
+        ("auto".into(), tx!(i18n, settings.week_auto).into()),
+        ("mon".into(), tx!(i18n, settings.week_mon).into()),
+        ("sun".into(), tx!(i18n, settings.week_sun).into()),
+    ];
     let capacity = RwSignal::new(capacity);
     let saved = RwSignal::new(false);
     let me = use_context::<crate::layout::Me>();
@@ -71,14 +82,18 @@ fn ZoneCard(time_zone: String, capacity: String, zones: Vec<String>) -> impl Int
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         saved.set(false);
-        let (tz, hours) = (zone.get_untracked(), capacity.get_untracked());
+        let (tz, hours, week) = (
+            zone.get_untracked(),
+            capacity.get_untracked(),
+            week.get_untracked(),
+        );
         let local = check_profile(&tz, &hours);
         if !local.is_empty() {
             errors.set_fields(local);
             return;
         }
         leptos::task::spawn_local(async move {
-            match save_profile(tz, hours).await {
+            match save_profile(tz, hours, week).await {
                 Ok(()) => {
                     errors.set_fields(Vec::new());
                     saved.set(true);
@@ -99,6 +114,7 @@ fn ZoneCard(time_zone: String, capacity: String, zones: Vec<String>) -> impl Int
                 <SelectField name="time_zone" label=tx!(i18n, settings.time_zone) bind=bind_to(zone) options=options required=true />
                 <p class="muted hint">{tx!(i18n, settings.time_zone_hint)}</p>
                 <TextField name="capacity_hours" label=tx!(i18n, settings.capacity) bind=bind_to(capacity) inputmode="decimal" max=5 />
+                <SelectField name="week_start" label=tx!(i18n, settings.week_start) bind=bind_to(week) options=week_options required=true />
                 <div class="form-actions">
                     <button type="submit" class="button button-primary">{tx!(i18n, common.save)}</button>
                     <span class="muted" role="status">{move || saved.get().then(|| t_string!(i18n, common.saved).to_string())}</span>
@@ -208,10 +224,8 @@ fn FeedCard(url: Option<String>) -> impl IntoView {
             }
         });
     };
-    let revoke = move |_| {
-        if !crate::ui::record::confirm(t_string!(i18n, settings.feed_revoke_confirm)) {
-            return;
-        }
+    let asking = RwSignal::new(false);
+    let revoke = Callback::new(move |_| {
         leptos::task::spawn_local(async move {
             match revoke_feed().await {
                 Ok(()) => {
@@ -222,7 +236,7 @@ fn FeedCard(url: Option<String>) -> impl IntoView {
                 Err(e) => error.set(Some(e)),
             }
         });
-    };
+    });
     let copy = move |_| {
         if let Some(u) = url.get_untracked()
             && copy_to_clipboard(&u)
@@ -259,7 +273,7 @@ fn FeedCard(url: Option<String>) -> impl IntoView {
                         </div>
                         <div class="form-actions">
                             <a class="button" id="feed-webcal" href=href>{tx!(i18n, settings.feed_open)}</a>
-                            <button type="button" class="button button-danger" id="feed-revoke" on:click=revoke>
+                            <button type="button" class="button button-danger" id="feed-revoke" on:click=move |_| asking.set(true)>
                                 {tx!(i18n, settings.feed_revoke)}
                             </button>
                         </div>
@@ -268,6 +282,13 @@ fn FeedCard(url: Option<String>) -> impl IntoView {
                 }
             }}
             <p class="muted" role="status">{note_text}</p>
+            <crate::ui::dialog::ConfirmDialog
+                open=asking
+                title=tx!(i18n, settings.feed_revoke)
+                body=tx!(i18n, settings.feed_revoke_confirm)
+                confirm_label=tx!(i18n, settings.feed_revoke)
+                on_confirm=revoke
+            />
         </section>
     }
     .into_any()

@@ -29,6 +29,23 @@ pub fn set_pref(name: &str, value: &str) {
     }
 }
 
+/// The display cookies of `user`: language, theme, density, first day of
+/// the week. Set at login and whenever one of them changes.
+pub fn set_user_prefs(user: &crate::auth::CurrentUser) {
+    set_pref(LOCALE, &user.locale);
+    set_pref(THEME, &user.theme);
+    set_pref(DENSITY, &user.density);
+    let week = crate::calendar::week_start_of(&user.week_start, &user.time_zone);
+    set_pref(
+        crate::calendar::WEEK_COOKIE,
+        if week == chrono::Weekday::Sun {
+            "sun"
+        } else {
+            "mon"
+        },
+    );
+}
+
 /// The value of cookie `name` in a `Cookie` request header.
 pub fn read(header: &str, name: &str) -> Option<String> {
     header.split(';').find_map(|pair| {

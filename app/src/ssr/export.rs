@@ -13,10 +13,34 @@ use crate::ui::list::ListQuery;
 use futures::{Stream, StreamExt, TryStreamExt};
 use sqlx::{PgPool, Row};
 
-/// One column of an export: its SQL (text or NULL) and translated header.
+/// One column of an export: its SQL (text or NULL), translated header, and
+/// for codes (a status, a role, yes / no) the words the user reads in the
+/// app instead of the code.
 pub struct ExportColumn {
     pub sql: &'static str,
     pub header: fn(Locale) -> String,
+    pub value: Option<Words>,
+}
+
+/// A code in the user's words.
+pub type Words = fn(Locale, &str) -> String;
+
+/// A list of codes written `a, b` by SQL, each in words.
+pub fn each(l: Locale, v: &str, label: Words) -> String {
+    v.split(", ")
+        .filter(|c| !c.is_empty())
+        .map(|c| label(l, c))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `true` / `false` as the user's yes / no.
+pub fn yes_no(l: Locale, v: &str) -> String {
+    match v {
+        "true" => crate::i18n::td_string!(l, common.yes).to_string(),
+        "false" => crate::i18n::td_string!(l, common.no).to_string(),
+        other => other.to_string(),
+    }
 }
 
 fn spec(kind: RecordKind) -> (&'static ListSpec, &'static [ExportColumn]) {
@@ -48,16 +72,22 @@ async fn in_zone(
     pool: &PgPool,
     zone: &str,
 ) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+    let known: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_timezone_names WHERE name = $1)")
+            .bind(zone)
+            .fetch_one(pool)
+            .await?;
     let mut db = pool.begin().await?;
-    let set = sqlx::query("SELECT set_config('TimeZone', $1, true)")
-        .bind(zone)
+    // A million rows read as fast as the browser downloads them take longer
+    // than a request's statement may.
+    sqlx::query("SET LOCAL statement_timeout = '30min'")
         .execute(&mut *db)
-        .await;
-    if set.is_ok() {
-        return Ok(db);
-    }
-    drop(db);
-    pool.begin().await
+        .await?;
+    sqlx::query("SELECT set_config('TimeZone', $1, true)")
+        .bind(if known { zone } else { "UTC" })
+        .execute(&mut *db)
+        .await?;
+    Ok(db)
 }
 
 /// The export as a stream of byte chunks: BOM and header first, then rows.
@@ -90,6 +120,7 @@ pub fn csv_stream(
             .collect::<Vec<_>>(),
     )?;
     let n = columns.len();
+    let values: Vec<Option<Words>> = columns.iter().map(|c| c.value).collect();
     let time_zone = user.time_zone.clone();
     // A task reads the rows and hands over chunks through a small channel:
     // the database is read only as fast as the browser downloads.
@@ -114,10 +145,15 @@ pub fn csv_stream(
                 Ok(Some(row)) => {
                     let fields: Vec<String> = (0..n)
                         .map(|i| {
-                            row.try_get::<Option<String>, _>(i)
+                            let raw = row
+                                .try_get::<Option<String>, _>(i)
                                 .ok()
                                 .flatten()
-                                .unwrap_or_default()
+                                .unwrap_or_default();
+                            match values[i] {
+                                Some(words) if !raw.is_empty() => words(locale, &raw),
+                                _ => raw,
+                            }
                         })
                         .collect();
                     if let Err(e) = write_record(&mut chunk, &fields) {

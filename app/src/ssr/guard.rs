@@ -54,15 +54,26 @@ pub async fn load_user(user_id: i64) -> AppResult<Option<CurrentUser>> {
 
 /// An active user by id, outside server functions (e.g. a plain axum route).
 pub async fn load_user_from(pool: &sqlx::PgPool, user_id: i64) -> AppResult<Option<CurrentUser>> {
-    type Row = (i64, String, String, String, String, String, String, String);
+    type Row = (
+        i64,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+    );
     let row: Option<Row> = sqlx::query_as(
-        "SELECT id, name, email, role, locale, theme, density, time_zone FROM users WHERE id = $1 AND active",
+        "SELECT id, name, email, role, locale, theme, density, time_zone, week_start
+         FROM users WHERE id = $1 AND active",
     )
     .bind(user_id)
     .fetch_optional(pool)
     .await?;
     Ok(row.map(
-        |(id, name, email, role, locale, theme, density, time_zone)| CurrentUser {
+        |(id, name, email, role, locale, theme, density, time_zone, week_start)| CurrentUser {
             id,
             name,
             email,
@@ -71,6 +82,7 @@ pub async fn load_user_from(pool: &sqlx::PgPool, user_id: i64) -> AppResult<Opti
             theme,
             density,
             time_zone,
+            week_start,
         },
     ))
 }

@@ -19,13 +19,14 @@ pub const HEADER: &str = "idempotency-key";
 pub const REPEATED: &str = "repeated request";
 
 /// One keyed request: whose, which key, which endpoint, and whether its
-/// transaction has written the key.
+/// transaction has written the key (or found it written: a repeat).
 #[derive(Debug)]
 pub struct Claim {
     pub user_id: i64,
     pub key: String,
     pub endpoint: String,
     claimed: AtomicBool,
+    repeated: AtomicBool,
 }
 
 impl Claim {
@@ -35,7 +36,14 @@ impl Claim {
             key,
             endpoint,
             claimed: AtomicBool::new(false),
+            repeated: AtomicBool::new(false),
         })
+    }
+
+    /// Whether this request found its key already written: it stopped
+    /// without changing anything, and answers as the first one did.
+    pub fn repeated(&self) -> bool {
+        self.repeated.load(Ordering::SeqCst)
     }
 
     /// Whether a transaction of this request wrote the key (it did, once
@@ -75,7 +83,11 @@ pub async fn claim_in(tx: &mut sqlx::PgConnection, user_id: i64) -> AppResult<()
     .await?
     .rows_affected();
     if written == 0 {
-        return Err(AppError::server(REPEATED));
+        claim.repeated.store(true, Ordering::SeqCst);
+        // Not a fault: the layer answers with the first answer instead.
+        return Err(AppError::Server {
+            message: REPEATED.into(),
+        });
     }
     claim.claimed.store(true, Ordering::SeqCst);
     Ok(())

@@ -25,8 +25,10 @@ pub struct ServerSettings {
     pub public_url: String,
     /// Whether cookies carry the `Secure` flag (HTTPS deployments).
     pub secure_cookies: bool,
-    /// Whether to read the client address from `X-Forwarded-For`.
-    pub trust_proxy: bool,
+    /// How many proxies of ours stand in front of the server: the client
+    /// address is read from `X-Forwarded-For`, that many hops from the
+    /// right (0: the peer's address, the header is ignored).
+    pub trusted_proxies: u8,
 }
 
 /// The database pool of this request.
@@ -39,6 +41,6 @@ pub fn settings() -> ServerSettings {
     leptos::prelude::use_context::<ServerSettings>().unwrap_or(ServerSettings {
         public_url: "http://127.0.0.1:3000".into(),
         secure_cookies: false,
-        trust_proxy: false,
+        trusted_proxies: 0,
     })
 }

@@ -1,8 +1,10 @@
 //! What every record's server functions share: owners, optimistic
 //! concurrency answers and soft delete.
 
+use crate::access::{Allowed, May, ssr as access};
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult, FieldError, FieldProblem};
+use crate::records::RecordKind;
 use sqlx::{AssertSqlSafe, PgPool, Postgres, Transaction};
 
 /// A transaction whose writes the history trigger attributes to `user_id`
@@ -47,6 +49,44 @@ pub async fn owner_or_self(
     }
 }
 
+/// The owner a save of record `id` (none: a new one) of `kind` stores,
+/// and what the caller may do to the record. A new record: the owner asked
+/// for (an active user) or its creator. An update needs `Change` on the
+/// record; it keeps the owner unless another is asked for, and giving the
+/// record to someone else needs `Reassign`.
+pub async fn owner_for_save(
+    pool: &PgPool,
+    user: &CurrentUser,
+    kind: RecordKind,
+    id: Option<i64>,
+    asked: Option<i64>,
+) -> AppResult<(Option<i64>, Allowed)> {
+    let Some(id) = id else {
+        let owner = owner_or_self(pool, asked, user).await?;
+        return Ok((Some(owner), Allowed::ALL));
+    };
+    let allowed = access::ensure(pool, user, kind, id, May::Change).await?;
+    let current: Option<i64> = sqlx::query_scalar(AssertSqlSafe(format!(
+        "SELECT owner_id FROM {} WHERE id = $1",
+        kind.module()
+    )))
+    .bind(id)
+    .fetch_optional(pool)
+    .await?
+    .flatten();
+    let owner = match asked {
+        None => current,
+        Some(owner) if Some(owner) == current => current,
+        Some(owner) => {
+            if !allowed.reassign {
+                return Err(AppError::Forbidden);
+            }
+            Some(owner_or_self(pool, Some(owner), user).await?)
+        }
+    };
+    Ok((owner, allowed))
+}
+
 /// Why an update matched no row: the record moved on (conflict) or is gone.
 pub async fn stale_or_missing(pool: &PgPool, table: Table, id: i64) -> AppError {
     let current: Result<Option<(i32, serde_json::Value)>, _> =
@@ -67,13 +107,17 @@ pub async fn stale_or_missing(pool: &PgPool, table: Table, id: i64) -> AppError 
     }
 }
 
+/// Moves record `id` of `kind`, read at `version`, to the trash, if `user`
+/// may delete it.
 pub async fn soft_delete(
     pool: &PgPool,
-    table: Table,
+    user: &CurrentUser,
+    kind: RecordKind,
     id: i64,
     version: i32,
-    user_id: i64,
 ) -> AppResult<()> {
+    access::ensure(pool, user, kind, id, May::Delete).await?;
+    let (table, user_id) = (kind.module(), user.id);
     let mut tx = begin_as(pool, user_id).await?;
     let done = sqlx::query(AssertSqlSafe(format!(
         "UPDATE {table} SET deleted_at = now(), updated_at = now(), updated_by = $3, version = version + 1

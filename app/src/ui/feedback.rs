@@ -11,6 +11,7 @@ pub fn problem_text(i18n: I18n, problem: FieldProblem) -> String {
         FieldProblem::Required => t_string!(i18n, errors.required).to_string(),
         FieldProblem::TooLong { max } => t_string!(i18n, errors.too_long, max).to_string(),
         FieldProblem::TooShort { min } => t_string!(i18n, errors.too_short, min).to_string(),
+        FieldProblem::TooMany { max } => t_string!(i18n, errors.too_many, max).to_string(),
         FieldProblem::InvalidEmail => t_string!(i18n, errors.invalid_email).to_string(),
         FieldProblem::InvalidPhone => t_string!(i18n, errors.invalid_phone).to_string(),
         FieldProblem::InvalidUrl => t_string!(i18n, errors.invalid_url).to_string(),
@@ -29,6 +30,7 @@ pub fn error_text(i18n: I18n, err: &AppError) -> String {
         AppError::NotFound => t_string!(i18n, errors.not_found).to_string(),
         AppError::Conflict { .. } => t_string!(i18n, errors.conflict).to_string(),
         AppError::Invalid { .. } => t_string!(i18n, errors.form_has_errors).to_string(),
+        AppError::Duplicates { .. } => t_string!(i18n, record.possible_duplicates).to_string(),
         AppError::InvalidCredentials => t_string!(i18n, auth.invalid_credentials).to_string(),
         AppError::TooManyAttempts { retry_after_secs } => {
             let seconds = *retry_after_secs;
@@ -37,6 +39,14 @@ pub fn error_text(i18n: I18n, err: &AppError) -> String {
         AppError::InvalidToken => t_string!(i18n, auth.reset_invalid).to_string(),
         AppError::Offline => t_string!(i18n, errors.offline).to_string(),
         AppError::Queued => t_string!(i18n, errors.queued).to_string(),
+        AppError::BadRequest {
+            reason: crate::error::BadRequest::CrossSite,
+        } => t_string!(i18n, errors.cross_site).to_string(),
+        AppError::BadRequest { reason } => {
+            let reason = format!("{reason:?}").to_lowercase();
+            t_string!(i18n, errors.bad_request, reason).to_string()
+        }
+        AppError::Unavailable => t_string!(i18n, errors.unavailable).to_string(),
         AppError::Server { .. } => t_string!(i18n, errors.server).to_string(),
     }
 }

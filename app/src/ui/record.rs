@@ -2,12 +2,14 @@
 //! reports errors, and the header and field grid of a record page.
 
 use super::browser::load_in_browser;
+use super::dialog::ConfirmDialog;
 use super::feedback::ErrorBanner;
 use super::form::FormErrors;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::i18n::*;
 use crate::records::RecordKind;
 use crate::records::marks::{Star, TagEditor, record_marks};
+use crate::tx;
 use crate::ui::list::EditableCell;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -17,7 +19,9 @@ use std::future::Future;
 /// A record form: runs the same checks as the server before sending, sends
 /// with `save`, shows field errors where they belong and, once saved, opens
 /// `{base}/{id}`. Nothing is sent while a check fails. A change kept
-/// offline (`AppError::Queued`) goes back to `cancel_href`.
+/// offline (`AppError::Queued`) goes back to `cancel_href`. A new record the
+/// server finds likely duplicates of is not saved: the matches are shown,
+/// and "Save anyway" sends it again with `save(input, true)`.
 #[component]
 pub fn RecordForm<I, S, Fut>(
     form: RwSignal<I>,
@@ -30,19 +34,27 @@ pub fn RecordForm<I, S, Fut>(
 ) -> impl IntoView
 where
     I: Clone + serde::Serialize + Send + Sync + 'static,
-    S: Fn(I) -> Fut + Send + Sync + 'static,
+    S: Fn(I, bool) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = AppResult<i64>> + Send + 'static,
 {
     let i18n = use_i18n();
     let errors = FormErrors::provide();
-    let action = Action::new(move |input: &I| save(input.clone()));
+    let action = Action::new(move |(input, confirmed): &(I, bool)| save(input.clone(), *confirmed));
     let navigate = use_navigate();
     let back = cancel_href.clone();
     Effect::new(move || match action.value().get() {
         Some(Ok(id)) => navigate(&format!("{base}/{id}"), Default::default()),
         // Kept on this device (offline): back where the form was opened,
-        // where the connection bar and the record say it waits to sync.
-        Some(Err(AppError::Queued)) => navigate(&back, Default::default()),
+        // where the connection bar and the record say it waits to sync —
+        // as a real navigation, which the device answers with its copy.
+        Some(Err(AppError::Queued)) => {
+            #[cfg(feature = "hydrate")]
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().assign(&back);
+                return;
+            }
+            navigate(&back, Default::default())
+        }
         Some(Err(e)) => errors.0.set(Some(e)),
         None => {}
     });
@@ -51,10 +63,60 @@ where
         let problems = form.with_untracked(check);
         errors.set_fields(problems.clone());
         if problems.is_empty() {
-            action.dispatch(form.get_untracked());
+            action.dispatch((form.get_untracked(), false));
         }
     };
-    let banner = Signal::derive(move || errors.0.get());
+    let duplicates = move || {
+        errors.0.with(|e| match e {
+            Some(AppError::Duplicates { matches }) => Some(matches.clone()),
+            _ => None,
+        })
+    };
+    let duplicates_view = move || {
+        duplicates().map(|matches| {
+            let items = matches
+                .into_iter()
+                .map(|h| {
+                    view! {
+                        <li>
+                            <a href=h.kind.href(h.id) target="_blank">{h.name}</a>
+                            " "
+                            <span class="muted">{h.detail}</span>
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! {
+                <section class="card duplicates-confirm" role="alertdialog" aria-labelledby="dup-title" aria-describedby="dup-body">
+                    <h2 id="dup-title">{t_string!(i18n, record.duplicates_title).to_string()}</h2>
+                    <p id="dup-body">{t_string!(i18n, record.duplicates_body).to_string()}</p>
+                    <ul class="duplicate-list">{items}</ul>
+                    <div class="form-actions-inline">
+                        <button
+                            type="button"
+                            class="button button-primary"
+                            on:click=move |_| {
+                                errors.0.set(None);
+                                action.dispatch((form.get_untracked(), true));
+                            }
+                        >
+                            {t_string!(i18n, record.save_anyway).to_string()}
+                        </button>
+                        <button type="button" class="button" on:click=move |_| errors.0.set(None)>
+                            {t_string!(i18n, record.keep_editing).to_string()}
+                        </button>
+                    </div>
+                </section>
+            }
+        })
+    };
+    // Likely duplicates get their own box below, with its choices.
+    let banner = Signal::derive(move || {
+        errors
+            .0
+            .get()
+            .filter(|e| !matches!(e, AppError::Duplicates { .. }))
+    });
     let conflict = move || {
         errors.0.with(|e| match e {
             Some(AppError::Conflict {
@@ -110,6 +172,7 @@ where
             </header>
             <ErrorBanner error=banner />
             {conflict_view}
+            {duplicates_view}
             {children()}
             <div class="form-actions">
                 <button type="submit" class="button button-primary" disabled=move || action.pending().get()>
@@ -131,6 +194,10 @@ where
 }
 
 /// Title, favourite star, tags, edit link and delete button of a record page.
+/// The edit link and the delete button show only when the reader may use
+/// them (`access::Allowed`, sent with the star and tags). Deleting asks in
+/// the app's dialog (`delete_extra` is shown in it), then goes to
+/// `after_delete` with a message whose "Undo" brings the record back.
 #[component]
 pub fn RecordHeader<D, Fut>(
     kind: RecordKind,
@@ -141,6 +208,7 @@ pub fn RecordHeader<D, Fut>(
     /// Deletes the record; on success the page goes to `after_delete`.
     delete: D,
     after_delete: &'static str,
+    #[prop(optional, into)] delete_extra: Option<ViewFn>,
 ) -> impl IntoView
 where
     D: Fn() -> Fut + Send + Sync + 'static,
@@ -149,18 +217,54 @@ where
     let i18n = use_i18n();
     let action = Action::new(move |_: &()| delete());
     let error = RwSignal::new(None::<AppError>);
+    let asking = RwSignal::new(false);
     let navigate = use_navigate();
     // The star and tags load in the browser, after the record (see
     // `ui::browser`): the server sends the record drawn without them.
     let marks = load_in_browser(move || record_marks(kind, id));
+    // Until they are known, the page offers what the server will judge.
+    let may = move |f: fn(crate::access::Allowed) -> bool| {
+        marks
+            .get()
+            .and_then(|r| r.ok())
+            .is_none_or(|m| f(m.allowed))
+    };
+    let name = title.clone();
     Effect::new(move || match action.value().get() {
-        Some(Ok(())) => navigate(after_delete, Default::default()),
+        Some(Ok(())) => {
+            if let Some(toasts) = crate::ui::dialog::Toasts::get() {
+                let text = {
+                    let name = name.clone();
+                    t_string!(i18n, common.moved_to_trash, name).to_string()
+                };
+                let back = kind.href(id);
+                let name = name.clone();
+                let go = navigate.clone();
+                let undo = move || {
+                    let (back, name, go) = (back.clone(), name.clone(), go.clone());
+                    leptos::task::spawn_local(async move {
+                        match crate::records::trash::undo_delete(kind, id).await {
+                            Ok(_) => {
+                                toasts
+                                    .show(t_string!(i18n, common.restored, name).to_string(), None);
+                                go(&back, Default::default());
+                            }
+                            Err(e) => toasts.show(crate::ui::feedback::error_text(i18n, &e), None),
+                        }
+                    });
+                };
+                toasts.show(text, Some(std::rc::Rc::new(undo)));
+            }
+            navigate(after_delete, Default::default());
+        }
         Some(Err(e)) => error.set(Some(e)),
         None => {}
     });
-    let on_delete = move |_| {
-        if confirm(t_string!(i18n, common.confirm_delete)) {
-            action.dispatch(());
+    let body = {
+        let name = title.clone();
+        move || {
+            let name = name.clone();
+            t_string!(i18n, common.delete_body, name).to_string()
         }
     };
     view! {
@@ -171,17 +275,31 @@ where
                     {move || marks.get().and_then(|r| r.ok()).map(|m| view! { <Star kind=kind id=id initial=m.favourite /> })}
                 </div>
                 <p class="muted">{subtitle}</p>
-                {move || marks.get().and_then(|r| r.ok()).map(|m| view! { <TagEditor kind=kind id=id initial=m.tags /> })}
+                {move || marks.get().and_then(|r| r.ok()).map(|m| view! { <TagEditor kind=kind id=id initial=m.tags editable=m.allowed.change /> })}
             </div>
             <div class="actions">
-                <A href=edit_href attr:class="button button-primary">
-                    {move || t_string!(i18n, common.edit).to_string()}
-                </A>
-                <button class="button button-danger" on:click=on_delete>
-                    {move || t_string!(i18n, common.delete).to_string()}
-                </button>
+                <Show when=move || may(|a| a.change)>
+                    <A href=edit_href.clone() attr:class="button button-primary">
+                        {move || t_string!(i18n, common.edit).to_string()}
+                    </A>
+                </Show>
+                <Show when=move || may(|a| a.delete)>
+                    <button class="button button-danger" on:click=move |_| asking.set(true)>
+                        {move || t_string!(i18n, common.delete).to_string()}
+                    </button>
+                </Show>
             </div>
         </header>
+        <ConfirmDialog
+            open=asking
+            title=tx!(i18n, common.delete_title)
+            body=body
+            confirm_label=tx!(i18n, common.delete)
+            on_confirm=Callback::new(move |_| {
+                action.dispatch(());
+            })
+            extra=delete_extra.unwrap_or_default()
+        />
         <ErrorBanner error=error />
     }
     .into_any()
@@ -259,20 +377,6 @@ pub fn differences(
         .collect()
 }
 
-pub fn confirm(message: &str) -> bool {
-    #[cfg(feature = "hydrate")]
-    {
-        web_sys::window()
-            .and_then(|w| w.confirm_with_message(message).ok())
-            .unwrap_or(false)
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = message;
-        false
-    }
-}
-
 /// One labelled value of a record page; empty values show a dash.
 #[component]
 pub fn Detail(#[prop(into)] label: TextProp, #[prop(into)] value: String) -> impl IntoView {
@@ -309,7 +413,14 @@ where
                     let view = view.clone();
                     resource.get().map(move |r| match r {
                         Ok(t) => view(t).into_any(),
-                        Err(e) => view! { <div class="page"><ErrorBanner error=Signal::stored(Some(e)) /></div> }.into_any(),
+                        Err(e) => {
+                            if e == AppError::Offline {
+                                // The device may hold this page whole: load it
+                                // from there, and again once back online.
+                                Effect::new(crate::pwa::offline_nav::recover_page);
+                            }
+                            view! { <div class="page"><ErrorBanner error=Signal::stored(Some(e)) /></div> }.into_any()
+                        }
                     })
                 }
             }

@@ -21,6 +21,8 @@ use std::sync::OnceLock;
 /// What every release keeps, besides the wasm, JS and CSS.
 const STATIC_FILES: &[&str] = &[
     "/offline.html",
+    "/offline/offline.css",
+    "/offline/offline.js",
     "/manifest.webmanifest",
     "/icons/icon.svg",
     "/icons/icon-192.png",

@@ -40,7 +40,7 @@ async fn deal(
     let r = app
         .call(
             "/api/deals/save",
-            json!({"id": null, "version": null, "input": input}),
+            json!({"id": null, "version": null, "input": input, "confirmed": true}),
             Some(s),
         )
         .await;

@@ -286,7 +286,8 @@ async fn dropping_again_and_again_into_one_gap_keeps_a_strict_order(pool: PgPool
 async fn two_people_moving_cards_at_once(pool: PgPool) {
     let app = TestApp::new(pool.clone());
     let (_, s1) = app.login_as("un@example.fr", "member").await;
-    let (_, s2) = app.login_as("deux@example.fr", "member").await;
+    // A manager: they may move a colleague's task (`app::access`).
+    let (_, s2) = app.login_as("deux@example.fr", "manager").await;
     let a = task(&app, &s1, "A", "2026-12-10T09:00", false).await;
     let b = task(&app, &s1, "B", "2026-12-10T10:00", false).await;
     let x = task(&app, &s1, "X", "2026-12-10T11:00", false).await;

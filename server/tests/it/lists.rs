@@ -19,7 +19,7 @@ async fn new_company(app: &TestApp, s: &str, name: &str, city: &str) -> i64 {
     let r = app
         .call(
             "/api/companies/save",
-            json!({"id": null, "version": null, "input": company(name, city, "")}),
+            json!({"id": null, "version": null, "input": company(name, city, ""), "confirmed": true}),
             Some(s),
         )
         .await;
@@ -296,11 +296,11 @@ async fn mass_actions_assign_tag_and_delete_with_history(pool: PgPool) {
     let r = app
         .call("/api/records/mass", json!({"kind": "company", "ids": &ids[..3], "action": {"do": "assign", "owner_id": other}}), Some(&s))
         .await;
-    assert_eq!(r.body, json!(3), "{}", r.text);
+    assert_eq!(r.body, json!({"changed": 3, "refused": 0}), "{}", r.text);
     let r = app
         .call("/api/records/mass", json!({"kind": "company", "ids": &ids[1..4], "action": {"do": "add_tag", "name": "Salon 2026"}}), Some(&s))
         .await;
-    assert_eq!(r.body, json!(3), "{}", r.text);
+    assert_eq!(r.body, json!({"changed": 3, "refused": 0}), "{}", r.text);
     // Same tag whatever the case and accents.
     let r = app
         .call(
@@ -328,15 +328,33 @@ async fn mass_actions_assign_tag_and_delete_with_history(pool: PgPool) {
     .await;
     assert_eq!(names(&page), vec!["Société 0", "Société 1", "Société 2"]);
 
+    // A colleague's own company is theirs (or a manager's) to delete: left
+    // as it is, and said so.
+    let theirs: i64 = sqlx::query_scalar(
+        "INSERT INTO companies (name, owner_id, created_by) VALUES ('Chez B', $1, $1) RETURNING id",
+    )
+    .bind(other)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let mut doomed = ids[3..].to_vec();
+    doomed.push(theirs);
     let r = app
         .call(
             "/api/records/mass",
-            json!({"kind": "company", "ids": &ids[3..], "action": {"do": "delete"}}),
+            json!({"kind": "company", "ids": doomed, "action": {"do": "delete"}}),
             Some(&s),
         )
         .await;
-    assert_eq!(r.body, json!(2));
-    assert_eq!(list(&app, &s, "companies", json!({})).await["total"], 3);
+    assert_eq!(r.body, json!({"changed": 2, "refused": 1}), "{}", r.text);
+    let gone: bool =
+        sqlx::query_scalar("SELECT deleted_at IS NOT NULL FROM companies WHERE id = $1")
+            .bind(theirs)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(!gone);
+    assert_eq!(list(&app, &s, "companies", json!({})).await["total"], 4);
     let logged: i64 = sqlx::query_scalar("SELECT count(*) FROM record_changes WHERE action IN ('delete', 'update') AND record_type = 'company'")
         .fetch_one(&pool)
         .await
@@ -481,7 +499,7 @@ async fn new_person(
     let r = app
         .call(
             "/api/persons/save",
-            json!({"id": null, "version": null, "input": input}),
+            json!({"id": null, "version": null, "input": input, "confirmed": true}),
             Some(s),
         )
         .await;

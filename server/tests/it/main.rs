@@ -7,6 +7,7 @@
 
 mod common;
 
+mod access;
 mod auth;
 mod calendar;
 mod deal_board;

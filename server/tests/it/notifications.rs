@@ -352,11 +352,31 @@ async fn assigning_to_someone_else_notifies_them(pool: PgPool) {
         list(&t.app, &t.sessions[2]).await["items"][0]["actor_name"],
         "User b@example.fr"
     );
-    // b taking it back for themselves is not news to b.
-    given["owner_id"] = json!(b);
+    // b gave it away: it is c's to change now, not b's (a member changes
+    // their own, created or attended interactions — `app::access`).
+    let version = t
+        .app
+        .call(
+            "/api/interactions/get",
+            json!({"id": id}),
+            Some(&t.sessions[1]),
+        )
+        .await
+        .body["version"]
+        .clone();
+    let refused = t
+        .app
+        .call(
+            "/api/interactions/save",
+            json!({"id": id, "version": version, "input": given.clone(), "scope": "one"}),
+            Some(&t.sessions[1]),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.text);
+    // c keeping it for themselves, renamed, is not news to c.
     given["subject"] = json!("Visite client (reportée)");
-    save(&t.app, &t.sessions[1], Some(id), given).await;
-    assert_eq!(rows(&pool).await.len(), 2, "b assigned it to b: no notice");
+    save(&t.app, &t.sessions[2], Some(id), given).await;
+    assert_eq!(rows(&pool).await.len(), 2, "c saved their own: no notice");
 }
 
 #[sqlx::test(migrations = "../migrations")]

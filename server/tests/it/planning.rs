@@ -447,7 +447,8 @@ async fn refused_moves_change_nothing(pool: PgPool) {
     )
     .await;
     let r = drop_on(&app, &sa, private, 1, alice, "2026-11-24T15:00:00").await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+    // Not hers to see: as if it did not exist.
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text);
     // Nor Bob's ordinary meeting she has no part in.
     let his = insert(
         &pool,

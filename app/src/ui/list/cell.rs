@@ -59,7 +59,11 @@ pub fn EditableCell(
                 view! {
                     <button
                         class="cell-edit"
-                        title=move || t_string!(i18n, list.edit_cell).to_string()
+                        // The whole value (a long one is cut in the table).
+                        title=move || {
+                            let shown = text.get();
+                            if shown.is_empty() { t_string!(i18n, list.edit_cell).to_string() } else { shown }
+                        }
                         // The visible value first, then what the button does
                         // (WCAG 2.5.3: the spoken name holds the visible text).
                         aria-label=move || {

@@ -6,6 +6,8 @@ use crate::error::AppError;
 use crate::i18n::*;
 use crate::records::RecordKind;
 use crate::records::edit::{MassChange, mass_action};
+use crate::tx;
+use crate::ui::dialog::ConfirmDialog;
 use crate::ui::feedback::ErrorBanner;
 use leptos::prelude::*;
 use std::collections::BTreeSet;
@@ -28,9 +30,16 @@ pub fn MassBar(
         async move { mass_action(kind, ids, action).await }
     });
     Effect::new(move || match run.value().get() {
-        Some(Ok(count)) => {
+        Some(Ok(outcome)) => {
             error.set(None);
-            message.set(Some(t_string!(i18n, list.mass_done, count).to_string()));
+            let count = outcome.changed;
+            let mut text = t_string!(i18n, list.mass_done, count).to_string();
+            if outcome.refused > 0 {
+                let count = outcome.refused;
+                text.push(' ');
+                text.push_str(&t_string!(i18n, list.mass_refused, count).to_string());
+            }
+            message.set(Some(text));
             tag.set(String::new());
             done.run(());
         }
@@ -38,7 +47,17 @@ pub fn MassBar(
         None => {}
     });
     let count = move || selected.with(|s| s.len());
+    let asking = RwSignal::new(false);
     view! {
+        <ConfirmDialog
+            open=asking
+            title=tx!(i18n, common.delete_title)
+            body=tx!(i18n, list.confirm_mass_delete)
+            confirm_label=tx!(i18n, common.delete)
+            on_confirm=Callback::new(move |_| {
+                run.dispatch(MassChange::Delete);
+            })
+        />
         <ErrorBanner error=error />
         {move || message.get().map(|m| view! { <p class="banner banner-info" role="status">{m}</p> })}
         <Show when=move || { count() > 0 }>
@@ -73,11 +92,9 @@ pub fn MassBar(
                         on:input=move |ev| tag.set(event_target_value(&ev)) />
                     <button type="submit" class="button">{move || t_string!(i18n, list.apply).to_string()}</button>
                 </form>
-                <button class="button button-danger" on:click=move |_| {
-                    if crate::ui::record::confirm(t_string!(i18n, list.confirm_mass_delete)) {
-                        run.dispatch(MassChange::Delete);
-                    }
-                }>{move || t_string!(i18n, common.delete).to_string()}</button>
+                <button class="button button-danger" on:click=move |_| asking.set(true)>
+                    {move || t_string!(i18n, common.delete).to_string()}
+                </button>
                 <button class="link-button" on:click=move |_| selected.set(BTreeSet::new())>
                     {move || t_string!(i18n, common.clear).to_string()}
                 </button>

@@ -118,8 +118,22 @@ pub fn text_cell(v: &str) -> AnyView {
     if v.is_empty() {
         view! { <span class="muted">"—"</span> }.into_any()
     } else {
-        v.to_string().into_any()
+        // On a wide screen a long value is cut: the whole of it is its tooltip.
+        view! { <span class="cell-value" title=v.to_string()>{v.to_string()}</span> }.into_any()
     }
+}
+
+/// A row's tags, as chips.
+pub fn tags_cell(tags: &[String]) -> AnyView {
+    if tags.is_empty() {
+        return view! { <span class="muted">"—"</span> }.into_any();
+    }
+    view! {
+        <ul class="tag-list tag-chips">
+            {tags.iter().map(|t| view! { <li class="tag">{t.clone()}</li> }).collect_view()}
+        </ul>
+    }
+    .into_any()
 }
 
 /// "1,234,567" in English, "1 234 567" in French.

@@ -29,10 +29,18 @@ pub struct Reply {
 
 impl TestApp {
     pub fn new(pool: PgPool) -> Self {
+        // The server's warnings and errors, shown with a failing test's output.
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(
+                tracing_subscriber::EnvFilter::try_from_default_env()
+                    .unwrap_or_else(|_| "warn,sqlx=error".into()),
+            )
+            .with_test_writer()
+            .try_init();
         let settings = app::ssr::ServerSettings {
             public_url: "http://relais.test".into(),
             secure_cookies: false,
-            trust_proxy: false,
+            trusted_proxies: 0,
         };
         let options = server::leptos_options("target/site", "127.0.0.1:0".parse().unwrap());
         TestApp {
