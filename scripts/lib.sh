@@ -32,6 +32,15 @@ apt_install() { # apt_install pkg... — only the missing ones
   fi
 }
 
+# What a minimal Debian with only Rust and Node lacks for the builds and the
+# scripts: a C toolchain and perl (crates with C parts; cargo-leptos builds
+# OpenSSL from source), pkg-config and OpenSSL headers, curl (health
+# checks), iproute2 (`ss`, the port checks), openssl (the test cluster's
+# certificate), CA certificates.
+install_system_packages() {
+  apt_install build-essential pkg-config libssl-dev perl curl iproute2 openssl ca-certificates
+}
+
 install_postgres() {
   if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     apt_install postgresql

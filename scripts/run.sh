@@ -4,6 +4,7 @@
 # PostgreSQL cluster in .relais/ (created on first start, with demo data).
 source "$(dirname "$0")/lib.sh"
 
+step "install system packages (if missing)" install_system_packages
 step "install PostgreSQL (if missing)" install_postgres
 step "install Rust tools (if missing)" install_rust_tools
 step "install wasm-opt (if missing)" install_wasm_opt

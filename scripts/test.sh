@@ -21,7 +21,7 @@ fi
 
 install_browser_tools() {
   apt_install chromium
-  if [ ! -d end2end/node_modules/@playwright/test ]; then
+  if [ ! -d end2end/node_modules/@playwright/test ] || [ ! -d end2end/node_modules/@axe-core/playwright ]; then
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent)
   fi
 }
@@ -34,10 +34,26 @@ start_test_pg() {
     [ "$(id -u)" -ne 0 ] || chown postgres:postgres "$dir"
     as_pg "$PG_BIN/initdb" -D "$dir" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
   fi
+  # TLS as a managed database serves it: a certificate for localhost /
+  # 127.0.0.1 signed by a CA of our own (the Rust tests connect with
+  # sslmode=require, and verify-full against that CA; plain connections
+  # still work).
+  if [ ! -f "$dir/server.crt" ]; then
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=Relais test CA" \
+      -keyout "$dir/ca.key" -out "$dir/ca.crt" 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" \
+      -keyout "$dir/server.key" -out "$dir/server.csr" 2>/dev/null
+    printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >"$dir/server.ext"
+    openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.crt" -CAkey "$dir/ca.key" -CAcreateserial \
+      -days 3650 -extfile "$dir/server.ext" -out "$dir/server.crt" 2>/dev/null
+    chmod 600 "$dir/server.key"
+    [ "$(id -u)" -ne 0 ] || chown postgres:postgres "$dir/server.key" "$dir/server.crt"
+  fi
   as_pg "$PG_BIN/pg_ctl" -D "$dir" status >/dev/null 2>&1 ||
     as_pg "$PG_BIN/pg_ctl" -D "$dir" -l "$dir/server.log" -w \
-      -o "-p $TEST_PG_PORT -c listen_addresses=127.0.0.1 -k $dir -c fsync=off -c max_connections=200" start >/dev/null
+      -o "-p $TEST_PG_PORT -c listen_addresses=127.0.0.1 -k $dir -c fsync=off -c max_connections=200 -c ssl=on -c ssl_cert_file=$dir/server.crt -c ssl_key_file=$dir/server.key" start >/dev/null
   export DATABASE_URL="postgres://postgres@127.0.0.1:$TEST_PG_PORT/postgres"
+  export RELAIS_TEST_PG_CA="$dir/ca.crt"
 }
 stop_test_pg() {
   [ -n "$PG_BIN" ] && as_pg "$PG_BIN/pg_ctl" -D "$STATE_DIR/test-pg" -m fast -w stop >/dev/null 2>&1 || true
@@ -86,6 +102,7 @@ e2e() {
   stop_server
 }
 
+step "install system packages (if missing)" install_system_packages
 step "install PostgreSQL (if missing)" install_postgres
 step "install Rust tools (if missing)" install_rust_tools
 step "install wasm-opt (if missing)" install_wasm_opt

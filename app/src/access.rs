@@ -16,8 +16,9 @@
 //! | interaction, not private | everyone | owner, creator, attendee; anyone if unassigned; manager, admin | as change | owner, creator, manager, admin |
 //! | interaction, private | owner, creator, attendee | owner, creator, attendee | owner, creator | owner, creator |
 //!
-//! Making a private interaction public is giving it away too: it needs
-//! `Reassign`.
+//! Making an interaction private, or public again, is for its owner or
+//! creator (`Allowed::privacy`): hiding a colleague's meeting from the team,
+//! or showing their private one, is not an attendee's or a manager's call.
 //!
 //! ("everyone" is every active user; a manager or an admin sees a
 //! colleague's private interaction as "busy" on calendars, nothing more.)
@@ -49,6 +50,9 @@ pub struct Allowed {
     pub change: bool,
     pub reassign: bool,
     pub delete: bool,
+    /// May turn the record private or public (interactions).
+    #[serde(default)]
+    pub privacy: bool,
 }
 
 impl Allowed {
@@ -57,6 +61,7 @@ impl Allowed {
         change: true,
         reassign: true,
         delete: true,
+        privacy: true,
     };
 
     pub fn may(self, action: May) -> bool {
@@ -146,6 +151,16 @@ pub mod ssr {
         }
     }
 
+    /// May the viewer make the record aliased `r` private or public?
+    pub fn privacy_sql(kind: RecordKind, r: &str, viewer_id: &str) -> String {
+        match kind {
+            RecordKind::Interaction => {
+                format!("({r}.owner_id = {viewer_id} OR {r}.created_by = {viewer_id})")
+            }
+            _ => "false".into(),
+        }
+    }
+
     /// The statement of [`allowed`]: `$1` the record (live, or in the trash
     /// when `trashed`), `$2` the viewer.
     pub fn allowed_sql(kind: RecordKind, manager: bool, trashed: bool) -> String {
@@ -153,12 +168,14 @@ pub mod ssr {
         // coalesce: an unassigned record's `owner_id = $2` is NULL, not false.
         format!(
             "SELECT coalesce({see}, false) AS see, coalesce({change}, false) AS change,
-                    coalesce({reassign}, false) AS reassign, coalesce({delete}, false) AS delete
+                    coalesce({reassign}, false) AS reassign, coalesce({delete}, false) AS delete,
+                    coalesce({privacy}, false) AS privacy
              FROM {table} r WHERE r.id = $1 AND r.deleted_at IS {state}",
             see = see_sql(kind, "r", "$2"),
             change = rule_sql(May::Change, kind, "r", viewer),
             reassign = rule_sql(May::Reassign, kind, "r", viewer),
             delete = rule_sql(May::Delete, kind, "r", viewer),
+            privacy = privacy_sql(kind, "r", "$2"),
             table = kind.module(),
             state = if trashed { "NOT NULL" } else { "NULL" },
         )
@@ -172,17 +189,18 @@ pub mod ssr {
         trashed: bool,
     ) -> AppResult<Allowed> {
         let manager = user.role.includes(Role::Manager);
-        let row: Option<(bool, bool, bool, bool)> =
+        let row: Option<(bool, bool, bool, bool, bool)> =
             sqlx::query_as(AssertSqlSafe(allowed_sql(kind, manager, trashed)))
                 .bind(id)
                 .bind(user.id)
                 .fetch_optional(db)
                 .await?;
         match row {
-            Some((true, change, reassign, delete)) => Ok(Allowed {
+            Some((true, change, reassign, delete, privacy)) => Ok(Allowed {
                 change,
                 reassign,
                 delete,
+                privacy,
             }),
             _ => Err(AppError::NotFound),
         }

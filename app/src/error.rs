@@ -184,6 +184,10 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
                 AppError::bad_request(BadRequest::Arguments)
             }
+            // On the server, what fails to deserialize is the arguments
+            // (server_fn says "results" for both directions).
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(_) => AppError::bad_request(BadRequest::Arguments),
             other => AppError::server(other.to_string()),
         }
     }

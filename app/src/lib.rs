@@ -60,8 +60,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let (css, boot) = (String::new(), String::new());
     view! {
         <!DOCTYPE html>
+        // `lang` and `dir` come from the language context (`<Html>` of
+        // `I18nContextProvider`).
         <html
-            lang="en"
             data-theme=theme.unwrap_or_else(|| "light".into())
             data-density=density.unwrap_or_else(|| "comfortable".into())
         >
@@ -83,6 +84,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 
 #[component]
 pub fn App() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    provide_language_quietly();
     provide_meta_context();
     pwa::Outbox::provide();
     view! {
@@ -131,6 +134,29 @@ pub fn App() -> impl IntoView {
         </I18nContextProvider>
     }
     .into_any()
+}
+
+/// On the server, the language context is made here, in an owner of its
+/// own whose side effects are paused; `I18nContextProvider` finds it and
+/// makes no other.
+///
+/// leptos_i18n 0.6.2 starts an *isomorphic* effect (it runs on the server
+/// too) that reads its locale signal, in a task of its own, to write the
+/// language cookie. When a short page was sent before that task first ran,
+/// the request's owner had been cleaned up and the task read a disposed
+/// signal: "Tried to access a reactive value that has already been
+/// disposed", 24 panics in 3,505 requests to `/login` at 4 connections,
+/// every backtrace in `init_context_inner`. Paused, the task never runs on
+/// the server — the server sets the language cookie itself, at login and
+/// when the profile changes (`ssr::cookies`).
+#[cfg(feature = "ssr")]
+fn provide_language_quietly() {
+    let quiet = Owner::new();
+    let context = quiet.with(leptos_i18n::context::init_i18n_context::<i18n::Locale>);
+    quiet.pause();
+    provide_context(context);
+    // The signal lives as long as the page being rendered.
+    on_cleanup(move || drop(quiet));
 }
 
 /// A page, built in a function of its own. Without it the optimiser puts

@@ -42,8 +42,8 @@ test('subscribe to the feed URL: ical.js reads the calendar, then the link is re
 
   // A link left by an earlier run is revoked first: each run starts without one.
   if (await page.locator('#feed-revoke').isVisible()) {
-    page.once('dialog', (d) => d.accept());
     await page.locator('#feed-revoke').click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Revoke' }).click();
   }
   await page.getByRole('button', { name: 'Create my subscription link' }).click();
   const field = page.locator('#feed-url');
@@ -84,8 +84,8 @@ test('subscribe to the feed URL: ical.js reads the calendar, then the link is re
   expect(uids(again)).toEqual(uids(calendar));
 
   // Revoked, the URL answers 404; the page offers a new link.
-  page.once('dialog', (d) => d.accept());
-  await page.getByRole('button', { name: 'Revoke' }).click();
+  await page.locator('#feed-revoke').click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Revoke' }).click();
   await expect(page.getByRole('button', { name: 'Create my subscription link' })).toBeVisible();
   expect((await request.get(path)).status()).toBe(404);
 });

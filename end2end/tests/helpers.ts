@@ -20,6 +20,27 @@ export async function ready(page: Page) {
   await expect(page.locator('.app[data-ready="true"]')).toBeAttached();
 }
 
+/** Deletes the record shown: its Delete button, then the app's dialog. */
+export async function deleteRecord(page: Page) {
+  await page.locator('.record-header').getByRole('button', { name: 'Delete' }).click();
+  const dialog = page.getByRole('alertdialog');
+  await expect(dialog).toContainText('Move to the trash?');
+  await dialog.getByRole('button', { name: 'Delete' }).click();
+}
+
+/**
+ * Saves a new record's form; if Relais finds it looks like an existing
+ * record, says "Save anyway" (these tests mean to create it).
+ */
+export async function saveNew(page: Page) {
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  const box = page.locator('.duplicates-confirm');
+  await expect
+    .poll(async () => (await box.isVisible()) || !new URL(page.url()).pathname.endsWith('/new'))
+    .toBe(true);
+  if (await box.isVisible()) await box.getByRole('button', { name: 'Save anyway' }).click();
+}
+
 /** A name no earlier run used. */
 export function unique(prefix: string) {
   return `${prefix} ${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;

@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { login, ready, shot, unique } from './helpers';
+import { login, ready, shot, unique, saveNew } from './helpers';
 
 /** Tomorrow's date as YYYY-MM-DD. */
 function tomorrow(): string {
@@ -12,7 +12,7 @@ async function companyWithPerson(page: Page) {
   await page.goto('/companies/new');
   await ready(page);
   await page.locator('#f-name').fill(company);
-  await page.getByRole('button', { name: 'Save' }).click();
+  await saveNew(page);
   await page.waitForURL(/\/companies\/\d+$/);
   const companyUrl = page.url();
   await page.getByRole('link', { name: 'Add a person' }).click();
@@ -21,7 +21,7 @@ async function companyWithPerson(page: Page) {
   const last = unique('Moreau');
   await page.locator('#f-first_name').fill('Inès');
   await page.locator('#f-last_name').fill(last);
-  await page.getByRole('button', { name: 'Save' }).click();
+  await saveNew(page);
   await page.waitForURL(/\/persons\/\d+$/);
   return { company, companyUrl, person: `Inès ${last}`, personUrl: page.url() };
 }
@@ -125,10 +125,13 @@ test('a weekly meeting asks "this one or the whole series" when edited', async (
   await page.getByRole('link', { name: `${subject} (moved)` }).first().click();
   await page.waitForURL(/\/interactions\/\d+$/);
   await ready(page);
-  await expect(page.locator('.scope-choice')).toContainText('Delete only this one, or the whole series?');
-  await page.getByLabel('The whole series').check();
-  page.once('dialog', (d) => d.accept());
-  await page.getByRole('button', { name: 'Delete' }).click();
+  // The question is asked when deleting, not before.
+  await expect(page.locator('.scope-choice')).toHaveCount(0);
+  await page.locator('.record-header').getByRole('button', { name: 'Delete' }).click();
+  const dialog = page.getByRole('alertdialog');
+  await expect(dialog.locator('.scope-choice')).toContainText('Delete only this one, or the whole series?');
+  await dialog.getByLabel('The whole series').check();
+  await dialog.getByRole('button', { name: 'Delete' }).click();
   await page.waitForURL(/\/interactions$/);
   await page.goto(`/interactions?q=${encodeURIComponent(subject)}`);
   await ready(page);

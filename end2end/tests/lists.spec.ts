@@ -1,13 +1,13 @@
 import { test, expect, Page } from '@playwright/test';
 import * as fs from 'fs';
-import { login, ready, shot, unique } from './helpers';
+import { login, ready, shot, unique, deleteRecord, saveNew } from './helpers';
 
 async function newCompany(page: Page, name: string, city = '') {
   await page.goto('/companies/new');
   await ready(page);
   await page.locator('#f-name').fill(name);
   if (city) await page.locator('#f-city').fill(city);
-  await page.getByRole('button', { name: 'Save' }).click();
+  await saveNew(page);
   await page.waitForURL(/\/companies\/\d+$/);
   return page.url();
 }
@@ -105,7 +105,7 @@ test('find a person by typing the name without accents', async ({ page }) => {
   await ready(page);
   await page.locator('#f-first_name').fill('Éléonore');
   await page.locator('#f-last_name').fill(last);
-  await page.getByRole('button', { name: 'Save' }).click();
+  await saveNew(page);
   await page.waitForURL(/\/persons\/\d+$/);
   const url = page.url();
   await page.goto('/');
@@ -129,8 +129,7 @@ test('a deleted company goes to the trash and an admin restores it', async ({ pa
   await login(page);
   const name = unique('Corbeille & Fils');
   const url = await newCompany(page, name);
-  page.once('dialog', (d) => d.accept());
-  await page.getByRole('button', { name: 'Delete' }).click();
+  await deleteRecord(page);
   await page.waitForURL(/\/companies$/);
 
   await page.getByRole('link', { name: 'Trash' }).click();
@@ -166,7 +165,7 @@ test('a deal with a star, a tag and a note; a duplicate is flagged before saving
   await page.locator('#f-name').fill(deal);
   await page.locator('#f-amount').fill('12 500,50');
   await page.locator('#f-stage_id').selectOption({ label: 'Proposal' });
-  await page.getByRole('button', { name: 'Save' }).click();
+  await saveNew(page);
   await page.waitForURL(/\/deals\/\d+$/);
   await expect(page.locator('.record-header h1')).toContainText(deal);
   await expect(page.locator('.details')).toContainText('50 %');

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { login, ready, shot, unique } from './helpers';
+import { login, ready, shot, unique, deleteRecord, saveNew } from './helpers';
 
 test('create a company, with per-field errors first', async ({ page }) => {
   await login(page);
@@ -24,7 +24,7 @@ test('create a company, with per-field errors first', async ({ page }) => {
   await page.locator('#f-email').fill('contact@tests.example');
   await page.locator('#f-city').fill('Besançon');
   await page.getByLabel('Client').check();
-  await page.getByRole('button', { name: 'Save' }).click();
+  await saveNew(page);
   await page.waitForURL(/\/companies\/\d+$/);
   await expect(page.locator('.record-header h1')).toHaveText(name);
   await expect(page.locator('.details')).toContainText('Besançon');
@@ -36,7 +36,7 @@ test('create a person linked to a company and find both in the lists', async ({ 
   await page.goto('/companies/new');
   await ready(page);
   await page.locator('#f-name').fill(company);
-  await page.getByRole('button', { name: 'Save' }).click();
+  await saveNew(page);
   await page.waitForURL(/\/companies\/\d+$/);
 
   // From the company page, "Add a person" pre-links the new person.
@@ -48,7 +48,7 @@ test('create a person linked to a company and find both in the lists', async ({ 
   await page.locator('#f-last_name').fill(last);
   await page.locator('#f-email').fill('helene@lumiere.example');
   await page.locator('#f-company_job_title').fill('Directrice');
-  await page.getByRole('button', { name: 'Save' }).click();
+  await saveNew(page);
   await page.waitForURL(/\/persons\/\d+$/);
   await expect(page.locator('.record-header h1')).toContainText(`Hélène ${last}`);
   await expect(page.locator('.record-header p')).toHaveText(`Directrice · ${company}`);
@@ -93,7 +93,7 @@ test('edit and delete a company', async ({ page }) => {
   await page.goto('/companies/new');
   await ready(page);
   await page.locator('#f-name').fill(name);
-  await page.getByRole('button', { name: 'Save' }).click();
+  await saveNew(page);
   await page.waitForURL(/\/companies\/\d+$/);
   const url = page.url();
 
@@ -105,8 +105,7 @@ test('edit and delete a company', async ({ page }) => {
   await page.waitForURL(url);
   await expect(page.locator('.details')).toContainText('+33 1 23 45 67 89');
 
-  page.once('dialog', (d) => d.accept());
-  await page.getByRole('button', { name: 'Delete' }).click();
+  await deleteRecord(page);
   await page.waitForURL(/\/companies$/);
   await page.goto(url);
   await ready(page);

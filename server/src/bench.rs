@@ -800,7 +800,7 @@ async fn company_sql(pool: &PgPool, id: i64) -> anyhow::Result<()> {
 async fn marks_sql(pool: &PgPool, user_id: i64, id: i64) -> anyhow::Result<()> {
     use app::records::marks::{FAVOURITE_SQL, RECORD_TAGS_SQL};
     let kind = RecordKind::Company;
-    let allowed: Option<(bool, bool, bool, bool)> = sqlx::query_as(AssertSqlSafe(
+    let allowed: Option<(bool, bool, bool, bool, bool)> = sqlx::query_as(AssertSqlSafe(
         app::access::ssr::allowed_sql(kind, false, false),
     ))
     .bind(id)

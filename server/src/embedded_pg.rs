@@ -16,7 +16,16 @@ pub enum PgError {
     Io(#[from] std::io::Error),
     #[error("`{cmd}` failed: {output}")]
     Command { cmd: String, output: String },
+    #[error(
+        "the postgres user cannot reach {0} (a folder under /root?): set RELAIS_DATA_DIR to a folder it can reach, such as /var/lib/relais"
+    )]
+    Unreachable(String),
 }
+
+/// Where the private cluster goes when the server runs as root and the
+/// default folder (under a checkout the `postgres` user cannot enter, such
+/// as one in /root) is out of its reach.
+pub const ROOT_FALLBACK: &str = "/var/lib/relais";
 
 pub struct EmbeddedPg {
     bin_dir: PathBuf,
@@ -46,11 +55,29 @@ impl EmbeddedPg {
         dirs.pop().map(|(_, d)| d)
     }
 
-    pub fn new(data_dir: &Path, port: u16) -> Result<Self, PgError> {
+    /// The cluster in `data_dir`. As root, the cluster runs as `postgres`,
+    /// which must be able to reach the folder: if it cannot and the folder
+    /// is the default one (`chosen` false), [`ROOT_FALLBACK`] is used
+    /// instead; a folder chosen by the person stops with a one-line fix.
+    pub fn new(data_dir: &Path, port: u16, chosen: bool) -> Result<Self, PgError> {
         let bin_dir = Self::find_bin_dir().ok_or(PgError::NoBinaries)?;
-        std::fs::create_dir_all(data_dir)?;
-        let data_dir = std::fs::canonicalize(data_dir)?;
         let run_as = is_root().then_some("postgres");
+        std::fs::create_dir_all(data_dir)?;
+        let mut data_dir = std::fs::canonicalize(data_dir)?;
+        if let Some(user) = run_as
+            && !reachable_by(user, &data_dir)
+        {
+            if chosen {
+                return Err(PgError::Unreachable(data_dir.display().to_string()));
+            }
+            let fallback = PathBuf::from(ROOT_FALLBACK);
+            std::fs::create_dir_all(&fallback)?;
+            eprintln!(
+                "note: the postgres user cannot reach {}; the database lives in {ROOT_FALLBACK} (set RELAIS_DATA_DIR to choose)",
+                data_dir.display()
+            );
+            data_dir = fallback;
+        }
         Ok(Self {
             bin_dir,
             data_dir,
@@ -182,6 +209,15 @@ impl EmbeddedPg {
         }
         Ok(())
     }
+}
+
+/// Whether `user` can enter `dir` (and so every folder above it).
+fn reachable_by(user: &str, dir: &Path) -> bool {
+    Command::new("runuser")
+        .args(["-u", user, "--", "test", "-x"])
+        .arg(dir)
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 fn is_root() -> bool {

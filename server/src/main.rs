@@ -19,7 +19,10 @@ async fn main() -> anyhow::Result<()> {
     let (url, cluster) = match &cli.db.database_url {
         Some(url) => (url.clone(), None),
         None => {
-            let pg = EmbeddedPg::new(&cli.db.data_dir, cli.db.pg_port)?;
+            // The default folder may be moved out of a root-only checkout;
+            // one the person chose is used as it is, or refused plainly.
+            let chosen = cli.db.data_dir != std::path::Path::new(".relais");
+            let pg = EmbeddedPg::new(&cli.db.data_dir, cli.db.pg_port, chosen)?;
             let admin_url = tokio::task::block_in_place(|| pg.start())?;
             (
                 server::ensure_database(&admin_url, "relais").await?,

@@ -54,13 +54,28 @@ pub async fn login(email: String, password: String, locale: String) -> AppResult
         }
     };
 
-    let row: Option<(i64, String, bool)> = sqlx::query_as(
+    // A failure to judge (database or hashing unavailable) is not a wrong
+    // password: it does not count.
+    let row: Option<(i64, String, bool)> = match sqlx::query_as(
         "SELECT id, password_hash, active FROM users WHERE lower(email) = lower($1)",
     )
     .bind(email.trim())
     .fetch_optional(&pool)
-    .await?;
-    let matches = passwords::verify(password, row.as_ref().map(|r| r.1.clone())).await?;
+    .await
+    {
+        Ok(row) => row,
+        Err(e) => {
+            throttle::forget(&pool, attempt).await;
+            return Err(e.into());
+        }
+    };
+    let matches = match passwords::verify(password, row.as_ref().map(|r| r.1.clone())).await {
+        Ok(m) => m,
+        Err(e) => {
+            throttle::forget(&pool, attempt).await;
+            return Err(e);
+        }
+    };
     let user_id = match row {
         // A deactivated account answers like a wrong password: no hint either way.
         Some((id, _, true)) if matches => id,
@@ -219,7 +234,7 @@ pub async fn reset_password(token: String, password: String) -> AppResult<()> {
     sqlx::query(
         "DELETE FROM login_failures
          WHERE key = (SELECT 'email:' || lower(email) FROM users WHERE id = $1)
-            OR key LIKE (SELECT 'pair:' || lower(email) || '|%' FROM users WHERE id = $1)",
+            OR starts_with(key, (SELECT 'pair:' || lower(email) || '|' FROM users WHERE id = $1))",
     )
     .bind(user_id)
     .execute(&mut *tx)

@@ -590,9 +590,8 @@ async fn update(
     let Some((series_id, old_start, old_owner, was_private)) = current else {
         return Err(AppError::NotFound);
     };
-    // Making a private interaction public gives it to everyone: as giving
-    // it away, for its owner or creator (an attendee may not).
-    if was_private && !input.private && !allowed.reassign {
+    // Private or public is its owner's or creator's call (`access`).
+    if was_private != input.private && !allowed.privacy {
         return Err(AppError::Forbidden);
     }
     let whole_series = scope == Scope::All && series_id.is_some();

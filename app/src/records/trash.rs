@@ -40,7 +40,8 @@ pub async fn list_trash(
     let (at, id) = before.unwrap_or((DateTime::<Utc>::MAX_UTC, i64::MAX));
     let see = crate::access::ssr::see_sql(kind, "r", "$3");
     let rows = sqlx::query(AssertSqlSafe(format!(
-        "SELECT r.id, CASE WHEN {see} THEN {name} ELSE '' END AS name, NOT {see} AS private,
+        "SELECT r.id, CASE WHEN coalesce({see}, false) THEN {name} ELSE '' END AS name,
+                NOT coalesce({see}, false) AS private,
                 r.version, r.deleted_at, coalesce(u.name, '') AS who
          FROM {table} r LEFT JOIN users u ON u.id = r.updated_by
          WHERE r.deleted_at IS NOT NULL AND (r.deleted_at, r.id) < ($1, $2)

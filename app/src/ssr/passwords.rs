@@ -23,14 +23,28 @@ pub const MAX_WAIT: Duration = Duration::from_secs(10);
 static TURNS: Semaphore = Semaphore::const_new(AT_ONCE);
 
 /// Runs `work` when a hashing turn is free.
+/// The turn goes with the work into its thread: a caller that goes away
+/// (a dropped connection) does not free it while the hash still runs.
 async fn in_turn<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
-    let _turn = tokio::time::timeout(MAX_WAIT, TURNS.acquire())
+    let turn = tokio::time::timeout(MAX_WAIT, TURNS.acquire())
         .await
         .map_err(|_| AppError::Unavailable)?
         .map_err(|_| AppError::Unavailable)?;
-    tokio::task::spawn_blocking(work)
+    tokio::task::spawn_blocking(move || {
+        let _turn = turn;
+        work()
+    })
+    .await
+    .map_err(|e| AppError::server(e.to_string()))
+}
+
+/// Holds every hashing turn until dropped: for tests and benchmarks that
+/// show what does — and does not — wait for one.
+pub async fn take_all_turns() -> tokio::sync::SemaphorePermit<'static> {
+    TURNS
+        .acquire_many(AT_ONCE as u32)
         .await
-        .map_err(|e| AppError::server(e.to_string()))
+        .expect("the semaphore is never closed")
 }
 
 pub async fn hash(password: String) -> AppResult<String> {

@@ -138,6 +138,15 @@ pub async fn succeeded(pool: &PgPool, attempt: Attempt, clear: &str) -> AppResul
     Ok(())
 }
 
+/// The attempt could not be judged (the database or the hashing was
+/// unavailable): it does not count against anyone.
+pub async fn forget(pool: &PgPool, attempt: Attempt) {
+    let _ = sqlx::query("DELETE FROM login_failures WHERE id = ANY($1)")
+        .bind(&attempt.ids)
+        .execute(pool)
+        .await;
+}
+
 /// Forgets what is outside every window (called hourly).
 pub async fn purge(pool: &PgPool) -> AppResult<()> {
     sqlx::query("DELETE FROM login_failures WHERE failed_at < now() - interval '1 day'")

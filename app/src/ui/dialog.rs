@@ -100,8 +100,15 @@ pub struct Toast {
 #[derive(Clone, Copy)]
 pub struct Toasts {
     list: RwSignal<Vec<Toast>>,
-    undos: StoredValue<Vec<(u64, Undo)>, LocalStorage>,
     last: StoredValue<u64>,
+}
+
+// The "Undo" closures, outside the reactive arena and in the browser only
+// (a thread-bound value in the arena would be dropped by the server on
+// whichever thread finishes the page, and panic).
+#[cfg(feature = "hydrate")]
+thread_local! {
+    static UNDOS: std::cell::RefCell<Vec<(u64, Undo)>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// How long a message stays, in milliseconds.
@@ -111,7 +118,6 @@ impl Toasts {
     pub fn provide() -> Toasts {
         let t = Toasts {
             list: RwSignal::new(Vec::new()),
-            undos: StoredValue::new_local(Vec::new()),
             last: StoredValue::new(0),
         };
         provide_context(t);
@@ -128,10 +134,13 @@ impl Toasts {
         let id = self.last.get_value() + 1;
         self.last.set_value(id);
         let has_undo = undo.is_some();
+        #[cfg(feature = "hydrate")]
         if let Some(undo) = undo {
             // One "Undo" at a time: the newest.
-            self.undos.set_value(vec![(id, undo)]);
+            UNDOS.with(|u| *u.borrow_mut() = vec![(id, undo)]);
         }
+        #[cfg(not(feature = "hydrate"))]
+        drop(undo);
         self.list.update(|l| {
             if has_undo {
                 l.retain(|t| !t.undo);
@@ -148,14 +157,20 @@ impl Toasts {
 
     fn dismiss(self, id: u64) {
         self.list.try_update(|l| l.retain(|t| t.id != id));
-        self.undos.try_update_value(|u| u.retain(|(i, _)| *i != id));
+        #[cfg(feature = "hydrate")]
+        UNDOS.with(|u| u.borrow_mut().retain(|(i, _)| *i != id));
     }
 
     fn undo(self, id: u64) {
-        let undo = self
-            .undos
-            .with_value(|u| u.iter().find(|(i, _)| *i == id).map(|(_, f)| f.clone()));
+        #[cfg(feature = "hydrate")]
+        let undo = UNDOS.with(|u| {
+            u.borrow()
+                .iter()
+                .find(|(i, _)| *i == id)
+                .map(|(_, f)| f.clone())
+        });
         self.dismiss(id);
+        #[cfg(feature = "hydrate")]
         if let Some(undo) = undo {
             undo();
         }

@@ -271,7 +271,7 @@ async function drainAll() {
       await remove(next.seq);
       await followVersion(next, text);
       sent += 1;
-    } else if ([403, 404, 409, 422].includes(answer.status)) {
+    } else if ([400, 403, 404, 405, 409, 413, 415, 422].includes(answer.status)) {
       // Refused for good: kept for the person to decide.
       next.state = "refused";
       next.status = answer.status;

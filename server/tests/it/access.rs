@@ -46,6 +46,9 @@ enum Case {
     Private,
     /// A colleague's private interaction the caller attends.
     Attending,
+    /// An interaction nobody is assigned, created by a colleague (a task
+    /// "to plan").
+    Unassigned,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,7 +62,13 @@ enum Kind {
 impl Kind {
     fn cases(self) -> &'static [Case] {
         match self {
-            Kind::Interaction => &[Case::Own, Case::Colleague, Case::Private, Case::Attending],
+            Kind::Interaction => &[
+                Case::Own,
+                Case::Colleague,
+                Case::Private,
+                Case::Attending,
+                Case::Unassigned,
+            ],
             _ => &[Case::Own, Case::Colleague],
         }
     }
@@ -101,10 +110,14 @@ enum Rule {
 enum Judge {
     /// By its status alone.
     Status,
-    /// A listing (list, search, board, calendar…): 200, and the record's
-    /// unique text appears only if the caller may see it — and always for
-    /// the caller's own.
+    /// A listing of the caller's own or shared things (search, calendar,
+    /// the Desk…): 200, and the record's unique text appears only if the
+    /// caller may see it — and always for the caller's own.
     Listing,
+    /// A listing of everything the caller may see (a module's list, a
+    /// picker, a board filtered on its owner): the record appears if and
+    /// only if the caller may see it.
+    Shows,
     /// A mass action: 200, one record changed if allowed, else one refused.
     Mass,
 }
@@ -135,6 +148,13 @@ fn expected(rule: Rule, who: Who, case: Case) -> Answer {
             _ if who == Who::Admin => Ok,
             _ => Forbidden,
         },
+        (Rule::Record(Kind::Interaction, act), _) if case == Case::Unassigned => match act {
+            // Anyone may see, change or take a task nobody has; deleting
+            // it is its creator's or a manager's.
+            Act::See | Act::Change | Act::Reassign => Ok,
+            Act::Delete if manager => Ok,
+            Act::Delete => Forbidden,
+        },
         (Rule::Record(Kind::Interaction, act), _) => match (case, act) {
             (Case::Own, _) => Ok,
             (Case::Private, _) => NotFound,
@@ -143,6 +163,7 @@ fn expected(rule: Rule, who: Who, case: Case) -> Answer {
             (Case::Colleague, _) => Forbidden,
             (Case::Attending, Act::See | Act::Change) => Ok,
             (Case::Attending, Act::Reassign | Act::Delete) => Forbidden,
+            (Case::Unassigned, _) => unreachable!("matched above"),
         },
         (Rule::Record(_, act), _) => match (case, act) {
             (_, Act::See | Act::Change | Act::Reassign) => Ok,
@@ -214,6 +235,9 @@ async fn make(pool: &PgPool, kind: Kind, case: Case, actor: i64, colleague: i64)
         Case::Own => (actor, colleague),
         _ => (colleague, actor),
     };
+    // The interaction's owner: nobody for an unassigned one (its creator
+    // is then `owner`, the colleague).
+    let assigned = (case != Case::Unassigned).then_some(owner);
     let private = matches!(case, Case::Private | Case::Attending);
     let day = (Utc::now() + Duration::days(1)).date_naive();
     // Each new one a second sooner: lists of what is due soonest (the
@@ -243,10 +267,11 @@ async fn make(pool: &PgPool, kind: Kind, case: Case, actor: i64, colleague: i64)
         Kind::Interaction => {
             let id = q("INSERT INTO interactions (kind, subject, status, starts_at, ends_at, priority, private,
                                                   owner_id, created_by, updated_by)
-                        VALUES ('task', $1, 'not_started', $2, $2, 'medium', $3, $4, $4, $4) RETURNING id")
+                        VALUES ('task', $1, 'not_started', $2, $2, 'medium', $3, $4, $5, $5) RETURNING id")
                 .bind(&text)
                 .bind(at)
                 .bind(private)
+                .bind(assigned)
                 .bind(owner)
                 .fetch_one(pool)
                 .await
@@ -324,10 +349,11 @@ async fn make(pool: &PgPool, kind: Kind, case: Case, actor: i64, colleague: i64)
     }
     let just_deleted = q("INSERT INTO interactions (kind, subject, status, starts_at, ends_at, private, owner_id,
                                                     created_by, updated_by, deleted_at)
-                          VALUES ('task', $1, 'not_started', $2, $2, $3, $4, $4, $5, now()) RETURNING id")
+                          VALUES ('task', $1, 'not_started', $2, $2, $3, $4, $5, $6, now()) RETURNING id")
         .bind(format!("deleted {text}"))
         .bind(at)
         .bind(private)
+        .bind(assigned)
         .bind(owner)
         .bind(actor)
         .fetch_one(pool)
@@ -444,13 +470,13 @@ fn probes() -> Vec<Probe> {
         p(
             "/api/companies/list",
             Record(Company, See),
-            Listing,
+            Shows,
             |f| json!({"query": {"q": f.text}}),
         ),
         p(
             "/api/companies/search",
             Record(Company, See),
-            Listing,
+            Shows,
             |f| json!({"q": f.text}),
         ),
         p(
@@ -480,7 +506,7 @@ fn probes() -> Vec<Probe> {
         p(
             "/api/persons/list",
             Record(Person, See),
-            Listing,
+            Shows,
             |f| json!({"query": {"q": f.text}}),
         ),
         p(
@@ -506,7 +532,7 @@ fn probes() -> Vec<Probe> {
         p(
             "/api/deals/list",
             Record(Deal, See),
-            Listing,
+            Shows,
             |f| json!({"query": {"q": f.text}}),
         ),
         p(
@@ -572,7 +598,7 @@ fn probes() -> Vec<Probe> {
         p(
             "/api/interactions/list",
             Record(Interaction, See),
-            Listing,
+            Shows,
             |f| json!({"query": {"q": f.text}}),
         ),
         p(
@@ -701,13 +727,13 @@ fn probes() -> Vec<Probe> {
         p(
             "/api/records/favourites",
             Record(Interaction, See),
-            Listing,
+            Shows,
             empty,
         ),
         p(
             "/api/records/recent",
             Record(Interaction, See),
-            Listing,
+            Shows,
             empty,
         ),
         p("/api/tags/all", Anyone, Status, empty),
@@ -780,7 +806,7 @@ fn probes() -> Vec<Probe> {
         p(
             "/api/search/pick",
             Record(Interaction, See),
-            Listing,
+            Shows,
             |f| json!({"kind": "interaction", "q": f.text}),
         ),
         p(
@@ -951,7 +977,8 @@ async fn every_server_function_answers_as_the_matrix_says(pool: PgPool) {
                     (Judge::Listing, Answer::Ok) => {
                         r.status == StatusCode::OK && (case != Case::Own || seen_text)
                     }
-                    (Judge::Listing, Answer::NotFound | Answer::Forbidden) => {
+                    (Judge::Shows, Answer::Ok) => r.status == StatusCode::OK && seen_text,
+                    (Judge::Listing | Judge::Shows, Answer::NotFound | Answer::Forbidden) => {
                         // Not the caller's to see: 200 without it, or refused.
                         !seen_text && r.status != StatusCode::INTERNAL_SERVER_ERROR
                     }

@@ -22,4 +22,6 @@ mod outbox;
 mod planning;
 mod pwa;
 mod records;
+mod security;
 mod settings;
+mod tls;

@@ -561,3 +561,58 @@ async fn a_task_to_plan_is_placed_on_a_user_day(pool: PgPool) {
     assert!(block(&data, "blocks", overdue).is_some());
     assert_eq!(load(&data, alice), vec![0; 7], "tasks take no hours");
 }
+
+/// "Late" is one rule for the Desk's overdue panel and the Planning's "to
+/// plan": a task due an hour ago today is late in both; an all-day task due
+/// today is late in neither (it is due the whole day).
+#[sqlx::test(migrations = "../migrations")]
+async fn the_desk_and_to_plan_agree_on_what_is_late(pool: PgPool) {
+    let app = TestApp::new(pool.clone());
+    let (alice, sa) = app.login_as("alice@example.fr", "member").await;
+    set_zone(&pool, alice, "UTC").await;
+    let now = Utc::now();
+    let hour_ago = (now - chrono::Duration::hours(1)).to_rfc3339();
+    let late = insert(
+        &pool,
+        Ev::task(Some(alice), alice, "Rappeler ce matin", &hour_ago),
+    )
+    .await;
+    let today = now
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
+        .and_utc()
+        .to_rfc3339();
+    let all_day = insert(
+        &pool,
+        Ev {
+            all_day: true,
+            ..Ev::task(Some(alice), alice, "Dans la journée", &today)
+        },
+    )
+    .await;
+    let desk = app.call("/api/desk/today", json!({}), Some(&sa)).await;
+    assert_eq!(desk.status, StatusCode::OK, "{}", desk.text);
+    let overdue: Vec<i64> = desk.body["overdue"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_i64().unwrap())
+        .collect();
+    let day = now.date_naive();
+    let data = range(
+        &app,
+        &sa,
+        &day.to_string(),
+        &(day + chrono::Duration::days(7)).to_string(),
+        &[],
+    )
+    .await;
+    let to_plan: Vec<i64> = blocks(&data, "unplanned").iter().map(|b| b.id).collect();
+    // (Just after midnight the task due an hour ago was due yesterday: late
+    // all the same.)
+    assert!(overdue.contains(&late), "Desk: {overdue:?}");
+    assert!(to_plan.contains(&late), "to plan: {to_plan:?}");
+    assert!(!overdue.contains(&all_day), "Desk: {overdue:?}");
+    assert!(!to_plan.contains(&all_day), "to plan: {to_plan:?}");
+}

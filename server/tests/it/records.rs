@@ -309,3 +309,255 @@ async fn unknown_owner_is_a_field_error(pool: PgPool) {
         .await;
     assert_eq!(r.body["fields"][0]["field"], "owner_id");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_likely_duplicate_is_saved_only_once_confirmed(pool: PgPool) {
+    let app = TestApp::new(pool.clone());
+    let s = member(&app).await;
+    let save = |input: Value, confirmed: bool| {
+        let app = app.clone();
+        let s = s.clone();
+        async move {
+            app.call(
+                "/api/companies/save",
+                json!({"id": null, "version": null, "input": input, "confirmed": confirmed}),
+                Some(&s),
+            )
+            .await
+        }
+    };
+    let first = save(company("Fromagerie Beaumont"), false).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.text);
+    // Same name but for an accent: the matches, and nothing saved.
+    let again = save(company("Fromagerie Beaumónt"), false).await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.text);
+    assert_eq!(again.body["kind"], "duplicates");
+    assert_eq!(again.body["matches"][0]["name"], "Fromagerie Beaumont");
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM companies")
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    };
+    assert_eq!(count().await, 1);
+    // "Save anyway".
+    let anyway = save(company("Fromagerie Beaumónt"), true).await;
+    assert_eq!(anyway.status, StatusCode::OK, "{}", anyway.text);
+    assert_eq!(count().await, 2);
+    // A deal's duplicate check answers (it has no email to compare).
+    let r = app
+        .call(
+            "/api/search/duplicates",
+            json!({"kind": "deal", "name": "Renouvellement", "email": "", "phone": "", "exclude": null}),
+            Some(&s),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    // Interactions have no duplicates: refused, not a 500.
+    let r = app
+        .call(
+            "/api/search/duplicates",
+            json!({"kind": "interaction", "name": "Appel", "email": "", "phone": "", "exclude": null}),
+            Some(&s),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_delete_is_undone_by_its_author_for_a_while_only(pool: PgPool) {
+    let app = TestApp::new(pool.clone());
+    let s = member(&app).await;
+    let (_, other) = app.login_as("other@example.fr", "member").await;
+    let r = app
+        .call(
+            "/api/companies/save",
+            json!({"id": null, "version": null, "input": company("Atelier Réparé")}),
+            Some(&s),
+        )
+        .await;
+    let id = r.body.as_i64().unwrap();
+    let r = app
+        .call(
+            "/api/companies/delete",
+            json!({"id": id, "version": 1}),
+            Some(&s),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    // Someone else cannot take it back (it is the trash's business)…
+    let r = app
+        .call(
+            "/api/trash/undo",
+            json!({"kind": "company", "id": id}),
+            Some(&other),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+    // …its author can, a moment later.
+    let r = app
+        .call(
+            "/api/trash/undo",
+            json!({"kind": "company", "id": id}),
+            Some(&s),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body, json!(1));
+    let r = app
+        .call("/api/companies/get", json!({"id": id}), Some(&s))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    // Deleted again, and an hour has passed: too late for "Undo".
+    app.call(
+        "/api/companies/delete",
+        json!({"id": id, "version": 3}),
+        Some(&s),
+    )
+    .await;
+    sqlx::query("UPDATE companies SET deleted_at = now() - interval '1 hour' WHERE id = $1")
+        .bind(id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let r = app
+        .call(
+            "/api/trash/undo",
+            json!({"kind": "company", "id": id}),
+            Some(&s),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_trash_never_shows_a_private_subject_and_speaks_local_time(pool: PgPool) {
+    let app = TestApp::new(pool.clone());
+    let (_, admin) = app.login_as("admin@example.fr", "admin").await;
+    let bob = app.user("bob@example.fr", "member").await;
+    sqlx::query(
+        "INSERT INTO interactions (kind, subject, status, starts_at, ends_at, private, owner_id, created_by, deleted_at)
+         VALUES ('meeting', 'Rendez-vous médical', 'planned', now(), now(), true, $1, $1,
+                 timestamptz '2026-07-01 10:00:00+00')",
+    )
+    .bind(bob)
+    .execute(&pool)
+    .await
+    .unwrap();
+    // Nobody's: no owner, no creator (a rule with NULLs still says no).
+    sqlx::query(
+        "INSERT INTO interactions (kind, subject, status, starts_at, ends_at, private, deleted_at)
+         VALUES ('task', 'Dossier confidentiel', 'not_started', now(), now(), true,
+                 timestamptz '2026-06-01 10:00:00+00')",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let r = app
+        .call(
+            "/api/trash/list",
+            json!({"kind": "interaction", "before": null}),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert!(
+        !r.text.contains("médical") && !r.text.contains("confidentiel"),
+        "{}",
+        r.text
+    );
+    assert_eq!(r.body[0]["private"], true);
+    assert_eq!(r.body[1]["private"], true);
+    // 10:00 UTC is noon in Paris in July (the admin's zone).
+    assert_eq!(r.body[0]["deleted_local"], "2026-07-01 12:00");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn exports_write_the_users_words_not_codes(pool: PgPool) {
+    let app = TestApp::new(pool.clone());
+    let s = member(&app).await;
+    let mut input = person("Dupré", None);
+    input["lifecycle_stage"] = json!("at_risk");
+    input["marketing_consent"] = json!(true);
+    input["roles"] = json!(["client", "prospect"]);
+    let r = app
+        .call(
+            "/api/persons/save",
+            json!({"id": null, "version": null, "input": input}),
+            Some(&s),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let csv = app.get("/export/persons.csv", Some(&s)).await.text;
+    assert!(csv.contains("At risk"), "{csv}");
+    assert!(csv.contains("Client, Prospect"), "{csv}");
+    assert!(
+        csv.contains(",Yes,") || csv.contains(",Yes\r") || csv.contains(",Yes\n"),
+        "{csv}"
+    );
+    for code in ["at_risk", ",true", "client, prospect", ",ms,"] {
+        assert!(!csv.contains(code), "{code} in {csv}");
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_first_day_of_the_week_follows_the_profile(pool: PgPool) {
+    let app = TestApp::new(pool.clone());
+    app.user("anna@example.fr", "member").await;
+    // English, in Europe: Monday (the cookie the calendar reads).
+    let r = app
+        .call(
+            "/api/auth/login",
+            json!({"email": "anna@example.fr", "password": crate::common::PASSWORD, "locale": "en"}),
+            None,
+        )
+        .await;
+    assert!(
+        r.cookies.iter().any(|c| c.starts_with("relais_week=mon")),
+        "{:?}",
+        r.cookies
+    );
+    let session = r
+        .cookies
+        .iter()
+        .find(|c| c.starts_with("relais_session="))
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    // In New York, "from my time zone" is Sunday; chosen, Monday again.
+    let r = app
+        .call(
+            "/api/settings/save_profile",
+            json!({"time_zone": "America/New_York", "capacity_hours": "5", "week_start": "auto"}),
+            Some(&session),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert!(
+        r.cookies.iter().any(|c| c.starts_with("relais_week=sun")),
+        "{:?}",
+        r.cookies
+    );
+    let r = app
+        .call(
+            "/api/settings/save_profile",
+            json!({"time_zone": "America/New_York", "capacity_hours": "5", "week_start": "mon"}),
+            Some(&session),
+        )
+        .await;
+    assert!(
+        r.cookies.iter().any(|c| c.starts_with("relais_week=mon")),
+        "{:?}",
+        r.cookies
+    );
+    let r = app
+        .call(
+            "/api/settings/save_profile",
+            json!({"time_zone": "America/New_York", "capacity_hours": "5", "week_start": "friday"}),
+            Some(&session),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+}

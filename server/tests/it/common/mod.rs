@@ -27,8 +27,21 @@ pub struct Reply {
     pub text: String,
 }
 
+/// The settings of a test server: like a first start, no proxy, no HTTPS.
+pub fn settings() -> app::ssr::ServerSettings {
+    app::ssr::ServerSettings {
+        public_url: "http://relais.test".into(),
+        secure_cookies: false,
+        trusted_proxies: 0,
+    }
+}
+
 impl TestApp {
     pub fn new(pool: PgPool) -> Self {
+        Self::with_settings(pool, settings())
+    }
+
+    pub fn with_settings(pool: PgPool, settings: app::ssr::ServerSettings) -> Self {
         // The server's warnings and errors, shown with a failing test's output.
         let _ = tracing_subscriber::fmt()
             .with_env_filter(
@@ -37,11 +50,6 @@ impl TestApp {
             )
             .with_test_writer()
             .try_init();
-        let settings = app::ssr::ServerSettings {
-            public_url: "http://relais.test".into(),
-            secure_cookies: false,
-            trusted_proxies: 0,
-        };
         let options = server::leptos_options("target/site", "127.0.0.1:0".parse().unwrap());
         TestApp {
             router: server::router(options, pool.clone(), settings),
