@@ -2,7 +2,7 @@
 // what does not fit a phone (sideways page scroll, small tap targets,
 // inputs whose keyboard does not match their purpose).
 //
-//   cd end2end && BASE_URL=http://127.0.0.1:3310 node screens.mjs [--only=desk,calendar] [--widths=390,360,414]
+//   cd end2end && BASE_URL=http://127.0.0.1:3310 node screens.mjs [--only=desk,calendar] [--widths=390,360,414,1280] [--theme=dark]
 //
 // A server for it, beside the e2e one (run from the repository root):
 //   LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_ADDR=127.0.0.1:3310 RELAIS_DATA_DIR=target/phone-data \
@@ -27,6 +27,10 @@ const WHO = { email: process.env.RELAIS_USER ?? 'admin@relais.example', password
 const arg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const ONLY = arg('only')?.split(',');
 const WIDTHS = (arg('widths') ?? '390,360').split(',').map(Number);
+// --theme=dark draws every page in the dark theme (the user's preference,
+// set at login); file names then end in -dark.
+const THEME = arg('theme') ?? 'light';
+const SUFFIX = THEME === 'light' ? '' : `-${THEME}`;
 const HEIGHT = { 390: 844, 360: 740, 414: 896, 1280: 800 };
 const SEED = 'Phone pass';
 
@@ -41,7 +45,7 @@ const browser = await chromium.launch(launchOptions);
 
 const contextFor = (width, state) => browser.newContext({
   baseURL: BASE, viewport: { width, height: HEIGHT[width] ?? 844 }, deviceScaleFactor: 1,
-  isMobile: true, hasTouch: true, locale: 'en-GB', storageState: state,
+  isMobile: width < 768, hasTouch: width < 768, locale: 'en-GB', storageState: state,
   serviceWorkers: 'block',
 });
 
@@ -63,6 +67,7 @@ async function login() {
   await page.locator('#f-password').fill(WHO.password);
   await page.locator('form.auth-form button[type="submit"]').click();
   await page.waitForURL((u) => u.pathname === '/');
+  await page.request.post('/api/auth/update_preferences', { data: { locale: '', theme: THEME, density: '' } });
   const state = await ctx.storageState();
   await ctx.close();
   return state;
@@ -321,13 +326,13 @@ for (const width of WIDTHS) {
       Object.assign(r, await page.evaluate(audit));
       // The screen as the user first sees it, then the whole page; a long
       // page also in screen-sized parts (-p2, -p3…) that stay readable.
-      await page.screenshot({ path: `${OUT}/${width}-${pg.name}.png` });
+      await page.screenshot({ path: `${OUT}/${width}-${pg.name}${SUFFIX}.png` });
       const vh = page.viewportSize().height;
       const full = await page.evaluate(() => document.documentElement.scrollHeight);
       if (full > vh + 20) {
-        await page.screenshot({ path: `${OUT}/${width}-${pg.name}-full.png`, fullPage: true });
+        await page.screenshot({ path: `${OUT}/${width}-${pg.name}${SUFFIX}-full.png`, fullPage: true });
         for (let i = 1; i < Math.min(Math.ceil(full / vh), 6); i++) {
-          await page.screenshot({ path: `${OUT}/${width}-${pg.name}-p${i + 1}.png`, fullPage: true,
+          await page.screenshot({ path: `${OUT}/${width}-${pg.name}${SUFFIX}-p${i + 1}.png`, fullPage: true,
             clip: { x: 0, y: i * vh, width, height: Math.min(vh, full - i * vh) } });
         }
       }

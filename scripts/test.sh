@@ -111,6 +111,6 @@ step "cargo fmt --check" fmt_check
 step "clippy (ssr)" clippy_ssr
 step "clippy (hydrate, wasm32)" clippy_hydrate
 step "Rust tests (real PostgreSQL)" rust_tests
-step "build (release)" build_release
+step "build (release, server without LTO)" build_release_for_tests
 step "Playwright (Chromium, release server)" e2e
 print_times

@@ -1,27 +1,52 @@
 import { test, expect, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { login, ready } from './helpers';
+import { login, ready, unique } from './helpers';
 
 // axe-core (the engine of Lighthouse's accessibility audit and of browser
 // extensions) on every kind of page, in the light and the dark theme:
 // WCAG 2.1 A and AA rules. Any violation fails, with what and where. On the
 // way, nothing may be blocked by the Content-Security-Policy.
 
-async function firstId(page: Page, module: string): Promise<number> {
-  const r = await page.request.post(`/api/${module}/list`, { data: { query: {} } });
-  expect(r.ok()).toBeTruthy();
-  const rows = (await r.json()).rows;
-  expect(rows.length).toBeGreaterThan(0);
-  return rows[0].id;
+async function created(page: Page, module: string, input: Record<string, unknown>, extra = {}): Promise<number> {
+  const r = await page.request.post(`/api/${module}/save`, {
+    data: { id: null, version: null, input, confirmed: true, ...extra },
+  });
+  expect(r.ok(), await r.text()).toBeTruthy();
+  return await r.json();
 }
 
+/** One record of each kind, made here: the audit does not depend on what other tests left. */
 async function pages(page: Page): Promise<string[]> {
-  const [company, person, deal, interaction] = [
-    await firstId(page, 'companies'),
-    await firstId(page, 'persons'),
-    await firstId(page, 'deals'),
-    await firstId(page, 'interactions'),
-  ];
+  const tag = unique('Axe');
+  const company = await created(page, 'companies', {
+    name: `${tag} SA`, roles: ['client'], industry: '', size: '', website: 'https://example.org', email: '',
+    phone: '', street: '', line2: '', postal_code: '', city: 'Lyon', country: 'FR', registration_number: '',
+    source: '', description: '', owner_id: null,
+  });
+  const person = await created(page, 'persons', {
+    civility: '', first_name: 'Ada', last_name: tag, job_title: '', email: '', email2: '', phone: '',
+    mobile: '', street: '', line2: '', postal_code: '', city: '', country: '', birthday: '',
+    preferred_language: '', roles: [], lifecycle_stage: '', source: '', marketing_consent: false,
+    consent_date: '', consent_method: '', owner_id: null, company_id: company, company_job_title: '',
+    link_start: '', link_end: '',
+  });
+  const p = (await (await page.request.post('/api/deals/pipelines', { data: { include_inactive: false } })).json())[0];
+  const deal = await created(page, 'deals', {
+    name: `${tag} deal`, company_id: company, person_id: person, pipeline_id: p.id, stage_id: p.stages[0].id,
+    amount: '1200', expected_close: '2031-06-30', probability: '', status: 'open', lost_reason: '',
+    next_step: '', description: '', owner_id: null,
+  });
+  const interaction = await created(
+    page,
+    'interactions',
+    {
+      kind: 'call', subject: `${tag} call`, description: '', status: 'planned', start: '2031-06-02T10:00',
+      end: '', duration_minutes: '15', all_day: false, direction: 'outbound', location: '', priority: '',
+      task_start: '', private: false, owner_id: null, reminder_minutes: '',
+      links: [{ kind: 'company', id: company, name: '', main: true }], attendee_users: [], attendee_persons: [], recurrence: null,
+    },
+    { scope: 'one', confirmed: undefined },
+  );
   return [
     '/',
     '/companies',

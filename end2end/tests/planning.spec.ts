@@ -149,9 +149,10 @@ test.describe('phone', () => {
     expect(box.x).toBeLessThan(30);
     await scroller.evaluate((el) => (el.scrollLeft = 0));
 
-    // A touch drag from Monday to Sunday, same row.
+    // A touch drag from Monday to Tuesday, same row (the admin, an English
+    // speaker in Paris, starts the week on Monday).
     const b = (await block.boundingBox())!;
-    const t = (await cell(page, priya, w.sun).boundingBox())!;
+    const t = (await cell(page, priya, w.tue).boundingBox())!;
     const from = { x: Math.round(b.x + b.width / 2), y: Math.round(b.y + b.height / 2) };
     const to = { x: Math.round(t.x + t.width / 2), y: Math.round(t.y + t.height / 2) };
     const cdp = await page.context().newCDPSession(page);
@@ -167,11 +168,11 @@ test.describe('phone', () => {
     const saved = page.waitForResponse((r) => r.url().includes('/api/planning/move'));
     await touch('touchEnd', to.x, to.y);
     expect((await saved).ok()).toBeTruthy();
-    await expect(cell(page, priya, w.sun).locator(`.plan-block[data-id="${id}"]`)).toBeVisible();
-    await expect(load(page, priya, w.sun)).toHaveAttribute('data-minutes', '30');
+    await expect(cell(page, priya, w.tue).locator(`.plan-block[data-id="${id}"]`)).toBeVisible();
+    await expect(load(page, priya, w.tue)).toHaveAttribute('data-minutes', '30');
     await expect(load(page, priya, w.mon)).toHaveAttribute('data-minutes', '0');
     await page.reload();
     await ready(page);
-    await expect(cell(page, priya, w.sun).locator(`.plan-block[data-id="${id}"]`)).toHaveAttribute('title', /Sun \d+ 09:00–09:30/);
+    await expect(cell(page, priya, w.tue).locator(`.plan-block[data-id="${id}"]`)).toHaveAttribute('title', /Tue \d+ 09:00–09:30/);
   });
 });

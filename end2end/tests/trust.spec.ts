@@ -124,7 +124,7 @@ test('tags show in the lists, exports speak words, the trash speaks local time',
   await expect(page.locator('.list-table td.col-tags')).toContainText('Salon Lyon');
 
   const csv = await (await page.request.get(`/export/companies.csv?q=${encodeURIComponent(name)}`)).text();
-  expect(csv).toContain('Small');
+  expect(csv).toContain('10–49 employees');
   expect(csv).not.toMatch(/,small[,\r\n]/);
 
   await page.goto(`/companies/${id}`);

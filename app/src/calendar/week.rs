@@ -321,7 +321,17 @@ pub fn TimeGrid(data: CalendarData) -> impl IntoView {
         .collect_view();
 
     view! {
-        <div class="cal-grid" style=format!("--days:{n}") node_ref=scroller on:scroll=on_scroll>
+        <div
+            class="cal-grid"
+            style=format!("--days:{n}")
+            node_ref=scroller
+            on:scroll=on_scroll
+            // It scrolls: reachable by the keyboard (arrows, Page Up/Down)
+            // even on days with nothing to focus in it.
+            tabindex="0"
+            role="region"
+            aria-label=move || t_string!(i18n, calendar.grid).to_string()
+        >
             <div class="cal-row cal-head">
                 <div class="cal-gutter"></div>
                 {head}

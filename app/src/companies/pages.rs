@@ -21,7 +21,7 @@ pub fn CompanyList() -> impl IntoView {
     let i18n = use_i18n();
     let columns = vec![
         Column::new("name", tx!(i18n, company.name), |c: &CompanyRow| {
-            c.name.clone().into_any()
+            text_cell(&c.name)
         })
         .filter(ValueKind::Text),
         Column::new("roles", tx!(i18n, company.roles), move |c: &CompanyRow| {

@@ -21,7 +21,7 @@ pub fn DealList() -> impl IntoView {
     let i18n = use_i18n();
     let columns = vec![
         Column::new("name", tx!(i18n, deal.name), |d: &DealRow| {
-            d.name.clone().into_any()
+            text_cell(&d.name)
         })
         .filter(ValueKind::Text),
         Column::new("company", tx!(i18n, deal.company), |d: &DealRow| {

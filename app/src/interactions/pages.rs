@@ -39,7 +39,7 @@ pub fn InteractionList() -> impl IntoView {
     let i18n = use_i18n();
     let columns = vec![
         Column::new("subject", tx!(i18n, interaction.subject), |r: &InteractionRow| {
-            r.subject.clone().into_any()
+            text_cell(&r.subject)
         })
         .filter(ValueKind::Text),
         Column::new("kind", tx!(i18n, interaction.kind), move |r: &InteractionRow| {

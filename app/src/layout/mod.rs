@@ -123,10 +123,7 @@ pub fn AppShell() -> impl IntoView {
     let drawer = RwSignal::new(false);
     // Effects run in the browser only, after hydration: tests wait for this.
     let ready = RwSignal::new(false);
-    Effect::new(move || {
-        crate::pwa::offline_nav::install();
-        ready.set(true);
-    });
+    Effect::new(move || ready.set(true));
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
         if ev.key() == "Escape" {
             drawer.set(false);

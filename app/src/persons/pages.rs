@@ -22,7 +22,7 @@ pub fn PersonList() -> impl IntoView {
     let i18n = use_i18n();
     let columns = vec![
         Column::new("name", tx!(i18n, person.full_name), |p: &PersonRow| {
-            p.name.clone().into_any()
+            text_cell(&p.name)
         })
         .filter(ValueKind::Text),
         Column::new("company", tx!(i18n, person.company), |p: &PersonRow| {

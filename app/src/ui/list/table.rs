@@ -253,6 +253,13 @@ where
     let infos = StoredValue::new(infos);
     let filter_open = RwSignal::new(false);
     let error = Signal::derive(move || data.get().and_then(|r| r.err()));
+    // Offline, a list the device holds whole (opened by a real load) is
+    // read from there.
+    Effect::new(move || {
+        if error.get() == Some(crate::error::AppError::Offline) {
+            crate::pwa::offline_nav::recover_page();
+        }
+    });
     let export_href = move || {
         format!(
             "/export/{}.csv{}",
@@ -475,6 +482,8 @@ where
                                 let count = group_digits(i18n, p.total);
                                 let text = if p.total_is_estimate {
                                     t_string!(i18n, list.results_about, count).to_string()
+                                } else if p.total == 1 {
+                                    t_string!(i18n, list.result_one).to_string()
                                 } else {
                                     t_string!(i18n, list.results, count).to_string()
                                 };
