@@ -80,7 +80,9 @@ pub async fn login(email: String, password: String, locale: String) -> AppResult
         // A deactivated account answers like a wrong password: no hint either way.
         Some((id, _, true)) if matches => id,
         _ => {
-            // The attempt stays counted.
+            // The attempt stays counted; its wait runs from now, when the
+            // answer is known (not from before the password check).
+            throttle::failed(&pool, &attempt).await;
             set_status(http::StatusCode::UNAUTHORIZED);
             return Err(AppError::InvalidCredentials);
         }

@@ -16,7 +16,7 @@ use leptos_router::hooks::use_navigate;
 use {
     crate::auth::Role,
     crate::ssr::{guard::require, list_sql::fold, pool},
-    sqlx::{AssertSqlSafe, Row},
+    sqlx::AssertSqlSafe,
 };
 
 /// Results per kind in the global search.
@@ -113,16 +113,19 @@ async fn hits(
         .fetch_all(&mut *tx)
         .await?;
     tx.commit().await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(RecordLink {
-                kind,
-                id: r.try_get("id")?,
-                name: r.try_get("name")?,
-                detail: r.try_get("detail")?,
-            })
-        })
-        .collect()
+    rows.iter().map(|r| link_of(kind, r)).collect()
+}
+
+/// A row of `id`, `name`, `detail` as a link to a record of `kind`.
+#[cfg(feature = "ssr")]
+fn link_of(kind: RecordKind, r: &sqlx::postgres::PgRow) -> AppResult<RecordLink> {
+    use sqlx::Row;
+    Ok(RecordLink {
+        kind,
+        id: r.try_get("id")?,
+        name: r.try_get("name")?,
+        detail: r.try_get("detail")?,
+    })
 }
 
 /// The top bar's search: up to [`HITS_PER_KIND`] companies, persons and
@@ -162,7 +165,7 @@ pub async fn find_duplicates(
 pub mod ssr {
     use super::{RecordKind, RecordLink, detail_sql};
     use crate::error::{AppError, AppResult};
-    use sqlx::{AssertSqlSafe, Row};
+    use sqlx::AssertSqlSafe;
 
     /// The statement of [`duplicates`] for `kind`: `$1` name, `$2` email
     /// (lower case), `$3` phone digits, `$4` the record to leave out.
@@ -219,16 +222,7 @@ pub mod ssr {
             .fetch_all(&mut *tx)
             .await?;
         tx.commit().await?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(RecordLink {
-                    kind,
-                    id: r.try_get("id")?,
-                    name: r.try_get("name")?,
-                    detail: r.try_get("detail")?,
-                })
-            })
-            .collect()
+        rows.iter().map(|r| super::link_of(kind, r)).collect()
     }
 
     /// Refuses to create a record that looks like existing ones, unless the

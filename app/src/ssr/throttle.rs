@@ -138,6 +138,17 @@ pub async fn succeeded(pool: &PgPool, attempt: Attempt, clear: &str) -> AppResul
     Ok(())
 }
 
+/// The attempt failed: its wait runs from now, when the person gets the
+/// answer. (It was counted before the check, so that a burst is bounded;
+/// a slow check must not eat the wait.) Best effort: if the database is
+/// gone, the attempt still counts from when it was made.
+pub async fn failed(pool: &PgPool, attempt: &Attempt) {
+    let _ = sqlx::query("UPDATE login_failures SET failed_at = now() WHERE id = ANY($1)")
+        .bind(&attempt.ids)
+        .execute(pool)
+        .await;
+}
+
 /// The attempt could not be judged (the database or the hashing was
 /// unavailable): it does not count against anyone.
 pub async fn forget(pool: &PgPool, attempt: Attempt) {
