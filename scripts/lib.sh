@@ -12,7 +12,9 @@ step() { # step "name" command...
   local name="$1"; shift
   local t0=$SECONDS
   echo "==> $name"
+  CURRENT_STEP="$name"; CURRENT_T0=$t0
   "$@"
+  CURRENT_STEP=""
   local dt=$((SECONDS - t0))
   STEP_TIMES+=("$(printf '%5ss  %s' "$dt" "$name")")
   echo "    ($name: ${dt}s)"
@@ -20,6 +22,9 @@ step() { # step "name" command...
 print_times() {
   echo "==> step times"
   printf '%s\n' "${STEP_TIMES[@]}"
+  if [ -n "${CURRENT_STEP:-}" ]; then
+    printf '%5ss  %s (failed)\n' "$((SECONDS - CURRENT_T0))" "$CURRENT_STEP"
+  fi
 }
 
 apt_install() { # apt_install pkg... — only the missing ones
@@ -49,7 +54,7 @@ install_postgres() {
 
 # Runs a cargo command with the release profile's whole-program LTO off and
 # 16 codegen units: the same program, built in a fraction of the time on two
-# cores (for tools, and for the server the browser tests run).
+# cores (for the build tools installed here).
 without_lto() {
   CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 "$@"
 }
@@ -83,10 +88,15 @@ build_release() {
   cargo leptos build --release --precompress
 }
 
-# The build the browser tests run: the release build, but the server without
-# whole-program LTO (16 codegen units), which changes its speed, not what it
-# does, and saves CI most of the server's link-time optimisation. The wasm
-# keeps its own profile (`wasm-release`): what the browser gets is as served.
-build_release_for_tests() {
-  without_lto cargo leptos build --release --precompress
+# The build the browser tests run. The browser gets the front end exactly as
+# served (release: the `wasm-release` profile, wasm-opt, precompressed). The
+# server is the debug one the Rust tests have just built: what it answers
+# does not depend on its optimisation, and its release build (17 of a fresh
+# build's 27 min, the `app` crate at opt-level 3) was most of a CI run. The
+# hash file cargo-leptos leaves next to the release binary goes next to the
+# debug one, which serves the hashed file names from it.
+build_for_e2e() {
+  cargo leptos build --release --precompress --frontend-only
+  cargo build -p server --bin server
+  cp "$ROOT/target/release/hash.txt" "$ROOT/target/debug/hash.txt"
 }

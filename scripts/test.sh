@@ -66,7 +66,7 @@ stop_server() {
   fi
   SERVER_PID=""
 }
-cleanup() { stop_server; stop_test_pg; }
+cleanup() { stop_server; stop_test_pg; print_times; }
 trap cleanup EXIT
 
 fmt_check() { cargo fmt --all -- --check; }
@@ -89,7 +89,7 @@ e2e() {
     export LEPTOS_SITE_ROOT="$ROOT/target/site" LEPTOS_SITE_ADDR="$E2E_ADDR" RELAIS_DATA_DIR="$STATE_DIR/e2e-data" \
       RELAIS_PG_PORT="$E2E_PG_PORT" RELAIS_DEMO_PASSWORD="relais-e2e-2026" RELAIS_REMINDER_SECS=2 RUST_LOG="info,sqlx=warn,tower_http=warn"
     unset DATABASE_URL
-    exec "$ROOT/target/release/server" >"$ROOT/target/e2e-server.log" 2>&1
+    exec "$ROOT/target/debug/server" >"$ROOT/target/e2e-server.log" 2>&1
   ) &
   SERVER_PID=$!
   for _ in $(seq 1 120); do
@@ -98,7 +98,15 @@ e2e() {
     sleep 0.5
   done
   curl -fsS "http://$E2E_ADDR/healthz" >/dev/null || { cat "$ROOT/target/e2e-server.log"; return 1; }
-  (cd end2end && BASE_URL="http://$E2E_ADDR" npx playwright test)
+  if ! (cd end2end && BASE_URL="http://$E2E_ADDR" npx playwright test); then
+    # What the failing pages showed, and what the server said: all a CI
+    # log can tell about a failure nobody can reproduce at will.
+    find end2end/test-results -name error-context.md -exec sh -c 'echo "--- $1"; head -c 6000 "$1"' _ {} \;
+    echo "--- server log (warnings and errors)"
+    grep -E "WARN|ERROR|panicked" "$ROOT/target/e2e-server.log" | tail -n 60 || true
+    stop_server
+    return 1
+  fi
   stop_server
 }
 
@@ -111,6 +119,5 @@ step "cargo fmt --check" fmt_check
 step "clippy (ssr)" clippy_ssr
 step "clippy (hydrate, wasm32)" clippy_hydrate
 step "Rust tests (real PostgreSQL)" rust_tests
-step "build (release, server without LTO)" build_release_for_tests
-step "Playwright (Chromium, release server)" e2e
-print_times
+step "build (front end as served, debug server)" build_for_e2e
+step "Playwright (Chromium)" e2e

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { ADMIN, login, ready, shot } from './helpers';
+import { ADMIN, changePreference, login, ready, shot } from './helpers';
 
 test('an anonymous visitor is sent to the login page', async ({ page }) => {
   await page.goto('/companies');
@@ -25,7 +25,7 @@ test('log in, switch to French, and back', async ({ page }) => {
   await shot(page, 'desktop-desk');
 
   await page.locator('details.profile > summary').click();
-  await page.locator('#pref-language').selectOption('fr');
+  await changePreference(page, () => page.locator('#pref-language').selectOption('fr'));
   await expect(page.locator('nav#sidebar')).toContainText('Organisations');
   await expect(page.locator('.desk h1')).toHaveText('Bonjour Camille');
 
@@ -36,7 +36,7 @@ test('log in, switch to French, and back', async ({ page }) => {
   await expect(page.locator('html')).toHaveAttribute('lang', 'fr');
 
   await page.locator('details.profile > summary').click();
-  await page.locator('#pref-language').selectOption('en');
+  await changePreference(page, () => page.locator('#pref-language').selectOption('en'));
   await expect(page.locator('nav#sidebar')).toContainText('Companies');
 });
 
@@ -44,19 +44,19 @@ test('the language chosen at login is used after login', async ({ page }) => {
   await login(page, ADMIN, 'fr');
   await expect(page.locator('.desk h1')).toHaveText('Bonjour Camille');
   await page.locator('details.profile > summary').click();
-  await page.locator('#pref-language').selectOption('en');
+  await changePreference(page, () => page.locator('#pref-language').selectOption('en'));
   await expect(page.locator('.desk h1')).toHaveText('Hello Camille');
 });
 
 test('dark theme persists across reloads without a flash', async ({ page }) => {
   await login(page);
   await page.locator('details.profile > summary').click();
-  await page.getByRole('button', { name: 'Dark' }).click();
+  await changePreference(page, () => page.getByRole('button', { name: 'Dark' }).click());
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   // The server renders the attribute itself: check the HTML before any script runs.
   const html = await (await page.request.get('/')).text();
   expect(html).toMatch(/<html[^>]*data-theme="dark"/);
-  await page.getByRole('button', { name: 'Light' }).click();
+  await changePreference(page, () => page.getByRole('button', { name: 'Light' }).click());
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
 });
 

@@ -69,3 +69,14 @@ export async function goOnline(context: BrowserContext) {
   await context.unroute('**/*');
   await context.setOffline(false);
 }
+
+/**
+ * Changes a preference from the profile menu and waits until the server
+ * has kept it: the page applies a choice at once and saves it behind, so a
+ * reload (or the next test, as the same user) could otherwise come first.
+ */
+export async function changePreference(page: Page, change: () => Promise<unknown>) {
+  const saved = page.waitForResponse((r) => r.url().includes('/api/auth/update_preferences'));
+  await change();
+  expect((await saved).ok()).toBe(true);
+}

@@ -74,6 +74,8 @@ self.addEventListener("message", (event) => {
   if (msg.type === "hello") {
     event.waitUntil(setMeta("user", msg.user).then(() => announce()).then(() => drain()));
   } else if (msg.type === "sync") {
+    // The connection is back: the waits grown while offline start over.
+    retryDelay = 2000;
     event.waitUntil(drain());
   } else if (msg.type === "retry") {
     event.waitUntil(
