@@ -44,6 +44,8 @@ apt_install() { # apt_install pkg... — only the missing ones
 # certificate), CA certificates.
 install_system_packages() {
   apt_install build-essential pkg-config libssl-dev perl curl iproute2 openssl ca-certificates
+  # The SMTP server the mailer tests talk to (`server/tests/smtp_sink.py`).
+  apt_install python3-aiosmtpd
 }
 
 install_postgres() {

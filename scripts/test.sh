@@ -7,6 +7,7 @@ source "$(dirname "$0")/lib.sh"
 TEST_PG_PORT="${TEST_PG_PORT:-54339}"
 E2E_PG_PORT="${E2E_PG_PORT:-54349}"
 E2E_ADDR="${E2E_ADDR:-127.0.0.1:3300}"
+E2E_SMTP_PORT="${E2E_SMTP_PORT:-2526}"
 PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1 || true)"
 as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
@@ -60,11 +61,14 @@ stop_test_pg() {
 }
 
 SERVER_PID=""
+SINK_PID=""
 stop_server() {
   if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
     kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
   fi
   SERVER_PID=""
+  if [ -n "$SINK_PID" ]; then kill "$SINK_PID" 2>/dev/null || true; wait "$SINK_PID" 2>/dev/null || true; fi
+  SINK_PID=""
 }
 cleanup() { stop_server; stop_test_pg; print_times; }
 trap cleanup EXIT
@@ -83,11 +87,16 @@ e2e() {
   if ss -ltnH "sport = :$port" | grep -q .; then
     echo "port $port is taken: stop whatever listens there first" >&2; return 1
   fi
-  rm -rf "$STATE_DIR/e2e-data"
+  rm -rf "$STATE_DIR/e2e-data" "$STATE_DIR/e2e-mail"
   mkdir -p "$STATE_DIR/e2e-data"
+  # The mail the server sends goes to a real SMTP server on loopback, which
+  # writes each message to e2e-mail/ for the tests to read.
+  /usr/bin/python3 server/tests/smtp_sink.py "$E2E_SMTP_PORT" "$STATE_DIR/e2e-mail" >/dev/null &
+  SINK_PID=$!
   (
     export LEPTOS_SITE_ROOT="$ROOT/target/site" LEPTOS_SITE_ADDR="$E2E_ADDR" RELAIS_DATA_DIR="$STATE_DIR/e2e-data" \
-      RELAIS_PG_PORT="$E2E_PG_PORT" RELAIS_DEMO_PASSWORD="relais-e2e-2026" RELAIS_REMINDER_SECS=2 RUST_LOG="info,sqlx=warn,tower_http=warn"
+      RELAIS_PG_PORT="$E2E_PG_PORT" RELAIS_DEMO_PASSWORD="relais-e2e-2026" RELAIS_REMINDER_SECS=2 RUST_LOG="info,sqlx=warn,tower_http=warn" \
+      RELAIS_SMTP_URL="smtp://127.0.0.1:$E2E_SMTP_PORT" RELAIS_MAIL_FROM="Relais <relais@relais.test>"
     unset DATABASE_URL
     exec "$ROOT/target/debug/server" >"$ROOT/target/e2e-server.log" 2>&1
   ) &
@@ -98,7 +107,7 @@ e2e() {
     sleep 0.5
   done
   curl -fsS "http://$E2E_ADDR/healthz" >/dev/null || { cat "$ROOT/target/e2e-server.log"; return 1; }
-  if ! (cd end2end && BASE_URL="http://$E2E_ADDR" npx playwright test); then
+  if ! (cd end2end && BASE_URL="http://$E2E_ADDR" E2E_MAIL_DIR="$STATE_DIR/e2e-mail" npx playwright test); then
     # What the failing pages showed, and what the server said: all a CI
     # log can tell about a failure nobody can reproduce at will.
     find end2end/test-results -name error-context.md -exec sh -c 'echo "--- $1"; head -c 6000 "$1"' _ {} \;

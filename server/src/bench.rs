@@ -360,6 +360,7 @@ impl Bench {
             public_url: "http://127.0.0.1:3000".into(),
             secure_cookies: false,
             trusted_proxies: 0,
+            mail_configured: false,
         };
         let options = crate::leptos_options("target/site", "127.0.0.1:3000".parse()?);
         let router = crate::router(options, pool.clone(), settings);

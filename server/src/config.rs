@@ -121,6 +121,14 @@ pub struct ServeArgs {
     /// right (hops further left are written by the client, never trusted).
     #[arg(long, env = "RELAIS_TRUST_PROXY", default_value = "false")]
     pub trust_proxy: TrustProxy,
+    /// SMTP server mail leaves by: `smtp://host:25`, `smtp://user:pass@host:587?tls=required`
+    /// (STARTTLS) or `smtps://user:pass@host:465`. Without it, mail stays in
+    /// the outbox table and the log.
+    #[arg(long, env = "RELAIS_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// Who mail comes from, e.g. `Relais <relais@example.org>`.
+    #[arg(long, env = "RELAIS_MAIL_FROM")]
+    pub mail_from: Option<String>,
     /// Do not create the demo organisation on an empty database.
     #[arg(long, env = "RELAIS_NO_DEMO", default_value_t = false)]
     pub no_demo: bool,

@@ -12,6 +12,7 @@ pub mod feed;
 pub mod gate;
 pub mod generate;
 pub mod idempotency;
+pub mod mailer;
 pub mod pwa;
 pub mod reminders;
 pub mod security;
@@ -205,8 +206,8 @@ async fn health(
     }
 }
 
-/// Deletes expired sessions, month-old idempotency keys and day-old login
-/// attempts every hour.
+/// Deletes expired sessions, month-old idempotency keys, day-old login
+/// attempts and mail past its keeping time, every hour.
 pub fn spawn_session_cleanup(pool: PgPool) {
     tokio::spawn(async move {
         let store = PgSessionStore::new(pool.clone());
@@ -221,6 +222,9 @@ pub fn spawn_session_cleanup(pool: PgPool) {
             }
             if let Err(e) = app::ssr::throttle::purge(&pool).await {
                 tracing::warn!(error = %e, "could not purge old login attempts");
+            }
+            if let Err(e) = mailer::purge(&pool).await {
+                tracing::warn!(error = %e, "could not purge old mail");
             }
         }
     });

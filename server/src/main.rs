@@ -113,10 +113,15 @@ async fn serve(cli: Cli, pool: sqlx::PgPool) -> anyhow::Result<()> {
         print_demo_login(server::seed::seed_if_empty(&pool, args.demo_password.clone()).await?);
     }
     server::spawn_session_cleanup(pool.clone());
-    server::reminders::spawn_reminders(
-        pool.clone(),
-        std::time::Duration::from_secs(args.reminder_secs),
-    );
+    match (&args.smtp_url, &args.mail_from) {
+        (Some(url), Some(from)) => {
+            let mailer = server::mailer::Mailer::new(url, from)?;
+            server::mailer::spawn(pool.clone(), mailer, std::time::Duration::from_secs(30));
+            tracing::info!("mail is sent by SMTP from {from}");
+        }
+        (Some(_), None) => anyhow::bail!("RELAIS_SMTP_URL is set: set RELAIS_MAIL_FROM too"),
+        _ => tracing::info!("no RELAIS_SMTP_URL: mail stays in the outbox table and the log"),
+    }
     let settings = app::ssr::ServerSettings {
         public_url: args
             .public_url
@@ -124,7 +129,13 @@ async fn serve(cli: Cli, pool: sqlx::PgPool) -> anyhow::Result<()> {
             .unwrap_or_else(|| format!("http://{}", args.addr)),
         secure_cookies: args.secure_cookies,
         trusted_proxies: args.trust_proxy.0,
+        mail_configured: args.smtp_url.is_some(),
     };
+    server::reminders::spawn_reminders(
+        pool.clone(),
+        std::time::Duration::from_secs(args.reminder_secs),
+        settings.public_url.clone(),
+    );
     let options = server::leptos_options(&args.site_root, args.addr);
     let app = server::router(options, pool.clone(), settings);
     let listener = tokio::net::TcpListener::bind(args.addr).await?;

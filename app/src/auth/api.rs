@@ -9,7 +9,11 @@ use super::{DENSITIES, LOCALES, MIN_PASSWORD, Role, THEMES};
 use crate::error::AppError;
 use crate::error::AppResult;
 #[cfg(feature = "ssr")]
-use crate::ssr::{cookies, guard, mail, passwords, pool, settings, throttle};
+use crate::ssr::{
+    cookies, guard,
+    mail::{self, Block},
+    passwords, pool, settings, throttle,
+};
 #[cfg(feature = "ssr")]
 use crate::validate::Checks;
 use leptos::prelude::*;
@@ -165,23 +169,39 @@ pub async fn request_password_reset(email: String) -> AppResult<()> {
         "{}/reset-password?token={token}",
         settings().public_url.trim_end_matches('/')
     );
-    let (subject, body) = if locale == "fr" {
-        (
+    let mail = if locale == "fr" {
+        mail::compose(
+            &address,
             "Relais : réinitialisation du mot de passe",
-            format!(
-                "Bonjour,\n\nPour choisir un nouveau mot de passe, ouvrez ce lien (valable une heure, une seule fois) :\n{link}\n\nSi vous n'êtes pas à l'origine de cette demande, ignorez ce message."
-            ),
+            &[
+                Block::Para("Bonjour,"),
+                Block::Para(
+                    "Pour choisir un nouveau mot de passe, ouvrez ce lien (valable une heure, une seule fois) :",
+                ),
+                Block::Link {
+                    label: "Choisir un mot de passe",
+                    url: &link,
+                },
+                Block::Para("Si vous n'êtes pas à l'origine de cette demande, ignorez ce message."),
+            ],
         )
     } else {
-        (
+        mail::compose(
+            &address,
             "Relais: reset your password",
-            format!(
-                "Hello,\n\nTo choose a new password, open this link (valid for one hour, once):\n{link}\n\nIf you did not ask for this, ignore this message."
-            ),
+            &[
+                Block::Para("Hello,"),
+                Block::Para("To choose a new password, open this link (valid for one hour, once):"),
+                Block::Link {
+                    label: "Choose a password",
+                    url: &link,
+                },
+                Block::Para("If you did not ask for this, ignore this message."),
+            ],
         )
     };
+    mail::enqueue(&mut *tx, &mail).await?;
     tx.commit().await?;
-    mail::enqueue(&pool, &address, subject, &body).await?;
     Ok(())
 }
 

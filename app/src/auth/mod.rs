@@ -60,12 +60,18 @@ pub struct CurrentUser {
     /// The first day of their week: `auto` (from the zone), `mon` or `sun`.
     #[serde(default)]
     pub week_start: String,
+    /// How they hear of reminders: `browser`, `mail` or `both` (`REMINDERS_BY`).
+    #[serde(default)]
+    pub reminders_by: String,
 }
 
 /// The choices of the profile menu, checked on both sides.
 pub const LOCALES: &[&str] = &["en", "fr"];
 pub const THEMES: &[&str] = &["light", "dark"];
 pub const DENSITIES: &[&str] = &["comfortable", "compact"];
+/// How reminders reach their user: the bell and a desktop notification, a
+/// mail, or both (the bell lists them all in every case).
+pub const REMINDERS_BY: &[&str] = &["browser", "mail", "both"];
 /// The shortest password accepted.
 pub const MIN_PASSWORD: usize = 10;
 

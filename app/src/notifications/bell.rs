@@ -48,6 +48,14 @@ fn what(i18n: I18n, n: &NotificationItem) -> String {
 #[component]
 pub fn Bell() -> impl IntoView {
     let i18n = use_i18n();
+    #[cfg(feature = "hydrate")]
+    let me = use_context::<crate::layout::Me>();
+    #[cfg(feature = "hydrate")]
+    let by_mail_only = move || {
+        me.and_then(|m| m.0.get())
+            .and_then(|u| u.ok())
+            .is_some_and(|u| u.reminders_by == "mail")
+    };
     let fetched = LocalResource::new(notifications);
     // The last list received, changed at once by the user's clicks.
     let data = RwSignal::new(NotificationList::default());
@@ -67,8 +75,10 @@ pub fn Bell() -> impl IntoView {
         Some(Ok(list)) if sending.get_value() == 0 => {
             failed.set(false);
             let arrived = fresh(seen, &list);
+            // Reminders chosen "by mail" only are not also announced on
+            // the desktop (the bell lists them all the same).
             #[cfg(feature = "hydrate")]
-            if !arrived.is_empty() {
+            if !arrived.is_empty() && !untrack(by_mail_only) {
                 untrack(|| desktop::announce(i18n, permission, &arrived));
             }
             #[cfg(not(feature = "hydrate"))]

@@ -103,6 +103,7 @@ pub const WRITES: &[&str] = &[
     "/api/settings/create_feed",
     "/api/settings/revoke_feed",
     "/api/settings/save_profile",
+    "/api/settings/save_reminders",
     "/api/settings/share_calendar",
     "/api/trash/restore",
     "/api/trash/undo",

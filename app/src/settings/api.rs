@@ -63,7 +63,28 @@ pub async fn my_settings() -> AppResult<ProfileSettings> {
             .collect(),
         sees_all: user.role.includes(Role::Manager),
         feed_url: token.as_deref().map(feed_url),
+        reminders_by: user.reminders_by.clone(),
+        mail_configured: settings().mail_configured,
     })
+}
+
+/// How my reminders reach me: `browser`, `mail` or `both`.
+#[server(prefix = "/api/settings", endpoint = "save_reminders", input = server_fn::codec::Json)]
+pub async fn save_reminders(reminders_by: String) -> AppResult<()> {
+    let user = require(Role::Member).await?;
+    let mut checks = crate::validate::Checks::new();
+    checks.required("reminders_by", &reminders_by).choice(
+        "reminders_by",
+        &reminders_by,
+        crate::auth::REMINDERS_BY,
+    );
+    checks.finish()?;
+    sqlx::query("UPDATE users SET reminders_by = $2, updated_at = now() WHERE id = $1")
+        .bind(user.id)
+        .bind(&reminders_by)
+        .execute(&pool()?)
+        .await?;
+    Ok(())
 }
 
 /// Saves the time zone (an IANA name), the daily capacity (0–24 h) and the

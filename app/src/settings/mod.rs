@@ -35,6 +35,12 @@ pub struct ProfileSettings {
     pub sees_all: bool,
     /// The subscription URL, when the user has one.
     pub feed_url: Option<String>,
+    /// How reminders reach me (`crate::auth::REMINDERS_BY`).
+    #[serde(default)]
+    pub reminders_by: String,
+    /// Whether this server sends mail (`RELAIS_SMTP_URL` is set).
+    #[serde(default)]
+    pub mail_configured: bool,
 }
 
 /// Hours (`7.5`, `7,5`) as minutes, when between 0 and 24 hours.

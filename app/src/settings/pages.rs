@@ -3,7 +3,7 @@
 
 use super::{
     Colleague, ProfileSettings, check_profile, create_feed, my_settings, revoke_feed, save_profile,
-    share_calendar, webcal,
+    save_reminders, share_calendar, webcal,
 };
 use crate::error::AppError;
 use crate::i18n::*;
@@ -46,6 +46,7 @@ pub fn ProfilePage() -> impl IntoView {
 fn Sections(s: ProfileSettings) -> impl IntoView {
     view! {
         <ZoneCard time_zone=s.time_zone capacity=s.capacity_hours zones=s.zones week_start=s.week_start />
+        <RemindersCard reminders_by=s.reminders_by mail_configured=s.mail_configured />
         <SharingCard colleagues=s.colleagues sees_all=s.sees_all />
         <FeedCard url=s.feed_url />
     }
@@ -115,6 +116,63 @@ fn ZoneCard(
                 <p class="muted hint">{tx!(i18n, settings.time_zone_hint)}</p>
                 <TextField name="capacity_hours" label=tx!(i18n, settings.capacity) bind=bind_to(capacity) inputmode="decimal" max=5 />
                 <SelectField name="week_start" label=tx!(i18n, settings.week_start) bind=bind_to(week) options=week_options required=true />
+                <div class="form-actions">
+                    <button type="submit" class="button button-primary">{tx!(i18n, common.save)}</button>
+                    <span class="muted" role="status">{move || saved.get().then(|| t_string!(i18n, common.saved).to_string())}</span>
+                </div>
+            </form>
+        </section>
+    }
+    .into_any()
+}
+
+/// How my reminders reach me: the bell and a desktop notification, a mail,
+/// or both.
+#[component]
+fn RemindersCard(reminders_by: String, mail_configured: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let errors = FormErrors::provide();
+    let choice = RwSignal::new(if reminders_by.is_empty() {
+        "browser".to_string()
+    } else {
+        reminders_by
+    });
+    let saved = RwSignal::new(false);
+    let me = use_context::<crate::layout::Me>();
+    let options: Vec<(String, TextProp)> = vec![
+        (
+            "browser".into(),
+            tx!(i18n, settings.reminders_browser).into(),
+        ),
+        ("mail".into(), tx!(i18n, settings.reminders_mail).into()),
+        ("both".into(), tx!(i18n, settings.reminders_both).into()),
+    ];
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        saved.set(false);
+        let value = choice.get_untracked();
+        leptos::task::spawn_local(async move {
+            match save_reminders(value).await {
+                Ok(()) => {
+                    errors.set_fields(Vec::new());
+                    saved.set(true);
+                    // The bell reads the choice from the shell's user.
+                    if let Some(me) = me {
+                        me.0.refetch();
+                    }
+                }
+                Err(e) => errors.0.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <section class="card settings-card" aria-labelledby="settings-reminders">
+            <h2 id="settings-reminders">{tx!(i18n, settings.reminders_title)}</h2>
+            <form class="settings-form" novalidate on:submit=submit>
+                <ErrorBanner error=errors.0 />
+                <SelectField name="reminders_by" label=tx!(i18n, settings.reminders_by) bind=bind_to(choice) options=options required=true />
+                <p class="muted hint">{tx!(i18n, settings.reminders_hint)}</p>
+                {(!mail_configured).then(|| view! { <p class="muted hint">{tx!(i18n, settings.reminders_no_mail)}</p> })}
                 <div class="form-actions">
                     <button type="submit" class="button button-primary">{tx!(i18n, common.save)}</button>
                     <span class="muted" role="status">{move || saved.get().then(|| t_string!(i18n, common.saved).to_string())}</span>

@@ -64,25 +64,29 @@ pub async fn load_user_from(pool: &sqlx::PgPool, user_id: i64) -> AppResult<Opti
         String,
         String,
         String,
+        String,
     );
     let row: Option<Row> = sqlx::query_as(
-        "SELECT id, name, email, role, locale, theme, density, time_zone, week_start
+        "SELECT id, name, email, role, locale, theme, density, time_zone, week_start, reminders_by
          FROM users WHERE id = $1 AND active",
     )
     .bind(user_id)
     .fetch_optional(pool)
     .await?;
     Ok(row.map(
-        |(id, name, email, role, locale, theme, density, time_zone, week_start)| CurrentUser {
-            id,
-            name,
-            email,
-            role: Role::parse(&role).unwrap_or(Role::Member),
-            locale,
-            theme,
-            density,
-            time_zone,
-            week_start,
+        |(id, name, email, role, locale, theme, density, time_zone, week_start, reminders_by)| {
+            CurrentUser {
+                id,
+                name,
+                email,
+                role: Role::parse(&role).unwrap_or(Role::Member),
+                locale,
+                theme,
+                density,
+                time_zone,
+                week_start,
+                reminders_by,
+            }
         },
     ))
 }

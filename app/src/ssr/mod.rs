@@ -29,6 +29,8 @@ pub struct ServerSettings {
     /// address is read from `X-Forwarded-For`, that many hops from the
     /// right (0: the peer's address, the header is ignored).
     pub trusted_proxies: u8,
+    /// Whether a mailer sends the outbox (`RELAIS_SMTP_URL` is set).
+    pub mail_configured: bool,
 }
 
 /// The database pool of this request.
@@ -42,5 +44,6 @@ pub fn settings() -> ServerSettings {
         public_url: "http://127.0.0.1:3000".into(),
         secure_cookies: false,
         trusted_proxies: 0,
+        mail_configured: false,
     })
 }

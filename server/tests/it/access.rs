@@ -892,6 +892,12 @@ fn probes() -> Vec<Probe> {
             |_| json!({"time_zone": "Europe/Paris", "capacity_hours": "5"}),
         ),
         p(
+            "/api/settings/save_reminders",
+            Anyone,
+            Status,
+            |_| json!({"reminders_by": "both"}),
+        ),
+        p(
             "/api/settings/share_calendar",
             Anyone,
             Status,

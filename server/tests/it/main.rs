@@ -17,6 +17,7 @@ mod generate;
 mod interactions;
 mod kanban;
 mod lists;
+mod mail;
 mod notifications;
 mod outbox;
 mod planning;

@@ -13,13 +13,13 @@ use sqlx::postgres::PgPoolOptions;
 
 /// A wall-clock time `minutes` from now, as the form sends it (the test
 /// users' zone is UTC).
-fn local(minutes: i64) -> String {
+pub fn local(minutes: i64) -> String {
     (Utc::now() + Duration::minutes(minutes))
         .format("%Y-%m-%dT%H:%M")
         .to_string()
 }
 
-fn interaction(kind: &str, subject: &str, start: &str, reminder: &str) -> Value {
+pub fn interaction(kind: &str, subject: &str, start: &str, reminder: &str) -> Value {
     json!({
         "kind": kind, "subject": subject, "description": "",
         "status": if kind == "task" { "not_started" } else { "planned" },
@@ -31,14 +31,14 @@ fn interaction(kind: &str, subject: &str, start: &str, reminder: &str) -> Value 
     })
 }
 
-struct Team {
-    app: TestApp,
-    ids: Vec<i64>,
-    sessions: Vec<String>,
+pub struct Team {
+    pub app: TestApp,
+    pub ids: Vec<i64>,
+    pub sessions: Vec<String>,
 }
 
 /// Members `a@…`, `b@…`, `c@…` in UTC, logged in.
-async fn team(pool: &PgPool) -> Team {
+pub async fn team(pool: &PgPool) -> Team {
     let app = TestApp::new(pool.clone());
     let mut ids = Vec::new();
     let mut sessions = Vec::new();
@@ -54,7 +54,7 @@ async fn team(pool: &PgPool) -> Team {
     Team { app, ids, sessions }
 }
 
-async fn save(app: &TestApp, session: &str, id: Option<i64>, input: Value) -> i64 {
+pub async fn save(app: &TestApp, session: &str, id: Option<i64>, input: Value) -> i64 {
     let version = match id {
         Some(id) => {
             let got = app
@@ -139,7 +139,7 @@ async fn each_due_reminder_fires_once_across_instances(pool: PgPool) {
         handles.push(tokio::spawn(async move {
             let mut written = 0;
             for _ in 0..10 {
-                written += dispatch_due(&other).await.unwrap();
+                written += dispatch_due(&other, "http://relais.test").await.unwrap();
             }
             other.close().await;
             written
@@ -186,7 +186,7 @@ async fn each_due_reminder_fires_once_across_instances(pool: PgPool) {
         .unwrap();
     assert_eq!(history_after, history_before);
     // Nothing left to do.
-    assert_eq!(dispatch_due(&pool).await.unwrap(), 0);
+    assert_eq!(dispatch_due(&pool, "http://relais.test").await.unwrap(), 0);
 
     // An attendee sees it in the bell, with the start in their zone.
     let bell = list(&t.app, &t.sessions[2]).await;
@@ -214,7 +214,7 @@ async fn moving_rearms_and_finished_or_deleted_ones_never_fire(pool: PgPool) {
         interaction("call", "Relance devis", &local(-30), "15"),
     )
     .await;
-    assert_eq!(dispatch_due(&pool).await.unwrap(), 1);
+    assert_eq!(dispatch_due(&pool, "http://relais.test").await.unwrap(), 1);
 
     // Later, but still not due: re-armed, nothing yet.
     save(
@@ -231,7 +231,7 @@ async fn moving_rearms_and_finished_or_deleted_ones_never_fire(pool: PgPool) {
             .await
             .unwrap();
     assert_eq!(reminded, None, "a new remind_at re-arms the reminder");
-    assert_eq!(dispatch_due(&pool).await.unwrap(), 0);
+    assert_eq!(dispatch_due(&pool, "http://relais.test").await.unwrap(), 0);
     // Now moved to a time whose reminder is due: it fires again.
     let soon = local(5);
     save(
@@ -241,12 +241,12 @@ async fn moving_rearms_and_finished_or_deleted_ones_never_fire(pool: PgPool) {
         interaction("call", "Relance devis", &soon, "15"),
     )
     .await;
-    assert_eq!(dispatch_due(&pool).await.unwrap(), 1);
+    assert_eq!(dispatch_due(&pool, "http://relais.test").await.unwrap(), 1);
     // Saving again without moving it does not.
     let mut renamed = interaction("call", "Relance devis signé", &soon, "15");
     renamed["description"] = json!("Appeler avant midi");
     save(&t.app, s, Some(call), renamed).await;
-    assert_eq!(dispatch_due(&pool).await.unwrap(), 0);
+    assert_eq!(dispatch_due(&pool, "http://relais.test").await.unwrap(), 0);
     let count: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM notifications WHERE interaction_id = $1 AND kind = 'reminder'",
     )
@@ -299,7 +299,7 @@ async fn moving_rearms_and_finished_or_deleted_ones_never_fire(pool: PgPool) {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    assert_eq!(dispatch_due(&pool).await.unwrap(), 0);
+    assert_eq!(dispatch_due(&pool, "http://relais.test").await.unwrap(), 0);
     assert_eq!(
         rows(&pool).await,
         vec![

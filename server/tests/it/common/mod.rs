@@ -33,6 +33,7 @@ pub fn settings() -> app::ssr::ServerSettings {
         public_url: "http://relais.test".into(),
         secure_cookies: false,
         trusted_proxies: 0,
+        mail_configured: false,
     }
 }
 

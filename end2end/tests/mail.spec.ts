@@ -1,0 +1,71 @@
+import { test, expect } from '@playwright/test';
+import * as fs from 'fs';
+import * as path from 'path';
+import { login, ready } from './helpers';
+
+// The mail the server sends lands at a real SMTP server (aiosmtpd,
+// `server/tests/smtp_sink.py`) that `scripts/test.sh` starts for the suite
+// and names in E2E_MAIL_DIR: one JSON file per message, as Python's mail
+// parser read it.
+const MAIL_DIR = process.env.E2E_MAIL_DIR ?? '';
+// French-speaking in the demo organisation. The reset sets the same
+// password again, so the other tests still sign in as this member.
+const MEMBER = { email: 'member@relais.example', password: 'relais-e2e-2026' };
+
+type Mail = { rcpt_tos: string[]; subject: string; text: string; html: string };
+
+function mailsTo(address: string): Mail[] {
+  if (!fs.existsSync(MAIL_DIR)) return [];
+  return fs
+    .readdirSync(MAIL_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => JSON.parse(fs.readFileSync(path.join(MAIL_DIR, f), 'utf8')) as Mail)
+    .filter((m) => m.rcpt_tos.includes(address));
+}
+
+test('a forgotten password: the link arrives by mail in French, and following it works', async ({ page }) => {
+  expect(MAIL_DIR, 'E2E_MAIL_DIR: the SMTP sink the suite runs with').not.toBe('');
+  const before = mailsTo(MEMBER.email).length;
+  await page.goto('/forgot-password');
+  await expect(page.locator('main.auth-page[data-ready="true"]')).toBeVisible();
+  await page.locator('#f-email').fill(MEMBER.email);
+  await page.locator('form.auth-form button[type="submit"]').click();
+
+  await expect.poll(() => mailsTo(MEMBER.email).length, { timeout: 20_000 }).toBe(before + 1);
+  const mail = mailsTo(MEMBER.email).find((m) => m.subject.includes('réinitialisation'))!;
+  expect(mail.subject).toBe('Relais : réinitialisation du mot de passe');
+  expect(mail.text).toContain('Pour choisir un nouveau mot de passe');
+  const link = mail.text.match(/https?:\/\/\S+\/reset-password\?token=[0-9a-f]+/)![0];
+  expect(mail.html).toContain(`href="${link}"`);
+
+  await page.goto(link);
+  await expect(page.locator('main.auth-page[data-ready="true"]')).toBeVisible();
+  await page.locator('#f-password').fill(MEMBER.password);
+  await page.locator('#f-confirm').fill(MEMBER.password);
+  await page.locator('form.auth-form button[type="submit"]').click();
+  await expect(page.locator('main.auth-page .banner-ok[role="status"]')).toBeVisible();
+
+  await login(page, MEMBER, 'fr');
+  await expect(page.locator('.desk h1')).toHaveText('Bonjour Hugo');
+});
+
+test('reminders by mail are chosen in the settings, in the person’s words', async ({ page }) => {
+  await login(page);
+  await page.goto('/settings/profile');
+  await ready(page);
+  const card = page.locator('section.settings-card', { has: page.locator('#settings-reminders') });
+  await expect(card).toBeVisible();
+  await card.locator('#f-reminders_by').selectOption('both');
+  const saved = page.waitForResponse((r) => r.url().includes('/api/settings/save_reminders'));
+  await card.getByRole('button', { name: 'Save' }).click();
+  expect((await saved).ok()).toBe(true);
+  await expect(card.getByRole('status')).toHaveText('Saved.');
+  await page.reload();
+  await ready(page);
+  await expect(page.locator('#f-reminders_by')).toHaveValue('both');
+  // Back as it was, for the tests that follow.
+  await page.locator('#f-reminders_by').selectOption('browser');
+  const back = page.waitForResponse((r) => r.url().includes('/api/settings/save_reminders'));
+  await card.getByRole('button', { name: 'Save' }).click();
+  expect((await back).ok()).toBe(true);
+});
