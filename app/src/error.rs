@@ -33,6 +33,10 @@ pub enum FieldProblem {
     /// Still used by records, so it cannot be removed.
     InUse,
     EndBeforeStart,
+    /// A confirmation that differs from what it confirms.
+    Mismatch,
+    /// Not the user's current password.
+    WrongPassword,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -125,7 +125,9 @@ pub fn router(options: LeptosOptions, pool: PgPool, settings: ServerSettings) ->
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(settings.secure_cookies)
-        .with_expiry(Expiry::OnInactivity(time::Duration::days(14)));
+        .with_expiry(Expiry::OnInactivity(time::Duration::days(
+            app::auth::SESSION_INACTIVITY_DAYS,
+        )));
     let origins = security::requests::Origins::new(&settings.public_url, settings.secure_cookies);
     let policy = security::headers::Policy {
         https: settings.secure_cookies,

@@ -108,6 +108,24 @@ pub async fn login(email: String, password: String, locale: String) -> AppResult
         .insert(guard::USER_ID, user_id)
         .await
         .map_err(|e| AppError::server(e.to_string()))?;
+    // What "where I am signed in" shows of this session.
+    let agent = use_context::<http::request::Parts>()
+        .and_then(|p| {
+            p.headers
+                .get(http::header::USER_AGENT)?
+                .to_str()
+                .ok()
+                .map(str::to_string)
+        })
+        .unwrap_or_default();
+    session
+        .insert("device", super::device_of(&agent))
+        .await
+        .map_err(|e| AppError::server(e.to_string()))?;
+    session
+        .insert("signed_in_at", chrono::Utc::now().to_rfc3339())
+        .await
+        .map_err(|e| AppError::server(e.to_string()))?;
     let user = guard::load_user(user_id)
         .await?
         .ok_or(AppError::InvalidCredentials)?;
@@ -311,7 +329,7 @@ fn set_status(status: http::StatusCode) {
 
 /// Sets 429 on a refusal for too many attempts.
 #[cfg(feature = "ssr")]
-fn throttled<T>(r: AppResult<T>) -> AppResult<T> {
+pub(super) fn throttled<T>(r: AppResult<T>) -> AppResult<T> {
     if let Err(AppError::TooManyAttempts { .. }) = &r {
         set_status(http::StatusCode::TOO_MANY_REQUESTS);
     }
@@ -324,7 +342,7 @@ fn throttled<T>(r: AppResult<T>) -> AppResult<T> {
 /// right; the hops left of it are whatever the client wrote (rotating the
 /// first one would otherwise bypass the per-address limits).
 #[cfg(feature = "ssr")]
-async fn client_address() -> String {
+pub(super) async fn client_address() -> String {
     let peer = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .await
         .map(|ci| ci.0.ip().to_string())

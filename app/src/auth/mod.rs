@@ -1,9 +1,12 @@
 //! Accounts: who is logged in, with which role, and the server functions of
-//! logging in and out, resetting a password and saving preferences.
+//! logging in and out, resetting a password and saving preferences
+//! (`api.rs`); my password and my sessions (`account.rs`).
 
+mod account;
 mod api;
 pub mod pages;
 
+pub use account::*;
 pub use api::*;
 use serde::{Deserialize, Serialize};
 
@@ -72,6 +75,8 @@ pub const DENSITIES: &[&str] = &["comfortable", "compact"];
 /// How reminders reach their user: the bell and a desktop notification, a
 /// mail, or both (the bell lists them all in every case).
 pub const REMINDERS_BY: &[&str] = &["browser", "mail", "both"];
+/// A session ends after this many days without a request.
+pub const SESSION_INACTIVITY_DAYS: i64 = 14;
 /// The shortest password accepted.
 pub const MIN_PASSWORD: usize = 10;
 

@@ -22,6 +22,7 @@ pub use warm::warm_up;
 /// Server functions that change nothing: their answers may be kept on the
 /// device and shown offline.
 pub const READS: &[&str] = &[
+    "/api/account/my_sessions",
     "/api/auth/me",
     "/api/calendar/calendars",
     "/api/calendar/events",
@@ -65,6 +66,8 @@ pub const READS: &[&str] = &[
 /// Server functions that change something (or the session): always sent
 /// to the server, never answered from the device.
 pub const WRITES: &[&str] = &[
+    "/api/account/change_password",
+    "/api/account/end_sessions",
     "/api/auth/login",
     "/api/auth/logout",
     "/api/auth/request_password_reset",

@@ -5,6 +5,7 @@ use super::{
     Colleague, ProfileSettings, check_profile, create_feed, my_settings, revoke_feed, save_profile,
     save_reminders, share_calendar, webcal,
 };
+use crate::auth::{SignedIn, change_password, check_password_change, end_sessions, my_sessions};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::tx;
@@ -47,6 +48,8 @@ fn Sections(s: ProfileSettings) -> impl IntoView {
     view! {
         <ZoneCard time_zone=s.time_zone capacity=s.capacity_hours zones=s.zones week_start=s.week_start />
         <RemindersCard reminders_by=s.reminders_by mail_configured=s.mail_configured />
+        <PasswordCard />
+        <SessionsCard />
         <SharingCard colleagues=s.colleagues sees_all=s.sees_all />
         <FeedCard url=s.feed_url />
     }
@@ -178,6 +181,129 @@ fn RemindersCard(reminders_by: String, mail_configured: bool) -> impl IntoView {
                     <span class="muted" role="status">{move || saved.get().then(|| t_string!(i18n, common.saved).to_string())}</span>
                 </div>
             </form>
+        </section>
+    }
+    .into_any()
+}
+
+/// Change my password: the current one, the new one twice. My other
+/// sessions end; this one goes on.
+#[component]
+fn PasswordCard() -> impl IntoView {
+    let i18n = use_i18n();
+    let errors = FormErrors::provide();
+    let current = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let confirm = RwSignal::new(String::new());
+    let saved = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        saved.set(false);
+        let (c, p, k) = (
+            current.get_untracked(),
+            password.get_untracked(),
+            confirm.get_untracked(),
+        );
+        let local = check_password_change(&c, &p, &k);
+        if !local.is_empty() {
+            errors.set_fields(local);
+            return;
+        }
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            match change_password(c, p, k).await {
+                Ok(()) => {
+                    errors.set_fields(Vec::new());
+                    for field in [current, password, confirm] {
+                        field.set(String::new());
+                    }
+                    saved.set(true);
+                }
+                Err(e) => errors.0.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <section class="card settings-card" aria-labelledby="settings-password">
+            <h2 id="settings-password">{tx!(i18n, settings.password_title)}</h2>
+            <form class="settings-form" novalidate on:submit=submit>
+                <ErrorBanner error=errors.0 />
+                <TextField name="current" label=tx!(i18n, settings.current_password) bind=bind_to(current) kind="password" autocomplete="current-password" required=true max=1024 />
+                <TextField name="password" label=tx!(i18n, auth.new_password) bind=bind_to(password) kind="password" autocomplete="new-password" required=true max=1024 />
+                <TextField name="confirm" label=tx!(i18n, auth.confirm_password) bind=bind_to(confirm) kind="password" autocomplete="new-password" required=true max=1024 />
+                <p class="muted hint">{tx!(i18n, settings.password_hint)}</p>
+                <div class="form-actions">
+                    <button type="submit" class="button button-primary" disabled=move || busy.get()>{tx!(i18n, settings.change_password)}</button>
+                    <span class="muted" role="status">{move || saved.get().then(|| t_string!(i18n, settings.password_changed).to_string())}</span>
+                </div>
+            </form>
+        </section>
+    }
+    .into_any()
+}
+
+/// Where I am signed in: each session's device, sign-in and last request;
+/// end one, or all but this one.
+#[component]
+fn SessionsCard() -> impl IntoView {
+    let i18n = use_i18n();
+    let sessions = LocalResource::new(my_sessions);
+    let failed = RwSignal::new(None::<AppError>);
+    let end = move |handle: String| {
+        leptos::task::spawn_local(async move {
+            match end_sessions(handle).await {
+                Ok(_) => {
+                    failed.set(None);
+                    sessions.refetch();
+                }
+                Err(e) => failed.set(Some(e)),
+            }
+        });
+    };
+    let row = move |s: SignedIn| {
+        let device = if s.device.is_empty() {
+            t_string!(i18n, settings.unknown_device).to_string()
+        } else {
+            s.device.clone()
+        };
+        let handle = s.handle.clone();
+        view! {
+            <li class="session-item">
+                <div>
+                    <strong>{device}</strong>
+                    {s.current.then(|| view! { <span class="badge">{tx!(i18n, settings.this_device)}</span> })}
+                    <p class="muted">
+                        {(!s.signed_in.is_empty()).then(|| view! { {tx!(i18n, settings.signed_in_at)} " " {s.signed_in.clone()} " · " })}
+                        {tx!(i18n, settings.last_seen)} " " {s.last_seen.clone()}
+                    </p>
+                </div>
+                {(!s.current).then(|| view! {
+                    <button type="button" class="button" on:click=move |_| end(handle.clone())>{tx!(i18n, settings.end_session)}</button>
+                })}
+            </li>
+        }
+    };
+    view! {
+        <section class="card settings-card" aria-labelledby="settings-sessions">
+            <h2 id="settings-sessions">{tx!(i18n, settings.sessions_title)}</h2>
+            <ErrorBanner error=failed />
+            {move || {
+                sessions.get().map(|r| match r {
+                    Ok(list) => {
+                        let others = list.iter().filter(|s| !s.current).count();
+                        view! {
+                            <ul class="session-list">{list.into_iter().map(row).collect_view()}</ul>
+                            {(others > 1).then(|| view! {
+                                <button type="button" class="button" on:click=move |_| end(String::new())>{tx!(i18n, settings.end_other_sessions)}</button>
+                            })}
+                        }
+                        .into_any()
+                    }
+                    Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.into_any(),
+                })
+            }}
         </section>
     }
     .into_any()

@@ -20,6 +20,8 @@ pub fn problem_text(i18n: I18n, problem: FieldProblem) -> String {
         FieldProblem::InvalidNumber => t_string!(i18n, errors.invalid_number).to_string(),
         FieldProblem::InUse => t_string!(i18n, errors.in_use).to_string(),
         FieldProblem::EndBeforeStart => t_string!(i18n, errors.end_before_start).to_string(),
+        FieldProblem::Mismatch => t_string!(i18n, errors.mismatch).to_string(),
+        FieldProblem::WrongPassword => t_string!(i18n, errors.wrong_password).to_string(),
     }
 }
 

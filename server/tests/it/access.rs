@@ -120,6 +120,10 @@ enum Judge {
     Shows,
     /// A mass action: 200, one record changed if allowed, else one refused.
     Mass,
+    /// Past the access check, the function's own checks answer: for the
+    /// allowed, a per-field refusal (422). For probes that must not act
+    /// (changing the walk's own password would end its sessions).
+    Checks,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -459,6 +463,19 @@ fn probes() -> Vec<Probe> {
             |_| json!({"token": "0000", "password": "a brand new password"}),
         ),
         p("/api/auth/me", Anyone, Status, empty),
+        p(
+            "/api/account/change_password",
+            Anyone,
+            Checks,
+            |_| json!({"current": "not it", "password": "short", "confirm": "short"}),
+        ),
+        p("/api/account/my_sessions", Anyone, Status, empty),
+        p(
+            "/api/account/end_sessions",
+            Anyone,
+            Status,
+            |_| json!({"handle": "no-such-session"}),
+        ),
         p(
             "/api/auth/update_preferences",
             Anyone,
@@ -995,6 +1012,9 @@ async fn every_server_function_answers_as_the_matrix_says(pool: PgPool) {
                         r.status == StatusCode::OK
                             && r.body["changed"] == 0
                             && r.body["refused"] == 1
+                    }
+                    (Judge::Checks, Answer::Ok) => {
+                        r.status == StatusCode::UNPROCESSABLE_ENTITY && r.body["kind"] == "invalid"
                     }
                     (_, Answer::Ok) => r.status == StatusCode::OK,
                     (_, Answer::Unauthorized) => {

@@ -8,6 +8,7 @@
 mod common;
 
 mod access;
+mod account;
 mod auth;
 mod calendar;
 mod deal_board;
