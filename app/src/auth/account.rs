@@ -24,6 +24,7 @@ pub struct SignedIn {
     /// In my time zone, `YYYY-MM-DD HH:MM`; empty for sessions older than
     /// this page.
     pub signed_in: String,
+    /// The last request, to within five minutes (`guard::SEEN_EVERY_SECS`).
     pub last_seen: String,
     /// The session of this very page.
     pub current: bool,
@@ -166,16 +167,15 @@ pub async fn my_sessions() -> AppResult<Vec<SignedIn>> {
         "SELECT encode(sha256(convert_to(id, 'UTF8')), 'hex'),
                 COALESCE(data->>'device', ''),
                 COALESCE(to_char((data->>'signed_in_at')::timestamptz AT TIME ZONE $3, 'YYYY-MM-DD HH24:MI'), ''),
-                to_char((expiry_date - make_interval(days => $4::int)) AT TIME ZONE $3, 'YYYY-MM-DD HH24:MI'),
+                COALESCE(to_char(COALESCE(data->>'seen_at', data->>'signed_in_at')::timestamptz AT TIME ZONE $3, 'YYYY-MM-DD HH24:MI'), ''),
                 id = $2
          FROM sessions
          WHERE data->>'user_id' = $1::text AND expiry_date > now()
-         ORDER BY id = $2 DESC, expiry_date DESC",
+         ORDER BY id = $2 DESC, COALESCE(data->>'seen_at', data->>'signed_in_at')::timestamptz DESC NULLS LAST",
     )
     .bind(user.id.to_string())
     .bind(&this)
     .bind(&user.time_zone)
-    .bind(super::SESSION_INACTIVITY_DAYS as i32)
     .fetch_all(&pool()?)
     .await?;
     Ok(rows

@@ -11,6 +11,13 @@ use tower_sessions::Session;
 
 /// Session key holding the logged-in user's id.
 pub const USER_ID: &str = "user_id";
+/// Session key of the last request's time (RFC 3339), written at most every
+/// [`SEEN_EVERY_SECS`].
+pub const SEEN_AT: &str = "seen_at";
+/// How stale `seen_at` may get. Writing it saves the session, which moves
+/// its expiry on: sessions end after days *without a request*, at the cost
+/// of one write per session per five minutes, not one per request.
+pub const SEEN_EVERY_SECS: i64 = 300;
 
 pub async fn session() -> AppResult<Session> {
     leptos_axum::extract::<Session>()
@@ -41,6 +48,11 @@ pub async fn require(role: Role) -> AppResult<CurrentUser> {
         let _ = session.flush().await;
         return Err(refuse(StatusCode::UNAUTHORIZED, AppError::Unauthorized));
     };
+    let now = chrono::Utc::now();
+    let seen: Option<chrono::DateTime<chrono::Utc>> = session.get(SEEN_AT).await.ok().flatten();
+    if seen.is_none_or(|s| (now - s).num_seconds() >= SEEN_EVERY_SECS) {
+        let _ = session.insert(SEEN_AT, now).await;
+    }
     if !user.role.includes(role) {
         return Err(refuse(StatusCode::FORBIDDEN, AppError::Forbidden));
     }

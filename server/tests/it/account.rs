@@ -131,6 +131,15 @@ async fn i_see_where_i_am_signed_in_and_end_a_session_of_mine_only(pool: PgPool)
         .call("/api/account/my_sessions", json!({}), Some(&laptop))
         .await;
     assert_eq!(list.status, StatusCode::OK, "{}", list.text);
+    // A request marks when the session was last seen (and keeps it alive).
+    let seen: i64 = sqlx::query_scalar("SELECT count(*) FROM sessions WHERE data ? 'seen_at'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        seen, 1,
+        "the laptop's session, the only one that made a request"
+    );
     let items = list.body.as_array().unwrap();
     assert_eq!(items.len(), 2, "mine only: {}", list.text);
     assert_eq!(items[0]["current"], true);
