@@ -67,6 +67,11 @@ stop_server() {
     kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
   fi
   SERVER_PID=""
+  # The server stops its cluster on the way out; if it could not, stop it
+  # here, so that nothing is left listening.
+  if [ -f "$STATE_DIR/e2e-data/pgdata/postmaster.pid" ] && [ -n "$PG_BIN" ]; then
+    as_pg "$PG_BIN/pg_ctl" -D "$STATE_DIR/e2e-data/pgdata" -m fast -w stop >/dev/null 2>&1 || true
+  fi
   if [ -n "$SINK_PID" ]; then kill "$SINK_PID" 2>/dev/null || true; wait "$SINK_PID" 2>/dev/null || true; fi
   SINK_PID=""
 }
@@ -112,7 +117,7 @@ e2e() {
     # log can tell about a failure nobody can reproduce at will.
     find end2end/test-results -name error-context.md -exec sh -c 'echo "--- $1"; head -c 6000 "$1"' _ {} \;
     echo "--- server log (warnings and errors)"
-    grep -E "WARN|ERROR|panicked" "$ROOT/target/e2e-server.log" | tail -n 60 || true
+    grep -aE "WARN|ERROR|panicked" "$ROOT/target/e2e-server.log" | tail -n 60 || true
     stop_server
     return 1
   fi

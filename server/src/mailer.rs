@@ -234,19 +234,28 @@ pub fn spawn(pool: PgPool, mailer: Mailer, every: Duration) {
                 None
             }
         };
-        loop {
+        // The listener holds one of the pool's connections: when the
+        // server shuts down (the pool closes) the loop ends and gives it
+        // back, or closing the pool would wait for it for ever.
+        let mut closed = pool.close_event();
+        while !pool.is_closed() {
             if let Err(e) = mailer.drain(&pool).await {
                 tracing::warn!(error = %e, "mailer: pass failed");
             }
-            match listener.as_mut() {
-                // A notification or the period, whichever comes first. A
-                // lost connection is re-made by the listener's next call;
-                // until then, the period.
-                Some(l) => match tokio::time::timeout(every, l.try_recv()).await {
-                    Ok(Ok(Some(_))) | Err(_) => {}
-                    Ok(_) => tokio::time::sleep(every).await,
-                },
-                None => tokio::time::sleep(every).await,
+            let wait = async {
+                match listener.as_mut() {
+                    // A notification or the period, whichever comes first. A
+                    // lost connection is re-made by the listener's next call;
+                    // until then, the period.
+                    Some(l) => match tokio::time::timeout(every, l.try_recv()).await {
+                        Ok(Ok(Some(_))) | Err(_) => {}
+                        Ok(_) => tokio::time::sleep(every).await,
+                    },
+                    None => tokio::time::sleep(every).await,
+                }
+            };
+            if closed.do_until(wait).await.is_err() {
+                break;
             }
         }
     });

@@ -403,3 +403,25 @@ async fn reminders_go_by_mail_to_those_who_chose_it_once_in_their_language(pool:
         );
     }
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_running_mailer_lets_the_server_shut_down(pool: PgPool) {
+    // The server's own pool, as at shutdown: closing it waits for every
+    // connection, and the mailer's listener holds one.
+    let server_pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(4)
+        .connect_with(pool.connect_options().as_ref().clone())
+        .await
+        .unwrap();
+    let sink = SmtpSink::start().await;
+    server::mailer::spawn(
+        server_pool.clone(),
+        sink.mailer(),
+        Duration::from_secs(3600),
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // A hang here is the failure (it was one: the shutdown never ended);
+    // the limit only turns it into a message.
+    let closed = tokio::time::timeout(Duration::from_secs(20), server_pool.close()).await;
+    assert!(closed.is_ok(), "closing the pool waited on the mailer");
+}
