@@ -91,6 +91,13 @@ pub fn device_of(user_agent: &str) -> String {
     }
 }
 
+/// The id of this request's session, as the `sessions` table keys it
+/// (empty before the session is first saved).
+#[cfg(feature = "ssr")]
+fn session_id(session: &tower_sessions::Session) -> String {
+    session.id().map(|id| id.to_string()).unwrap_or_default()
+}
+
 /// Changes my password: the current one is required (and counted like a
 /// login attempt); my other sessions end, this one gets a new id.
 #[server(prefix = "/api/account", endpoint = "change_password", input = server_fn::codec::Json)]
@@ -134,7 +141,7 @@ pub async fn change_password(current: String, password: String, confirm: String)
     }
     let hash = passwords::hash(password).await?;
     let session = guard::session().await?;
-    let this = session.id().map(|id| id.to_string()).unwrap_or_default();
+    let this = session_id(&session);
     let mut tx = pool.begin().await?;
     sqlx::query("UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1")
         .bind(user.id)
@@ -158,11 +165,7 @@ pub async fn change_password(current: String, password: String, confirm: String)
 #[server(prefix = "/api/account", endpoint = "my_sessions", input = server_fn::codec::Json)]
 pub async fn my_sessions() -> AppResult<Vec<SignedIn>> {
     let user = guard::require(Role::Member).await?;
-    let this = guard::session()
-        .await?
-        .id()
-        .map(|id| id.to_string())
-        .unwrap_or_default();
+    let this = session_id(&guard::session().await?);
     let rows: Vec<(String, String, String, String, bool)> = sqlx::query_as(
         "SELECT encode(sha256(convert_to(id, 'UTF8')), 'hex'),
                 COALESCE(data->>'device', ''),
@@ -196,11 +199,7 @@ pub async fn my_sessions() -> AppResult<Vec<SignedIn>> {
 #[server(prefix = "/api/account", endpoint = "end_sessions", input = server_fn::codec::Json)]
 pub async fn end_sessions(handle: String) -> AppResult<u64> {
     let user = guard::require(Role::Member).await?;
-    let this = guard::session()
-        .await?
-        .id()
-        .map(|id| id.to_string())
-        .unwrap_or_default();
+    let this = session_id(&guard::session().await?);
     let done = sqlx::query(
         "DELETE FROM sessions
          WHERE data->>'user_id' = $1::text AND id <> $2
