@@ -110,7 +110,11 @@ async function keepPages(urls) {
   }
 }
 
+// Bumped when what was kept is forgotten: an answer that was on its way
+// then is not kept (it would bring the caches back after a logout).
+let era = 0;
 function forgetUser() {
+  era += 1;
   return Promise.all([caches.delete(PAGES), caches.delete(DATA)]);
 }
 
@@ -139,10 +143,11 @@ self.addEventListener("fetch", (event) => {
 // offline page.
 async function page(request) {
   try {
+    const sent = era;
     const answer = await fetch(request);
     if (answer.ok && !answer.redirected) {
       const copy = answer.clone();
-      caches.open(PAGES).then((cache) => cache.put(request, copy));
+      if (sent === era) caches.open(PAGES).then((cache) => cache.put(request, copy));
     } else if (answer.redirected && new URL(answer.url).pathname === "/login") {
       // The session ended: what was kept is someone else's now.
       await forgetUser();
@@ -161,10 +166,11 @@ async function readThrough(request, url) {
   const body = await request.clone().text();
   const key = new Request(`${url.pathname}?body=${encodeURIComponent(body)}`);
   try {
+    const sent = era;
     const answer = await fetch(request);
     if (answer.ok) {
       const copy = answer.clone();
-      caches.open(DATA).then((cache) => cache.put(key, copy));
+      if (sent === era) caches.open(DATA).then((cache) => cache.put(key, copy));
     } else if (answer.status === 401) {
       await forgetUser();
     }
