@@ -8,6 +8,9 @@ TEST_PG_PORT="${TEST_PG_PORT:-54339}"
 E2E_PG_PORT="${E2E_PG_PORT:-54349}"
 E2E_ADDR="${E2E_ADDR:-127.0.0.1:3300}"
 E2E_SMTP_PORT="${E2E_SMTP_PORT:-2526}"
+# A second instance on the first one's database, and a proxy before both.
+E2E_ADDR_B="${E2E_ADDR_B:-127.0.0.1:3301}"
+E2E_PROXY_ADDR="${E2E_PROXY_ADDR:-127.0.0.1:3302}"
 PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1 || true)"
 as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
@@ -61,8 +64,18 @@ stop_test_pg() {
 }
 
 SERVER_PID=""
+SERVER_B_PID=""
+PROXY_PID=""
 SINK_PID=""
 stop_server() {
+  # The proxy and the second instance first: the first one owns the cluster.
+  local pid
+  for pid in "$PROXY_PID" "$SERVER_B_PID"; do
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
+    fi
+  done
+  PROXY_PID=""; SERVER_B_PID=""
   if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
     kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
   fi
@@ -87,11 +100,34 @@ rust_tests() {
   cargo test -p server
 }
 
+# Waits until http://$1/healthz answers, while process $2 lives; on failure
+# prints log $3.
+await_health() {
+  for _ in $(seq 1 120); do
+    curl -fsS "http://$1/healthz" >/dev/null 2>&1 && return 0
+    kill -0 "$2" 2>/dev/null || break
+    sleep 0.5
+  done
+  curl -fsS "http://$1/healthz" >/dev/null 2>&1 || { cat "$3"; return 1; }
+}
+
+# What both e2e instances share: the front end, the demo password, a
+# reminder run every 2 seconds, the SMTP sink and quiet logs. (Not
+# RELAIS_TRUST_PROXY: the tests also reach each instance directly, where a
+# client's own X-Forwarded-For must not count.)
+e2e_server_env() {
+  export LEPTOS_SITE_ROOT="$ROOT/target/site" RELAIS_DEMO_PASSWORD="relais-e2e-2026" RELAIS_REMINDER_SECS=2 \
+    RUST_LOG="info,sqlx=warn,tower_http=warn" RELAIS_SMTP_URL="smtp://127.0.0.1:$E2E_SMTP_PORT" \
+    RELAIS_MAIL_FROM="Relais <relais@relais.test>"
+}
+
 e2e() {
-  local port="${E2E_ADDR##*:}"
-  if ss -ltnH "sport = :$port" | grep -q .; then
-    echo "port $port is taken: stop whatever listens there first" >&2; return 1
-  fi
+  local port
+  for port in "${E2E_ADDR##*:}" "${E2E_ADDR_B##*:}" "${E2E_PROXY_ADDR##*:}"; do
+    if ss -ltnH "sport = :$port" | grep -q .; then
+      echo "port $port is taken: stop whatever listens there first" >&2; return 1
+    fi
+  done
   rm -rf "$STATE_DIR/e2e-data" "$STATE_DIR/e2e-mail"
   mkdir -p "$STATE_DIR/e2e-data"
   # The mail the server sends goes to a real SMTP server on loopback, which
@@ -99,25 +135,39 @@ e2e() {
   /usr/bin/python3 server/tests/smtp_sink.py "$E2E_SMTP_PORT" "$STATE_DIR/e2e-mail" >/dev/null &
   SINK_PID=$!
   (
-    export LEPTOS_SITE_ROOT="$ROOT/target/site" LEPTOS_SITE_ADDR="$E2E_ADDR" RELAIS_DATA_DIR="$STATE_DIR/e2e-data" \
-      RELAIS_PG_PORT="$E2E_PG_PORT" RELAIS_DEMO_PASSWORD="relais-e2e-2026" RELAIS_REMINDER_SECS=2 RUST_LOG="info,sqlx=warn,tower_http=warn" \
-      RELAIS_SMTP_URL="smtp://127.0.0.1:$E2E_SMTP_PORT" RELAIS_MAIL_FROM="Relais <relais@relais.test>"
+    e2e_server_env
+    export LEPTOS_SITE_ADDR="$E2E_ADDR" RELAIS_DATA_DIR="$STATE_DIR/e2e-data" RELAIS_PG_PORT="$E2E_PG_PORT"
     unset DATABASE_URL
     exec "$ROOT/target/debug/server" >"$ROOT/target/e2e-server.log" 2>&1
   ) &
   SERVER_PID=$!
-  for _ in $(seq 1 120); do
-    curl -fsS "http://$E2E_ADDR/healthz" >/dev/null 2>&1 && break
-    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$ROOT/target/e2e-server.log"; return 1; }
-    sleep 0.5
-  done
-  curl -fsS "http://$E2E_ADDR/healthz" >/dev/null || { cat "$ROOT/target/e2e-server.log"; return 1; }
-  if ! (cd end2end && BASE_URL="http://$E2E_ADDR" E2E_MAIL_DIR="$STATE_DIR/e2e-mail" npx playwright test); then
+  await_health "$E2E_ADDR" "$SERVER_PID" "$ROOT/target/e2e-server.log" || return 1
+  # Several instances, one database: a second one on the first one's
+  # cluster (its migrations are applied and its demo data is in by now, so
+  # this one finds nothing to do), with the same mail and reminder settings,
+  # and a round-robin proxy before both (instances.spec.ts).
+  (
+    e2e_server_env
+    export LEPTOS_SITE_ADDR="$E2E_ADDR_B"
+    export DATABASE_URL="postgres://postgres:$(cat "$STATE_DIR/e2e-data/pg-password")@127.0.0.1:$E2E_PG_PORT/relais"
+    exec "$ROOT/target/debug/server" >"$ROOT/target/e2e-server-b.log" 2>&1
+  ) &
+  SERVER_B_PID=$!
+  node end2end/proxy.mjs "$E2E_PROXY_ADDR" "$E2E_ADDR" "$E2E_ADDR_B" >"$ROOT/target/e2e-proxy.log" 2>&1 &
+  PROXY_PID=$!
+  await_health "$E2E_ADDR_B" "$SERVER_B_PID" "$ROOT/target/e2e-server-b.log" || return 1
+  await_health "$E2E_PROXY_ADDR" "$PROXY_PID" "$ROOT/target/e2e-proxy.log" || return 1
+  if ! (cd end2end && BASE_URL="http://$E2E_ADDR" E2E_MAIL_DIR="$STATE_DIR/e2e-mail" \
+    E2E_INSTANCE_A="http://$E2E_ADDR" E2E_INSTANCE_B="http://$E2E_ADDR_B" E2E_PROXY_URL="http://$E2E_PROXY_ADDR" \
+    npx playwright test); then
     # What the failing pages showed, and what the server said: all a CI
     # log can tell about a failure nobody can reproduce at will.
     find end2end/test-results -name error-context.md -exec sh -c 'echo "--- $1"; head -c 6000 "$1"' _ {} \;
-    echo "--- server log (warnings and errors)"
-    grep -aE "WARN|ERROR|panicked" "$ROOT/target/e2e-server.log" | tail -n 60 || true
+    local log
+    for log in e2e-server e2e-server-b; do
+      echo "--- $log.log (warnings and errors)"
+      grep -aE "WARN|ERROR|panicked" "$ROOT/target/$log.log" | tail -n 60 || true
+    done
     stop_server
     return 1
   fi

@@ -393,6 +393,17 @@ pub async fn seed_if_empty(
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut tx = pool.begin().await?;
+    // Several instances starting at once on an empty database: one seeds,
+    // the others wait here, then find users and leave it.
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtext('relais.seed'))")
+        .execute(&mut *tx)
+        .await?;
+    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+        .fetch_one(&mut *tx)
+        .await?;
+    if users > 0 {
+        return Ok(None);
+    }
     let mut user_ids = Vec::new();
     for (email, name, role, locale) in USERS {
         let id: i64 = sqlx::query_scalar(
