@@ -280,6 +280,8 @@ const pages = [
   { name: 'interaction-new-task', path: '/interactions/new?kind=task' },
   { name: 'settings-profile', path: '/settings/profile' },
   { name: 'settings-pipelines', path: '/settings/pipelines' },
+  { name: 'settings-users', path: '/settings/users' },
+  { name: 'settings-audit', path: '/settings/audit' },
   { name: 'search', path: '/search?q=lefevre' },
   { name: 'search-box', path: '/', act: async (p) => {
     await p.locator('#global-search').fill('lefevre');

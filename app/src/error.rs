@@ -37,6 +37,18 @@ pub enum FieldProblem {
     Mismatch,
     /// Not the user's current password.
     WrongPassword,
+    /// Already used by another account (an email address).
+    Taken,
+    /// The last active admin cannot lose that role nor be deactivated.
+    LastAdmin,
+    /// Not something one does to oneself (deactivate my own account).
+    Yourself,
+    /// Not a code of the user's authenticator app now (nor an unused
+    /// recovery code), or a code already used.
+    WrongCode,
+    /// Asks of others what the caller has not done: an admin without a
+    /// second factor requiring one of admins.
+    NoSecondFactor,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,6 +89,10 @@ pub enum AppError {
     },
     #[error("invalid credentials")]
     InvalidCredentials,
+    /// The password was right and the account has a second factor: the
+    /// login goes on with `login_second_factor` and a code.
+    #[error("second factor needed")]
+    SecondFactorNeeded,
     /// Too many failed logins: try again after this many seconds.
     #[error("too many attempts")]
     TooManyAttempts { retry_after_secs: i64 },

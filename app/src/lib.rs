@@ -8,6 +8,7 @@
 #![allow(clippy::new_ret_no_self)]
 
 pub mod access;
+pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod companies;
@@ -27,6 +28,7 @@ pub mod settings;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod ui;
+pub mod users;
 pub mod validate;
 
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
@@ -97,6 +99,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=|| page(auth::pages::LoginPage) />
                     <Route path=path!("/forgot-password") view=|| page(auth::pages::ForgotPasswordPage) />
                     <Route path=path!("/reset-password") view=|| page(auth::pages::ResetPasswordPage) />
+                    <Route path=path!("/invitation") view=|| page(users::pages::InvitationPage) />
                     <ParentRoute path=path!("") view=layout::AppShell>
                         <Route path=path!("") view=|| page(desk::DeskPage) ssr=SsrMode::InOrder />
                         <Route path=path!("/search") view=|| page(pages::search::SearchPage) />
@@ -116,6 +119,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/outbox") view=|| page(pwa::OutboxPage) />
                         <Route path=path!("/settings/pipelines") view=|| page(deals::pipelines::PipelinesPage) />
                         <Route path=path!("/settings/profile") view=|| page(settings::ProfilePage) />
+                        <Route path=path!("/settings/users") view=|| page(users::pages::UsersPage) />
+                        <Route path=path!("/settings/audit") view=|| page(audit::pages::AuditPage) />
                         <Route path=path!("/interactions") view=|| page(interactions::pages::InteractionList) ssr=SsrMode::InOrder />
                         <Route path=path!("/interactions/new") view=|| page(interactions::pages::InteractionNew) />
                         <Route path=path!("/interactions/history") view=|| page(interactions::pages::TaskHistory) />

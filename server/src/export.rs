@@ -1,13 +1,21 @@
 //! `GET /export/{module}.csv?<list query>`: the CSV export of a list, with
-//! the same query string as the list page, streamed as it is read.
+//! the same query string as the list page, streamed as it is read;
+//! `GET /export/audit.csv?<filter>`: the audit log (admins);
+//! `GET /export/persons/{id}.json`: everything held on a person (GDPR,
+//! admins). Every export is written in the audit log.
 
+use app::auth::{CurrentUser, Role};
+use app::error::AppError;
 use app::records::RecordKind;
+use app::ssr::{ServerSettings, audit};
 use app::ui::list::{ListQuery, urldecode};
 use axum::body::Body;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{ConnectInfo, Path, Query, RawQuery, State};
+use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use sqlx::PgPool;
+use std::net::SocketAddr;
 use tower_sessions::Session;
 
 fn error(status: StatusCode, err: &app::error::AppError) -> Response {
@@ -15,31 +23,57 @@ fn error(status: StatusCode, err: &app::error::AppError) -> Response {
     (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
-pub async fn export_csv(
-    State(pool): State<PgPool>,
-    session: Session,
-    Path(file): Path<String>,
-    RawQuery(raw): RawQuery,
-) -> Response {
-    let Some(kind) = file.strip_suffix(".csv").and_then(RecordKind::parse) else {
-        return error(StatusCode::NOT_FOUND, &app::error::AppError::NotFound);
-    };
-    // The gate has already refused anonymous callers; the user may still
-    // have been deactivated a moment ago.
+/// The session's user. The gate has already refused anonymous callers;
+/// the user may still have been deactivated a moment ago.
+async fn current_user(pool: &PgPool, session: &Session) -> Result<CurrentUser, Response> {
     let user_id: Option<i64> = session.get(app::ssr::guard::USER_ID).await.ok().flatten();
     let user = match user_id {
-        Some(id) => app::ssr::guard::load_user_from(&pool, id)
+        Some(id) => app::ssr::guard::load_user_from(pool, id)
             .await
             .ok()
             .flatten(),
         None => None,
     };
-    let Some(user) = user else {
-        return error(
-            StatusCode::UNAUTHORIZED,
-            &app::error::AppError::Unauthorized,
-        );
+    user.ok_or_else(|| error(StatusCode::UNAUTHORIZED, &AppError::Unauthorized))
+}
+
+/// The caller's address, as server functions read it.
+fn address(settings: &ServerSettings, parts: &Parts) -> String {
+    let peer = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    app::auth::address_of(settings.trusted_proxies, peer, &parts.headers)
+}
+
+pub async fn export_csv(
+    State(pool): State<PgPool>,
+    State(settings): State<ServerSettings>,
+    session: Session,
+    Path(file): Path<String>,
+    RawQuery(raw): RawQuery,
+    parts: Parts,
+) -> Response {
+    let Some(kind) = file.strip_suffix(".csv").and_then(RecordKind::parse) else {
+        return error(StatusCode::NOT_FOUND, &AppError::NotFound);
     };
+    let user = match current_user(&pool, &session).await {
+        Ok(user) => user,
+        Err(response) => return response,
+    };
+    let detail = raw.clone().unwrap_or_default();
+    if let Err(e) = audit::record_from(
+        &pool,
+        &user,
+        &address(&settings, &parts),
+        audit::action::EXPORT,
+        None,
+        &format!("{}.csv {detail}", kind.module()),
+    )
+    .await
+    {
+        return error(StatusCode::SERVICE_UNAVAILABLE, &e);
+    }
     let params: Vec<(String, String)> = raw
         .unwrap_or_default()
         .split('&')
@@ -71,5 +105,92 @@ pub async fn export_csv(
         )
             .into_response(),
         Err(e) => error(StatusCode::UNPROCESSABLE_ENTITY, &e),
+    }
+}
+
+/// `GET /export/audit.csv`: the audit log with the page's filter (admins).
+/// The export is itself an entry.
+pub async fn audit_csv(
+    State(pool): State<PgPool>,
+    State(settings): State<ServerSettings>,
+    session: Session,
+    Query(filter): Query<app::audit::AuditFilter>,
+    parts: Parts,
+) -> Response {
+    let user = match current_user(&pool, &session).await {
+        Ok(user) if user.role == Role::Admin => user,
+        Ok(_) => return error(StatusCode::FORBIDDEN, &AppError::Forbidden),
+        Err(response) => return response,
+    };
+    let body = match app::audit::csv(&pool, &user, &filter).await {
+        Ok(body) => body,
+        Err(e @ AppError::Invalid { .. }) => return error(StatusCode::UNPROCESSABLE_ENTITY, &e),
+        Err(e) => return error(StatusCode::SERVICE_UNAVAILABLE, &e),
+    };
+    let detail = format!("audit {}", filter.query_string());
+    if let Err(e) = audit::record_from(
+        &pool,
+        &user,
+        &address(&settings, &parts),
+        audit::action::EXPORT,
+        None,
+        &detail,
+    )
+    .await
+    {
+        return error(StatusCode::SERVICE_UNAVAILABLE, &e);
+    }
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"audit-{}.csv\"",
+                    chrono::Utc::now().format("%Y%m%d-%H%M")
+                ),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// `GET /export/persons/{id}.json`: everything held on a person (admins).
+pub async fn gdpr_json(
+    State(pool): State<PgPool>,
+    State(settings): State<ServerSettings>,
+    session: Session,
+    Path(file): Path<String>,
+    parts: Parts,
+) -> Response {
+    let Some(id) = file
+        .strip_suffix(".json")
+        .and_then(|id| id.parse::<i64>().ok())
+    else {
+        return error(StatusCode::NOT_FOUND, &AppError::NotFound);
+    };
+    let user = match current_user(&pool, &session).await {
+        Ok(user) if user.role == Role::Admin => user,
+        Ok(_) => return error(StatusCode::FORBIDDEN, &AppError::Forbidden),
+        Err(response) => return response,
+    };
+    match app::persons::gdpr_json(&pool, &user, &address(&settings, &parts), id).await {
+        Ok(doc) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "application/json; charset=utf-8".to_string(),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"person-{id}.json\""),
+                ),
+            ],
+            serde_json::to_string_pretty(&doc).unwrap_or_default(),
+        )
+            .into_response(),
+        Err(AppError::NotFound) => error(StatusCode::NOT_FOUND, &AppError::NotFound),
+        Err(e) => error(StatusCode::SERVICE_UNAVAILABLE, &e),
     }
 }

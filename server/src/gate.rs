@@ -16,6 +16,7 @@ fn is_public(path: &str) -> bool {
         "/login",
         "/forgot-password",
         "/reset-password",
+        "/invitation",
         "/healthz",
         "/manifest.webmanifest",
         "/favicon.ico",

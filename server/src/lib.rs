@@ -111,6 +111,7 @@ fn has_hash_file() -> bool {
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub pool: PgPool,
+    pub settings: ServerSettings,
 }
 
 /// The whole application as an axum router.
@@ -119,6 +120,7 @@ pub fn router(options: LeptosOptions, pool: PgPool, settings: ServerSettings) ->
     let state = AppState {
         leptos_options: options.clone(),
         pool: pool.clone(),
+        settings: settings.clone(),
     };
     let sessions = SessionManagerLayer::new(PgSessionStore::new(pool.clone()))
         .with_name("relais_session")
@@ -148,6 +150,8 @@ pub fn router(options: LeptosOptions, pool: PgPool, settings: ServerSettings) ->
     };
     Router::new()
         .route("/healthz", get(health))
+        .route("/export/audit.csv", get(export::audit_csv))
+        .route("/export/persons/{file}", get(export::gdpr_json))
         .route("/export/{file}", get(export::export_csv))
         .route("/feed/{file}", get(feed::calendar_feed))
         .route("/sw.js", get(pwa::service_worker))

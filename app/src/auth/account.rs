@@ -98,15 +98,15 @@ fn session_id(session: &tower_sessions::Session) -> String {
     session.id().map(|id| id.to_string()).unwrap_or_default()
 }
 
-/// Changes my password: the current one is required (and counted like a
-/// login attempt); my other sessions end, this one gets a new id.
-#[server(prefix = "/api/account", endpoint = "change_password", input = server_fn::codec::Json)]
-pub async fn change_password(current: String, password: String, confirm: String) -> AppResult<()> {
-    let user = guard::require(Role::Member).await?;
-    let errors = check_password_change(&current, &password, &confirm);
-    if !errors.is_empty() {
-        return Err(AppError::invalid(errors));
-    }
+/// Checks that `current` is `user`'s password, counted like a login
+/// attempt (`throttle`: a guess from a stolen session is no cheaper than
+/// one at the login page). A wrong one is refused on the form's `field`.
+#[cfg(feature = "ssr")]
+pub(crate) async fn verify_current_password(
+    user: &super::CurrentUser,
+    current: String,
+    field: &str,
+) -> AppResult<()> {
     let pool = pool()?;
     let address = client_address().await;
     let attempt =
@@ -125,20 +125,33 @@ pub async fn change_password(current: String, password: String, confirm: String)
         };
     match passwords::verify(current, stored).await {
         Ok(true) => {
-            throttle::succeeded(&pool, attempt, &throttle::pair_key(&user.email, &address)).await?
+            throttle::succeeded(&pool, attempt, &throttle::pair_key(&user.email, &address)).await
         }
         Ok(false) => {
             throttle::failed(&pool, &attempt).await;
-            return Err(AppError::invalid(vec![FieldError {
-                field: "current".into(),
+            Err(AppError::invalid(vec![FieldError {
+                field: field.into(),
                 problem: FieldProblem::WrongPassword,
-            }]));
+            }]))
         }
         Err(e) => {
             throttle::forget(&pool, attempt).await;
-            return Err(e);
+            Err(e)
         }
     }
+}
+
+/// Changes my password: the current one is required (and counted like a
+/// login attempt); my other sessions end, this one gets a new id.
+#[server(prefix = "/api/account", endpoint = "change_password", input = server_fn::codec::Json)]
+pub async fn change_password(current: String, password: String, confirm: String) -> AppResult<()> {
+    let user = guard::require(Role::Member).await?;
+    let errors = check_password_change(&current, &password, &confirm);
+    if !errors.is_empty() {
+        return Err(AppError::invalid(errors));
+    }
+    verify_current_password(&user, current, "current").await?;
+    let pool = pool()?;
     let hash = passwords::hash(password).await?;
     let session = guard::session().await?;
     let this = session_id(&session);

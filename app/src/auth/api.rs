@@ -1,8 +1,11 @@
-//! Server functions of accounts. `login`, `logout`, `request_password_reset`
-//! and `reset_password` are the only server functions open to anonymous
-//! callers (see `PUBLIC_SERVER_FNS`); every other one calls `require`.
+//! Server functions of accounts. `login`, `login_second_factor`, `logout`,
+//! `request_password_reset` and `reset_password` are the only server
+//! functions open to anonymous callers (see `PUBLIC_SERVER_FNS`); every
+//! other one calls `require`.
 
 use super::CurrentUser;
+#[cfg(feature = "ssr")]
+use super::second_factor::codes as second_factor;
 #[cfg(feature = "ssr")]
 use super::{DENSITIES, LOCALES, MIN_PASSWORD, Role, THEMES};
 #[cfg(feature = "ssr")]
@@ -21,9 +24,12 @@ use leptos::prelude::*;
 /// URL paths of the server functions an anonymous caller may use.
 pub const PUBLIC_SERVER_FNS: &[&str] = &[
     "/api/auth/login",
+    "/api/auth/login_second_factor",
     "/api/auth/logout",
     "/api/auth/request_password_reset",
     "/api/auth/reset_password",
+    "/api/users/invitation",
+    "/api/users/accept",
 ];
 
 /// Lifetime of a password reset link.
@@ -60,8 +66,9 @@ pub async fn login(email: String, password: String, locale: String) -> AppResult
 
     // A failure to judge (database or hashing unavailable) is not a wrong
     // password: it does not count.
-    let row: Option<(i64, String, bool)> = match sqlx::query_as(
-        "SELECT id, password_hash, active FROM users WHERE lower(email) = lower($1)",
+    let row: Option<(i64, String, bool, bool)> = match sqlx::query_as(
+        "SELECT id, password_hash, active, totp_enabled_at IS NOT NULL
+         FROM users WHERE lower(email) = lower($1)",
     )
     .bind(email.trim())
     .fetch_optional(&pool)
@@ -80,9 +87,9 @@ pub async fn login(email: String, password: String, locale: String) -> AppResult
             return Err(e);
         }
     };
-    let user_id = match row {
+    let (user_id, second_factor) = match row {
         // A deactivated account answers like a wrong password: no hint either way.
-        Some((id, _, true)) if matches => id,
+        Some((id, _, true, second_factor)) if matches => (id, second_factor),
         _ => {
             // The attempt stays counted; its wait runs from now, when the
             // answer is known (not from before the password check).
@@ -91,19 +98,62 @@ pub async fn login(email: String, password: String, locale: String) -> AppResult
             return Err(AppError::InvalidCredentials);
         }
     };
+    if second_factor {
+        // Not logged in yet: the code comes next (`login_second_factor`).
+        // This attempt no longer counts, but the account's earlier failures
+        // from this address stay: the codes guessed next are counted with
+        // them, and a right password does not wipe the count of wrong codes.
+        throttle::forget(&pool, attempt).await;
+        let session = guard::session().await?;
+        let fail = |e: tower_sessions::session::Error| AppError::server(e.to_string());
+        session.cycle_id().await.map_err(fail)?;
+        session.remove_value(guard::USER_ID).await.map_err(fail)?;
+        session
+            .insert(second_factor::PENDING_USER_ID, user_id)
+            .await
+            .map_err(fail)?;
+        session
+            .insert(second_factor::PENDING_AT, chrono::Utc::now())
+            .await
+            .map_err(fail)?;
+        session
+            .insert(second_factor::PENDING_LOCALE, &locale)
+            .await
+            .map_err(fail)?;
+        set_status(http::StatusCode::UNAUTHORIZED);
+        return Err(AppError::SecondFactorNeeded);
+    }
     throttle::succeeded(&pool, attempt, &throttle::pair_key(&email, &address)).await?;
+    complete_login(&pool, user_id, &locale).await
+}
 
-    sqlx::query("UPDATE users SET locale = $2, updated_at = now() WHERE id = $1")
-        .bind(user_id)
-        .bind(&locale)
-        .execute(&pool)
-        .await?;
+/// Ends a login whose password (and second factor, if any) were right:
+/// signs this session in as `user_id` with a new id.
+#[cfg(feature = "ssr")]
+async fn complete_login(pool: &sqlx::PgPool, user_id: i64, locale: &str) -> AppResult<CurrentUser> {
+    sqlx::query(
+        "UPDATE users SET locale = $2, last_login_at = now(), updated_at = now() WHERE id = $1",
+    )
+    .bind(user_id)
+    .bind(locale)
+    .execute(pool)
+    .await?;
     let session = guard::session().await?;
     // A new id at login: a session id planted before login is worth nothing.
     session
         .cycle_id()
         .await
         .map_err(|e| AppError::server(e.to_string()))?;
+    for key in [
+        second_factor::PENDING_USER_ID,
+        second_factor::PENDING_AT,
+        second_factor::PENDING_LOCALE,
+    ] {
+        session
+            .remove_value(key)
+            .await
+            .map_err(|e| AppError::server(e.to_string()))?;
+    }
     session
         .insert(guard::USER_ID, user_id)
         .await
@@ -131,6 +181,83 @@ pub async fn login(email: String, password: String, locale: String) -> AppResult
         .ok_or(AppError::InvalidCredentials)?;
     cookies::set_user_prefs(&user);
     tracing::info!(user_id, "login");
+    Ok(user)
+}
+
+/// The second step of a login with a second factor: a code of the
+/// authenticator app or an unused recovery code, within
+/// `PENDING_LOGIN_MINUTES` of the password. Codes are counted like
+/// passwords (`throttle::login_limits`), so they cannot be guessed.
+#[server(prefix = "/api/auth", endpoint = "login_second_factor", input = server_fn::codec::Json)]
+pub async fn login_second_factor(code: String) -> AppResult<CurrentUser> {
+    let errors = super::check_code("code", &code);
+    if !errors.is_empty() {
+        return Err(AppError::invalid(errors));
+    }
+    let session = guard::session().await?;
+    let user_id: Option<i64> = session
+        .get(second_factor::PENDING_USER_ID)
+        .await
+        .map_err(|e| AppError::server(e.to_string()))?;
+    let since: Option<chrono::DateTime<chrono::Utc>> = session
+        .get(second_factor::PENDING_AT)
+        .await
+        .map_err(|e| AppError::server(e.to_string()))?;
+    let fresh = since.is_some_and(|at| {
+        chrono::Utc::now() - at < chrono::Duration::minutes(super::PENDING_LOGIN_MINUTES)
+    });
+    let pool = pool()?;
+    let email: Option<String> = match user_id {
+        Some(id) if fresh => {
+            sqlx::query_scalar("SELECT email FROM users WHERE id = $1 AND active")
+                .bind(id)
+                .fetch_optional(&pool)
+                .await?
+        }
+        _ => None,
+    };
+    let (Some(user_id), Some(email)) = (user_id, email) else {
+        // No password was given (or too long ago): start again.
+        let _ = session.remove_value(second_factor::PENDING_USER_ID).await;
+        set_status(http::StatusCode::UNAUTHORIZED);
+        return Err(AppError::InvalidCredentials);
+    };
+    let address = client_address().await;
+    let attempt =
+        throttled(throttle::attempt(&pool, &throttle::login_limits(&email, &address)).await)?;
+    let accepted = match second_factor::accept_code(&pool, user_id, &code).await {
+        Ok(second_factor::Accepted::No) => {
+            throttle::failed(&pool, &attempt).await;
+            return Err(AppError::invalid(vec![crate::error::FieldError {
+                field: "code".into(),
+                problem: crate::error::FieldProblem::WrongCode,
+            }]));
+        }
+        Ok(how) => how,
+        Err(e) => {
+            throttle::forget(&pool, attempt).await;
+            return Err(e);
+        }
+    };
+    throttle::succeeded(&pool, attempt, &throttle::pair_key(&email, &address)).await?;
+    let locale: String = session
+        .get(second_factor::PENDING_LOCALE)
+        .await
+        .ok()
+        .flatten()
+        .filter(|l: &String| LOCALES.contains(&l.as_str()))
+        .unwrap_or_else(|| "en".into());
+    let user = complete_login(&pool, user_id, &locale).await?;
+    if accepted == second_factor::Accepted::Recovery {
+        crate::ssr::audit::record(
+            &pool,
+            &user,
+            crate::ssr::audit::action::SECURITY,
+            Some(("user", user.id)),
+            "signed in with a recovery code",
+        )
+        .await?;
+    }
     Ok(user)
 }
 
@@ -329,7 +456,7 @@ fn set_status(status: http::StatusCode) {
 
 /// Sets 429 on a refusal for too many attempts.
 #[cfg(feature = "ssr")]
-pub(super) fn throttled<T>(r: AppResult<T>) -> AppResult<T> {
+pub fn throttled<T>(r: AppResult<T>) -> AppResult<T> {
     if let Err(AppError::TooManyAttempts { .. }) = &r {
         set_status(http::StatusCode::TOO_MANY_REQUESTS);
     }
@@ -342,22 +469,33 @@ pub(super) fn throttled<T>(r: AppResult<T>) -> AppResult<T> {
 /// right; the hops left of it are whatever the client wrote (rotating the
 /// first one would otherwise bypass the per-address limits).
 #[cfg(feature = "ssr")]
-pub(super) async fn client_address() -> String {
+pub async fn client_address() -> String {
     let peer = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .await
-        .map(|ci| ci.0.ip().to_string())
-        .unwrap_or_else(|_| "unknown".into());
-    let forwarded = use_context::<http::request::Parts>().and_then(|parts| {
-        let values: Vec<String> = parts
-            .headers
-            .get_all("x-forwarded-for")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .map(String::from)
-            .collect();
-        (!values.is_empty()).then(|| values.join(","))
-    });
-    forwarded_client(settings().trusted_proxies, forwarded.as_deref()).unwrap_or(peer)
+        .ok()
+        .map(|ci| ci.0.ip());
+    match use_context::<http::request::Parts>() {
+        Some(parts) => address_of(settings().trusted_proxies, peer, &parts.headers),
+        None => peer.map_or_else(|| "unknown".into(), |p| p.to_string()),
+    }
+}
+
+/// The client's address from a request's peer and headers (what
+/// [`client_address`] reads), for plain routes that have them at hand.
+#[cfg(feature = "ssr")]
+pub fn address_of(
+    trusted_proxies: u8,
+    peer: Option<std::net::IpAddr>,
+    headers: &http::HeaderMap,
+) -> String {
+    let values: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    let forwarded = (!values.is_empty()).then(|| values.join(","));
+    forwarded_client(trusted_proxies, forwarded.as_deref())
+        .unwrap_or_else(|| peer.map_or_else(|| "unknown".into(), |p| p.to_string()))
 }
 
 /// The client's address from an `X-Forwarded-For` value, behind `proxies`

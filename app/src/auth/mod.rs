@@ -1,13 +1,16 @@
 //! Accounts: who is logged in, with which role, and the server functions of
 //! logging in and out, resetting a password and saving preferences
-//! (`api.rs`); my password and my sessions (`account.rs`).
+//! (`api.rs`); my password and my sessions (`account.rs`); the optional
+//! second sign-in factor and its recovery codes (`second_factor.rs`).
 
 mod account;
 mod api;
 pub mod pages;
+pub mod second_factor;
 
 pub use account::*;
 pub use api::*;
+pub use second_factor::*;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,6 +69,11 @@ pub struct CurrentUser {
     /// How they hear of reminders: `browser`, `mail` or `both` (`REMINDERS_BY`).
     #[serde(default)]
     pub reminders_by: String,
+    /// An admin without a second factor while the organisation requires
+    /// one: they act as a member until they set it up (`guard`), and the
+    /// shell says so.
+    #[serde(default)]
+    pub needs_second_factor: bool,
 }
 
 /// The choices of the profile menu, checked on both sides.

@@ -1,6 +1,6 @@
 //! Log in, forgot password and reset password pages (outside the shell).
 
-use super::{login, request_password_reset, reset_password};
+use super::{login, login_second_factor, request_password_reset, reset_password};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::layout::profile::{locale_code, locale_from};
@@ -13,7 +13,7 @@ use leptos_router::hooks::use_query_map;
 
 /// A centered card with the brand, for pages shown before login.
 #[component]
-fn AuthCard(children: Children) -> impl IntoView {
+pub(crate) fn AuthCard(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     // Lets tests (and people on slow links) know the page is interactive.
     let ready = RwSignal::new(false);
@@ -56,18 +56,68 @@ pub fn LoginPage() -> impl IntoView {
     let errors = FormErrors::provide();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
+    // With a second factor, the password step is followed by a code step.
+    let code_step = RwSignal::new(false);
+    let code = RwSignal::new(String::new());
+    let recovery = RwSignal::new(false);
+    let expired = RwSignal::new(false);
     let action = Action::new(move |(e, p, l): &(String, String, String)| {
         login(e.clone(), p.clone(), l.clone())
     });
+    let code_action = Action::new(move |c: &String| login_second_factor(c.clone()));
     Effect::new(move || match action.value().get() {
         Some(Ok(_)) => go_to(&safe_next(query.with_untracked(|q| q.get("next")))),
+        Some(Err(AppError::SecondFactorNeeded)) => {
+            errors.0.set(None);
+            code.set(String::new());
+            code_step.set(true);
+        }
+        Some(Err(e)) => errors.0.set(Some(e)),
+        None => {}
+    });
+    Effect::new(move || match code_action.value().get() {
+        Some(Ok(_)) => go_to(&safe_next(query.with_untracked(|q| q.get("next")))),
+        // The password step is gone (too long ago): start again.
+        Some(Err(AppError::InvalidCredentials)) => {
+            errors.0.set(None);
+            password.set(String::new());
+            code_step.set(false);
+            expired.set(true);
+        }
         Some(Err(e)) => errors.0.set(Some(e)),
         None => {}
     });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        expired.set(false);
         let locale = locale_code(i18n.get_locale_untracked()).to_string();
         action.dispatch((email.get_untracked(), password.get_untracked(), locale));
+    };
+    let on_code = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let value = code.get_untracked();
+        let local = super::check_code("code", &value);
+        if !local.is_empty() {
+            errors.set_fields(local);
+            return;
+        }
+        code_action.dispatch(value);
+    };
+    let code_field = move || {
+        let bind = (code.into(), Callback::new(move |v| code.set(v)));
+        if recovery.get() {
+            view! {
+                <TextField name="code" label=tx!(i18n, second_factor.login_code) bind=bind
+                    autocomplete="one-time-code" required=true max=64 />
+            }
+            .into_any()
+        } else {
+            view! {
+                <TextField name="code" label=tx!(i18n, second_factor.login_code) bind=bind
+                    autocomplete="one-time-code" inputmode="numeric" required=true max=64 />
+            }
+            .into_any()
+        }
     };
     let on_language = move |ev| i18n.set_locale(locale_from(&event_target_value(&ev)));
     let banner = Signal::derive(move || {
@@ -79,7 +129,30 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <AuthCard>
             <h1>{tx!(i18n, auth.login_title)}</h1>
-            <form class="auth-form" on:submit=on_submit novalidate>
+            <Show when=move || code_step.get()>
+                <form class="auth-form second-factor-form" on:submit=on_code novalidate>
+                    <p>{tx!(i18n, second_factor.login_intro)}</p>
+                    {code_field}
+                    <button type="button" class="link-button" on:click=move |_| recovery.update(|r| *r = !*r)>
+                        {move || if recovery.get() {
+                            t_string!(i18n, second_factor.use_app_code).to_string()
+                        } else {
+                            t_string!(i18n, second_factor.use_recovery_code).to_string()
+                        }}
+                    </button>
+                    <ErrorBanner error=banner />
+                    <button type="submit" class="button button-primary button-block" disabled=move || code_action.pending().get()>
+                        {move || {
+                            if code_action.pending().get() {
+                                t_string!(i18n, second_factor.verifying).to_string()
+                            } else {
+                                t_string!(i18n, second_factor.verify).to_string()
+                            }
+                        }}
+                    </button>
+                </form>
+            </Show>
+            <form class="auth-form" on:submit=on_submit novalidate hidden=move || code_step.get()>
                 <div class="field">
                     <label for="login-language">{tx!(i18n, auth.language)}</label>
                     <select id="login-language" on:change=on_language>
@@ -104,7 +177,12 @@ pub fn LoginPage() -> impl IntoView {
                     required=true
                     max=1024
                 />
-                <ErrorBanner error=banner />
+                <Show when=move || expired.get()>
+                    <p class="banner banner-error" role="alert">{tx!(i18n, second_factor.login_expired)}</p>
+                </Show>
+                <Show when=move || !code_step.get()>
+                    <ErrorBanner error=banner />
+                </Show>
                 <button type="submit" class="button button-primary button-block" disabled=move || action.pending().get()>
                     {move || {
                         if action.pending().get() {

@@ -47,7 +47,7 @@ fn modules(i18n: crate::ui::feedback::I18n) -> Vec<(&'static str, Icon, TextProp
     ]
 }
 
-/// Settings only an admin has: pipelines and the trash.
+/// Settings only an admin has: users, pipelines, the audit log and the trash.
 #[component]
 fn AdminLinks() -> impl IntoView {
     let i18n = use_i18n();
@@ -62,9 +62,38 @@ fn AdminLinks() -> impl IntoView {
                     .map(|_| {
                         view! {
                             <ul class="sidebar-admin" aria-label=tx!(i18n, nav.settings)>
+                                <li><NavLink href="/settings/users"><span>{tx!(i18n, nav.users)}</span></NavLink></li>
                                 <li><NavLink href="/settings/pipelines"><span>{tx!(i18n, nav.pipelines)}</span></NavLink></li>
+                                <li><NavLink href="/settings/audit"><span>{tx!(i18n, nav.audit)}</span></NavLink></li>
                                 <li><NavLink href="/trash"><span>{tx!(i18n, nav.trash)}</span></NavLink></li>
                             </ul>
+                        }
+                    })
+            }}
+        </Suspense>
+    }
+    .into_any()
+}
+
+/// An admin without the second factor the organisation requires acts as a
+/// member (`ssr::guard`): every page says so, with the way to set it up.
+#[component]
+fn SecondFactorBanner() -> impl IntoView {
+    let i18n = use_i18n();
+    let me = expect_context::<Me>();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                me.0
+                    .get()
+                    .and_then(|r| r.ok())
+                    .filter(|u| u.needs_second_factor)
+                    .map(|_| {
+                        view! {
+                            <p class="banner banner-warning second-factor-banner" role="status">
+                                {tx!(i18n, second_factor.banner)} " "
+                                <a href="/settings/profile#second-factor">{tx!(i18n, second_factor.banner_link)}</a>
+                            </p>
                         }
                     })
             }}
@@ -164,6 +193,7 @@ pub fn AppShell() -> impl IntoView {
             </nav>
             <div class="scrim" aria-hidden="true" on:click=move |_| drawer.set(false)></div>
             <main id="main" class="main" tabindex="-1">
+                <SecondFactorBanner />
                 <Outlet />
             </main>
             <BottomBar />

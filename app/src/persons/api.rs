@@ -15,7 +15,7 @@ use {
     crate::records::search::ssr::refuse_duplicates,
     crate::ssr::export::{self, ExportColumn},
     crate::ssr::list_sql::{Field, ListSpec, Sort},
-    crate::ssr::{guard::require, pool, records},
+    crate::ssr::{audit, guard::require, pool, records},
     crate::ui::list::ValueKind,
     crate::validate::{opt, parse_date},
     sqlx::{AssertSqlSafe, Row},
@@ -202,16 +202,21 @@ pub async fn list_persons(query: ListQuery) -> AppResult<Page<PersonRow>> {
 
 #[server(prefix = "/api/persons", endpoint = "get", input = server_fn::codec::Json)]
 pub async fn get_person(id: i64) -> AppResult<Person> {
-    require(Role::Member).await?;
+    let user = require(Role::Member).await?;
     let pool = pool()?;
     let row = sqlx::query(
-        "SELECT p.*, coalesce(o.name, '') AS owner_name FROM persons p
+        "SELECT p.*, coalesce(o.name, '') AS owner_name,
+                coalesce(to_char(p.erased_at AT TIME ZONE $2, 'YYYY-MM-DD HH24:MI'), '') AS erased
+         FROM persons p
          LEFT JOIN users o ON o.id = p.owner_id WHERE p.id = $1 AND p.deleted_at IS NULL",
     )
     .bind(id)
+    .bind(&user.time_zone)
     .fetch_optional(&pool)
     .await?
     .ok_or(AppError::NotFound)?;
+    // Reading a person is reading personal data: it is audited.
+    audit::record(&pool, &user, audit::action::VIEW, Some(("person", id)), "").await?;
     let s = |col: &str| -> String {
         row.try_get::<Option<String>, _>(col)
             .ok()
@@ -271,8 +276,29 @@ pub async fn get_person(id: i64) -> AppResult<Person> {
         end_date: r.get("end_date"),
     })
     .collect();
+    let consent_history = sqlx::query_as::<_, (String, String, bool, String, String)>(
+        "SELECT to_char(cc.changed_at AT TIME ZONE $2, 'YYYY-MM-DD HH24:MI'), coalesce(u.name, ''),
+                cc.consent, coalesce(cc.consent_date::text, ''), coalesce(cc.method, '')
+         FROM consent_changes cc LEFT JOIN users u ON u.id = cc.changed_by
+         WHERE cc.person_id = $1 ORDER BY cc.changed_at DESC, cc.id DESC LIMIT 50",
+    )
+    .bind(id)
+    .bind(&user.time_zone)
+    .fetch_all(&pool)
+    .await?
+    .into_iter()
+    .map(|(at, by, consent, date, method)| super::ConsentChange {
+        at,
+        by,
+        consent,
+        date,
+        method,
+    })
+    .collect();
     Ok(Person {
         id,
+        erased: row.try_get("erased")?,
+        consent_history,
         version: row.try_get("version")?,
         owner_name: row.try_get("owner_name")?,
         created_at: row.try_get("created_at")?,

@@ -3,7 +3,9 @@
 //! of their links to companies.
 
 mod api;
+mod gdpr;
 pub mod pages;
+mod privacy;
 
 use crate::error::FieldError;
 use crate::i18n::*;
@@ -12,6 +14,7 @@ use crate::ui::list::ListRow;
 use crate::validate::Checks;
 pub use api::*;
 use chrono::{DateTime, NaiveDate, Utc};
+pub use gdpr::*;
 use serde::{Deserialize, Serialize};
 
 pub const CIVILITIES: &[&str] = &["mr", "ms", "mx", "dr"];
@@ -101,6 +104,24 @@ pub struct Person {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub jobs: Vec<PersonJob>,
+    /// When their data was erased (GDPR), in the reader's zone; empty if not.
+    #[serde(default)]
+    pub erased: String,
+    /// Each change of their consent, newest first.
+    #[serde(default)]
+    pub consent_history: Vec<ConsentChange>,
+}
+
+/// A change of a person's marketing consent: what it became, and who
+/// changed it when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConsentChange {
+    /// In the reader's zone, `YYYY-MM-DD HH:MM`.
+    pub at: String,
+    pub by: String,
+    pub consent: bool,
+    pub date: String,
+    pub method: String,
 }
 
 /// One company in a person's job history.

@@ -328,6 +328,7 @@ pub fn PersonPage() -> impl IntoView {
                                 }}
                             </section>
                             <RelatedDeals kind=k id=id />
+                            <super::privacy::PrivacyCard id=id erased=p.erased.clone() consent_history=p.consent_history.clone() />
                             <RecordActivity kind=k id=id reload=reload />
                         </div>
                     </article>

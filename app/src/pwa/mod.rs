@@ -23,6 +23,7 @@ pub use warm::warm_up;
 /// device and shown offline.
 pub const READS: &[&str] = &[
     "/api/account/my_sessions",
+    "/api/audit/list",
     "/api/auth/me",
     "/api/calendar/calendars",
     "/api/calendar/events",
@@ -57,10 +58,13 @@ pub const READS: &[&str] = &[
     "/api/search/global",
     "/api/search/name",
     "/api/search/pick",
+    "/api/second_factor/status",
     "/api/settings/my_settings",
     "/api/tags/all",
     "/api/trash/list",
+    "/api/users/invitation",
     "/api/users/options",
+    "/api/users/team",
 ];
 
 /// Server functions that change something (or the session): always sent
@@ -69,6 +73,7 @@ pub const WRITES: &[&str] = &[
     "/api/account/change_password",
     "/api/account/end_sessions",
     "/api/auth/login",
+    "/api/auth/login_second_factor",
     "/api/auth/logout",
     "/api/auth/request_password_reset",
     "/api/auth/reset_password",
@@ -92,6 +97,7 @@ pub const WRITES: &[&str] = &[
     "/api/notifications/read",
     "/api/notifications/read_all",
     "/api/persons/delete",
+    "/api/persons/erase",
     "/api/persons/save",
     "/api/pipelines/move_stage",
     "/api/pipelines/remove_stage",
@@ -103,6 +109,11 @@ pub const WRITES: &[&str] = &[
     "/api/records/favourite",
     "/api/records/mass",
     "/api/records/remove_tag",
+    "/api/second_factor/begin",
+    "/api/second_factor/confirm",
+    "/api/second_factor/disable",
+    "/api/second_factor/recovery_codes",
+    "/api/second_factor/require_for_admins",
     "/api/settings/create_feed",
     "/api/settings/revoke_feed",
     "/api/settings/save_profile",
@@ -110,6 +121,12 @@ pub const WRITES: &[&str] = &[
     "/api/settings/share_calendar",
     "/api/trash/restore",
     "/api/trash/undo",
+    "/api/users/accept",
+    "/api/users/invite",
+    "/api/users/resend",
+    "/api/users/revoke",
+    "/api/users/set_active",
+    "/api/users/set_role",
 ];
 
 /// Writes a person may make offline: the service worker keeps them on the

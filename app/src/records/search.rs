@@ -245,7 +245,8 @@ pub mod ssr {
     }
 }
 
-fn kind_label(i18n: crate::ui::feedback::I18n, kind: RecordKind) -> String {
+/// A kind of record in the reader's language ("Person").
+pub fn kind_label(i18n: crate::ui::feedback::I18n, kind: RecordKind) -> String {
     match kind {
         RecordKind::Company => t_string!(i18n, company.singular),
         RecordKind::Person => t_string!(i18n, person.singular),

@@ -265,6 +265,7 @@ pub fn field_label(i18n: I18n, kind: RecordKind, field: &str) -> String {
         (RecordKind::Person, "marketing_consent") => t_string!(i18n, person.marketing_consent),
         (RecordKind::Person, "consent_date") => t_string!(i18n, person.consent_date),
         (RecordKind::Person, "consent_method") => t_string!(i18n, person.consent_method),
+        (RecordKind::Person, "erased_at") => t_string!(i18n, person.erased_at),
         (RecordKind::Deal, "name") => t_string!(i18n, deal.name),
         (RecordKind::Deal, "company_id") => t_string!(i18n, deal.company),
         (RecordKind::Deal, "person_id") => t_string!(i18n, deal.person),

@@ -5,8 +5,12 @@ use super::{
     Colleague, ProfileSettings, check_profile, create_feed, my_settings, revoke_feed, save_profile,
     save_reminders, share_calendar, webcal,
 };
-use crate::auth::{SignedIn, change_password, check_password_change, end_sessions, my_sessions};
-use crate::error::AppError;
+use crate::auth::{
+    SecondFactorSetup, SignedIn, begin_second_factor, change_password, check_code,
+    check_password_change, confirm_second_factor, disable_second_factor, end_sessions, my_sessions,
+    new_recovery_codes, second_factor_status,
+};
+use crate::error::{AppError, FieldError, FieldProblem};
 use crate::i18n::*;
 use crate::tx;
 use crate::ui::feedback::ErrorBanner;
@@ -49,6 +53,7 @@ fn Sections(s: ProfileSettings) -> impl IntoView {
         <ZoneCard time_zone=s.time_zone capacity=s.capacity_hours zones=s.zones week_start=s.week_start />
         <RemindersCard reminders_by=s.reminders_by mail_configured=s.mail_configured />
         <PasswordCard />
+        <SecondFactorCard />
         <SessionsCard />
         <SharingCard colleagues=s.colleagues sees_all=s.sees_all />
         <FeedCard url=s.feed_url />
@@ -239,6 +244,208 @@ fn PasswordCard() -> impl IntoView {
                     <span class="muted" role="status">{move || saved.get().then(|| t_string!(i18n, settings.password_changed).to_string())}</span>
                 </div>
             </form>
+        </section>
+    }
+    .into_any()
+}
+
+/// What the second factor card shows besides its status.
+#[derive(Clone, PartialEq)]
+enum FactorStep {
+    Status,
+    /// Setting up: what the app needs, then a code and my password.
+    Setup(SecondFactorSetup),
+    /// New recovery codes, shown once.
+    Codes(Vec<String>),
+    /// My password, to turn it off.
+    Disable,
+    /// My password, for new recovery codes.
+    NewCodes,
+}
+
+/// Two-step sign-in: on or off; set up with any authenticator app (QR
+/// code, link or key; a code and my password confirm it), then the
+/// recovery codes once; turn off or renew the codes with my password.
+#[component]
+fn SecondFactorCard() -> impl IntoView {
+    let i18n = use_i18n();
+    let errors = FormErrors::provide();
+    let status = LocalResource::new(second_factor_status);
+    let step = RwSignal::new(FactorStep::Status);
+    let code = RwSignal::new(String::new());
+    let current = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let turned_off = RwSignal::new(false);
+    let me = use_context::<crate::layout::Me>();
+    let go = move |next: FactorStep| {
+        errors.0.set(None);
+        code.set(String::new());
+        current.set(String::new());
+        turned_off.set(false);
+        step.set(next);
+    };
+    // A change of the factor may change my rights (an admin when the
+    // organisation requires it): the shell's user is read again.
+    let changed = move || {
+        status.refetch();
+        if let Some(me) = me {
+            me.0.refetch();
+        }
+    };
+    let begin = move |_| {
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            match begin_second_factor().await {
+                Ok(setup) => go(FactorStep::Setup(setup)),
+                Err(e) => errors.0.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (c, p) = (code.get_untracked(), current.get_untracked());
+        let now = step.get_untracked();
+        let mut local = if matches!(now, FactorStep::Setup(_)) {
+            check_code("code", &c)
+        } else {
+            Vec::new()
+        };
+        if p.is_empty() {
+            local.push(FieldError {
+                field: "current_password".into(),
+                problem: FieldProblem::Required,
+            });
+        }
+        if !local.is_empty() {
+            errors.set_fields(local);
+            return;
+        }
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let done = match now {
+                FactorStep::Setup(_) => confirm_second_factor(c, p).await.map(FactorStep::Codes),
+                FactorStep::NewCodes => new_recovery_codes(p).await.map(FactorStep::Codes),
+                FactorStep::Disable => disable_second_factor(p).await.map(|()| FactorStep::Status),
+                _ => Ok(FactorStep::Status),
+            };
+            match done {
+                Ok(next) => {
+                    let off = next == FactorStep::Status;
+                    go(next);
+                    turned_off.set(off);
+                    changed();
+                }
+                Err(e) => errors.0.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    let password_field = move || {
+        view! {
+            <TextField name="current_password" label=tx!(i18n, second_factor.current_password) bind=bind_to(current) kind="password" autocomplete="current-password" required=true max=1024 />
+        }
+    };
+    let cancel = move |_| go(FactorStep::Status);
+    let body = move || {
+        // The fields below are made after the page is drawn, when the
+        // cards after this one have provided their own `FormErrors` in the
+        // same scope: give them this card's again.
+        provide_context(errors);
+        match step.get() {
+        FactorStep::Status => view! {
+            {move || status.get().map(|r| match r {
+                Ok(s) if s.enabled => {
+                    let left = s.recovery_left;
+                    view! {
+                        <p><span class="badge badge-ok">{tx!(i18n, second_factor.status_on)}</span></p>
+                        <p class="muted">{t_string!(i18n, second_factor.recovery_left, left = left).to_string()}</p>
+                        <div class="form-actions">
+                            <button type="button" class="button" on:click=move |_| go(FactorStep::NewCodes)>{tx!(i18n, second_factor.new_codes)}</button>
+                            <button type="button" class="button button-danger" on:click=move |_| go(FactorStep::Disable)>{tx!(i18n, second_factor.turn_off)}</button>
+                        </div>
+                    }
+                    .into_any()
+                }
+                Ok(_) => view! {
+                    <p>{tx!(i18n, second_factor.status_off)}</p>
+                    <div class="form-actions">
+                        <button type="button" class="button button-primary" disabled=move || busy.get() on:click=begin>{tx!(i18n, second_factor.set_up)}</button>
+                    </div>
+                }
+                .into_any(),
+                Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.into_any(),
+            })}
+        }
+        .into_any(),
+        FactorStep::Setup(setup) => view! {
+            <form class="settings-form" novalidate on:submit=submit>
+                <p>{tx!(i18n, second_factor.scan)}</p>
+                {setup.qr_svg.clone().map(|svg| view! {
+                    <div class="second-factor-qr" role="img" aria-label=move || t_string!(i18n, second_factor.qr_label).to_string() inner_html=svg></div>
+                })}
+                <p><a href=setup.url.clone() class="button">{tx!(i18n, second_factor.open_link)}</a></p>
+                <p>{tx!(i18n, second_factor.key)} ": " <code class="second-factor-key">{setup.secret.clone()}</code></p>
+                <TextField name="code" label=tx!(i18n, second_factor.code) bind=bind_to(code) autocomplete="one-time-code" inputmode="numeric" required=true max=64 />
+                <p class="muted hint">{tx!(i18n, second_factor.code_hint)}</p>
+                {password_field}
+                <div class="form-actions">
+                    <button type="submit" class="button button-primary" disabled=move || busy.get()>{tx!(i18n, second_factor.turn_on)}</button>
+                    <button type="button" class="button" on:click=cancel>{tx!(i18n, common.cancel)}</button>
+                </div>
+            </form>
+        }
+        .into_any(),
+        FactorStep::Codes(codes) => view! {
+            <h3>{tx!(i18n, second_factor.codes_title)}</h3>
+            <p>{tx!(i18n, second_factor.codes_intro)}</p>
+            <ol class="recovery-codes">
+                {codes.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}
+            </ol>
+            <div class="form-actions">
+                <button type="button" class="button button-primary" on:click=move |_| go(FactorStep::Status)>{tx!(i18n, second_factor.kept)}</button>
+            </div>
+        }
+        .into_any(),
+        FactorStep::Disable | FactorStep::NewCodes => {
+            let off = step.get_untracked() == FactorStep::Disable;
+            view! {
+                <form class="settings-form" novalidate on:submit=submit>
+                    <p>{if off {
+                        t_string!(i18n, second_factor.turn_off_intro).to_string()
+                    } else {
+                        t_string!(i18n, second_factor.new_codes_intro).to_string()
+                    }}</p>
+                    {password_field}
+                    <div class="form-actions">
+                        <button type="submit" class=if off { "button button-danger" } else { "button button-primary" } disabled=move || busy.get()>
+                            {if off {
+                                t_string!(i18n, second_factor.turn_off).to_string()
+                            } else {
+                                t_string!(i18n, second_factor.new_codes).to_string()
+                            }}
+                        </button>
+                        <button type="button" class="button" on:click=cancel>{tx!(i18n, common.cancel)}</button>
+                    </div>
+                </form>
+            }
+            .into_any()
+        }
+    }
+    };
+    let banner = Signal::derive(move || {
+        errors
+            .0
+            .get()
+            .filter(|e| !matches!(e, AppError::Invalid { .. }))
+    });
+    view! {
+        <section class="card settings-card second-factor-card" id="second-factor" aria-labelledby="settings-second-factor">
+            <h2 id="settings-second-factor">{tx!(i18n, second_factor.title)}</h2>
+            <p class="muted">{tx!(i18n, second_factor.intro)}</p>
+            <ErrorBanner error=banner />
+            {body}
+            <p class="muted" role="status">{move || turned_off.get().then(|| t_string!(i18n, second_factor.turned_off).to_string())}</p>
         </section>
     }
     .into_any()

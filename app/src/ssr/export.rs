@@ -55,7 +55,8 @@ fn spec(kind: RecordKind) -> (&'static ListSpec, &'static [ExportColumn]) {
 /// Rows written per chunk sent to the browser.
 const BATCH: usize = 500;
 
-fn write_record(out: &mut Vec<u8>, fields: &[String]) -> AppResult<()> {
+/// Appends one CSV record (quoted as needed) to `out`.
+pub fn write_record(out: &mut Vec<u8>, fields: &[String]) -> AppResult<()> {
     let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
     w.write_record(fields)
         .map_err(|e| AppError::server(e.to_string()))?;

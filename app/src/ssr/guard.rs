@@ -65,6 +65,12 @@ pub async fn load_user(user_id: i64) -> AppResult<Option<CurrentUser>> {
 }
 
 /// An active user by id, outside server functions (e.g. a plain axum route).
+///
+/// When the organisation requires a second factor of admins
+/// (`organisation_settings`), an admin who has none is loaded as a member,
+/// with `needs_second_factor` set: they keep the app and may set up their
+/// factor, but hold no admin power until they have one. This is the one
+/// place that decides it; every `require` goes through here.
 pub async fn load_user_from(pool: &sqlx::PgPool, user_id: i64) -> AppResult<Option<CurrentUser>> {
     type Row = (
         i64,
@@ -77,27 +83,51 @@ pub async fn load_user_from(pool: &sqlx::PgPool, user_id: i64) -> AppResult<Opti
         String,
         String,
         String,
+        bool,
     );
     let row: Option<Row> = sqlx::query_as(
-        "SELECT id, name, email, role, locale, theme, density, time_zone, week_start, reminders_by
-         FROM users WHERE id = $1 AND active",
+        "SELECT u.id, u.name, u.email, u.role, u.locale, u.theme, u.density, u.time_zone,
+                u.week_start, u.reminders_by,
+                u.role = 'admin' AND u.totp_enabled_at IS NULL
+                    AND COALESCE(o.require_admin_second_factor, false)
+         FROM users u LEFT JOIN organisation_settings o ON o.id
+         WHERE u.id = $1 AND u.active",
     )
     .bind(user_id)
     .fetch_optional(pool)
     .await?;
     Ok(row.map(
-        |(id, name, email, role, locale, theme, density, time_zone, week_start, reminders_by)| {
+        |(
+            id,
+            name,
+            email,
+            role,
+            locale,
+            theme,
+            density,
+            time_zone,
+            week_start,
+            reminders_by,
+            needs_second_factor,
+        )| {
+            let role = Role::parse(&role).unwrap_or(Role::Member);
             CurrentUser {
                 id,
                 name,
                 email,
-                role: Role::parse(&role).unwrap_or(Role::Member),
+                // Least privilege until the second factor is set up.
+                role: if needs_second_factor {
+                    Role::Member
+                } else {
+                    role
+                },
                 locale,
                 theme,
                 density,
                 time_zone,
                 week_start,
                 reminders_by,
+                needs_second_factor,
             }
         },
     ))

@@ -3,6 +3,7 @@
 //! the `ssr` feature only, so none of it (nor sqlx) reaches the wasm bundle.
 
 pub mod assets;
+pub mod audit;
 pub mod cookies;
 pub mod export;
 pub mod guard;

@@ -7,16 +7,21 @@ use crate::error::{AppError, AppResult, FieldError, FieldProblem};
 use crate::records::RecordKind;
 use sqlx::{AssertSqlSafe, PgPool, Postgres, Transaction};
 
-/// A transaction whose writes the history trigger attributes to `user_id`
-/// (the setting lives until the transaction ends). A request sent with an
+/// A transaction whose writes the history and audit triggers attribute to
+/// `user_id` and this request's address (the settings live until the
+/// transaction ends). A request sent with an
 /// idempotency key writes its key here too, so a repeat applies nothing
 /// (`super::idempotency`).
 pub async fn begin_as(pool: &PgPool, user_id: i64) -> AppResult<Transaction<'static, Postgres>> {
     let mut tx = pool.begin().await?;
-    sqlx::query("SELECT set_config('relais.user_id', $1, true)")
-        .bind(user_id.to_string())
-        .execute(&mut *tx)
-        .await?;
+    // The audit trigger of persons reads the address too.
+    sqlx::query(
+        "SELECT set_config('relais.user_id', $1, true), set_config('relais.address', $2, true)",
+    )
+    .bind(user_id.to_string())
+    .bind(crate::auth::client_address().await)
+    .execute(&mut *tx)
+    .await?;
     super::idempotency::claim_in(&mut tx, user_id).await?;
     Ok(tx)
 }

@@ -22,6 +22,11 @@ pub fn problem_text(i18n: I18n, problem: FieldProblem) -> String {
         FieldProblem::EndBeforeStart => t_string!(i18n, errors.end_before_start).to_string(),
         FieldProblem::Mismatch => t_string!(i18n, errors.mismatch).to_string(),
         FieldProblem::WrongPassword => t_string!(i18n, errors.wrong_password).to_string(),
+        FieldProblem::Taken => t_string!(i18n, errors.taken).to_string(),
+        FieldProblem::LastAdmin => t_string!(i18n, errors.last_admin).to_string(),
+        FieldProblem::Yourself => t_string!(i18n, errors.yourself).to_string(),
+        FieldProblem::WrongCode => t_string!(i18n, errors.wrong_code).to_string(),
+        FieldProblem::NoSecondFactor => t_string!(i18n, errors.no_second_factor).to_string(),
     }
 }
 
@@ -34,6 +39,7 @@ pub fn error_text(i18n: I18n, err: &AppError) -> String {
         AppError::Invalid { .. } => t_string!(i18n, errors.form_has_errors).to_string(),
         AppError::Duplicates { .. } => t_string!(i18n, record.possible_duplicates).to_string(),
         AppError::InvalidCredentials => t_string!(i18n, auth.invalid_credentials).to_string(),
+        AppError::SecondFactorNeeded => t_string!(i18n, second_factor.needed).to_string(),
         AppError::TooManyAttempts { retry_after_secs } => {
             let seconds = *retry_after_secs;
             t_string!(i18n, auth.too_many_attempts, seconds).to_string()

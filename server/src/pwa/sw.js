@@ -33,7 +33,7 @@ const SHELL = `relais-shell-${VERSION}`;
 const PAGES = "relais-pages";
 const DATA = "relais-data";
 const OFFLINE_PAGE = "/offline.html";
-const SESSION_CHANGES = ["/api/auth/login", "/api/auth/logout"];
+const SESSION_CHANGES = ["/api/auth/login", "/api/auth/login_second_factor", "/api/auth/logout"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(

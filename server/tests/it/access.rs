@@ -99,6 +99,8 @@ enum Rule {
     Anyone,
     /// Admins only.
     Admin,
+    /// Admins only, on a record of `Kind` (GDPR erasure).
+    AdminOn(Kind),
     /// An action on the record of `Kind`.
     Record(Kind, Act),
     /// Deleting a note: its author or an admin, on a record they may see.
@@ -144,8 +146,8 @@ fn expected(rule: Rule, who: Who, case: Case) -> Answer {
         (Rule::Public, _) => NotRefused,
         (_, Who::Anonymous | Who::Deactivated) => Unauthorized,
         (Rule::Anyone, _) => Ok,
-        (Rule::Admin, Who::Admin) => Ok,
-        (Rule::Admin, _) => Forbidden,
+        (Rule::Admin | Rule::AdminOn(_), Who::Admin) => Ok,
+        (Rule::Admin | Rule::AdminOn(_), _) => Forbidden,
         (Rule::NoteAuthorOrAdmin, _) => match case {
             Case::Private => NotFound,
             Case::Own => Ok,
@@ -228,6 +230,8 @@ struct Fx {
     filter: i64,
     /// The day after today, in the users' zone.
     day: NaiveDate,
+    /// An open invitation.
+    invitation: i64,
 }
 
 static SEQ: AtomicUsize = AtomicUsize::new(0);
@@ -384,7 +388,16 @@ async fn make(pool: &PgPool, kind: Kind, case: Case, actor: i64, colleague: i64)
         .fetch_one(pool)
         .await
         .unwrap();
+    let invitation = q(
+        "INSERT INTO invitations (email, role, locale, token_hash, expires_at)
+                        VALUES ($1, 'member', 'en', $1, now() + interval '1 day') RETURNING id",
+    )
+    .bind(format!("{text}@invited.test"))
+    .fetch_one(pool)
+    .await
+    .unwrap();
     Fx {
+        invitation,
         id,
         version: 1,
         text,
@@ -449,6 +462,12 @@ fn probes() -> Vec<Probe> {
             Status,
             |_| json!({"email": "nobody@relais.test", "password": "not the password", "locale": "en"}),
         ),
+        p(
+            "/api/auth/login_second_factor",
+            Public,
+            Status,
+            |_| json!({"code": "123456"}),
+        ),
         p("/api/auth/logout", Public, Status, empty),
         p(
             "/api/auth/request_password_reset",
@@ -483,6 +502,35 @@ fn probes() -> Vec<Probe> {
             |_| json!({"locale": "", "theme": "", "density": ""}),
         ),
         p("/api/users/options", Anyone, Status, empty),
+        // The second factor: mine, and the organisation's setting. Probes
+        // that would act stop at their own checks (no code, no password;
+        // the walk's admin has no second factor to require of others).
+        p("/api/second_factor/status", Anyone, Status, empty),
+        p("/api/second_factor/begin", Anyone, Status, empty),
+        p(
+            "/api/second_factor/confirm",
+            Anyone,
+            Checks,
+            |_| json!({"code": "", "current_password": ""}),
+        ),
+        p(
+            "/api/second_factor/disable",
+            Anyone,
+            Checks,
+            |_| json!({"current_password": ""}),
+        ),
+        p(
+            "/api/second_factor/recovery_codes",
+            Anyone,
+            Checks,
+            |_| json!({"current_password": ""}),
+        ),
+        p(
+            "/api/second_factor/require_for_admins",
+            Admin,
+            Checks,
+            |_| json!({"on": true}),
+        ),
         // Companies, persons, deals
         p(
             "/api/companies/list",
@@ -610,6 +658,62 @@ fn probes() -> Vec<Probe> {
             Admin,
             Status,
             |f| json!({"id": f.spare_stage}),
+        ),
+        // The team, the audit log, GDPR
+        p("/api/users/team", Admin, Status, |_| json!({"filter": {}})),
+        p(
+            "/api/users/invite",
+            Admin,
+            Checks,
+            |_| json!({"email": "not an address", "role": "member", "locale": "en"}),
+        ),
+        p(
+            "/api/users/resend",
+            Admin,
+            Status,
+            |f| json!({"id": f.invitation}),
+        ),
+        p(
+            "/api/users/revoke",
+            Admin,
+            Status,
+            |f| json!({"id": f.invitation}),
+        ),
+        p(
+            "/api/users/set_role",
+            Admin,
+            Status,
+            |f| json!({"user_id": f.other, "role": "member"}),
+        ),
+        p(
+            "/api/users/set_active",
+            Admin,
+            Status,
+            |f| json!({"user_id": f.other, "active": true}),
+        ),
+        p(
+            "/api/users/invitation",
+            Public,
+            Status,
+            |_| json!({"token": "0000"}),
+        ),
+        p(
+            "/api/users/accept",
+            Public,
+            Status,
+            |_| json!({"token": "0000", "name": "Nobody", "password": "a long password", "confirm": "a long password"}),
+        ),
+        p(
+            "/api/audit/list",
+            Admin,
+            Status,
+            |_| json!({"filter": {}, "before": null}),
+        ),
+        p(
+            "/api/persons/erase",
+            AdminOn(Person),
+            Status,
+            |f| json!({"id": f.id}),
         ),
         // Interactions
         p(
@@ -927,7 +1031,7 @@ fn probes() -> Vec<Probe> {
 
 fn rule_kind(rule: Rule) -> Option<Kind> {
     match rule {
-        Rule::Record(k, _) => Some(k),
+        Rule::Record(k, _) | Rule::AdminOn(k) => Some(k),
         Rule::NoteAuthorOrAdmin => Some(Kind::Interaction),
         _ => None,
     }
