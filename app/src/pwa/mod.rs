@@ -123,6 +123,7 @@ pub const WRITES: &[&str] = &[
     "/api/trash/undo",
     "/api/users/accept",
     "/api/users/invite",
+    "/api/users/remove_second_factor",
     "/api/users/resend",
     "/api/users/revoke",
     "/api/users/set_active",

@@ -34,9 +34,12 @@ pub async fn team(filter: TeamFilter) -> AppResult<TeamView> {
     let me = require(Role::Admin).await?;
     let pool = pool()?;
     let search = filter.search.trim().to_lowercase();
-    let users: Vec<(i64, String, String, String, bool, String, String)> = sqlx::query_as(
+    // id, name, email, role, active, last login, time zone, second factor
+    type Row = (i64, String, String, String, bool, String, String, bool);
+    let users: Vec<Row> = sqlx::query_as(
         "SELECT id, name, email, role, active,
-                coalesce(to_char(last_login_at AT TIME ZONE $4, 'YYYY-MM-DD HH24:MI'), ''), time_zone
+                coalesce(to_char(last_login_at AT TIME ZONE $4, 'YYYY-MM-DD HH24:MI'), ''), time_zone,
+                totp_enabled_at IS NOT NULL
          FROM users
          WHERE ($1 = '' OR strpos(lower(name || ' ' || email), $1) > 0)
            AND ($2 = '' OR role = $2)
@@ -68,8 +71,9 @@ pub async fn team(filter: TeamFilter) -> AppResult<TeamView> {
         users: users
             .into_iter()
             .map(
-                |(id, name, email, role, active, last_login, time_zone)| UserRow {
+                |(id, name, email, role, active, last_login, time_zone, second_factor)| UserRow {
                     me: id == me.id,
+                    second_factor,
                     id,
                     name,
                     email,
@@ -376,6 +380,53 @@ pub async fn set_active(user_id: i64, active: bool) -> AppResult<()> {
         action::DEACTIVATE
     };
     audit::record(&mut *tx, &me, what, Some(("user", user_id)), "").await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Removes a user's second factor (they lost their phone and their
+/// recovery codes): they sign in with their password alone, and may set up
+/// a new one. Their sessions end, as after any change of how they sign in.
+#[server(prefix = "/api/users", endpoint = "remove_second_factor", input = server_fn::codec::Json)]
+pub async fn remove_second_factor(user_id: i64) -> AppResult<()> {
+    let me = require(Role::Admin).await?;
+    let pool = pool()?;
+    let mut tx = pool.begin().await?;
+    let done = sqlx::query(
+        "UPDATE users SET totp_secret = NULL, totp_enabled_at = NULL, totp_last_step = NULL,
+                updated_at = now()
+         WHERE id = $1 AND totp_enabled_at IS NOT NULL",
+    )
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE id = $1)")
+            .bind(user_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        return if exists {
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
+        };
+    }
+    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM sessions WHERE data->>'user_id' = $1::text")
+        .bind(user_id.to_string())
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut *tx,
+        &me,
+        action::SECURITY,
+        Some(("user", user_id)),
+        "second factor removed",
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -28,6 +28,9 @@ pub struct UserRow {
     /// In the reader's zone, `YYYY-MM-DD HH:MM`; empty if never.
     pub last_login: String,
     pub time_zone: String,
+    /// Whether they sign in with a second factor.
+    #[serde(default)]
+    pub second_factor: bool,
     /// The reader's own row.
     pub me: bool,
 }

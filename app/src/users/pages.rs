@@ -3,7 +3,8 @@
 
 use super::{
     Invitee, TeamFilter, TeamView, UserRow, accept_invitation, check_acceptance, check_invitation,
-    invitation_info, invite_user, resend_invitation, revoke_invitation, set_active, set_role, team,
+    invitation_info, invite_user, remove_second_factor, resend_invitation, revoke_invitation,
+    set_active, set_role, team,
 };
 use crate::auth::pages::AuthCard;
 use crate::error::{AppError, AppResult};
@@ -283,6 +284,15 @@ fn user_row(
             .into_any(),
         )
     };
+    let factor_button = u.second_factor.then(|| {
+        let name4 = u.name.clone();
+        view! {
+            <button type="button" class="button" on:click=move |_| {
+                let message = t_string!(i18n, users.second_factor_removed, name = name4.clone()).to_string();
+                outcome.run(remove_second_factor(id), message);
+            }>{t_string!(i18n, users.remove_second_factor).to_string()}</button>
+        }
+    });
     let role_select_label = t_string!(i18n, users.role_of, name = u.name.clone()).to_string();
     view! {
         <tr class:inactive=!u.active data-user=u.email.clone()>
@@ -310,7 +320,7 @@ fn user_row(
                 {if u.last_login.is_empty() { t_string!(i18n, users.never).to_string() } else { u.last_login.clone() }}
             </td>
             <td data-label=move || t_string!(i18n, users.time_zone).to_string()>{u.time_zone.clone()}</td>
-            <td class="row-actions">{state_button}</td>
+            <td class="row-actions">{state_button}{factor_button}</td>
         </tr>
     }
 }

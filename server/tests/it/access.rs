@@ -692,6 +692,12 @@ fn probes() -> Vec<Probe> {
             |f| json!({"user_id": f.other, "active": true}),
         ),
         p(
+            "/api/users/remove_second_factor",
+            Admin,
+            Status,
+            |f| json!({"user_id": f.other}),
+        ),
+        p(
             "/api/users/invitation",
             Public,
             Status,

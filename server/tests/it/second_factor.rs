@@ -379,3 +379,65 @@ async fn the_organisation_can_require_a_second_factor_of_admins(pool: PgPool) {
     assert_eq!(require(false, &first).await.status, StatusCode::OK);
     assert_eq!(status(&app, &first).await["org_requires_for_admins"], false);
 }
+
+/// Phone and recovery codes lost: an admin removes the factor from the
+/// users page; the user's sessions end and the password alone signs in.
+#[sqlx::test(migrations = "../migrations")]
+async fn an_admin_removes_a_lost_second_factor(pool: PgPool) {
+    let app = TestApp::new(pool.clone());
+    let (_, admin) = app.login_as("admin@example.fr", "admin").await;
+    let (member_id, member) = app.login_as("lost@example.fr", "member").await;
+    set_up(&app, &member).await;
+    let team = app
+        .call(
+            "/api/users/team",
+            json!({"filter": {"search": "lost"}}),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(
+        team.body["users"][0]["second_factor"], true,
+        "{}",
+        team.text
+    );
+    // Not the member's to call.
+    let r = app
+        .call(
+            "/api/users/remove_second_factor",
+            json!({"user_id": member_id}),
+            Some(&member),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    password_step(&app, "lost@example.fr").await;
+
+    let r = app
+        .call(
+            "/api/users/remove_second_factor",
+            json!({"user_id": member_id}),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(me(&app, &member).await.status, StatusCode::UNAUTHORIZED);
+    let fresh = app
+        .login("lost@example.fr", PASSWORD)
+        .await
+        .expect("the password alone");
+    assert_eq!(status(&app, &fresh).await["enabled"], false);
+    let codes: i64 = sqlx::query_scalar("SELECT count(*) FROM recovery_codes WHERE user_id = $1")
+        .bind(member_id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(codes, 0);
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE action = 'security' AND record_type = 'user' AND record_id = $1
+           AND detail = 'second factor removed'",
+    )
+    .bind(member_id)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, 1);
+}
