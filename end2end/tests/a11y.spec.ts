@@ -69,6 +69,8 @@ async function pages(page: Page): Promise<string[]> {
     '/search?q=a',
     '/settings/profile',
     '/settings/pipelines',
+    '/settings/users',
+    '/settings/audit',
     '/trash',
     '/outbox',
   ];

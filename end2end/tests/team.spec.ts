@@ -127,7 +127,9 @@ test('a team from the app: invitations by mail, joining, roles, deactivation, GD
   const samContext = await browser.newContext();
   const s = await samContext.newPage();
   await s.goto(invitationLink(english));
+  await expect(s.locator('main.auth-page[data-ready="true"]')).toBeVisible();
   await expect(s.locator('h1')).toHaveText('Join the team');
+  await expect(s.locator('main.auth-page')).toContainText(sam);
   await s.locator('#f-name').fill('Sam Ortiz');
   await s.locator('#f-password').fill(PASSWORD);
   await s.locator('#f-confirm').fill(PASSWORD);

@@ -456,7 +456,7 @@ pub fn InvitationPage() -> impl IntoView {
                                 let email = info.email.clone();
                                 view! {
                                     <p>{move || t_string!(i18n, users.welcome_body, email = email.clone()).to_string()}</p>
-                                    <form class="auth-form" on:submit=submit novalidate>
+                                    <form class="auth-form" method="post" on:submit=submit novalidate>
                                         <TextField name="name" label=tx!(i18n, users.your_name) bind=bind_to(name) autocomplete="name" required=true />
                                         <TextField name="password" label=tx!(i18n, auth.new_password) bind=bind_to(password) kind="password" autocomplete="new-password" required=true max=1024 />
                                         <TextField name="confirm" label=tx!(i18n, auth.confirm_password) bind=bind_to(confirm) kind="password" autocomplete="new-password" required=true max=1024 />
