@@ -445,7 +445,7 @@ fn SecondFactorCard() -> impl IntoView {
             <p class="muted">{tx!(i18n, second_factor.intro)}</p>
             <ErrorBanner error=banner />
             {body}
-            <p class="muted" role="status">{move || turned_off.get().then(|| t_string!(i18n, second_factor.turned_off).to_string())}</p>
+            <p class="muted" role="status">{move || turned_off.try_get().unwrap_or(false).then(|| t_string!(i18n, second_factor.turned_off).to_string())}</p>
         </section>
     }
     .into_any()
