@@ -1,4 +1,6 @@
 import { expect, Page, BrowserContext } from '@playwright/test';
+import * as fs from 'fs';
+import * as path from 'path';
 
 export const ADMIN = { email: 'admin@relais.example', password: 'relais-e2e-2026' };
 
@@ -79,4 +81,20 @@ export async function changePreference(page: Page, change: () => Promise<unknown
   const saved = page.waitForResponse((r) => r.url().includes('/api/auth/update_preferences'));
   await change();
   expect((await saved).ok()).toBe(true);
+}
+
+// The mail the server sends lands at a real SMTP server (aiosmtpd,
+// `server/tests/smtp_sink.py`) that `scripts/test.sh` starts for the suite
+// and names in E2E_MAIL_DIR: one JSON file per message.
+export const MAIL_DIR = process.env.E2E_MAIL_DIR ?? '';
+export type Mail = { rcpt_tos: string[]; subject: string; text: string; html: string };
+
+/** The mails the SMTP sink received for `address`. */
+export function mailsTo(address: string): Mail[] {
+  if (!fs.existsSync(MAIL_DIR)) return [];
+  return fs
+    .readdirSync(MAIL_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => JSON.parse(fs.readFileSync(path.join(MAIL_DIR, f), 'utf8')) as Mail)
+    .filter((m) => m.rcpt_tos.includes(address));
 }

@@ -1,27 +1,9 @@
 import { test, expect } from '@playwright/test';
-import * as fs from 'fs';
-import * as path from 'path';
-import { login, ready } from './helpers';
+import { login, ready, mailsTo, MAIL_DIR } from './helpers';
 
-// The mail the server sends lands at a real SMTP server (aiosmtpd,
-// `server/tests/smtp_sink.py`) that `scripts/test.sh` starts for the suite
-// and names in E2E_MAIL_DIR: one JSON file per message, as Python's mail
-// parser read it.
-const MAIL_DIR = process.env.E2E_MAIL_DIR ?? '';
 // French-speaking in the demo organisation. The reset sets the same
 // password again, so the other tests still sign in as this member.
 const MEMBER = { email: 'member@relais.example', password: 'relais-e2e-2026' };
-
-type Mail = { rcpt_tos: string[]; subject: string; text: string; html: string };
-
-function mailsTo(address: string): Mail[] {
-  if (!fs.existsSync(MAIL_DIR)) return [];
-  return fs
-    .readdirSync(MAIL_DIR)
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => JSON.parse(fs.readFileSync(path.join(MAIL_DIR, f), 'utf8')) as Mail)
-    .filter((m) => m.rcpt_tos.includes(address));
-}
 
 test('a forgotten password: the link arrives by mail in French, and following it works', async ({ page }) => {
   expect(MAIL_DIR, 'E2E_MAIL_DIR: the SMTP sink the suite runs with').not.toBe('');

@@ -1,7 +1,6 @@
 import { test, expect, Page } from '@playwright/test';
 import * as fs from 'fs';
-import * as path from 'path';
-import { login, ready } from './helpers';
+import { login, ready, mailsTo, MAIL_DIR, Mail } from './helpers';
 
 // Issue 16, tried as a new organisation would: the admin invites two
 // colleagues from the app; each mail arrives at the suite's SMTP server
@@ -9,19 +8,8 @@ import { login, ready } from './helpers';
 // member cannot reach the users page nor its functions; a deactivated
 // colleague is stopped at their next click; the admin exports a person
 // (GDPR), erases them, and reads both in the audit log.
-const MAIL_DIR = process.env.E2E_MAIL_DIR ?? '';
 const PASSWORD = 'a long team password';
 
-type Mail = { rcpt_tos: string[]; subject: string; text: string; html: string };
-
-function mailsTo(address: string): Mail[] {
-  if (!fs.existsSync(MAIL_DIR)) return [];
-  return fs
-    .readdirSync(MAIL_DIR)
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => JSON.parse(fs.readFileSync(path.join(MAIL_DIR, f), 'utf8')) as Mail)
-    .filter((m) => m.rcpt_tos.includes(address));
-}
 
 /** Calls a server function from the page, as the app would. */
 async function call(page: Page, fn: string, body: unknown) {
