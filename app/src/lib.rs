@@ -17,6 +17,7 @@ pub mod desk;
 pub mod error;
 pub mod interactions;
 pub mod kanban;
+pub mod kinds;
 pub mod layout;
 pub mod notifications;
 pub mod pages;

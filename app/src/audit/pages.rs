@@ -135,10 +135,9 @@ pub fn AuditPage() -> impl IntoView {
                     <span>{tx!(i18n, audit.record_type)}</span>
                     <select id="audit-record-type" prop:value=move || record_type.get() on:change=input(record_type)>
                         <option value="">{move || t_string!(i18n, audit.any_record).to_string()}</option>
-                        <option value="person">{move || crate::records::search::kind_label(i18n, RecordKind::Person)}</option>
-                        <option value="company">{move || crate::records::search::kind_label(i18n, RecordKind::Company)}</option>
-                        <option value="deal">{move || crate::records::search::kind_label(i18n, RecordKind::Deal)}</option>
-                        <option value="interaction">{move || crate::records::search::kind_label(i18n, RecordKind::Interaction)}</option>
+                        {RecordKind::ALL.map(|k| view! {
+                            <option value=k.as_str()>{move || crate::records::search::kind_label(i18n, k)}</option>
+                        })}
                         <option value="user">{move || t_string!(i18n, audit.user).to_string()}</option>
                     </select>
                 </label>

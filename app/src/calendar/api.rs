@@ -248,23 +248,19 @@ pub async fn move_interaction(
     let tz = zones::zone(&user.time_zone);
     let whole_series = scope == Scope::All && series_id.is_some();
     let mut tx = records::begin_as(&pool, user.id).await?;
-    let saved: Option<i32> = sqlx::query_scalar(
-        "UPDATE interactions SET starts_at = $3, ends_at = $4, detached = detached OR $5,
-                updated_by = $6, updated_at = now(), version = version + 1
-         WHERE id = $1 AND version = $2 AND deleted_at IS NULL RETURNING version",
+    let set = "starts_at = $1, ends_at = $2, detached = detached OR $3";
+    let new_version = records::update_versioned(
+        &mut tx,
+        "interactions",
+        (id, version, user.id),
+        (set, 3),
+        |q| {
+            q.bind(zones::to_utc(tz, start))
+                .bind(zones::to_utc(tz, end))
+                .bind(series_id.is_some() && !whole_series)
+        },
     )
-    .bind(id)
-    .bind(version)
-    .bind(zones::to_utc(tz, start))
-    .bind(zones::to_utc(tz, end))
-    .bind(series_id.is_some() && !whole_series)
-    .bind(user.id)
-    .fetch_optional(&mut *tx)
     .await?;
-    let Some(new_version) = saved else {
-        drop(tx);
-        return Err(records::stale_or_missing(&pool, "interactions", id).await);
-    };
     if let (true, Some(series_id)) = (whole_series, series_id) {
         let moved =
             series::shift_others(&mut tx, series_id, id, tz, old_start, (start, end)).await?;

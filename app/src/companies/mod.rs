@@ -152,6 +152,57 @@ pub fn size_in(l: Locale, size: &str) -> String {
     }
 }
 
+/// What shared code (history, search, trash, inline edits, export, import)
+/// knows of companies: see `crate::records::kind`.
+pub static KIND: crate::records::kind::Descriptor = crate::records::kind::Descriptor {
+    kind: crate::records::RecordKind::Company,
+    record_type: "company",
+    table: "companies",
+    base: "/companies",
+    singular: |l| td_string!(l, company.singular),
+    plural: |l| td_string!(l, nav.companies),
+    field_label,
+    editable: {
+        use crate::records::edit::FieldRule;
+        &[
+            ("name", FieldRule::Name),
+            ("industry", FieldRule::Line),
+            ("website", FieldRule::Url),
+            ("city", FieldRule::Line),
+            ("source", FieldRule::Line),
+            ("email", FieldRule::Email),
+            ("phone", FieldRule::Phone),
+        ]
+    },
+    quick_actions: Some(crate::interactions::quick_actions),
+    #[cfg(feature = "ssr")]
+    name_sql: "r.name",
+    #[cfg(feature = "ssr")]
+    detail_sql: "coalesce(r.city, r.email, '')",
+    #[cfg(feature = "ssr")]
+    email_match_sql: Some("($2 <> '' AND lower(r.email) = $2)"),
+    #[cfg(feature = "ssr")]
+    trashed_with_sql: "",
+    #[cfg(feature = "ssr")]
+    list: &api::LIST,
+    #[cfg(feature = "ssr")]
+    export: api::EXPORT,
+};
+
+/// The labels of companies' own fields.
+fn field_label(l: Locale, field: &str) -> Option<&'static str> {
+    Some(match field {
+        "name" => td_string!(l, company.name),
+        "roles" => td_string!(l, company.roles),
+        "industry" => td_string!(l, company.industry),
+        "size" => td_string!(l, company.size),
+        "website" => td_string!(l, company.website),
+        "registration_number" => td_string!(l, company.registration_number),
+        "description" => td_string!(l, company.description),
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

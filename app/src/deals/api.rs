@@ -334,17 +334,12 @@ pub async fn save_deal(
     };
     let mut tx = records::begin_as(&pool, user.id).await?;
     let saved: Option<i64> = query.fetch_optional(&mut *tx).await?;
-    match (saved, id) {
-        (Some(saved), _) => {
-            tx.commit().await?;
-            Ok(saved)
-        }
-        (None, Some(id)) => {
-            drop(tx);
-            Err(records::stale_or_missing(&pool, "deals", id).await)
-        }
-        (None, None) => Err(AppError::server("insert returned nothing")),
-    }
+    let saved = match id {
+        None => saved.ok_or_else(|| AppError::server("insert returned nothing"))?,
+        Some(id) => records::saved_or_stale(&mut tx, "deals", id, saved).await?,
+    };
+    tx.commit().await?;
+    Ok(saved)
 }
 
 #[server(prefix = "/api/deals", endpoint = "delete", input = server_fn::codec::Json)]

@@ -193,6 +193,59 @@ pub fn format_amount(i18n: I18n, amount: &str) -> String {
     format!("{whole}{sep}{:02} €", (cents % 100).abs())
 }
 
+/// What shared code (history, search, trash, inline edits, export, import)
+/// knows of deals: see `crate::records::kind`.
+pub static KIND: crate::records::kind::Descriptor = crate::records::kind::Descriptor {
+    kind: crate::records::RecordKind::Deal,
+    record_type: "deal",
+    table: "deals",
+    base: "/deals",
+    singular: |l| td_string!(l, deal.singular),
+    plural: |l| td_string!(l, nav.deals),
+    field_label,
+    editable: {
+        use crate::records::edit::FieldRule;
+        &[
+            ("name", FieldRule::Name),
+            ("next_step", FieldRule::Line),
+            ("amount", FieldRule::Amount),
+            ("expected_close", FieldRule::Date),
+        ]
+    },
+    quick_actions: Some(crate::interactions::quick_actions),
+    #[cfg(feature = "ssr")]
+    name_sql: "r.name",
+    #[cfg(feature = "ssr")]
+    detail_sql: "coalesce(to_char(r.amount, 'FM999G999G999D00'), '')",
+    #[cfg(feature = "ssr")]
+    email_match_sql: Some("false"),
+    #[cfg(feature = "ssr")]
+    trashed_with_sql: "",
+    #[cfg(feature = "ssr")]
+    list: &api::LIST,
+    #[cfg(feature = "ssr")]
+    export: api::EXPORT,
+};
+
+/// The labels of deals' own fields.
+fn field_label(l: Locale, field: &str) -> Option<&'static str> {
+    Some(match field {
+        "name" => td_string!(l, deal.name),
+        "company_id" => td_string!(l, deal.company),
+        "person_id" => td_string!(l, deal.person),
+        "pipeline_id" => td_string!(l, deal.pipeline),
+        "stage_id" => td_string!(l, deal.stage),
+        "amount" => td_string!(l, deal.amount),
+        "expected_close" => td_string!(l, deal.expected_close),
+        "probability" => td_string!(l, deal.probability),
+        "status" => td_string!(l, deal.status),
+        "lost_reason" => td_string!(l, deal.lost_reason),
+        "next_step" => td_string!(l, deal.next_step),
+        "description" => td_string!(l, deal.description),
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -613,10 +613,7 @@ async fn update(
         .bind(whole_series || series_id.is_none())
         .fetch_optional(&mut *tx)
         .await?;
-    if saved.is_none() {
-        drop(tx);
-        return Err(records::stale_or_missing(pool, "interactions", id).await);
-    }
+    records::saved_or_stale(&mut tx, "interactions", id, saved).await?;
     write_links(&mut tx, id, input, row.starts).await?;
     if let (true, Some(series_of)) = (whole_series, series_id) {
         // Every other occurrence not edited on its own moves with it and
@@ -663,27 +660,18 @@ pub async fn set_interaction_status(id: i64, version: i32, status: String) -> Ap
         return Err(invalid("status", FieldProblem::InvalidChoice));
     }
     let mut tx = records::begin_as(&pool, user.id).await?;
-    let saved: Option<i32> = sqlx::query_scalar(
-        "UPDATE interactions SET status = $3, completed_at = CASE WHEN $3 = 'done' THEN coalesce(completed_at, now()) END,
-                updated_by = $4, updated_at = now(), version = version + 1
-         WHERE id = $1 AND version = $2 AND deleted_at IS NULL RETURNING version",
+    let set =
+        "status = $1, completed_at = CASE WHEN $1 = 'done' THEN coalesce(completed_at, now()) END";
+    let saved = records::update_versioned(
+        &mut tx,
+        "interactions",
+        (id, version, user.id),
+        (set, 1),
+        |q| q.bind(&status),
     )
-    .bind(id)
-    .bind(version)
-    .bind(&status)
-    .bind(user.id)
-    .fetch_optional(&mut *tx)
     .await?;
-    match saved {
-        Some(v) => {
-            tx.commit().await?;
-            Ok(v)
-        }
-        None => {
-            drop(tx);
-            Err(records::stale_or_missing(&pool, "interactions", id).await)
-        }
-    }
+    tx.commit().await?;
+    Ok(saved)
 }
 
 /// Moves an interaction to the trash; `scope` All trashes its whole series
@@ -704,19 +692,15 @@ pub async fn delete_interaction(id: i64, version: i32, scope: Scope) -> AppResul
     };
     access::ensure(&pool, &user, RecordKind::Interaction, id, May::Delete).await?;
     let mut tx = records::begin_as(&pool, user.id).await?;
-    let done = sqlx::query(
-        "UPDATE interactions SET deleted_at = now(), updated_by = $3, updated_at = now(), version = version + 1
-         WHERE id = $1 AND version = $2 AND deleted_at IS NULL",
+    let at = (id, version, user.id);
+    records::update_versioned(
+        &mut tx,
+        "interactions",
+        at,
+        ("deleted_at = now()", 0),
+        |q| q,
     )
-    .bind(id)
-    .bind(version)
-    .bind(user.id)
-    .execute(&mut *tx)
     .await?;
-    if done.rows_affected() != 1 {
-        drop(tx);
-        return Err(records::stale_or_missing(&pool, "interactions", id).await);
-    }
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "UPDATE interactions i SET deleted_at = now(), updated_by = $2, updated_at = now(), version = version + 1
          WHERE i.series_id = $1 AND i.deleted_at IS NULL AND {}",

@@ -363,6 +363,59 @@ pub fn direction_in(l: Locale, direction: &str) -> String {
     }
 }
 
+/// "Log a call, plan a meeting…" on the record page of another kind.
+pub fn quick_actions(kind: RecordKind, id: i64) -> leptos::prelude::AnyView {
+    use leptos::prelude::*;
+    view! { <pages::QuickActions kind=kind id=id /> }.into_any()
+}
+
+/// What shared code (history, search, trash, inline edits, export, import)
+/// knows of interactions: see `crate::records::kind`.
+pub static KIND: crate::records::kind::Descriptor = crate::records::kind::Descriptor {
+    kind: crate::records::RecordKind::Interaction,
+    record_type: "interaction",
+    table: "interactions",
+    base: "/interactions",
+    singular: |l| td_string!(l, interaction.singular),
+    plural: |l| td_string!(l, nav.interactions),
+    field_label,
+    editable: &[],
+    quick_actions: None,
+    #[cfg(feature = "ssr")]
+    name_sql: "r.subject",
+    #[cfg(feature = "ssr")]
+    detail_sql: "to_char(r.starts_at, 'YYYY-MM-DD')",
+    #[cfg(feature = "ssr")]
+    email_match_sql: None,
+    #[cfg(feature = "ssr")]
+    trashed_with_sql: "OR (r.series_id = (SELECT series_id FROM interactions WHERE id = $1)
+             AND r.deleted_at = (SELECT deleted_at FROM interactions WHERE id = $1))",
+    #[cfg(feature = "ssr")]
+    list: &api::LIST,
+    #[cfg(feature = "ssr")]
+    export: api::EXPORT,
+};
+
+/// The labels of interactions' own fields.
+fn field_label(l: Locale, field: &str) -> Option<&'static str> {
+    Some(match field {
+        "subject" => td_string!(l, interaction.subject),
+        "kind" => td_string!(l, interaction.kind),
+        "status" => td_string!(l, interaction.status),
+        "starts_at" => td_string!(l, interaction.start),
+        "ends_at" => td_string!(l, interaction.end),
+        "all_day" => td_string!(l, interaction.all_day),
+        "direction" => td_string!(l, interaction.direction),
+        "location" => td_string!(l, interaction.location),
+        "priority" => td_string!(l, interaction.priority),
+        "task_start" => td_string!(l, interaction.task_start),
+        "private" => td_string!(l, interaction.private_short),
+        "reminder_minutes" => td_string!(l, interaction.reminder),
+        "description" => td_string!(l, interaction.description),
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -277,23 +277,16 @@ pub async fn move_task(id: i64, version: i32, to: Drop) -> AppResult<i32> {
     }
     let column = "kind = 'task' AND status = $1 AND deleted_at IS NULL";
     let pos = place(&mut tx, "interactions", column, &to.column, id, &to).await?;
-    let saved: Option<i32> = sqlx::query_scalar(
-        "UPDATE interactions SET status = $3, board_pos = $4::numeric,
-                completed_at = CASE WHEN $3 = 'done' THEN coalesce(completed_at, now()) END,
-                updated_by = $5, updated_at = now(), version = version + 1
-         WHERE id = $1 AND version = $2 AND deleted_at IS NULL RETURNING version",
+    let set = "status = $1, board_pos = $2::numeric,
+               completed_at = CASE WHEN $1 = 'done' THEN coalesce(completed_at, now()) END";
+    let new_version = records::update_versioned(
+        &mut tx,
+        "interactions",
+        (id, version, user.id),
+        (set, 2),
+        |q| q.bind(&to.column).bind(&pos),
     )
-    .bind(id)
-    .bind(version)
-    .bind(&to.column)
-    .bind(&pos)
-    .bind(user.id)
-    .fetch_optional(&mut *tx)
     .await?;
-    let Some(new_version) = saved else {
-        drop(tx);
-        return Err(records::stale_or_missing(&pool, "interactions", id).await);
-    };
     tx.commit().await?;
     Ok(new_version)
 }

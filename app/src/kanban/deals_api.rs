@@ -272,10 +272,7 @@ pub async fn move_deal(id: i64, version: i32, to: Drop, lost_reason: String) -> 
         .fetch_optional(&mut *tx)
         .await?
     };
-    let Some(new_version) = saved else {
-        drop(tx);
-        return Err(records::stale_or_missing(&pool, "deals", id).await);
-    };
+    let new_version = records::saved_or_stale(&mut tx, "deals", id, saved).await?;
     tx.commit().await?;
     Ok(new_version)
 }

@@ -398,13 +398,9 @@ pub async fn save_person(
         None => query,
     };
     let saved: Option<i64> = query.fetch_optional(&mut *tx).await?;
-    let person_id = match (saved, id) {
-        (Some(saved), _) => saved,
-        (None, Some(id)) => {
-            drop(tx);
-            return Err(records::stale_or_missing(&pool, "persons", id).await);
-        }
-        (None, None) => return Err(AppError::server("insert returned nothing")),
+    let person_id = match id {
+        None => saved.ok_or_else(|| AppError::server("insert returned nothing"))?,
+        Some(id) => records::saved_or_stale(&mut tx, "persons", id, saved).await?,
     };
     if let Some(company_id) = input.company_id {
         // Same company, still current: update that job; otherwise a new one.

@@ -225,6 +225,65 @@ pub fn language_in(l: Locale, lang: &str) -> String {
     }
 }
 
+/// What shared code (history, search, trash, inline edits, export, import)
+/// knows of persons: see `crate::records::kind`.
+pub static KIND: crate::records::kind::Descriptor = crate::records::kind::Descriptor {
+    kind: crate::records::RecordKind::Person,
+    record_type: "person",
+    table: "persons",
+    base: "/persons",
+    singular: |l| td_string!(l, person.singular),
+    plural: |l| td_string!(l, nav.persons),
+    field_label,
+    editable: {
+        use crate::records::edit::FieldRule;
+        &[
+            ("last_name", FieldRule::Name),
+            ("first_name", FieldRule::Line),
+            ("job_title", FieldRule::Line),
+            ("mobile", FieldRule::Phone),
+            ("city", FieldRule::Line),
+            ("source", FieldRule::Line),
+            ("email", FieldRule::Email),
+            ("phone", FieldRule::Phone),
+        ]
+    },
+    quick_actions: Some(crate::interactions::quick_actions),
+    #[cfg(feature = "ssr")]
+    name_sql: "trim(coalesce(r.first_name, '') || ' ' || r.last_name)",
+    #[cfg(feature = "ssr")]
+    detail_sql: "coalesce(r.email, r.city, '')",
+    #[cfg(feature = "ssr")]
+    email_match_sql: Some("($2 <> '' AND (lower(r.email) = $2 OR lower(r.email2) = $2))"),
+    #[cfg(feature = "ssr")]
+    trashed_with_sql: "",
+    #[cfg(feature = "ssr")]
+    list: &api::LIST,
+    #[cfg(feature = "ssr")]
+    export: api::EXPORT,
+};
+
+/// The labels of persons' own fields.
+fn field_label(l: Locale, field: &str) -> Option<&'static str> {
+    Some(match field {
+        "civility" => td_string!(l, person.civility),
+        "first_name" => td_string!(l, person.first_name),
+        "last_name" => td_string!(l, person.last_name),
+        "job_title" => td_string!(l, person.job_title),
+        "email2" => td_string!(l, person.email2),
+        "mobile" => td_string!(l, person.mobile),
+        "birthday" => td_string!(l, person.birthday),
+        "preferred_language" => td_string!(l, person.preferred_language),
+        "roles" => td_string!(l, person.roles),
+        "lifecycle_stage" => td_string!(l, person.lifecycle_stage),
+        "marketing_consent" => td_string!(l, person.marketing_consent),
+        "consent_date" => td_string!(l, person.consent_date),
+        "consent_method" => td_string!(l, person.consent_method),
+        "erased_at" => td_string!(l, person.erased_at),
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

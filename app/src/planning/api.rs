@@ -366,25 +366,20 @@ pub async fn planning_move(
         return Err(invalid("start", FieldProblem::InvalidDate));
     };
     let mut tx = records::begin_as(&pool, user.id).await?;
-    let saved: Option<i32> = sqlx::query_scalar(
-        "UPDATE interactions SET owner_id = $3, starts_at = $4, ends_at = $5,
-                detached = detached OR $6, updated_by = $7, updated_at = now(),
-                version = version + 1
-         WHERE id = $1 AND version = $2 AND deleted_at IS NULL RETURNING version",
+    let set = "owner_id = $1, starts_at = $2, ends_at = $3, detached = detached OR $4";
+    let new_version = records::update_versioned(
+        &mut tx,
+        "interactions",
+        (id, version, user.id),
+        (set, 4),
+        |q| {
+            q.bind(owner)
+                .bind(zones::to_utc(tz, start))
+                .bind(zones::to_utc(tz, end))
+                .bind(series_id.is_some())
+        },
     )
-    .bind(id)
-    .bind(version)
-    .bind(owner)
-    .bind(zones::to_utc(tz, start))
-    .bind(zones::to_utc(tz, end))
-    .bind(series_id.is_some())
-    .bind(user.id)
-    .fetch_optional(&mut *tx)
     .await?;
-    let Some(new_version) = saved else {
-        drop(tx);
-        return Err(records::stale_or_missing(&pool, "interactions", id).await);
-    };
     if reassigned {
         crate::interactions::notify_assigned(&mut tx, id, owner, user.id).await?;
     }

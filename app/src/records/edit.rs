@@ -45,25 +45,9 @@ impl FieldRule {
     }
 }
 
-/// The fields that can be edited in place, per kind.
+/// The fields that can be edited in place, per kind (its descriptor's).
 pub fn editable(kind: RecordKind, field: &str) -> Option<FieldRule> {
-    use FieldRule::*;
-    let rule = match (kind, field) {
-        (RecordKind::Company, "name") | (RecordKind::Deal, "name") => Name,
-        (RecordKind::Person, "last_name") => Name,
-        (RecordKind::Person, "first_name" | "job_title") => Line,
-        (RecordKind::Person, "mobile") => Phone,
-        (RecordKind::Company, "industry") => Line,
-        (RecordKind::Company, "website") => Url,
-        (RecordKind::Company | RecordKind::Person, "city" | "source") => Line,
-        (RecordKind::Company | RecordKind::Person, "email") => Email,
-        (RecordKind::Company | RecordKind::Person, "phone") => Phone,
-        (RecordKind::Deal, "next_step") => Line,
-        (RecordKind::Deal, "amount") => Amount,
-        (RecordKind::Deal, "expected_close") => Date,
-        _ => return None,
-    };
-    Some(rule)
+    kind.describe().editable(field)
 }
 
 /// The per-field problems of `value` for `field`, as the form would say.
@@ -129,27 +113,17 @@ pub async fn edit_field(
         FieldRule::Amount => opt(&value.replace(',', ".")),
         _ => opt(&value),
     };
-    let saved: Option<i32> = sqlx::query_scalar(AssertSqlSafe(format!(
-        "UPDATE {table} SET {field} = $1{cast}, updated_by = $2, updated_at = now(), version = version + 1
-         WHERE id = $3 AND version = $4 AND deleted_at IS NULL RETURNING version",
-        table = kind.module()
-    )))
-    .bind(value)
-    .bind(user.id)
-    .bind(id)
-    .bind(version)
-    .fetch_optional(&mut *tx)
+    let set = format!("{field} = $1{cast}");
+    let saved = records::update_versioned(
+        &mut tx,
+        kind.module(),
+        (id, version, user.id),
+        (&set, 1),
+        |q| q.bind(value),
+    )
     .await?;
-    match saved {
-        Some(v) => {
-            tx.commit().await?;
-            Ok(v)
-        }
-        None => {
-            drop(tx);
-            Err(records::stale_or_missing(&pool, kind.module(), id).await)
-        }
-    }
+    tx.commit().await?;
+    Ok(saved)
 }
 
 /// What to do to every selected record.

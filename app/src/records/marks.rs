@@ -148,12 +148,7 @@ async fn links(
                 kind = k.as_str(),
                 name = k.name_sql(),
                 table = k.module(),
-                detail = match k {
-                    RecordKind::Deal => "to_char(r.amount, 'FM999G999G999D00')",
-                    RecordKind::Person => "r.email",
-                    RecordKind::Company => "r.city",
-                    RecordKind::Interaction => "to_char(r.starts_at, 'YYYY-MM-DD')",
-                },
+                detail = k.describe().detail_sql,
             )
         })
         .collect();

@@ -4,6 +4,7 @@
 //! its server functions and the components that call them.
 
 pub mod edit;
+pub mod kind;
 pub mod marks;
 pub mod notes;
 pub mod search;
@@ -30,14 +31,14 @@ impl RecordKind {
         RecordKind::Interaction,
     ];
 
+    /// Everything shared code knows about this kind, from its module.
+    pub fn describe(self) -> &'static kind::Descriptor {
+        crate::kinds::of(self)
+    }
+
     /// The `record_type` stored in the database.
     pub fn as_str(self) -> &'static str {
-        match self {
-            RecordKind::Company => "company",
-            RecordKind::Person => "person",
-            RecordKind::Deal => "deal",
-            RecordKind::Interaction => "interaction",
-        }
+        self.describe().record_type
     }
 
     pub fn parse(s: &str) -> Option<RecordKind> {
@@ -48,22 +49,12 @@ impl RecordKind {
 
     /// The module (and table) name: `companies`.
     pub fn module(self) -> &'static str {
-        match self {
-            RecordKind::Company => "companies",
-            RecordKind::Person => "persons",
-            RecordKind::Deal => "deals",
-            RecordKind::Interaction => "interactions",
-        }
+        self.describe().table
     }
 
     /// Where the record pages live: `/companies`.
     pub fn base(self) -> &'static str {
-        match self {
-            RecordKind::Company => "/companies",
-            RecordKind::Person => "/persons",
-            RecordKind::Deal => "/deals",
-            RecordKind::Interaction => "/interactions",
-        }
+        self.describe().base
     }
 
     pub fn href(self, id: i64) -> String {
@@ -73,11 +64,7 @@ impl RecordKind {
     /// SQL for the display name of a row of this kind aliased `r`.
     #[cfg(feature = "ssr")]
     pub fn name_sql(self) -> &'static str {
-        match self {
-            RecordKind::Company | RecordKind::Deal => "r.name",
-            RecordKind::Person => "trim(coalesce(r.first_name, '') || ' ' || r.last_name)",
-            RecordKind::Interaction => "r.subject",
-        }
+        self.describe().name_sql
     }
 }
 

@@ -24,12 +24,7 @@ pub const HITS_PER_KIND: i64 = 5;
 
 #[cfg(feature = "ssr")]
 fn detail_sql(kind: RecordKind) -> &'static str {
-    match kind {
-        RecordKind::Company => "coalesce(r.city, r.email, '')",
-        RecordKind::Person => "coalesce(r.email, r.city, '')",
-        RecordKind::Deal => "coalesce(to_char(r.amount, 'FM999G999G999D00'), '')",
-        RecordKind::Interaction => "to_char(r.starts_at, 'YYYY-MM-DD')",
-    }
+    kind.describe().detail_sql
 }
 
 /// How similar a near match must be (`<%`), for the transaction of a search.
@@ -172,12 +167,7 @@ pub mod ssr {
     /// Companies, persons and deals only (interactions have no duplicates).
     pub fn duplicates_sql(kind: RecordKind) -> Option<String> {
         // Only the kinds that have an email compare emails.
-        let email = match kind {
-            RecordKind::Company => "($2 <> '' AND lower(r.email) = $2)",
-            RecordKind::Person => "($2 <> '' AND (lower(r.email) = $2 OR lower(r.email2) = $2))",
-            RecordKind::Deal => "false",
-            RecordKind::Interaction => return None,
-        };
+        let email = kind.describe().email_match_sql?;
         Some(format!(
             "WITH q AS (SELECT relais_fold($1) AS t)
              SELECT r.id, {name} AS name, {detail} AS detail FROM {table} r, q
@@ -247,13 +237,7 @@ pub mod ssr {
 
 /// A kind of record in the reader's language ("Person").
 pub fn kind_label(i18n: crate::ui::feedback::I18n, kind: RecordKind) -> String {
-    match kind {
-        RecordKind::Company => t_string!(i18n, company.singular),
-        RecordKind::Person => t_string!(i18n, person.singular),
-        RecordKind::Deal => t_string!(i18n, deal.singular),
-        RecordKind::Interaction => t_string!(i18n, interaction.singular),
-    }
-    .to_string()
+    (kind.describe().singular)(i18n.get_locale()).to_string()
 }
 
 /// The top bar's search box: results as you type, arrows and Enter pick,

@@ -241,67 +241,7 @@ pub async fn timeline(
 
 /// The translated label of a record field, for the history.
 pub fn field_label(i18n: I18n, kind: RecordKind, field: &str) -> String {
-    let s = match (kind, field) {
-        (_, "owner_id") => t_string!(i18n, common.owner),
-        (RecordKind::Company, "name") => t_string!(i18n, company.name),
-        (RecordKind::Company, "roles") => t_string!(i18n, company.roles),
-        (RecordKind::Company, "industry") => t_string!(i18n, company.industry),
-        (RecordKind::Company, "size") => t_string!(i18n, company.size),
-        (RecordKind::Company, "website") => t_string!(i18n, company.website),
-        (RecordKind::Company, "registration_number") => {
-            t_string!(i18n, company.registration_number)
-        }
-        (RecordKind::Company, "description") => t_string!(i18n, company.description),
-        (RecordKind::Person, "civility") => t_string!(i18n, person.civility),
-        (RecordKind::Person, "first_name") => t_string!(i18n, person.first_name),
-        (RecordKind::Person, "last_name") => t_string!(i18n, person.last_name),
-        (RecordKind::Person, "job_title") => t_string!(i18n, person.job_title),
-        (RecordKind::Person, "email2") => t_string!(i18n, person.email2),
-        (RecordKind::Person, "mobile") => t_string!(i18n, person.mobile),
-        (RecordKind::Person, "birthday") => t_string!(i18n, person.birthday),
-        (RecordKind::Person, "preferred_language") => t_string!(i18n, person.preferred_language),
-        (RecordKind::Person, "roles") => t_string!(i18n, person.roles),
-        (RecordKind::Person, "lifecycle_stage") => t_string!(i18n, person.lifecycle_stage),
-        (RecordKind::Person, "marketing_consent") => t_string!(i18n, person.marketing_consent),
-        (RecordKind::Person, "consent_date") => t_string!(i18n, person.consent_date),
-        (RecordKind::Person, "consent_method") => t_string!(i18n, person.consent_method),
-        (RecordKind::Person, "erased_at") => t_string!(i18n, person.erased_at),
-        (RecordKind::Deal, "name") => t_string!(i18n, deal.name),
-        (RecordKind::Deal, "company_id") => t_string!(i18n, deal.company),
-        (RecordKind::Deal, "person_id") => t_string!(i18n, deal.person),
-        (RecordKind::Deal, "pipeline_id") => t_string!(i18n, deal.pipeline),
-        (RecordKind::Deal, "stage_id") => t_string!(i18n, deal.stage),
-        (RecordKind::Deal, "amount") => t_string!(i18n, deal.amount),
-        (RecordKind::Deal, "expected_close") => t_string!(i18n, deal.expected_close),
-        (RecordKind::Deal, "probability") => t_string!(i18n, deal.probability),
-        (RecordKind::Deal, "status") => t_string!(i18n, deal.status),
-        (RecordKind::Deal, "lost_reason") => t_string!(i18n, deal.lost_reason),
-        (RecordKind::Deal, "next_step") => t_string!(i18n, deal.next_step),
-        (RecordKind::Deal, "description") => t_string!(i18n, deal.description),
-        (RecordKind::Interaction, "subject") => t_string!(i18n, interaction.subject),
-        (RecordKind::Interaction, "kind") => t_string!(i18n, interaction.kind),
-        (RecordKind::Interaction, "status") => t_string!(i18n, interaction.status),
-        (RecordKind::Interaction, "starts_at") => t_string!(i18n, interaction.start),
-        (RecordKind::Interaction, "ends_at") => t_string!(i18n, interaction.end),
-        (RecordKind::Interaction, "all_day") => t_string!(i18n, interaction.all_day),
-        (RecordKind::Interaction, "direction") => t_string!(i18n, interaction.direction),
-        (RecordKind::Interaction, "location") => t_string!(i18n, interaction.location),
-        (RecordKind::Interaction, "priority") => t_string!(i18n, interaction.priority),
-        (RecordKind::Interaction, "task_start") => t_string!(i18n, interaction.task_start),
-        (RecordKind::Interaction, "private") => t_string!(i18n, interaction.private_short),
-        (RecordKind::Interaction, "reminder_minutes") => t_string!(i18n, interaction.reminder),
-        (RecordKind::Interaction, "description") => t_string!(i18n, interaction.description),
-        (_, "email") => t_string!(i18n, company.email),
-        (_, "phone") => t_string!(i18n, company.phone),
-        (_, "street") => t_string!(i18n, company.street),
-        (_, "line2") => t_string!(i18n, company.line2),
-        (_, "postal_code") => t_string!(i18n, company.postal_code),
-        (_, "city") => t_string!(i18n, company.city),
-        (_, "country") => t_string!(i18n, company.country),
-        (_, "source") => t_string!(i18n, company.source),
-        _ => return field.replace('_', " "),
-    };
-    s.to_string()
+    kind.describe().label(i18n.get_locale(), field)
 }
 
 /// The timeline of one record, with "show older".
@@ -466,8 +406,7 @@ pub fn Timeline(
 pub fn RecordActivity(kind: RecordKind, id: i64, reload: RwSignal<u32>) -> impl IntoView {
     view! {
         <div class="record-activity">
-            {(kind != RecordKind::Interaction)
-                .then(|| view! { <crate::interactions::pages::QuickActions kind=kind id=id /> })}
+            {kind.describe().quick_actions.map(|actions| actions(kind, id))}
             <super::notes::NoteComposer
                 kind=kind
                 id=id

@@ -118,12 +118,7 @@ pub async fn undo_delete(kind: RecordKind, id: i64) -> AppResult<u64> {
     let mut tx = records::begin_as(&pool, user.id).await?;
     // The record, and what was deleted with it: for an interaction, the
     // other occurrences of its series trashed at the same instant.
-    let together = if kind == RecordKind::Interaction {
-        "OR (r.series_id = (SELECT series_id FROM interactions WHERE id = $1)
-             AND r.deleted_at = (SELECT deleted_at FROM interactions WHERE id = $1))"
-    } else {
-        ""
-    };
+    let together = kind.describe().trashed_with_sql;
     let done = sqlx::query(AssertSqlSafe(format!(
         "UPDATE {table} r SET deleted_at = NULL, updated_by = $2, updated_at = now(), version = r.version + 1
          WHERE (r.id = $1 {together}) AND r.deleted_at IS NOT NULL AND r.updated_by = $2
@@ -163,7 +158,8 @@ pub fn TrashPage() -> impl IntoView {
             }
         }
     });
-    let tab = move |k: RecordKind, label: Box<dyn Fn() -> String + Send + Sync>| {
+    let tab = move |k: RecordKind| {
+        let label = move || (k.describe().plural)(i18n.get_locale());
         view! {
             <button
                 role="tab"
@@ -182,10 +178,7 @@ pub fn TrashPage() -> impl IntoView {
             </header>
             <p class="muted">{tx!(i18n, trash.intro)}</p>
             <div role="tablist" class="tabs">
-                {tab(RecordKind::Company, Box::new(tx!(i18n, nav.companies)))}
-                {tab(RecordKind::Person, Box::new(tx!(i18n, nav.persons)))}
-                {tab(RecordKind::Deal, Box::new(tx!(i18n, nav.deals)))}
-                {tab(RecordKind::Interaction, Box::new(tx!(i18n, nav.interactions)))}
+                {RecordKind::ALL.map(tab)}
             </div>
             <ErrorBanner error=error />
             <Transition fallback=|| ()>

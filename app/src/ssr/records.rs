@@ -93,14 +93,14 @@ pub async fn owner_for_save(
 }
 
 /// Why an update matched no row: the record moved on (conflict) or is gone.
-pub async fn stale_or_missing(pool: &PgPool, table: Table, id: i64) -> AppError {
+pub async fn stale_or_missing(db: impl sqlx::PgExecutor<'_>, table: Table, id: i64) -> AppError {
     let current: Result<Option<(i32, serde_json::Value)>, _> =
         sqlx::query_as(AssertSqlSafe(format!(
             "SELECT version, to_jsonb(t) - 'search_text' - 'sort_name' FROM {table} t
          WHERE id = $1 AND deleted_at IS NULL"
         )))
         .bind(id)
-        .fetch_optional(pool)
+        .fetch_optional(db)
         .await;
     match current {
         Ok(Some((current_version, row))) => AppError::Conflict {
@@ -110,6 +110,59 @@ pub async fn stale_or_missing(pool: &PgPool, table: Table, id: i64) -> AppError 
         Ok(None) => AppError::NotFound,
         Err(e) => e.into(),
     }
+}
+
+/// The statement of a versioned save: `set` (values `$1`…`$n`), then who
+/// and when, the new version, and the guard every save shares: the row is
+/// live and still at the version the user read. `$n+1` is the user,
+/// `$n+2` the record, `$n+3` the version read; it returns the new version.
+pub fn update_sql(table: Table, set: &str, n: usize) -> String {
+    format!(
+        "UPDATE {table} SET {set}, updated_by = ${u}, updated_at = now(), version = version + 1
+         WHERE id = ${i} AND version = ${v} AND deleted_at IS NULL RETURNING version",
+        u = n + 1,
+        i = n + 2,
+        v = n + 3,
+    )
+}
+
+/// What a versioned update of record `id` returned, or why it matched no
+/// row (read in the same transaction): moved on, or gone.
+pub async fn saved_or_stale<T>(
+    tx: &mut Transaction<'static, Postgres>,
+    table: Table,
+    id: i64,
+    saved: Option<T>,
+) -> AppResult<T> {
+    match saved {
+        Some(saved) => Ok(saved),
+        None => Err(stale_or_missing(&mut **tx, table, id).await),
+    }
+}
+
+/// A query whose values the caller binds before [`update_versioned`]
+/// binds the tail's.
+pub type VersionedQuery<'q> =
+    sqlx::query::QueryScalar<'q, Postgres, i32, sqlx::postgres::PgArguments>;
+
+/// Sets `set` (values `$1`…`$n`, bound by `bind`) on record `id` of
+/// `table` read at `version`, as `user_id`, in `tx`: the new version, or
+/// `Conflict` / `NotFound` ([`update_sql`], [`saved_or_stale`]).
+pub async fn update_versioned<'q>(
+    tx: &mut Transaction<'static, Postgres>,
+    table: Table,
+    (id, version, user_id): (i64, i32, i64),
+    (set, n): (&str, usize),
+    bind: impl FnOnce(VersionedQuery<'q>) -> VersionedQuery<'q>,
+) -> AppResult<i32> {
+    let query = sqlx::query_scalar(AssertSqlSafe(update_sql(table, set, n)));
+    let saved = bind(query)
+        .bind(user_id)
+        .bind(id)
+        .bind(version)
+        .fetch_optional(&mut **tx)
+        .await?;
+    saved_or_stale(tx, table, id, saved).await
 }
 
 /// Moves record `id` of `kind`, read at `version`, to the trash, if `user`
@@ -124,19 +177,14 @@ pub async fn soft_delete(
     access::ensure(pool, user, kind, id, May::Delete).await?;
     let (table, user_id) = (kind.module(), user.id);
     let mut tx = begin_as(pool, user_id).await?;
-    let done = sqlx::query(AssertSqlSafe(format!(
-        "UPDATE {table} SET deleted_at = now(), updated_at = now(), updated_by = $3, version = version + 1
-         WHERE id = $1 AND version = $2 AND deleted_at IS NULL"
-    )))
-    .bind(id)
-    .bind(version)
-    .bind(user_id)
-    .execute(&mut *tx)
+    update_versioned(
+        &mut tx,
+        table,
+        (id, version, user_id),
+        ("deleted_at = now()", 0),
+        |q| q,
+    )
     .await?;
-    if done.rows_affected() == 1 {
-        tx.commit().await?;
-        Ok(())
-    } else {
-        Err(stale_or_missing(pool, table, id).await)
-    }
+    tx.commit().await?;
+    Ok(())
 }

@@ -1,0 +1,90 @@
+//! A kind of record described once. Each module (`companies/`, `persons/`,
+//! …) fills one [`Descriptor`] with its facts; the shared layers (`records/`,
+//! `ui/`, `ssr/`) read the descriptor instead of matching on the kind, and
+//! reach it through [`RecordKind::describe`] (`crate::kinds` is the one
+//! list of them). A new kind is one descriptor and one line in that list.
+
+use super::RecordKind;
+use super::edit::FieldRule;
+use crate::i18n::{Locale, td_string};
+#[cfg(feature = "ssr")]
+use crate::ssr::{export::ExportColumn, list_sql::ListSpec};
+
+/// Everything shared code needs to know about one kind of record.
+pub struct Descriptor {
+    pub kind: RecordKind,
+    /// The `record_type` stored in the database: `company`.
+    pub record_type: &'static str,
+    /// The module and table name: `companies`.
+    pub table: &'static str,
+    /// Where its pages live: `/companies`.
+    pub base: &'static str,
+    /// "Company", "Entreprise".
+    pub singular: fn(Locale) -> &'static str,
+    /// "Companies", as the navigation says it.
+    pub plural: fn(Locale) -> &'static str,
+    /// The label of one of its fields (a column name), for the history,
+    /// the audit log and the import's column mapping; `None` for a field of
+    /// its own it does not name (then [`common_field_label`] is asked).
+    pub field_label: fn(Locale, &str) -> Option<&'static str>,
+    /// The fields edited in place on its record page, with their rule.
+    pub editable: &'static [(&'static str, FieldRule)],
+    /// What its record page offers above the notes ("log a call, plan a
+    /// meeting…"; interactions themselves have none).
+    pub quick_actions: Option<fn(RecordKind, i64) -> leptos::prelude::AnyView>,
+    /// SQL of the display name of a row aliased `r`.
+    #[cfg(feature = "ssr")]
+    pub name_sql: &'static str,
+    /// SQL of the second line shown under the name (search, favourites),
+    /// never NULL.
+    #[cfg(feature = "ssr")]
+    pub detail_sql: &'static str,
+    /// SQL that is true when row `r` has the lower-case email `$2`: `None`
+    /// when the kind is never checked for duplicates.
+    #[cfg(feature = "ssr")]
+    pub email_match_sql: Option<&'static str>,
+    /// SQL added to "restore from the trash" (`OR …`): what was trashed
+    /// together with record `$1` comes back with it.
+    #[cfg(feature = "ssr")]
+    pub trashed_with_sql: &'static str,
+    /// Its list (columns, filters, sorts) and CSV export.
+    #[cfg(feature = "ssr")]
+    pub list: &'static ListSpec,
+    #[cfg(feature = "ssr")]
+    pub export: &'static [ExportColumn],
+}
+
+impl Descriptor {
+    /// The label of `field`: the kind's own, the shared one, or the column
+    /// name in words.
+    pub fn label(&self, l: Locale, field: &str) -> String {
+        (self.field_label)(l, field)
+            .or_else(|| common_field_label(l, field))
+            .map(str::to_string)
+            .unwrap_or_else(|| field.replace('_', " "))
+    }
+
+    /// The rule of `field` when it is edited in place.
+    pub fn editable(&self, field: &str) -> Option<FieldRule> {
+        self.editable
+            .iter()
+            .find(|(name, _)| *name == field)
+            .map(|(_, rule)| *rule)
+    }
+}
+
+/// Labels of the columns several kinds share (owner, contact, address).
+pub fn common_field_label(l: Locale, field: &str) -> Option<&'static str> {
+    Some(match field {
+        "owner_id" => td_string!(l, common.owner),
+        "email" => td_string!(l, company.email),
+        "phone" => td_string!(l, company.phone),
+        "street" => td_string!(l, company.street),
+        "line2" => td_string!(l, company.line2),
+        "postal_code" => td_string!(l, company.postal_code),
+        "city" => td_string!(l, company.city),
+        "country" => td_string!(l, company.country),
+        "source" => td_string!(l, company.source),
+        _ => return None,
+    })
+}
