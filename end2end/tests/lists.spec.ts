@@ -86,7 +86,11 @@ test('filter, save the filter, export exactly that as CSV', async ({ page }) => 
 
   // The export holds the same two companies, accents intact, BOM first.
   const download = page.waitForEvent('download');
-  await page.getByRole('link', { name: 'Export CSV' }).click();
+  await page.getByText('Export CSV').click();
+  // An English reader's default comes first: commas.
+  const choices = page.locator('.export-menu .menu-panel a');
+  await expect(choices.first()).toHaveText('Separated by commas (,)');
+  await page.getByRole('link', { name: 'Separated by commas (,)' }).click();
   const file = await (await download).path();
   const bytes = fs.readFileSync(file!);
   expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
@@ -94,6 +98,7 @@ test('filter, save the filter, export exactly that as CSV', async ({ page }) => 
   const lines = text.trim().split('\n');
   expect(lines).toHaveLength(3);
   expect(lines[0]).toContain('Name');
+  expect(lines[0].split(',').length).toBeGreaterThan(3);
   for (const n of names) expect(text).toContain(n);
   expect(text).not.toContain('Ailleurs SARL');
 });

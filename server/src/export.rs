@@ -7,6 +7,7 @@
 use app::auth::{CurrentUser, Role};
 use app::error::AppError;
 use app::records::RecordKind;
+use app::ssr::export::CsvFormat;
 use app::ssr::{ServerSettings, audit};
 use app::ui::list::{ListQuery, urldecode};
 use axum::body::Body;
@@ -88,7 +89,8 @@ pub async fn export_csv(
             .find(|(pk, _)| pk == k)
             .map(|(_, v)| v.clone())
     });
-    match app::ssr::export::csv_stream(pool, user, kind, query) {
+    let format = CsvFormat::for_reader(&user.locale, param(Some(&detail), "sep").as_deref());
+    match app::ssr::export::csv_stream(pool, user, kind, query, format) {
         Ok(stream) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
@@ -108,6 +110,14 @@ pub async fn export_csv(
     }
 }
 
+/// The value of `name` in a query string.
+fn param(query: Option<&str>, name: &str) -> Option<String> {
+    query?.split('&').find_map(|kv| {
+        let (k, v) = kv.split_once('=')?;
+        (k == name).then(|| urldecode(v)).flatten()
+    })
+}
+
 /// `GET /export/audit.csv`: the audit log with the page's filter (admins).
 /// The export is itself an entry.
 pub async fn audit_csv(
@@ -122,7 +132,8 @@ pub async fn audit_csv(
         Ok(_) => return error(StatusCode::FORBIDDEN, &AppError::Forbidden),
         Err(response) => return response,
     };
-    let body = match app::audit::csv(&pool, &user, &filter).await {
+    let format = CsvFormat::for_reader(&user.locale, param(parts.uri.query(), "sep").as_deref());
+    let body = match app::audit::csv(&pool, &user, &filter, format).await {
         Ok(body) => body,
         Err(e @ AppError::Invalid { .. }) => return error(StatusCode::UNPROCESSABLE_ENTITY, &e),
         Err(e) => return error(StatusCode::SERVICE_UNAVAILABLE, &e),

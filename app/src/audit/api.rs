@@ -139,7 +139,12 @@ pub const CSV_MAX: i64 = 100_000;
 /// The log as CSV, with the page's filter and columns, in `reader`'s
 /// language and zone; `GET /export/audit.csv` serves it (admins only).
 #[cfg(feature = "ssr")]
-pub async fn csv(pool: &PgPool, reader: &CurrentUser, filter: &AuditFilter) -> AppResult<Vec<u8>> {
+pub async fn csv(
+    pool: &PgPool,
+    reader: &CurrentUser,
+    filter: &AuditFilter,
+    format: crate::ssr::export::CsvFormat,
+) -> AppResult<Vec<u8>> {
     use crate::i18n::{Locale, td_string};
     use crate::ssr::export::write_record;
     let l = if reader.locale == "fr" {
@@ -159,6 +164,7 @@ pub async fn csv(pool: &PgPool, reader: &CurrentUser, filter: &AuditFilter) -> A
             td_string!(l, audit.detail).to_string(),
             td_string!(l, audit.address).to_string(),
         ],
+        format,
     )?;
     for e in entries(pool, reader, filter, None, CSV_MAX).await? {
         write_record(
@@ -172,6 +178,7 @@ pub async fn csv(pool: &PgPool, reader: &CurrentUser, filter: &AuditFilter) -> A
                 e.detail,
                 e.address,
             ],
+            format,
         )?;
     }
     Ok(out)

@@ -44,21 +44,67 @@ pub fn yes_no(l: Locale, v: &str) -> String {
 }
 
 fn spec(kind: RecordKind) -> (&'static ListSpec, &'static [ExportColumn]) {
-    match kind {
-        RecordKind::Company => (&crate::companies::LIST, crate::companies::EXPORT),
-        RecordKind::Person => (&crate::persons::LIST, crate::persons::EXPORT),
-        RecordKind::Deal => (&crate::deals::LIST, crate::deals::EXPORT),
-        RecordKind::Interaction => (&crate::interactions::LIST, crate::interactions::EXPORT),
-    }
+    let d = kind.describe();
+    (d.list, d.export)
 }
 
 /// Rows written per chunk sent to the browser.
 const BATCH: usize = 500;
 
-/// Appends one CSV record (quoted as needed) to `out`.
-pub fn write_record(out: &mut Vec<u8>, fields: &[String]) -> AppResult<()> {
-    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-    w.write_record(fields)
+/// How a CSV file is written for its reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CsvFormat {
+    pub delimiter: u8,
+}
+
+impl CsvFormat {
+    /// The delimiter asked for (`sep` = `comma`, `semicolon` or `tab`), else
+    /// the reader's language's: `;` in French, whose spreadsheet programs
+    /// take `,` for the decimal sign and would put a whole row in one cell.
+    pub fn for_reader(locale: &str, sep: Option<&str>) -> CsvFormat {
+        let delimiter = match sep {
+            Some("comma") => b',',
+            Some("semicolon") => b';',
+            Some("tab") => b'\t',
+            _ if locale == "fr" => b';',
+            _ => b',',
+        };
+        CsvFormat { delimiter }
+    }
+}
+
+/// A cell a spreadsheet program would run as a formula (`=`, `+`, `-`,
+/// `@`, or a tab or carriage return first: OWASP's "CSV injection"),
+/// prefixed with `'` so that it is read as text. Numbers and phone numbers
+/// (`+33 6 12 34 56 78`, `-12.50`: digits, spaces, `.` `,` `/` `-` and
+/// parentheses) cannot call anything and stay as they are, readable.
+pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = matches!(
+        cell.chars().next(),
+        Some('=' | '+' | '-' | '@' | '\t' | '\r')
+    );
+    let number_like = || {
+        let rest = &cell[1..];
+        cell.len() > 1
+            && !cell.starts_with(['=', '@'])
+            && rest.chars().any(|c| c.is_ascii_digit())
+            && rest
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '.' | ',' | '/' | '-' | '(' | ')'))
+    };
+    if risky && !number_like() {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// Appends one CSV record (quoted as needed, formulas neutralised) to `out`.
+pub fn write_record(out: &mut Vec<u8>, fields: &[String], format: CsvFormat) -> AppResult<()> {
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(format.delimiter)
+        .from_writer(Vec::new());
+    w.write_record(fields.iter().map(|f| neutralise(f).into_owned()))
         .map_err(|e| AppError::server(e.to_string()))?;
     out.extend(
         w.into_inner()
@@ -98,6 +144,7 @@ pub fn csv_stream(
     user: CurrentUser,
     kind: RecordKind,
     query: ListQuery,
+    format: CsvFormat,
 ) -> AppResult<impl Stream<Item = AppResult<Vec<u8>>> + Send + 'static> {
     let (spec, columns) = spec(kind);
     let locale = if user.locale == "fr" {
@@ -119,6 +166,7 @@ pub fn csv_stream(
             .iter()
             .map(|c| (c.header)(locale))
             .collect::<Vec<_>>(),
+        format,
     )?;
     let n = columns.len();
     let values: Vec<Option<Words>> = columns.iter().map(|c| c.value).collect();
@@ -157,7 +205,7 @@ pub fn csv_stream(
                             }
                         })
                         .collect();
-                    if let Err(e) = write_record(&mut chunk, &fields) {
+                    if let Err(e) = write_record(&mut chunk, &fields, format) {
                         let _ = tx.send(Err(e)).await;
                         return;
                     }
@@ -183,4 +231,53 @@ pub fn csv_stream(
         rx.recv().await.map(|item| (item, rx))
     })
     .fuse())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_become_text_and_phone_numbers_stay_readable() {
+        for risky in [
+            "=1+1",
+            "=HYPERLINK(\"http://x\")",
+            "+cmd|' /C calc'!A0",
+            "-2+3+cmd|' /C calc'!A0",
+            "@SUM(A1:A2)",
+            "\t=1",
+            "-",
+            "+",
+        ] {
+            assert_eq!(neutralise(risky), format!("'{risky}"), "{risky}");
+        }
+        for safe in [
+            "+33 6 12 34 56 78",
+            "+1 (415) 555-0100",
+            "-12.50",
+            "-1 200,50",
+            "06 12 34 56 78",
+            "Dupont",
+            "",
+            "a=b",
+        ] {
+            assert_eq!(neutralise(safe), safe, "{safe}");
+        }
+    }
+
+    #[test]
+    fn the_delimiter_follows_the_language_unless_chosen() {
+        assert_eq!(CsvFormat::for_reader("fr", None).delimiter, b';');
+        assert_eq!(CsvFormat::for_reader("en", None).delimiter, b',');
+        assert_eq!(CsvFormat::for_reader("fr", Some("comma")).delimiter, b',');
+        assert_eq!(CsvFormat::for_reader("en", Some("tab")).delimiter, b'\t');
+        let mut out = Vec::new();
+        write_record(
+            &mut out,
+            &["12,5".into(), "=2*3".into(), "Zoë".into()],
+            CsvFormat::for_reader("fr", None),
+        )
+        .unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "12,5;'=2*3;Zoë\n");
+    }
 }

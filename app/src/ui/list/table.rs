@@ -260,12 +260,26 @@ where
             crate::pwa::offline_nav::recover_page();
         }
     });
-    let export_href = move || {
-        format!(
-            "/export/{}.csv{}",
-            kind.module(),
-            query.get().first_page().to_query_string()
-        )
+    // The export, with the delimiter chosen: the reader's language's first
+    // (`;` in French), then the others.
+    let export_href = move |sep: &'static str| {
+        let q = query.get().first_page().to_query_string();
+        let join = if q.is_empty() { "?" } else { "&" };
+        format!("/export/{}.csv{q}{join}sep={sep}", kind.module())
+    };
+    let export_choices = move || {
+        let mut seps = ["comma", "semicolon", "tab"];
+        if i18n.get_locale() == crate::i18n::Locale::fr {
+            seps.swap(0, 1);
+        }
+        seps.map(|sep| {
+            let label = move || match sep {
+                "semicolon" => t_string!(i18n, list.export_semicolon),
+                "tab" => t_string!(i18n, list.export_tab),
+                _ => t_string!(i18n, list.export_comma),
+            };
+            view! { <a class="menu-item" href=move || export_href(sep) download="">{label}</a> }
+        })
     };
 
     let header = move || {
@@ -471,9 +485,10 @@ where
                 </button>
                 <SavedFilters kind=kind query=query go=go />
                 <ColumnChooser columns=infos.get_value() shown=shown choose=choose_columns defaults=defaults />
-                <a class="button" href=export_href download="">
-                    {move || t_string!(i18n, list.export).to_string()}
-                </a>
+                <details class="menu export-menu">
+                    <summary class="button">{move || t_string!(i18n, list.export).to_string()}</summary>
+                    <div class="menu-panel">{export_choices}</div>
+                </details>
                 <Transition fallback=|| ()>
                     {move || {
                         data.get()
