@@ -182,6 +182,8 @@ pub static KIND: crate::records::kind::Descriptor = crate::records::kind::Descri
     #[cfg(feature = "ssr")]
     email_match_sql: Some("($2 <> '' AND lower(r.email) = $2)"),
     #[cfg(feature = "ssr")]
+    phone_match_sql: Some("relais_phone_key(r.phone) = q.pk"),
+    #[cfg(feature = "ssr")]
     trashed_with_sql: "",
     #[cfg(feature = "ssr")]
     list: &api::LIST,

@@ -220,6 +220,8 @@ pub static KIND: crate::records::kind::Descriptor = crate::records::kind::Descri
     #[cfg(feature = "ssr")]
     email_match_sql: Some("false"),
     #[cfg(feature = "ssr")]
+    phone_match_sql: None,
+    #[cfg(feature = "ssr")]
     trashed_with_sql: "",
     #[cfg(feature = "ssr")]
     list: &api::LIST,

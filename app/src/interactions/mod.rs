@@ -388,6 +388,8 @@ pub static KIND: crate::records::kind::Descriptor = crate::records::kind::Descri
     #[cfg(feature = "ssr")]
     email_match_sql: None,
     #[cfg(feature = "ssr")]
+    phone_match_sql: None,
+    #[cfg(feature = "ssr")]
     trashed_with_sql: "OR (r.series_id = (SELECT series_id FROM interactions WHERE id = $1)
              AND r.deleted_at = (SELECT deleted_at FROM interactions WHERE id = $1))",
     #[cfg(feature = "ssr")]

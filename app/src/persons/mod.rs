@@ -256,6 +256,10 @@ pub static KIND: crate::records::kind::Descriptor = crate::records::kind::Descri
     #[cfg(feature = "ssr")]
     email_match_sql: Some("($2 <> '' AND (lower(r.email) = $2 OR lower(r.email2) = $2))"),
     #[cfg(feature = "ssr")]
+    phone_match_sql: Some(
+        "(relais_phone_key(r.phone) = q.pk OR relais_phone_key(r.mobile) = q.pk)",
+    ),
+    #[cfg(feature = "ssr")]
     trashed_with_sql: "",
     #[cfg(feature = "ssr")]
     list: &api::LIST,

@@ -43,6 +43,11 @@ pub struct Descriptor {
     /// when the kind is never checked for duplicates.
     #[cfg(feature = "ssr")]
     pub email_match_sql: Option<&'static str>,
+    /// SQL that is true when row `r` has the phone whose key is `q.pk`
+    /// (`relais_phone_key`, the one rule of "the same number in any
+    /// notation"): `None` when the kind has no phone.
+    #[cfg(feature = "ssr")]
+    pub phone_match_sql: Option<&'static str>,
     /// SQL added to "restore from the trash" (`OR …`): what was trashed
     /// together with record `$1` comes back with it.
     #[cfg(feature = "ssr")]

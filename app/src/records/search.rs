@@ -163,17 +163,20 @@ pub mod ssr {
     use sqlx::AssertSqlSafe;
 
     /// The statement of [`duplicates`] for `kind`: `$1` name, `$2` email
-    /// (lower case), `$3` phone digits, `$4` the record to leave out.
+    /// (lower case), `$3` phone digits, `$4` the record to leave out, `$5`
+    /// the phone as typed (matched in any notation by its key).
     /// Companies, persons and deals only (interactions have no duplicates).
     pub fn duplicates_sql(kind: RecordKind) -> Option<String> {
         // Only the kinds that have an email compare emails.
         let email = kind.describe().email_match_sql?;
+        let phone = kind.describe().phone_match_sql.unwrap_or("false");
         Some(format!(
-            "WITH q AS (SELECT relais_fold($1) AS t)
+            "WITH q AS (SELECT relais_fold($1) AS t, relais_phone_key($5) AS pk)
              SELECT r.id, {name} AS name, {detail} AS detail FROM {table} r, q
              WHERE r.deleted_at IS NULL AND r.id <> $4
                AND ((length(q.t) >= 3 AND q.t <% r.search_text AND similarity(q.t, relais_fold({name})) >= 0.45)
                     OR {email}
+                    OR (q.pk IS NOT NULL AND {phone})
                     OR (length($3) >= 6 AND r.search_text LIKE '%' || $3 || '%'))
              ORDER BY similarity(q.t, relais_fold({name})) DESC, r.id LIMIT 5",
             table = kind.module(),
@@ -209,6 +212,7 @@ pub mod ssr {
             .bind(&email)
             .bind(&digits)
             .bind(exclude.unwrap_or(0))
+            .bind(phone.trim())
             .fetch_all(&mut *tx)
             .await?;
         tx.commit().await?;

@@ -365,6 +365,60 @@ async fn a_likely_duplicate_is_saved_only_once_confirmed(pool: PgPool) {
 }
 
 #[sqlx::test(migrations = "../migrations")]
+async fn the_same_phone_is_recognised_in_any_notation(pool: PgPool) {
+    let app = TestApp::new(pool.clone());
+    let s = member(&app).await;
+    let mut input = person("Marchetti", None);
+    input["email"] = json!("");
+    input["mobile"] = json!("06 12 34 56 78");
+    let r = app
+        .call(
+            "/api/persons/save",
+            json!({"id": null, "version": null, "input": input, "confirmed": false}),
+            Some(&s),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let mut company_input = company("Transports Lemaire");
+    company_input["phone"] = json!("+33 4 78 00 11 22");
+    let r = app
+        .call(
+            "/api/companies/save",
+            json!({"id": null, "version": null, "input": company_input, "confirmed": false}),
+            Some(&s),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let matches = |kind: &'static str, name: &'static str, phone: &'static str| {
+        let app = app.clone();
+        let s = s.clone();
+        async move {
+            let r = app
+                .call(
+                    "/api/search/duplicates",
+                    json!({"kind": kind, "name": name, "email": "", "phone": phone, "exclude": null}),
+                    Some(&s),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+            r.body.as_array().unwrap().len()
+        }
+    };
+    // Another name, so only the number can match.
+    for notation in [
+        "+33 6 12 34 56 78",
+        "0033 6.12.34.56.78",
+        "+33 (0)6 12 34 56 78",
+        "06-12-34-56-78",
+    ] {
+        assert_eq!(matches("person", "Zz", notation).await, 1, "{notation}");
+    }
+    assert_eq!(matches("person", "Zz", "+33 6 12 34 56 79").await, 0);
+    assert_eq!(matches("person", "Zz", "+41 6 12 34 56 78").await, 0);
+    assert_eq!(matches("company", "Zz", "04 78 00 11 22").await, 1);
+}
+
+#[sqlx::test(migrations = "../migrations")]
 async fn a_delete_is_undone_by_its_author_for_a_while_only(pool: PgPool) {
     let app = TestApp::new(pool.clone());
     let s = member(&app).await;
