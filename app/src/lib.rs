@@ -15,6 +15,7 @@ pub mod companies;
 pub mod deals;
 pub mod desk;
 pub mod error;
+pub mod import;
 pub mod interactions;
 pub mod kanban;
 pub mod kinds;

@@ -174,6 +174,32 @@ pub static KIND: crate::records::kind::Descriptor = crate::records::kind::Descri
             ("phone", FieldRule::Phone),
         ]
     },
+    importable: &[
+        (
+            "name",
+            &[
+                "company",
+                "company name",
+                "raison sociale",
+                "societe",
+                "entreprise",
+                "organisation",
+            ],
+        ),
+        ("industry", &["sector", "activite"]),
+        ("size", &["effectif"]),
+        ("website", &["site", "url", "web"]),
+        ("email", &["e-mail", "mail", "courriel", "adresse e-mail"]),
+        ("phone", &["tel", "telephone", "standard"]),
+        ("street", &["address", "adresse"]),
+        ("line2", &["address 2", "adresse 2"]),
+        ("postal_code", &["zip", "zip code", "postcode", "cp"]),
+        ("city", &["town", "commune"]),
+        ("country", &[]),
+        ("registration_number", &["siret", "siren", "vat", "tva"]),
+        ("source", &["origin"]),
+        ("description", &["notes", "comment", "commentaire"]),
+    ],
     quick_actions: Some(crate::interactions::quick_actions),
     #[cfg(feature = "ssr")]
     name_sql: "r.name",

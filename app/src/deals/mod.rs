@@ -212,6 +212,18 @@ pub static KIND: crate::records::kind::Descriptor = crate::records::kind::Descri
             ("expected_close", FieldRule::Date),
         ]
     },
+    importable: &[
+        ("name", &["deal", "opportunity", "opportunite", "affaire"]),
+        (
+            "company",
+            &["organisation", "societe", "entreprise", "client"],
+        ),
+        ("amount", &["value", "valeur", "montant"]),
+        ("expected_close", &["close date", "date de cloture"]),
+        ("stage", &["etape", "phase"]),
+        ("next_step", &["prochaine etape"]),
+        ("description", &["notes", "commentaire"]),
+    ],
     quick_actions: Some(crate::interactions::quick_actions),
     #[cfg(feature = "ssr")]
     name_sql: "r.name",
@@ -236,7 +248,8 @@ fn field_label(l: Locale, field: &str) -> Option<&'static str> {
         "company_id" => td_string!(l, deal.company),
         "person_id" => td_string!(l, deal.person),
         "pipeline_id" => td_string!(l, deal.pipeline),
-        "stage_id" => td_string!(l, deal.stage),
+        "stage_id" | "stage" => td_string!(l, deal.stage),
+        "company" => td_string!(l, deal.company),
         "amount" => td_string!(l, deal.amount),
         "expected_close" => td_string!(l, deal.expected_close),
         "probability" => td_string!(l, deal.probability),

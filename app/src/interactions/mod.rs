@@ -380,6 +380,18 @@ pub static KIND: crate::records::kind::Descriptor = crate::records::kind::Descri
     plural: |l| td_string!(l, nav.interactions),
     field_label,
     editable: &[],
+    importable: &[
+        ("kind", &["type", "activity type"]),
+        ("subject", &["title", "titre", "sujet", "objet"]),
+        ("starts_at", &["date", "start", "debut", "due", "echeance"]),
+        ("ends_at", &["end", "fin"]),
+        ("location", &["lieu", "place"]),
+        (
+            "related",
+            &["company", "person", "contact", "organisation", "societe"],
+        ),
+        ("description", &["notes", "compte rendu", "commentaire"]),
+    ],
     quick_actions: None,
     #[cfg(feature = "ssr")]
     name_sql: "r.subject",

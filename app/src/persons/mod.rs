@@ -248,6 +248,57 @@ pub static KIND: crate::records::kind::Descriptor = crate::records::kind::Descri
             ("phone", FieldRule::Phone),
         ]
     },
+    importable: &[
+        ("civility", &["title", "salutation", "titre"]),
+        ("first_name", &["firstname", "given name", "first"]),
+        (
+            "last_name",
+            &[
+                "lastname",
+                "surname",
+                "family name",
+                "name",
+                "nom de famille",
+            ],
+        ),
+        ("job_title", &["position", "title", "poste", "fonction"]),
+        (
+            "company",
+            &[
+                "organisation",
+                "organization",
+                "societe",
+                "entreprise",
+                "employer",
+                "employeur",
+            ],
+        ),
+        ("email", &["e-mail", "mail", "courriel", "adresse e-mail"]),
+        ("email2", &["email 2", "e-mail 2", "courriel 2"]),
+        (
+            "phone",
+            &["tel", "telephone", "telephone fixe", "work phone"],
+        ),
+        (
+            "mobile",
+            &[
+                "cell",
+                "cellphone",
+                "portable",
+                "tel portable",
+                "telephone portable",
+                "gsm",
+            ],
+        ),
+        ("street", &["address", "adresse"]),
+        ("line2", &["address 2", "adresse 2"]),
+        ("postal_code", &["zip", "zip code", "postcode", "cp"]),
+        ("city", &["town", "commune"]),
+        ("country", &[]),
+        ("birthday", &["birth date", "date of birth", "naissance"]),
+        ("preferred_language", &["language", "langue"]),
+        ("source", &["origin"]),
+    ],
     quick_actions: Some(crate::interactions::quick_actions),
     #[cfg(feature = "ssr")]
     name_sql: "trim(coalesce(r.first_name, '') || ' ' || r.last_name)",
@@ -284,6 +335,7 @@ fn field_label(l: Locale, field: &str) -> Option<&'static str> {
         "consent_date" => td_string!(l, person.consent_date),
         "consent_method" => td_string!(l, person.consent_method),
         "erased_at" => td_string!(l, person.erased_at),
+        "company" => td_string!(l, person.company),
         _ => return None,
     })
 }

@@ -29,6 +29,10 @@ pub struct Descriptor {
     pub field_label: fn(Locale, &str) -> Option<&'static str>,
     /// The fields edited in place on its record page, with their rule.
     pub editable: &'static [(&'static str, FieldRule)],
+    /// The fields a column of an imported file can fill, in form order,
+    /// with other names files give them (any case, accents or not; the
+    /// labels in every language are tried first).
+    pub importable: &'static [(&'static str, &'static [&'static str])],
     /// What its record page offers above the notes ("log a call, plan a
     /// meeting…"; interactions themselves have none).
     pub quick_actions: Option<fn(RecordKind, i64) -> leptos::prelude::AnyView>,
