@@ -49,6 +49,12 @@ pub enum FieldProblem {
     /// Asks of others what the caller has not done: an admin without a
     /// second factor requiring one of admins.
     NoSecondFactor,
+    /// A row of an imported file the database would not take (it says
+    /// why in the server's log); the other rows are not affected.
+    NotSaved,
+    /// A file that is not a CSV file this app reads (UTF-16 text, a
+    /// spreadsheet's own format, a broken file).
+    Unreadable,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

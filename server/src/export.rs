@@ -19,14 +19,17 @@ use sqlx::PgPool;
 use std::net::SocketAddr;
 use tower_sessions::Session;
 
-fn error(status: StatusCode, err: &app::error::AppError) -> Response {
+pub(crate) fn error(status: StatusCode, err: &app::error::AppError) -> Response {
     let body = serde_json::to_string(err).unwrap_or_default();
     (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 /// The session's user. The gate has already refused anonymous callers;
 /// the user may still have been deactivated a moment ago.
-async fn current_user(pool: &PgPool, session: &Session) -> Result<CurrentUser, Response> {
+pub(crate) async fn current_user(
+    pool: &PgPool,
+    session: &Session,
+) -> Result<CurrentUser, Response> {
     let user_id: Option<i64> = session.get(app::ssr::guard::USER_ID).await.ok().flatten();
     let user = match user_id {
         Some(id) => app::ssr::guard::load_user_from(pool, id)

@@ -12,6 +12,7 @@ pub mod feed;
 pub mod gate;
 pub mod generate;
 pub mod idempotency;
+pub mod imports;
 pub mod mailer;
 pub mod pwa;
 pub mod reminders;
@@ -153,6 +154,13 @@ pub fn router(options: LeptosOptions, pool: PgPool, settings: ServerSettings) ->
         .route("/export/audit.csv", get(export::audit_csv))
         .route("/export/persons/{file}", get(export::gdpr_json))
         .route("/export/{file}", get(export::export_csv))
+        .route(
+            "/import/upload",
+            axum::routing::post(imports::upload).layer(axum::extract::DefaultBodyLimit::max(
+                app::import::MAX_FILE_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/import/{id}/refused.csv", get(imports::refused_csv))
         .route("/feed/{file}", get(feed::calendar_feed))
         .route("/sw.js", get(pwa::service_worker))
         .leptos_routes_with_context(&state, routes, context.clone(), {

@@ -2,6 +2,8 @@
 //! server functions (`api`) and pages (`pages`).
 
 mod api;
+#[cfg(feature = "ssr")]
+mod import;
 pub mod pages;
 
 use crate::error::FieldError;
@@ -211,6 +213,8 @@ pub static KIND: crate::records::kind::Descriptor = crate::records::kind::Descri
     phone_match_sql: Some("relais_phone_key(r.phone) = q.pk"),
     #[cfg(feature = "ssr")]
     trashed_with_sql: "",
+    #[cfg(feature = "ssr")]
+    import: Some(import::IMPORT),
     #[cfg(feature = "ssr")]
     list: &api::LIST,
     #[cfg(feature = "ssr")]

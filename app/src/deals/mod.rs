@@ -236,6 +236,8 @@ pub static KIND: crate::records::kind::Descriptor = crate::records::kind::Descri
     #[cfg(feature = "ssr")]
     trashed_with_sql: "",
     #[cfg(feature = "ssr")]
+    import: None,
+    #[cfg(feature = "ssr")]
     list: &api::LIST,
     #[cfg(feature = "ssr")]
     export: api::EXPORT,

@@ -405,6 +405,8 @@ pub static KIND: crate::records::kind::Descriptor = crate::records::kind::Descri
     trashed_with_sql: "OR (r.series_id = (SELECT series_id FROM interactions WHERE id = $1)
              AND r.deleted_at = (SELECT deleted_at FROM interactions WHERE id = $1))",
     #[cfg(feature = "ssr")]
+    import: None,
+    #[cfg(feature = "ssr")]
     list: &api::LIST,
     #[cfg(feature = "ssr")]
     export: api::EXPORT,

@@ -58,14 +58,18 @@ fn AdminLinks() -> impl IntoView {
                 me.0
                     .get()
                     .and_then(|r| r.ok())
-                    .filter(|u| u.role == crate::auth::Role::Admin)
-                    .map(|_| {
+                    .filter(|u| u.role.includes(crate::auth::Role::Manager))
+                    .map(|u| {
+                        let admin = u.role == crate::auth::Role::Admin;
                         view! {
                             <ul class="sidebar-admin" aria-label=tx!(i18n, nav.settings)>
-                                <li><NavLink href="/settings/users"><span>{tx!(i18n, nav.users)}</span></NavLink></li>
-                                <li><NavLink href="/settings/pipelines"><span>{tx!(i18n, nav.pipelines)}</span></NavLink></li>
-                                <li><NavLink href="/settings/audit"><span>{tx!(i18n, nav.audit)}</span></NavLink></li>
-                                <li><NavLink href="/trash"><span>{tx!(i18n, nav.trash)}</span></NavLink></li>
+                                <li><NavLink href="/import"><span>{tx!(i18n, nav.import)}</span></NavLink></li>
+                                {admin.then(|| view! {
+                                    <li><NavLink href="/settings/users"><span>{tx!(i18n, nav.users)}</span></NavLink></li>
+                                    <li><NavLink href="/settings/pipelines"><span>{tx!(i18n, nav.pipelines)}</span></NavLink></li>
+                                    <li><NavLink href="/settings/audit"><span>{tx!(i18n, nav.audit)}</span></NavLink></li>
+                                    <li><NavLink href="/trash"><span>{tx!(i18n, nav.trash)}</span></NavLink></li>
+                                })}
                             </ul>
                         }
                     })

@@ -4,6 +4,8 @@
 
 mod api;
 mod gdpr;
+#[cfg(feature = "ssr")]
+mod import;
 pub mod pages;
 mod privacy;
 
@@ -312,6 +314,8 @@ pub static KIND: crate::records::kind::Descriptor = crate::records::kind::Descri
     ),
     #[cfg(feature = "ssr")]
     trashed_with_sql: "",
+    #[cfg(feature = "ssr")]
+    import: Some(import::IMPORT),
     #[cfg(feature = "ssr")]
     list: &api::LIST,
     #[cfg(feature = "ssr")]

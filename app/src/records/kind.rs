@@ -56,6 +56,10 @@ pub struct Descriptor {
     /// together with record `$1` comes back with it.
     #[cfg(feature = "ssr")]
     pub trashed_with_sql: &'static str,
+    /// How rows of an imported file become records of this kind; `None`
+    /// when it cannot be imported yet.
+    #[cfg(feature = "ssr")]
+    pub import: Option<ImportSpec>,
     /// Its list (columns, filters, sorts) and CSV export.
     #[cfg(feature = "ssr")]
     pub list: &'static ListSpec,
@@ -96,4 +100,35 @@ pub fn common_field_label(l: Locale, field: &str) -> Option<&'static str> {
         "source" => td_string!(l, company.source),
         _ => return None,
     })
+}
+
+/// The values of one imported row, by field (absent: not in the file).
+#[cfg(feature = "ssr")]
+pub type Values = std::collections::HashMap<&'static str, String>;
+
+/// What the import needs of a kind, beside its `importable` fields.
+#[cfg(feature = "ssr")]
+pub struct ImportSpec {
+    /// The row's values as they will be saved (a date written `15/01/1980`
+    /// becomes `1980-01-15`, `Madame` becomes `ms`), or what is wrong with
+    /// them: the very checks of the kind's form.
+    pub prepare: fn(Values) -> Result<Values, Vec<crate::error::FieldError>>,
+    /// The fields a file must have a column for.
+    pub required: &'static [&'static str],
+    /// The table's columns a row writes, with their SQL type.
+    pub columns: &'static [(&'static str, &'static str)],
+    /// SQL conditions, any of which makes live row `r` the same as the
+    /// incoming row `k`: `k.email` its email in lower case (`''`: none),
+    /// `k.p1` and `k.p2` its phone keys (`relais_phone_key`, NULL: none),
+    /// `k.name` its name as `sort_name` is made of (then folded by
+    /// `relais_fold`). Each is looked up on its own (one index each): an
+    /// `OR` of them would scan the table for a row matching none.
+    pub same_sql: &'static [&'static str],
+    /// The folded name of a row's values (as `sort_name` folds it).
+    pub name_of: fn(&Values) -> String,
+    /// The phone fields whose keys are `$2` and `$3`.
+    pub phones: [&'static str; 2],
+    /// The field naming a company the record works for: found by name
+    /// (folded), created if there is none, and linked.
+    pub company_field: Option<&'static str>,
 }

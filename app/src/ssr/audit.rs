@@ -19,6 +19,8 @@ pub mod action {
     pub const DEACTIVATE: &str = "deactivate";
     pub const REACTIVATE: &str = "reactivate";
     pub const SECURITY: &str = "security";
+    pub const IMPORT: &str = "import";
+    pub const IMPORT_UNDO: &str = "import_undo";
 }
 
 /// Appends one row: `user` did `action` to `record` (kind and id, never

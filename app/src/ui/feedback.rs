@@ -7,26 +7,34 @@ use leptos::prelude::*;
 pub type I18n = leptos_i18n::I18nContext<Locale>;
 
 pub fn problem_text(i18n: I18n, problem: FieldProblem) -> String {
+    problem_words(i18n.get_locale(), problem)
+}
+
+/// [`problem_text`] in language `l` (for what the server writes: the
+/// refused rows of an import).
+pub fn problem_words(l: Locale, problem: FieldProblem) -> String {
     match problem {
-        FieldProblem::Required => t_string!(i18n, errors.required).to_string(),
-        FieldProblem::TooLong { max } => t_string!(i18n, errors.too_long, max).to_string(),
-        FieldProblem::TooShort { min } => t_string!(i18n, errors.too_short, min).to_string(),
-        FieldProblem::TooMany { max } => t_string!(i18n, errors.too_many, max).to_string(),
-        FieldProblem::InvalidEmail => t_string!(i18n, errors.invalid_email).to_string(),
-        FieldProblem::InvalidPhone => t_string!(i18n, errors.invalid_phone).to_string(),
-        FieldProblem::InvalidUrl => t_string!(i18n, errors.invalid_url).to_string(),
-        FieldProblem::InvalidDate => t_string!(i18n, errors.invalid_date).to_string(),
-        FieldProblem::InvalidChoice => t_string!(i18n, errors.invalid_choice).to_string(),
-        FieldProblem::InvalidNumber => t_string!(i18n, errors.invalid_number).to_string(),
-        FieldProblem::InUse => t_string!(i18n, errors.in_use).to_string(),
-        FieldProblem::EndBeforeStart => t_string!(i18n, errors.end_before_start).to_string(),
-        FieldProblem::Mismatch => t_string!(i18n, errors.mismatch).to_string(),
-        FieldProblem::WrongPassword => t_string!(i18n, errors.wrong_password).to_string(),
-        FieldProblem::Taken => t_string!(i18n, errors.taken).to_string(),
-        FieldProblem::LastAdmin => t_string!(i18n, errors.last_admin).to_string(),
-        FieldProblem::Yourself => t_string!(i18n, errors.yourself).to_string(),
-        FieldProblem::WrongCode => t_string!(i18n, errors.wrong_code).to_string(),
-        FieldProblem::NoSecondFactor => t_string!(i18n, errors.no_second_factor).to_string(),
+        FieldProblem::Required => td_string!(l, errors.required).to_string(),
+        FieldProblem::TooLong { max } => td_string!(l, errors.too_long, max).to_string(),
+        FieldProblem::TooShort { min } => td_string!(l, errors.too_short, min).to_string(),
+        FieldProblem::TooMany { max } => td_string!(l, errors.too_many, max).to_string(),
+        FieldProblem::InvalidEmail => td_string!(l, errors.invalid_email).to_string(),
+        FieldProblem::InvalidPhone => td_string!(l, errors.invalid_phone).to_string(),
+        FieldProblem::InvalidUrl => td_string!(l, errors.invalid_url).to_string(),
+        FieldProblem::InvalidDate => td_string!(l, errors.invalid_date).to_string(),
+        FieldProblem::InvalidChoice => td_string!(l, errors.invalid_choice).to_string(),
+        FieldProblem::InvalidNumber => td_string!(l, errors.invalid_number).to_string(),
+        FieldProblem::InUse => td_string!(l, errors.in_use).to_string(),
+        FieldProblem::EndBeforeStart => td_string!(l, errors.end_before_start).to_string(),
+        FieldProblem::Mismatch => td_string!(l, errors.mismatch).to_string(),
+        FieldProblem::WrongPassword => td_string!(l, errors.wrong_password).to_string(),
+        FieldProblem::Taken => td_string!(l, errors.taken).to_string(),
+        FieldProblem::LastAdmin => td_string!(l, errors.last_admin).to_string(),
+        FieldProblem::Yourself => td_string!(l, errors.yourself).to_string(),
+        FieldProblem::WrongCode => td_string!(l, errors.wrong_code).to_string(),
+        FieldProblem::NoSecondFactor => td_string!(l, errors.no_second_factor).to_string(),
+        FieldProblem::NotSaved => td_string!(l, errors.not_saved).to_string(),
+        FieldProblem::Unreadable => td_string!(l, errors.unreadable).to_string(),
     }
 }
 

@@ -154,6 +154,17 @@ pub fn json_problem(value: &serde_json::Value) -> Option<BadRequest> {
     None
 }
 
+/// The only writes that are not server functions: forms that send a file
+/// (`multipart/form-data`, same site only, like every write).
+pub const UPLOADS: &[&str] = &["/import/upload"];
+
+fn is_multipart(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"))
+}
+
 /// The layer: every request passes here before the gate.
 pub async fn check(State(origins): State<Origins>, req: Request, next: Next) -> Response {
     if !is_canonical(req.uri().path()) {
@@ -166,6 +177,12 @@ pub async fn check(State(origins): State<Origins>, req: Request, next: Next) -> 
     }
     if !req.uri().path().starts_with("/api/") {
         if !safe {
+            if req.method() == Method::POST
+                && UPLOADS.contains(&req.uri().path())
+                && is_multipart(req.headers())
+            {
+                return next.run(req).await;
+            }
             // Pages, files and exports are read with GET; nothing else takes a body.
             return refuse(BadRequest::Method);
         }

@@ -105,6 +105,10 @@ enum Rule {
     Record(Kind, Act),
     /// Deleting a note: its author or an admin, on a record they may see.
     NoteAuthorOrAdmin,
+    /// Managers and admins.
+    Managers,
+    /// An import: its author if a manager, and admins.
+    Import,
 }
 
 /// How the answer is judged.
@@ -146,6 +150,11 @@ fn expected(rule: Rule, who: Who, case: Case) -> Answer {
         (Rule::Public, _) => NotRefused,
         (_, Who::Anonymous | Who::Deactivated) => Unauthorized,
         (Rule::Anyone, _) => Ok,
+        (Rule::Managers, _) if manager => Ok,
+        (Rule::Managers, _) => Forbidden,
+        (Rule::Import, Who::Admin) => Ok,
+        (Rule::Import, Who::Manager) if case == Case::Own => Ok,
+        (Rule::Import, _) => Forbidden,
         (Rule::Admin | Rule::AdminOn(_), Who::Admin) => Ok,
         (Rule::Admin | Rule::AdminOn(_), _) => Forbidden,
         (Rule::NoteAuthorOrAdmin, _) => match case {
@@ -232,6 +241,10 @@ struct Fx {
     day: NaiveDate,
     /// An open invitation.
     invitation: i64,
+    /// An import of `owner`'s being checked (one column, one row), and a
+    /// finished one.
+    import: i64,
+    import_done: i64,
 }
 
 static SEQ: AtomicUsize = AtomicUsize::new(0);
@@ -396,7 +409,28 @@ async fn make(pool: &PgPool, kind: Kind, case: Case, actor: i64, colleague: i64)
     .fetch_one(pool)
     .await
     .unwrap();
+    let mut imports = Vec::new();
+    for status in ["draft", "done"] {
+        let import = q("INSERT INTO imports (record_type, file_name, file_size, encoding, delimiter, headers, mapping,
+                                             status, total_rows, created_by, finished_at)
+                        VALUES ('person', 'probe.csv', 14, 'utf-8', ',', '{Nom}', '{last_name}', $1, 1, $2, now())
+                        RETURNING id")
+            .bind(status)
+            .bind(owner)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        sqlx::query("INSERT INTO import_chunks (import_id, seq, data) VALUES ($1, 0, $2)")
+            .bind(import)
+            .bind(format!("Nom\n{text}\n").into_bytes())
+            .execute(pool)
+            .await
+            .unwrap();
+        imports.push(import);
+    }
     Fx {
+        import: imports[0],
+        import_done: imports[1],
         invitation,
         id,
         version: 1,
@@ -658,6 +692,38 @@ fn probes() -> Vec<Probe> {
             Admin,
             Status,
             |f| json!({"id": f.spare_stage}),
+        ),
+        // Imports
+        p("/api/import/list", Managers, Status, empty),
+        p(
+            "/api/import/get",
+            Import,
+            Status,
+            |f| json!({"id": f.import}),
+        ),
+        p(
+            "/api/import/preview",
+            Import,
+            Status,
+            |f| json!({"id": f.import, "mapping": ["last_name"]}),
+        ),
+        p(
+            "/api/import/start",
+            Import,
+            Checks,
+            |f| json!({"id": f.import, "mapping": ["no_such_field"], "on_duplicate": "fill"}),
+        ),
+        p(
+            "/api/import/cancel",
+            Import,
+            Status,
+            |f| json!({"id": f.import}),
+        ),
+        p(
+            "/api/import/undo",
+            Import,
+            Status,
+            |f| json!({"id": f.import_done}),
         ),
         // The team, the audit log, GDPR
         p("/api/users/team", Admin, Status, |_| json!({"filter": {}})),
@@ -1084,7 +1150,11 @@ async fn every_server_function_answers_as_the_matrix_says(pool: PgPool) {
     let mut failures = Vec::new();
     let mut calls = 0;
     for probe in &probes {
-        let cases: &[Case] = rule_kind(probe.rule).map_or(&[Case::Own], |k| k.cases());
+        let cases: &[Case] = match probe.rule {
+            // Their own import, or a colleague's.
+            Rule::Import => &[Case::Own, Case::Colleague],
+            _ => rule_kind(probe.rule).map_or(&[Case::Own], |k| k.cases()),
+        };
         for who in EVERYONE {
             if matches!(probe.rule, Rule::Public) && who != Who::Anonymous {
                 // Public functions are probed anonymously (logging out the

@@ -16,6 +16,7 @@ mod desk;
 mod feed;
 mod gdpr;
 mod generate;
+mod import;
 mod interactions;
 mod kanban;
 mod lists;

@@ -25,6 +25,8 @@ pub struct Reply {
     pub cookies: Vec<String>,
     pub body: Value,
     pub text: String,
+    /// Where a redirection goes.
+    pub location: Option<String>,
 }
 
 /// The settings of a test server: like a first start, no proxy, no HTTPS.
@@ -97,6 +99,11 @@ impl TestApp {
     pub async fn send(&self, req: Request<Body>) -> Reply {
         let resp = self.router.clone().oneshot(req).await.unwrap();
         let status = resp.status();
+        let location = resp
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
         let cookies = resp
             .headers()
             .get_all(header::SET_COOKIE)
@@ -111,7 +118,45 @@ impl TestApp {
             cookies,
             body,
             text,
+            location,
         }
+    }
+
+    /// POSTs a `multipart/form-data` form: `(name, file name, bytes)` per
+    /// part, a file name making a file part.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        parts: &[(&str, Option<&str>, &[u8])],
+        cookie: Option<&str>,
+    ) -> Reply {
+        let boundary = "relais-test-boundary-7d1";
+        let mut body = Vec::new();
+        for (name, file, bytes) in parts {
+            body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+            match file {
+                Some(f) => body.extend_from_slice(
+                    format!(
+                        "Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: text/csv\r\n\r\n"
+                    )
+                    .as_bytes(),
+                ),
+                None => body.extend_from_slice(
+                    format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+                ),
+            }
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let mut req = Request::post(path).header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        );
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req.body(Body::from(body)).unwrap()).await
     }
 
     /// Logs in and returns the session cookie (`relais_session=…`).

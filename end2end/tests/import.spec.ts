@@ -1,0 +1,94 @@
+import { test, expect } from '@playwright/test';
+import * as fs from 'fs';
+import { login, ready, shot, unique } from './helpers';
+
+/** A French spreadsheet's "CSV": Windows-1252 (Latin-1 for these letters), semicolons, CRLF. */
+function frenchCsv(rows: string[][]): Buffer {
+  return Buffer.from(rows.map((r) => r.join(';')).join('\r\n') + '\r\n', 'latin1');
+}
+
+test('import a French spreadsheet file: map, preview, run, refused rows, undo', async ({ page, browser }) => {
+  await login(page);
+  const stamp = unique('imp').replace(/\W/g, '');
+  // Already in Relais, her mobile written the French way.
+  const digits = String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
+  const mobile = `06 ${digits.slice(0, 2)} ${digits.slice(2, 4)} ${digits.slice(4, 6)} ${digits.slice(6, 8)}`;
+  const saved = await page.request.post('/api/persons/save', {
+    data: {
+      id: null, version: null, confirmed: true,
+      input: {
+        civility: '', first_name: 'Inès', last_name: `Garnier${stamp}`, job_title: '', email: '',
+        email2: '', phone: '', mobile, street: '', line2: '', postal_code: '', city: '', country: '',
+        birthday: '', preferred_language: '', roles: [], lifecycle_stage: '', source: '',
+        marketing_consent: false, consent_date: '', consent_method: '', owner_id: null,
+        company_id: null, company_job_title: '', link_start: '', link_end: '',
+      },
+    },
+  });
+  expect(saved.ok(), await saved.text()).toBeTruthy();
+  const rows = [['Civilité', 'Prénom', 'Nom', 'Société', 'Courriel', 'Tél. portable', 'Ville']];
+  for (let i = 0; i < 40; i++) {
+    rows.push(['Mme', `Élodie${i}`, `Dupré${stamp}`, `Fromagerie ${stamp}`, `elodie${i}.${stamp}@exemple.fr`, '', 'Saint-Étienne']);
+  }
+  rows[5][4] = 'pas-une-adresse';
+  rows[9][4] = 'toujours@pas';
+  // The same person, her mobile in international notation: her city is filled.
+  rows[3] = ['', 'Inès', `Garnier${stamp}`, '', '', `+33 6 ${digits.slice(0, 2)} ${digits.slice(2, 4)} ${digits.slice(4, 6)} ${digits.slice(6, 8)}`, 'Nîmes'];
+
+  await page.goto('/import');
+  await ready(page);
+  await page.locator('#import-kind').selectOption('person');
+  await page.locator('#import-file').setInputFiles({ name: 'contacts.csv', mimeType: 'text/csv', buffer: frenchCsv(rows) });
+  await page.getByRole('button', { name: 'Upload and check' }).click();
+  await page.waitForURL(/\/import\/\d+$/);
+  await ready(page);
+  const importUrl = page.url();
+
+  // The columns, guessed from the French header; accents intact.
+  await expect(page.locator('.import-file-summary')).toContainText('windows-1252');
+  await expect(page.locator('.import-file-summary')).toContainText('40');
+  const mapping = page.locator('table.import-mapping');
+  await expect(mapping.getByRole('row', { name: /Prénom/ }).locator('select')).toHaveValue('first_name');
+  await expect(mapping.getByRole('row', { name: /Tél. portable/ }).locator('select')).toHaveValue('mobile');
+  const preview = page.locator('table.import-preview');
+  await expect(preview).toContainText('Élodie0');
+  await expect(preview).toContainText('Saint-Étienne');
+  // Each refused cell says why, in the form's words; the duplicate is named.
+  const refusedRow = preview.locator('tr', { hasText: 'pas-une-adresse' });
+  await expect(refusedRow.locator('.cell-problem')).toBeVisible();
+  await expect(refusedRow).toContainText('Refused');
+  await expect(preview.locator('tr', { hasText: 'Inès' })).toContainText('Same as');
+  await shot(page, 'desktop-import-preview');
+
+  // Update empty fields of the existing record (the default), and run.
+  await expect(page.getByRole('radio', { name: /fill its empty fields only/ })).toBeChecked();
+  await page.getByRole('button', { name: 'Start the import' }).click();
+  await expect(page.locator('.import-status')).toContainText('Done', { timeout: 30_000 });
+
+  // The tab closed and opened again: the import is where it is.
+  const other = await browser.newPage({ storageState: await page.context().storageState() });
+  await other.goto(importUrl);
+  await expect(other.locator('.import-status')).toContainText('Done');
+  await expect(other.locator('.import-created dd')).toHaveText('37');
+  await expect(other.locator('.import-updated dd')).toHaveText('1');
+  await expect(other.locator('.import-refused dd')).toHaveText('2');
+  await shot(other, 'desktop-import-done');
+  await other.close();
+
+  // The refused rows, with why.
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Download the refused rows (CSV)' }).click();
+  const text = fs.readFileSync((await (await download).path())!, 'utf8');
+  const lines = text.replace(/^\uFEFF/, '').trim().split('\n');
+  expect(lines).toHaveLength(3);
+  expect(lines[1]).toContain('pas-une-adresse');
+  expect(lines[1]).toContain('Email');
+
+  // Undo the whole import.
+  await page.getByRole('button', { name: 'Undo the import' }).click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Undo the import' }).click();
+  await expect(page.locator('.import-status')).toContainText('Undone');
+  const hits = await page.request.post('/api/search/global', { data: { q: `Dupré${stamp}` } });
+  expect(hits.ok()).toBeTruthy();
+  expect((await hits.json()).filter((h: { kind: string }) => h.kind === 'person')).toHaveLength(0);
+});

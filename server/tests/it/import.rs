@@ -1,0 +1,387 @@
+//! Imports: a French spreadsheet's file (Windows-1252, semicolons) read
+//! right, mapped, previewed, run, its refused rows downloaded, undone; a
+//! job resumed after a crash and never applied twice; files refused.
+
+use crate::common::TestApp;
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+use sqlx::PgPool;
+
+/// Windows-1252 bytes of `text` (what Excel writes as "CSV" in France).
+fn cp1252(text: &str) -> Vec<u8> {
+    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(text);
+    assert!(!unmappable);
+    bytes.into_owned()
+}
+
+async fn upload(app: &TestApp, cookie: &str, kind: &str, name: &str, bytes: &[u8]) -> i64 {
+    let r = app
+        .post_form(
+            "/import/upload",
+            &[("kind", None, kind.as_bytes()), ("file", Some(name), bytes)],
+            Some(cookie),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let to = r.location.expect("a redirection to the import");
+    to.strip_prefix("/import/")
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("not an import page: {to}"))
+}
+
+async fn get(app: &TestApp, cookie: &str, id: i64) -> Value {
+    let r = app
+        .call("/api/import/get", json!({"id": id}), Some(cookie))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    r.body
+}
+
+/// Runs what is queued, as one instance would.
+async fn run(pool: &PgPool) {
+    app::import::job::run_pending(pool, "test-instance")
+        .await
+        .unwrap();
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_french_spreadsheet_file_is_read_mapped_previewed_run_and_undone(pool: PgPool) {
+    let app = TestApp::new(pool.clone());
+    let (manager, cookie) = app.login_as("manager@relais.test", "manager").await;
+    // Already in Relais: Marchetti (his mobile written the French way) and
+    // a company the file names.
+    let marchetti: i64 = sqlx::query_scalar(
+        "INSERT INTO persons (last_name, first_name, mobile, created_by, owner_id)
+         VALUES ('Marchetti', 'Jean', '06 12 34 56 78', $1, $1) RETURNING id",
+    )
+    .bind(manager)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    sqlx::query("INSERT INTO companies (name, created_by) VALUES ('Fromagerie Beaumont', $1)")
+        .bind(manager)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let file = cp1252(
+        "Civilité;Prénom;Nom;Société;Courriel;Tél. portable;Ville;Remarque\r\n\
+         Madame;Élodie;Dupré;Fromagerie Beaumont;elodie@exemple.fr;;Lyon;cliente fidèle\r\n\
+         M.;Jean;Marchetti;;;+33 6 12 34 56 78;Nîmes;\r\n\
+         Mme;Zoé;Faure;;pas-une-adresse;;Brest;\r\n\
+         ;André;Lefèvre;Atelier Brodé;andre@exemple.fr;;\"Saint-Étienne\";\"deux\r\nlignes\"\r\n\
+         Dr;;;;;;Paris;sans nom\r\n",
+    );
+    let id = upload(&app, &cookie, "person", "contacts.csv", &file).await;
+    let v = get(&app, &cookie, id).await;
+    assert_eq!(v["status"], "draft");
+    assert_eq!(v["encoding"], "windows-1252");
+    assert_eq!(v["delimiter"], ";");
+    assert_eq!(v["total_rows"], 5);
+    assert_eq!(v["headers"][0], "Civilité", "accents intact");
+    let mapping: Vec<String> = serde_json::from_value(v["mapping"].clone()).unwrap();
+    assert_eq!(
+        mapping,
+        [
+            "civility",
+            "first_name",
+            "last_name",
+            "company",
+            "email",
+            "mobile",
+            "city",
+            ""
+        ]
+    );
+
+    // The preview: each row as it will be saved.
+    let r = app
+        .call(
+            "/api/import/preview",
+            json!({"id": id, "mapping": mapping}),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let rows = r.body.as_array().unwrap();
+    assert_eq!(rows.len(), 5);
+    assert_eq!(rows[0]["cells"][1], "Élodie");
+    assert!(rows[0]["problems"].as_array().unwrap().is_empty());
+    assert_eq!(
+        rows[1]["same_as"]["id"], marchetti,
+        "the same mobile in another notation"
+    );
+    assert_eq!(rows[2]["problems"][0]["field"], "email");
+    assert_eq!(rows[2]["problems"][0]["problem"]["code"], "invalid_email");
+    assert_eq!(rows[3]["line"], 5);
+    assert_eq!(rows[3]["cells"][6], "Saint-Étienne");
+    assert_eq!(rows[4]["problems"][0]["field"], "last_name");
+
+    // A mapping that misses the last name, or names a field twice, is refused.
+    let mut bad = mapping.clone();
+    bad[2] = String::new();
+    let r = app
+        .call(
+            "/api/import/start",
+            json!({"id": id, "mapping": bad, "on_duplicate": "fill"}),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert_eq!(r.body["fields"][0]["field"], "last_name");
+    let mut twice = mapping.clone();
+    twice[7] = "city".into();
+    let r = app
+        .call(
+            "/api/import/start",
+            json!({"id": id, "mapping": twice, "on_duplicate": "fill"}),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+
+    let r = app
+        .call(
+            "/api/import/start",
+            json!({"id": id, "mapping": mapping, "on_duplicate": "fill"}),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(get(&app, &cookie, id).await["status"], "queued");
+    run(&pool).await;
+    let v = get(&app, &cookie, id).await;
+    assert_eq!(v["status"], "done");
+    assert_eq!(
+        (
+            v["created"].clone(),
+            v["updated"].clone(),
+            v["skipped"].clone(),
+            v["refused"].clone()
+        ),
+        (json!(2), json!(1), json!(0), json!(2))
+    );
+    // Élodie works at the company already there; André's was created.
+    let (first, city, company): (String, String, String) = sqlx::query_as(
+        "SELECT p.first_name, p.city, c.name FROM persons p
+         JOIN person_companies pc ON pc.person_id = p.id JOIN companies c ON c.id = pc.company_id
+         WHERE p.last_name = 'Dupré'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (first.as_str(), city.as_str(), company.as_str()),
+        ("Élodie", "Lyon", "Fromagerie Beaumont")
+    );
+    let companies: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM companies WHERE deleted_at IS NULL")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        companies, 2,
+        "Fromagerie Beaumont matched, Atelier Brodé created"
+    );
+    // Marchetti: his empty city filled, his mobile left as he wrote it.
+    let (mobile, city, civility): (String, Option<String>, Option<String>) =
+        sqlx::query_as("SELECT mobile, city, civility FROM persons WHERE id = $1")
+            .bind(marchetti)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(mobile, "06 12 34 56 78");
+    assert_eq!(city.as_deref(), Some("Nîmes"));
+    assert_eq!(civility.as_deref(), Some("mr"));
+    // In the history and the audit log, as the importing user.
+    let by: i64 = sqlx::query_scalar(
+        "SELECT user_id FROM record_changes WHERE record_type = 'person' AND record_id = $1 AND action = 'update'",
+    )
+    .bind(marchetti)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(by, manager);
+    let audit: String = sqlx::query_scalar("SELECT detail FROM audit_log WHERE action = 'import'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(
+        audit.contains("2 created, 1 updated, 0 skipped, 2 refused"),
+        "{audit}"
+    );
+
+    // The refused rows, as they were, with why, in the reader's language.
+    let r = app
+        .get(&format!("/import/{id}/refused.csv"), Some(&cookie))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let csv = r.text.trim_start_matches('\u{feff}');
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 3, "{csv}");
+    assert!(lines[0].starts_with("Civilité,Prénom,Nom,"), "{}", lines[0]);
+    assert!(
+        lines[1].contains("pas-une-adresse") && lines[1].contains("Email"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].contains(",7,") && lines[2].contains("Last name"),
+        "{}",
+        lines[2]
+    );
+
+    // Someone edits André after the import: undo leaves him as he is.
+    sqlx::query("UPDATE persons SET job_title = 'Brodeur', version = version + 1 WHERE last_name = 'Lefèvre'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let r = app
+        .call("/api/import/undo", json!({"id": id}), Some(&cookie))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body, 1, "André, changed since, is left alone");
+    assert_eq!(get(&app, &cookie, id).await["status"], "undone");
+    let live: Vec<String> = sqlx::query_scalar(
+        "SELECT last_name FROM persons WHERE deleted_at IS NULL ORDER BY last_name",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(live, ["Lefèvre", "Marchetti"]);
+    let city: Option<String> = sqlx::query_scalar("SELECT city FROM persons WHERE id = $1")
+        .bind(marchetti)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(city, None, "Marchetti's city is empty again");
+    // Undone once only.
+    let r = app
+        .call("/api/import/undo", json!({"id": id}), Some(&cookie))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_job_resumes_after_a_crash_and_never_applies_a_row_twice(pool: PgPool) {
+    let app = TestApp::new(pool.clone());
+    let (_, cookie) = app.login_as("admin@relais.test", "admin").await;
+    let mut file = String::from("first_name,last_name,email\n");
+    for i in 0..600 {
+        file.push_str(&format!("Prénom{i},Nom{i},p{i}@exemple.fr\n"));
+    }
+    let id = upload(&app, &cookie, "person", "six-cents.csv", file.as_bytes()).await;
+    let mapping = get(&app, &cookie, id).await["mapping"].clone();
+    assert_eq!(mapping, json!(["first_name", "last_name", "email"]));
+    let r = app
+        .call(
+            "/api/import/start",
+            json!({"id": id, "mapping": mapping, "on_duplicate": "skip"}),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+
+    // Instance A takes it, applies one batch, and dies.
+    let claimed = app::import::job::claim(&pool, "a").await.unwrap();
+    assert_eq!(claimed, Some(id));
+    assert_eq!(
+        app::import::job::claim(&pool, "b").await.unwrap(),
+        None,
+        "A's, while A is alive"
+    );
+    app::import::job::run_batches(&pool, id, "a", 1)
+        .await
+        .unwrap();
+    let v = get(&app, &cookie, id).await;
+    assert_eq!(
+        (v["status"].clone(), v["done_rows"].clone()),
+        (json!("running"), json!(250))
+    );
+    // Its heartbeat gets old: B takes over and finishes.
+    sqlx::query("UPDATE imports SET heartbeat_at = now() - interval '1 minute' WHERE id = $1")
+        .bind(id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(app::import::job::claim(&pool, "b").await.unwrap(), Some(id));
+    app::import::job::run(&pool, id, "b").await.unwrap();
+    // A comes back to life: the job is no longer its own, it applies nothing.
+    app::import::job::run(&pool, id, "a").await.unwrap();
+    let v = get(&app, &cookie, id).await;
+    assert_eq!(v["status"], "done");
+    assert_eq!(
+        (v["done_rows"].clone(), v["created"].clone()),
+        (json!(600), json!(600))
+    );
+    let (persons, distinct, rows): (i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM persons), (SELECT count(DISTINCT email) FROM persons),
+                (SELECT count(*) FROM import_rows WHERE import_id = $1)",
+    )
+    .bind(id)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((persons, distinct, rows), (600, 600, 600));
+
+    // The same file again, rows skipped as duplicates: nothing new.
+    let again = upload(&app, &cookie, "person", "six-cents.csv", file.as_bytes()).await;
+    assert_eq!(
+        get(&app, &cookie, again).await["mapping"],
+        mapping,
+        "the layout is remembered"
+    );
+    app.call(
+        "/api/import/start",
+        json!({"id": again, "mapping": mapping, "on_duplicate": "skip"}),
+        Some(&cookie),
+    )
+    .await;
+    run(&pool).await;
+    let v = get(&app, &cookie, again).await;
+    assert_eq!(
+        (v["created"].clone(), v["skipped"].clone()),
+        (json!(0), json!(600))
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn files_that_are_not_csv_are_refused_and_members_cannot_import(pool: PgPool) {
+    let app = TestApp::new(pool.clone());
+    let (_, cookie) = app.login_as("manager@relais.test", "manager").await;
+    // UTF-16, as a spreadsheet's "Unicode text".
+    let mut utf16 = vec![0xff, 0xfe];
+    for u in "Nom\tPrénom\r\n".encode_utf16() {
+        utf16.extend_from_slice(&u.to_le_bytes());
+    }
+    for (bytes, problem) in [(utf16, "unreadable"), (Vec::new(), "required")] {
+        let r = app
+            .post_form(
+                "/import/upload",
+                &[("kind", None, b"person"), ("file", Some("x.csv"), &bytes)],
+                Some(&cookie),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            r.location.as_deref(),
+            Some(format!("/import?error={problem}").as_str())
+        );
+    }
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM imports")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0, "nothing kept of a refused file");
+    let (_, member) = app.login_as("member@relais.test", "member").await;
+    let r = app
+        .post_form(
+            "/import/upload",
+            &[
+                ("kind", None, b"person"),
+                ("file", Some("x.csv"), b"Nom\nDupont\n"),
+            ],
+            Some(&member),
+        )
+        .await;
+    assert_eq!(r.location.as_deref(), Some("/import?error=forbidden"));
+}
