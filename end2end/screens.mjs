@@ -296,6 +296,18 @@ const pages = [
     await p.waitForTimeout(300);
   } },
   { name: 'trash', path: '/trash' },
+  { name: 'import', path: '/import' },
+  { name: 'import-preview', path: '/import', act: async (p) => {
+    const csv = 'Civilité;Prénom;Nom;Société;Courriel;Tél. portable;Ville\r\n'
+      + 'Mme;Élodie;Dupré;Fromagerie Beaumont;elodie@exemple.fr;06 12 34 56 78;Saint-Étienne\r\n'
+      + 'M.;Jean;Marchetti;;pas-une-adresse;+33 6 98 76 54 32;Nîmes\r\n'
+      + 'Dr;André;Lefèvre;Atelier Brodé;andre@exemple.fr;;Lyon\r\n';
+    await p.locator('#import-kind').selectOption('person');
+    await p.locator('#import-file').setInputFiles({ name: 'contacts.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'latin1') });
+    await p.locator('.import-upload button[type="submit"]').click();
+    await p.waitForURL(/\/import\/\d+$/);
+    await p.locator('table.import-preview').waitFor({ timeout: 10000 }).catch(() => {});
+  } },
 ];
 
 async function kanbanInfo(p, r) {

@@ -23,6 +23,8 @@ pub const ACTIONS: &[&str] = &[
     "deactivate",
     "reactivate",
     "security",
+    "import",
+    "import_undo",
 ];
 
 /// Rows per page of the log.

@@ -25,6 +25,8 @@ pub fn action_label(i18n: I18n, action: &str) -> String {
         "deactivate" => t_string!(i18n, audit.action_deactivate).to_string(),
         "reactivate" => t_string!(i18n, audit.action_reactivate).to_string(),
         "security" => t_string!(i18n, audit.action_security).to_string(),
+        "import" => t_string!(i18n, audit.action_import).to_string(),
+        "import_undo" => t_string!(i18n, audit.action_import_undo).to_string(),
         other => other.to_string(),
     }
 }

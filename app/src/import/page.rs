@@ -121,12 +121,18 @@ pub fn ImportsPage() -> impl IntoView {
                                         let kind = r.kind;
                                         view! {
                                             <tr>
-                                                <td><A href=format!("/import/{}", r.id)>{r.file_name}</A></td>
-                                                <td>{move || (kind.describe().plural)(i18n.get_locale())}</td>
-                                                <td>{move || status_label(i18n, r.status)}</td>
-                                                <td class="numeric">{format!("{} / {}", r.done_rows, r.total_rows)}</td>
-                                                <td>{r.created_by_name}</td>
-                                                <td>{r.created_at}</td>
+                                                <td class="cell-main"><A href=format!("/import/{}", r.id)>{r.file_name}</A></td>
+                                                <td data-label=move || t_string!(i18n, import.kind).to_string()>
+                                                    {move || (kind.describe().plural)(i18n.get_locale())}
+                                                </td>
+                                                <td data-label=move || t_string!(i18n, import.status).to_string()>
+                                                    {move || status_label(i18n, r.status)}
+                                                </td>
+                                                <td class="numeric" data-label=move || t_string!(i18n, import.rows).to_string()>
+                                                    {format!("{} / {}", r.done_rows, r.total_rows)}
+                                                </td>
+                                                <td data-label=move || t_string!(i18n, import.by).to_string()>{r.created_by_name}</td>
+                                                <td data-label=move || t_string!(i18n, import.when).to_string()>{r.created_at}</td>
                                             </tr>
                                         }
                                     }).collect_view()}
@@ -355,8 +361,10 @@ fn PreviewTable(kind: RecordKind, rows: Vec<PreviewRow>, mapping: Vec<String>) -
                     let value = row.cells.get(*i).cloned().unwrap_or_default();
                     let problem = row.problems.iter().find(|e| &e.field == f).map(|e| e.problem);
                     let class = if problem.is_some() { "cell-error" } else { "" };
+                    let f = f.clone();
+                    let label = move || kind.describe().label(i18n.get_locale(), &f);
                     view! {
-                        <td class=class>
+                        <td class=class data-label=label>
                             {value}
                             {problem.map(|p| view! { <span class="cell-problem">{move || problem_text(i18n, p)}</span> })}
                         </td>
@@ -388,9 +396,9 @@ fn PreviewTable(kind: RecordKind, rows: Vec<PreviewRow>, mapping: Vec<String>) -
             };
             view! {
                 <tr class:row-refused=refused>
-                    <td class="numeric">{row.line}</td>
+                    <td class="numeric" data-label=move || t_string!(i18n, import.line).to_string()>{row.line}</td>
                     {cells}
-                    <td>{status}</td>
+                    <td data-label=move || t_string!(i18n, import.outcome).to_string()>{status}</td>
                 </tr>
             }
         })
