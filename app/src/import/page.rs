@@ -304,7 +304,9 @@ fn Draft(data: ImportView, version: RwSignal<u32>) -> impl IntoView {
                             type="radio"
                             name="on_duplicate"
                             value=p.as_str()
-                            prop:checked=move || policy.get() == p
+                            // The attribute, drawn by the server too: the default is
+                            // checked before the app starts (a `prop:` is not).
+                            checked=move || policy.get() == p
                             on:change=move |_| policy.set(p)
                         />
                         <span>{move || policy_label(i18n, p)}</span>
