@@ -84,14 +84,16 @@ fn FieldFrame(
         errors.1.update_value(|l| l.push((name, label)));
     }
     view! {
-        <div class="field" class:field-invalid=move || problem.get().is_some()>
+        // `try_get`: on the server a page's earlier render may be disposed
+        // while this one is still drawn (it panicked the edit page's SSR).
+        <div class="field" class:field-invalid=move || problem.try_get().flatten().is_some()>
             <label for=format!("f-{name}")>
                 {move || label.get().to_string()}
                 {required.then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
             </label>
             {children()}
             <p class="field-error" id=format!("f-{name}-msg") aria-live="polite">
-                {move || match problem.get() {
+                {move || match problem.try_get().flatten() {
                     Some(p) => problem_text(i18n, p),
                     None => hint.and_then(|h| h.get()).unwrap_or_default(),
                 }}
