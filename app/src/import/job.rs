@@ -517,12 +517,7 @@ async fn apply_row(
                 .await?;
                 (Outcome::Skipped, id)
             } else {
-                let set = changes
-                    .iter()
-                    .enumerate()
-                    .map(|(i, (c, t))| format!("{c} = ${}::text::{t}", i + 3))
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                let set = set_list(&changes, 3);
                 let mut q = sqlx::query_scalar(AssertSqlSafe(format!(
                     "UPDATE {} SET {set}, updated_by = $2, updated_at = now(), version = version + 1
                      WHERE id = $1 AND deleted_at IS NULL RETURNING version",
@@ -652,6 +647,16 @@ async fn link_company(
     Ok(())
 }
 
+/// `col = $first::text::type, …`: the SET list of columns (with their SQL
+/// type) whose text values are bound from parameter `first` on.
+fn set_list(cols: &[(&str, &str)], first: usize) -> String {
+    cols.iter()
+        .enumerate()
+        .map(|(i, (c, t))| format!("{c} = ${}::text::{t}", i + first))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn record_row(
     tx: &mut Transaction<'_, Postgres>,
@@ -748,12 +753,7 @@ pub async fn undo(pool: &PgPool, id: i64, user_id: i64) -> AppResult<i64> {
             if cols.is_empty() {
                 continue;
             }
-            let set = cols
-                .iter()
-                .enumerate()
-                .map(|(i, (c, t))| format!("{c} = ${}::text::{t}", i + 4))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let set = set_list(&cols, 4);
             let mut q = sqlx::query(AssertSqlSafe(format!(
                 "UPDATE {} SET {set}, updated_by = $3, updated_at = now(), version = version + 1
                  WHERE id = $1 AND version = $2 AND deleted_at IS NULL",
