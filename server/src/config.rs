@@ -38,6 +38,20 @@ pub enum Command {
     /// a generated database, beside the same SQL run directly; prints a
     /// Markdown table.
     Bench(BenchArgs),
+    /// Import a generated CSV file of persons with their companies, as an
+    /// upload is imported, beside a plain COPY of the same file; prints the
+    /// times and rows per second.
+    BenchImport(BenchImportArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct BenchImportArgs {
+    /// Rows (persons) in the file.
+    #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub rows: u64,
+    /// Distinct companies the rows name (default: one for ten rows).
+    #[arg(long)]
+    pub companies: Option<u64>,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -5,6 +5,7 @@
 //! and static files.
 
 pub mod bench;
+pub mod bench_import;
 pub mod config;
 pub mod embedded_pg;
 pub mod export;

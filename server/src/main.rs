@@ -90,6 +90,15 @@ async fn run(cli: Cli, url: &str) -> anyhow::Result<()> {
             server::generate::run(&pool, &args).await
         }
         Some(Command::Bench(args)) => server::bench::run(&pool, &args).await,
+        Some(Command::BenchImport(args)) => {
+            // The import runs as the demo organisation's admin.
+            if !cli.serve.no_demo {
+                print_demo_login(
+                    server::seed::seed_if_empty(&pool, cli.serve.demo_password.clone()).await?,
+                );
+            }
+            server::bench_import::run(&pool, &args).await
+        }
         None => serve(cli, pool).await,
     }
 }

@@ -437,19 +437,22 @@ pub mod ssr {
         };
         let d = job.kind.describe();
         let spec = d.import.as_ref().ok_or(AppError::Forbidden)?;
+        let prepared: Vec<Result<_, _>> = rows
+            .iter()
+            .map(|row| (spec.prepare)(job::values_of(d, &mapping, row)))
+            .collect();
+        let valid: Vec<&_> = prepared.iter().filter_map(|p| p.as_ref().ok()).collect();
+        let mut keys = job::match_rows(pool, d, spec, &valid, true)
+            .await?
+            .into_iter();
         let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
-            let values = job::values_of(d, &mapping, &row);
-            let (problems, same_as) = match (spec.prepare)(values) {
+        for (row, prepared) in rows.into_iter().zip(prepared) {
+            let (problems, same_as) = match prepared {
                 Err(problems) => (problems, None),
-                Ok(values) => {
-                    let same = job::same_as(pool, d, spec, &values).await?;
-                    let link = match same {
-                        Some(id) => Some(link(pool, job.kind, id).await?),
-                        None => None,
-                    };
-                    (Vec::new(), link)
-                }
+                Ok(_) => match keys.next().and_then(|k| k.same) {
+                    Some(id) => (Vec::new(), Some(link(pool, job.kind, id).await?)),
+                    None => (Vec::new(), None),
+                },
             };
             out.push(PreviewRow {
                 line: row.line,

@@ -14,6 +14,7 @@ use crate::error::{AppError, AppResult, FieldError, FieldProblem};
 use crate::records::RecordKind;
 use crate::records::kind::{Descriptor, ImportSpec, Values};
 use sqlx::{AssertSqlSafe, PgPool, Postgres, Transaction};
+use std::collections::HashMap;
 use std::io::{self, Read};
 
 /// Rows per transaction.
@@ -267,6 +268,12 @@ pub async fn run_batches(
             }
         }
         batches += 1;
+        // The planner's statistics follow the tables the import fills (at
+        // 1, 2, 4, 8… batches): estimates made when a table was nearly
+        // empty would plan whole-table scans for each row's lookups.
+        if batches.is_power_of_two() {
+            analyze(pool, d, spec).await?;
+        }
     }
     drop(rx_rows);
     let _ = reader.await;
@@ -285,6 +292,20 @@ pub async fn run_batches(
             audit_import(&mut tx, id, crate::ssr::audit::action::IMPORT, job.user_id).await?;
         }
         tx.commit().await?;
+    }
+    Ok(())
+}
+
+/// Refreshes the statistics of the tables an import of `d` writes.
+async fn analyze(pool: &PgPool, d: &Descriptor, spec: &ImportSpec) -> sqlx::Result<()> {
+    let mut tables = vec![d.table];
+    if spec.company_field.is_some() {
+        tables.push(RecordKind::Company.describe().table);
+    }
+    for table in tables {
+        sqlx::query(AssertSqlSafe(format!("ANALYZE {table}")))
+            .execute(pool)
+            .await?;
     }
     Ok(())
 }
@@ -314,6 +335,11 @@ pub async fn audit_import(
 
 /// One batch in one transaction; the new position, or `None` when the job
 /// is no longer this instance's to run (cancelled, or taken over).
+///
+/// The batch is applied set-based (a statement per step for all its rows);
+/// if the database refuses any of it (a constraint), that attempt is rolled
+/// back to a savepoint and the rows are applied one by one, each in a
+/// savepoint of its own, so that only the row at fault is refused.
 async fn apply_batch(
     pool: &PgPool,
     job: &Job,
@@ -324,8 +350,11 @@ async fn apply_batch(
     batch: &[Row],
 ) -> AppResult<Option<i32>> {
     let mut tx = pool.begin().await?;
+    // A plan for this batch's rows and the tables as they are now: a plan
+    // cached while an import fills an empty table would scan it whole.
     sqlx::query(
-        "SELECT set_config('relais.user_id', $1, true), set_config('relais.address', $2, true)",
+        "SELECT set_config('relais.user_id', $1, true), set_config('relais.address', $2, true),
+                set_config('plan_cache_mode', 'force_custom_plan', true)",
     )
     .bind(job.user_id.to_string())
     .bind(format!("import {}", job.id))
@@ -342,50 +371,55 @@ async fn apply_batch(
         _ => return Ok(None),
     }
     let mut counts = Counts::default();
+    let mut notes = Vec::with_capacity(batch.len());
+    let mut ready = Vec::with_capacity(batch.len());
     for row in batch {
         let line = row.line as i32;
-        let values = values_of(d, &job.mapping, row);
-        let outcome = match (spec.prepare)(values) {
-            Err(problems) => Err(problems),
-            Ok(values) => {
-                // A row the database refuses all the same (a constraint)
-                // is refused alone: its savepoint is rolled back.
+        match (spec.prepare)(values_of(d, &job.mapping, row)) {
+            Ok(values) => ready.push((line, values)),
+            Err(problems) => {
+                counts.refused += 1;
+                notes.push(Note::refused(line, d.record_type, &problems));
+            }
+        }
+    }
+    let mut sp = sqlx::Acquire::begin(&mut *tx).await?;
+    let mut done_here = Vec::with_capacity(ready.len());
+    match apply_rows(&mut sp, job, spec, d, &ready, &mut done_here).await {
+        Ok(c) => {
+            sp.commit().await?;
+            counts.add(c);
+            notes.append(&mut done_here);
+        }
+        Err(e) => {
+            drop(sp);
+            tracing::info!(import = job.id, error = %e, "batch refused as a whole; row by row");
+            for row in &ready {
+                let line = row.0;
                 let mut sp = sqlx::Acquire::begin(&mut *tx).await?;
-                match apply_row(&mut sp, job, spec, d, line, &values).await {
-                    Ok(outcome) => {
+                let mut mine = Vec::new();
+                match apply_rows(&mut sp, job, spec, d, std::slice::from_ref(row), &mut mine).await
+                {
+                    Ok(c) => {
                         sp.commit().await?;
-                        Ok(outcome)
+                        counts.add(c);
+                        notes.append(&mut mine);
                     }
                     Err(e) => {
                         drop(sp);
                         tracing::warn!(import = job.id, line, error = %e, "import row not saved");
-                        Err(vec![FieldError {
+                        counts.refused += 1;
+                        let problems = [FieldError {
                             field: String::new(),
                             problem: FieldProblem::NotSaved,
-                        }])
+                        }];
+                        notes.push(Note::refused(line, d.record_type, &problems));
                     }
                 }
             }
-        };
-        match outcome {
-            Ok(Outcome::Created) => counts.created += 1,
-            Ok(Outcome::Updated) => counts.updated += 1,
-            Ok(Outcome::Skipped) => counts.skipped += 1,
-            Err(problems) => {
-                counts.refused += 1;
-                sqlx::query(
-                    "INSERT INTO import_rows (import_id, line, record_type, outcome, problems)
-                     VALUES ($1, $2, $3, 'refused', $4)",
-                )
-                .bind(job.id)
-                .bind(line)
-                .bind(d.record_type)
-                .bind(sqlx::types::Json(&problems))
-                .execute(&mut *tx)
-                .await?;
-            }
         }
     }
+    write_notes(&mut tx, job.id, &notes).await?;
     let done = expected + batch.len() as i32;
     sqlx::query(
         "UPDATE imports SET done_rows = $2, heartbeat_at = now(),
@@ -405,243 +439,514 @@ async fn apply_batch(
     Ok(Some(done))
 }
 
+#[derive(Debug, Clone, Copy, PartialEq)]
 enum Outcome {
     Created,
     Updated,
     Skipped,
 }
 
-/// The live record the row is the same as ([`ImportSpec::same_sql`]).
-pub async fn same_as(
+impl Counts {
+    fn add(&mut self, o: Counts) {
+        self.created += o.created;
+        self.updated += o.updated;
+        self.skipped += o.skipped;
+        self.refused += o.refused;
+    }
+}
+
+/// What a line of the file did, written to `import_rows` with its batch.
+struct Note {
+    line: i32,
+    record_type: &'static str,
+    outcome: &'static str,
+    record_id: Option<i64>,
+    version: Option<i32>,
+    before: Option<String>,
+    problems: Option<String>,
+}
+
+impl Note {
+    fn new(line: i32, record_type: &'static str, outcome: &'static str, id: i64) -> Note {
+        Note {
+            line,
+            record_type,
+            outcome,
+            record_id: Some(id),
+            version: None,
+            before: None,
+            problems: None,
+        }
+    }
+
+    fn refused(line: i32, record_type: &'static str, problems: &[FieldError]) -> Note {
+        Note {
+            line,
+            record_type,
+            outcome: "refused",
+            record_id: None,
+            version: None,
+            before: None,
+            problems: serde_json::to_string(problems).ok(),
+        }
+    }
+}
+
+/// Writes a batch's notes in one statement.
+async fn write_notes(
+    tx: &mut Transaction<'_, Postgres>,
+    import_id: i64,
+    notes: &[Note],
+) -> sqlx::Result<()> {
+    if notes.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO import_rows (import_id, line, record_type, outcome, record_id, version, before, problems)
+         SELECT $1, x.line, x.record_type, x.outcome, x.record_id, x.version, x.before::jsonb, x.problems::jsonb
+         FROM unnest($2::int4[], $3::text[], $4::text[], $5::int8[], $6::int4[], $7::text[], $8::text[])
+              AS x(line, record_type, outcome, record_id, version, before, problems)",
+    )
+    .bind(import_id)
+    .bind(notes.iter().map(|n| n.line).collect::<Vec<_>>())
+    .bind(notes.iter().map(|n| n.record_type).collect::<Vec<_>>())
+    .bind(notes.iter().map(|n| n.outcome).collect::<Vec<_>>())
+    .bind(notes.iter().map(|n| n.record_id).collect::<Vec<_>>())
+    .bind(notes.iter().map(|n| n.version).collect::<Vec<_>>())
+    .bind(notes.iter().map(|n| n.before.clone()).collect::<Vec<_>>())
+    .bind(notes.iter().map(|n| n.problems.clone()).collect::<Vec<_>>())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The keys a row is matched by, as SQL makes them.
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
+pub struct Keys {
+    /// The live record it is the same as ([`ImportSpec::same_sql`]).
+    pub same: Option<i64>,
+    email: String,
+    p1: Option<String>,
+    p2: Option<String>,
+    name: String,
+}
+
+/// Each row's keys and the live record it is the same as (`same` only
+/// with `look`), in one statement for all rows: each rule of
+/// [`ImportSpec::same_sql`] is looked up on its own index.
+pub async fn match_rows(
     db: impl sqlx::PgExecutor<'_>,
     d: &Descriptor,
     spec: &ImportSpec,
-    v: &Values,
-) -> sqlx::Result<Option<i64>> {
-    let get = |f: &str| v.get(f).map(String::as_str).unwrap_or("");
+    rows: &[&Values],
+    look: bool,
+) -> sqlx::Result<Vec<Keys>> {
+    let get = |v: &Values, f: &str| v.get(f).cloned().unwrap_or_default();
     let arms = spec
         .same_sql
         .iter()
         .map(|arm| {
             format!(
-                "SELECT r.id FROM {} r, k WHERE r.deleted_at IS NULL AND {arm}",
+                "SELECT r.id FROM {} r WHERE r.deleted_at IS NULL AND {arm}",
                 d.table
             )
         })
         .collect::<Vec<_>>()
         .join(" UNION ALL ");
-    sqlx::query_scalar(AssertSqlSafe(format!(
-        "WITH k AS (SELECT lower($1) AS email, relais_phone_key($2) AS p1, relais_phone_key($3) AS p2,
-                           $4::text AS name)
-         SELECT min(id) FROM ({arms}) same"
+    sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT k.email, k.p1, k.p2, relais_fold(k.name) AS name,
+                    CASE WHEN $5 THEN (SELECT min(id) FROM ({arms}) same) END AS same
+             FROM (SELECT lower(e) AS email, relais_phone_key(a) AS p1, relais_phone_key(b) AS p2,
+                          n AS name, ord
+                   FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY
+                        AS x(e, a, b, n, ord)) k
+             ORDER BY k.ord"
     )))
-    .bind(get("email"))
-    .bind(get(spec.phones[0]))
-    .bind(get(spec.phones[1]))
-    .bind((spec.name_of)(v))
-    .fetch_one(db)
+    .bind(rows.iter().map(|v| get(v, "email")).collect::<Vec<_>>())
+    .bind(
+        rows.iter()
+            .map(|v| get(v, spec.phones[0]))
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        rows.iter()
+            .map(|v| get(v, spec.phones[1]))
+            .collect::<Vec<_>>(),
+    )
+    .bind(rows.iter().map(|v| (spec.name_of)(v)).collect::<Vec<_>>())
+    .bind(look)
+    .fetch_all(db)
     .await
 }
 
-async fn apply_row(
+/// Earlier rows of the file not yet saved, by the keys that make a later
+/// row the same as them (the rules of [`ImportSpec::same_sql`], applied
+/// within the batch; earlier batches are in the database already).
+#[derive(Default)]
+struct Earlier {
+    email: HashMap<String, usize>,
+    phone: HashMap<String, usize>,
+    name: HashMap<String, usize>,
+}
+
+impl Earlier {
+    fn add(&mut self, k: &Keys, at: usize) {
+        if !k.email.is_empty() {
+            self.email.entry(k.email.clone()).or_insert(at);
+        }
+        for p in [&k.p1, &k.p2].into_iter().flatten() {
+            self.phone.entry(p.clone()).or_insert(at);
+        }
+        self.name.entry(k.name.clone()).or_insert(at);
+    }
+
+    fn find(&self, k: &Keys) -> Option<usize> {
+        let by_email = (!k.email.is_empty())
+            .then(|| self.email.get(&k.email))
+            .flatten();
+        let by_phone = [&k.p1, &k.p2]
+            .into_iter()
+            .flatten()
+            .filter_map(|p| self.phone.get(p))
+            .min();
+        let by_name = (k.email.is_empty() && k.p1.is_none() && k.p2.is_none())
+            .then(|| self.name.get(&k.name))
+            .flatten();
+        [by_email, by_phone, by_name]
+            .into_iter()
+            .flatten()
+            .min()
+            .copied()
+    }
+}
+
+/// Applies `rows` (prepared, with their line) set-based: one statement
+/// matches them all, one creates the new ones, one finds their companies
+/// (and one creates the missing ones), one links them; the rows that are
+/// the same as a live record update it one by one. What each line did goes
+/// to `notes`.
+async fn apply_rows(
+    tx: &mut Transaction<'_, Postgres>,
+    job: &Job,
+    spec: &ImportSpec,
+    d: &Descriptor,
+    rows: &[(i32, Values)],
+    notes: &mut Vec<Note>,
+) -> sqlx::Result<Counts> {
+    enum Plan {
+        /// Creates new record `n` (an index in `new`).
+        Create(usize),
+        /// The same as new record `n` of an earlier row (merged into it).
+        Earlier(usize, Outcome),
+        /// The same as a live record.
+        Live(i64),
+    }
+    let look = job.policy != DuplicatePolicy::Create;
+    let all: Vec<&Values> = rows.iter().map(|(_, v)| v).collect();
+    let keys = match_rows(&mut **tx, d, spec, &all, look).await?;
+    let mut new: Vec<Values> = Vec::new();
+    let mut earlier = Earlier::default();
+    let mut plans = Vec::with_capacity(rows.len());
+    for ((_, v), k) in rows.iter().zip(&keys) {
+        let plan = match (k.same, look.then(|| earlier.find(k)).flatten()) {
+            (Some(id), _) => Plan::Live(id),
+            (None, Some(n)) => {
+                let outcome = merge(&mut new[n], v, job.policy);
+                earlier.add(k, n);
+                Plan::Earlier(n, outcome)
+            }
+            (None, None) => {
+                new.push(v.clone());
+                earlier.add(k, new.len() - 1);
+                Plan::Create(new.len() - 1)
+            }
+        };
+        plans.push(plan);
+    }
+    let created = insert_records(tx, d, spec, job.user_id, &new).await?;
+    let mut counts = Counts::default();
+    let mut links = Vec::new();
+    for ((line, v), plan) in rows.iter().zip(plans) {
+        let (outcome, id) = match plan {
+            Plan::Create(n) => {
+                let (id, version) = created[n];
+                notes.push(Note {
+                    version: Some(version),
+                    ..Note::new(*line, d.record_type, "created", id)
+                });
+                (Outcome::Created, id)
+            }
+            Plan::Earlier(n, outcome) => {
+                let id = created[n].0;
+                // Undo trashes the record the earlier line created: there
+                // is nothing of this line's to restore.
+                let word = match outcome {
+                    Outcome::Skipped => "skipped",
+                    _ => "updated",
+                };
+                notes.push(Note::new(*line, d.record_type, word, id));
+                (outcome, id)
+            }
+            Plan::Live(id) => {
+                let outcome = update_live(tx, job, spec, d, *line, id, v, notes).await?;
+                (outcome, id)
+            }
+        };
+        match outcome {
+            Outcome::Created => counts.created += 1,
+            Outcome::Updated => counts.updated += 1,
+            Outcome::Skipped => counts.skipped += 1,
+        }
+        if let (Some(field), false) = (spec.company_field, matches!(outcome, Outcome::Skipped))
+            && let Some(name) = v.get(field)
+        {
+            links.push((
+                *line,
+                id,
+                name.as_str(),
+                v.get("job_title").map(String::as_str),
+            ));
+        }
+    }
+    link_companies(tx, job, &links, notes).await?;
+    Ok(counts)
+}
+
+/// Merges a later row of the file into the new record of an earlier one,
+/// as the policy says.
+fn merge(into: &mut Values, v: &Values, policy: DuplicatePolicy) -> Outcome {
+    let mut changed = false;
+    for (field, value) in v {
+        let take = match policy {
+            DuplicatePolicy::Fill => !into.contains_key(field),
+            DuplicatePolicy::Overwrite => into.get(field) != Some(value),
+            DuplicatePolicy::Skip | DuplicatePolicy::Create => false,
+        };
+        if take {
+            into.insert(field, value.clone());
+            changed = true;
+        }
+    }
+    if changed {
+        Outcome::Updated
+    } else {
+        Outcome::Skipped
+    }
+}
+
+/// Inserts `records` in one statement, with ids taken from the table's
+/// sequence first so that each is known by its place; a column a record
+/// has no value for gets the column's default. Their (id, version), in
+/// order.
+async fn insert_records(
+    tx: &mut Transaction<'_, Postgres>,
+    d: &Descriptor,
+    spec: &ImportSpec,
+    user_id: i64,
+    records: &[Values],
+) -> sqlx::Result<Vec<(i64, i32)>> {
+    if records.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)",
+    )
+    .bind(d.table)
+    .bind(records.len() as i64)
+    .fetch_all(&mut **tx)
+    .await?;
+    let defaults: HashMap<String, String> = sqlx::query_as(
+        "SELECT a.attname::text, pg_get_expr(def.adbin, def.adrelid)
+         FROM pg_attribute a JOIN pg_attrdef def ON def.adrelid = a.attrelid AND def.adnum = a.attnum
+         WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''",
+    )
+    .bind(d.table)
+    .fetch_all(&mut **tx)
+    .await?
+    .into_iter()
+    .collect();
+    let cols = spec.columns;
+    let values = cols
+        .iter()
+        .enumerate()
+        .map(|(i, (c, t))| match defaults.get(*c) {
+            Some(default) => format!("coalesce(x.c{i}::{t}, {default})"),
+            None => format!("x.c{i}::{t}"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "INSERT INTO {table} (id, {names}, owner_id, created_by, updated_by)
+         SELECT x.id, {values}, $1, $1, $1
+         FROM unnest($2::int8[], {arrays}) AS x(id, {aliases})
+         RETURNING id, version",
+        table = d.table,
+        names = cols.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", "),
+        arrays = (0..cols.len())
+            .map(|i| format!("${}::text[]", i + 3))
+            .collect::<Vec<_>>()
+            .join(", "),
+        aliases = (0..cols.len())
+            .map(|i| format!("c{i}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    let mut q = sqlx::query_as(AssertSqlSafe(sql)).bind(user_id).bind(&ids);
+    for (c, _) in cols {
+        q = q.bind(
+            records
+                .iter()
+                .map(|v| v.get(c).cloned())
+                .collect::<Vec<Option<String>>>(),
+        );
+    }
+    let versions: HashMap<i64, i32> = q
+        .fetch_all(&mut **tx)
+        .await?
+        .into_iter()
+        .collect::<Vec<(i64, i32)>>()
+        .into_iter()
+        .collect();
+    Ok(ids.iter().map(|id| (*id, versions[id])).collect())
+}
+
+/// Updates live record `id` with a row's values, as the policy says
+/// (empty fields only, or any that differ), keeping what it changes for
+/// undo; skipped when nothing would change.
+#[allow(clippy::too_many_arguments)]
+async fn update_live(
     tx: &mut Transaction<'_, Postgres>,
     job: &Job,
     spec: &ImportSpec,
     d: &Descriptor,
     line: i32,
+    id: i64,
     v: &Values,
+    notes: &mut Vec<Note>,
 ) -> sqlx::Result<Outcome> {
-    let same = match job.policy {
-        DuplicatePolicy::Create => None,
-        _ => same_as(&mut **tx, d, spec, v).await?,
-    };
+    if job.policy == DuplicatePolicy::Skip {
+        notes.push(Note::new(line, d.record_type, "skipped", id));
+        return Ok(Outcome::Skipped);
+    }
     let present: Vec<(&str, &str)> = spec
         .columns
         .iter()
         .filter(|(c, _)| v.contains_key(c))
-        .map(|(c, t)| (*c, *t))
+        .copied()
         .collect();
-    let (outcome, id) = match (same, job.policy) {
-        (Some(id), DuplicatePolicy::Skip) => {
-            record_row(
-                tx,
-                job,
-                line,
-                d.record_type,
-                "skipped",
-                Some(id),
-                None,
-                None,
-            )
-            .await?;
-            (Outcome::Skipped, id)
-        }
-        (Some(id), policy) => {
-            // The columns this row changes: empty ones only, or any that
-            // differ when overwriting.
-            let names: Vec<&str> = present.iter().map(|(c, _)| *c).collect();
-            let before: serde_json::Value = sqlx::query_scalar(AssertSqlSafe(format!(
-                "SELECT jsonb_build_object({}) FROM {} r WHERE id = $1 FOR UPDATE",
-                names
-                    .iter()
-                    .map(|c| format!("'{c}', r.{c}::text"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                d.table
-            )))
-            .bind(id)
-            .fetch_one(&mut **tx)
-            .await?;
-            let changes: Vec<(&str, &str)> = present
-                .iter()
-                .filter(|(c, _)| {
-                    let old = before.get(*c).and_then(|o| o.as_str()).unwrap_or("");
-                    match policy {
-                        DuplicatePolicy::Fill => old.is_empty(),
-                        _ => old != v[c],
-                    }
-                })
-                .copied()
-                .collect();
-            if changes.is_empty() {
-                record_row(
-                    tx,
-                    job,
-                    line,
-                    d.record_type,
-                    "skipped",
-                    Some(id),
-                    None,
-                    None,
-                )
-                .await?;
-                (Outcome::Skipped, id)
-            } else {
-                let set = set_list(&changes, 3);
-                let mut q = sqlx::query_scalar(AssertSqlSafe(format!(
-                    "UPDATE {} SET {set}, updated_by = $2, updated_at = now(), version = version + 1
-                     WHERE id = $1 AND deleted_at IS NULL RETURNING version",
-                    d.table
-                )))
-                .bind(id)
-                .bind(job.user_id);
-                for (c, _) in &changes {
-                    q = q.bind(v[c].as_str());
-                }
-                let version: i32 = q.fetch_one(&mut **tx).await?;
-                let kept: serde_json::Map<String, serde_json::Value> = changes
-                    .iter()
-                    .map(|(c, _)| (c.to_string(), before[*c].clone()))
-                    .collect();
-                let before = serde_json::Value::Object(kept);
-                record_row(
-                    tx,
-                    job,
-                    line,
-                    d.record_type,
-                    "updated",
-                    Some(id),
-                    Some(version),
-                    Some(before),
-                )
-                .await?;
-                (Outcome::Updated, id)
+    let names: Vec<&str> = present.iter().map(|(c, _)| *c).collect();
+    let before: serde_json::Value = sqlx::query_scalar(AssertSqlSafe(format!(
+        "SELECT jsonb_build_object({}) FROM {} r WHERE id = $1 FOR UPDATE",
+        names
+            .iter()
+            .map(|c| format!("'{c}', r.{c}::text"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        d.table
+    )))
+    .bind(id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let changes: Vec<(&str, &str)> = present
+        .iter()
+        .filter(|(c, _)| {
+            let old = before.get(*c).and_then(|o| o.as_str()).unwrap_or("");
+            match job.policy {
+                DuplicatePolicy::Fill => old.is_empty(),
+                _ => old != v[c],
             }
-        }
-        (None, _) => {
-            let cols: Vec<&str> = present.iter().map(|(c, _)| *c).collect();
-            let params = present
-                .iter()
-                .enumerate()
-                .map(|(i, (_, t))| format!("${}::text::{t}", i + 2))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let mut q = sqlx::query_as(AssertSqlSafe(format!(
-                "INSERT INTO {} ({}owner_id, created_by, updated_by) VALUES ({}{}$1, $1, $1)
-                 RETURNING id, version",
-                d.table,
-                cols.iter().map(|c| format!("{c}, ")).collect::<String>(),
-                params,
-                if params.is_empty() { "" } else { ", " },
-            )))
-            .bind(job.user_id);
-            for (c, _) in &present {
-                q = q.bind(v[c].as_str());
-            }
-            let (id, version): (i64, i32) = q.fetch_one(&mut **tx).await?;
-            record_row(
-                tx,
-                job,
-                line,
-                d.record_type,
-                "created",
-                Some(id),
-                Some(version),
-                None,
-            )
-            .await?;
-            (Outcome::Created, id)
-        }
-    };
-    if let (Some(field), false) = (spec.company_field, matches!(outcome, Outcome::Skipped))
-        && let Some(name) = v.get(field)
-    {
-        link_company(tx, job, line, id, name, v.get("job_title")).await?;
+        })
+        .copied()
+        .collect();
+    if changes.is_empty() {
+        notes.push(Note::new(line, d.record_type, "skipped", id));
+        return Ok(Outcome::Skipped);
     }
-    Ok(outcome)
+    let set = set_list(&changes, 3);
+    let mut q = sqlx::query_scalar(AssertSqlSafe(format!(
+        "UPDATE {} SET {set}, updated_by = $2, updated_at = now(), version = version + 1
+         WHERE id = $1 AND deleted_at IS NULL RETURNING version",
+        d.table
+    )))
+    .bind(id)
+    .bind(job.user_id);
+    for (c, _) in &changes {
+        q = q.bind(v[c].as_str());
+    }
+    let version: i32 = q.fetch_one(&mut **tx).await?;
+    let kept: serde_json::Map<String, serde_json::Value> = changes
+        .iter()
+        .map(|(c, _)| (c.to_string(), before[*c].clone()))
+        .collect();
+    notes.push(Note {
+        version: Some(version),
+        before: Some(serde_json::Value::Object(kept).to_string()),
+        ..Note::new(line, d.record_type, "updated", id)
+    });
+    Ok(Outcome::Updated)
 }
 
-/// Links person `person` to the company named `name` (folded), created if
-/// there is none; the link is left as it is if there is one.
-async fn link_company(
+/// Links each (line, person, company name, job title) to the company of
+/// that name (folded): found, or created once for all the lines naming
+/// it; a link already there is left as it is.
+async fn link_companies(
     tx: &mut Transaction<'_, Postgres>,
     job: &Job,
-    line: i32,
-    person: i64,
-    name: &str,
-    job_title: Option<&String>,
+    links: &[(i32, i64, &str, Option<&str>)],
+    notes: &mut Vec<Note>,
 ) -> sqlx::Result<()> {
-    let found: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM companies WHERE deleted_at IS NULL AND sort_name = relais_fold($1)
-         ORDER BY id LIMIT 1",
+    if links.is_empty() {
+        return Ok(());
+    }
+    let found: Vec<(String, Option<i64>)> = sqlx::query_as(
+        "SELECT n.folded, (SELECT c.id FROM companies c
+                           WHERE c.deleted_at IS NULL AND c.sort_name = n.folded ORDER BY c.id LIMIT 1)
+         FROM (SELECT relais_fold(name) AS folded, ord
+               FROM unnest($1::text[]) WITH ORDINALITY AS x(name, ord)) n
+         ORDER BY n.ord",
     )
-    .bind(name)
-    .fetch_optional(&mut **tx)
+    .bind(links.iter().map(|l| l.2).collect::<Vec<_>>())
+    .fetch_all(&mut **tx)
     .await?;
-    let company = match found {
-        Some(id) => id,
-        None => {
-            let (id, version): (i64, i32) = sqlx::query_as(
-                "INSERT INTO companies (name, owner_id, created_by, updated_by) VALUES ($1, $2, $2, $2)
-                 RETURNING id, version",
-            )
-            .bind(name)
-            .bind(job.user_id)
-            .fetch_one(&mut **tx)
-            .await?;
-            let company = RecordKind::Company.as_str();
-            record_row(
-                tx,
-                job,
-                line,
-                company,
-                "created",
-                Some(id),
-                Some(version),
-                None,
-            )
-            .await?;
-            id
+    // The companies to create: one per folded name, named as its first
+    // line writes it.
+    let mut missing: Vec<(i32, Values)> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for (link, (folded, id)) in links.iter().zip(&found) {
+        if id.is_none() && !index.contains_key(folded.as_str()) {
+            index.insert(folded, missing.len());
+            missing.push((link.0, Values::from([("name", link.2.to_string())])));
         }
-    };
+    }
+    let company = RecordKind::Company.describe();
+    let spec = company.import.as_ref().expect("companies are importable");
+    let records: Vec<Values> = missing.iter().map(|(_, v)| v.clone()).collect();
+    let created = insert_records(tx, company, spec, job.user_id, &records).await?;
+    for ((line, _), (id, version)) in missing.iter().zip(&created) {
+        notes.push(Note {
+            version: Some(*version),
+            ..Note::new(*line, company.record_type, "created", *id)
+        });
+    }
+    let mut pairs = std::collections::HashSet::new();
+    let (mut persons, mut companies, mut titles) = (Vec::new(), Vec::new(), Vec::new());
+    for (link, (folded, id)) in links.iter().zip(&found) {
+        let company = id.unwrap_or_else(|| created[index[folded.as_str()]].0);
+        if pairs.insert((link.1, company)) {
+            persons.push(link.1);
+            companies.push(company);
+            titles.push(link.3);
+        }
+    }
     sqlx::query(
         "INSERT INTO person_companies (person_id, company_id, job_title)
-         SELECT $1, $2, $3 WHERE NOT EXISTS
-             (SELECT 1 FROM person_companies WHERE person_id = $1 AND company_id = $2 AND end_date IS NULL)",
+         SELECT x.p, x.c, x.t FROM unnest($1::int8[], $2::int8[], $3::text[]) AS x(p, c, t)
+         WHERE NOT EXISTS (SELECT 1 FROM person_companies pc
+                           WHERE pc.person_id = x.p AND pc.company_id = x.c AND pc.end_date IS NULL)",
     )
-    .bind(person)
-    .bind(company)
-    .bind(job_title)
+    .bind(persons)
+    .bind(companies)
+    .bind(titles)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -655,33 +960,6 @@ fn set_list(cols: &[(&str, &str)], first: usize) -> String {
         .map(|(i, (c, t))| format!("{c} = ${}::text::{t}", i + first))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn record_row(
-    tx: &mut Transaction<'_, Postgres>,
-    job: &Job,
-    line: i32,
-    record_type: &str,
-    outcome: &str,
-    record_id: Option<i64>,
-    version: Option<i32>,
-    before: Option<serde_json::Value>,
-) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO import_rows (import_id, line, record_type, outcome, record_id, version, before)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(job.id)
-    .bind(line)
-    .bind(record_type)
-    .bind(outcome)
-    .bind(record_id)
-    .bind(version)
-    .bind(before)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }
 
 /// Undoes a finished import as `user_id`: trashes what it created and
@@ -734,7 +1012,9 @@ pub async fn undo(pool: &PgPool, id: i64, user_id: i64) -> AppResult<i64> {
         left += created - trashed.rows_affected() as i64;
         let updated: Vec<(i64, i32, serde_json::Value)> = sqlx::query_as(
             "SELECT record_id, version, before FROM import_rows
-             WHERE import_id = $1 AND record_type = $2 AND outcome = 'updated' ORDER BY line",
+             WHERE import_id = $1 AND record_type = $2 AND outcome = 'updated'
+               AND before IS NOT NULL -- merged into a record the import created
+             ORDER BY line",
         )
         .bind(id)
         .bind(d.record_type)

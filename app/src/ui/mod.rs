@@ -25,8 +25,10 @@ macro_rules! tx {
 macro_rules! bind {
     ($form:ident . $field:ident) => {
         (
+            // `try_with`: on the server, a page's earlier render can be
+            // disposed while a field of it is still drawn.
             ::leptos::prelude::Signal::derive(move || {
-                ::leptos::prelude::With::with(&$form, |f| f.$field.clone())
+                ::leptos::prelude::With::try_with(&$form, |f| f.$field.clone()).unwrap_or_default()
             }),
             ::leptos::prelude::Callback::new(move |v| {
                 ::leptos::prelude::Update::update(&$form, |f| f.$field = v)

@@ -344,6 +344,125 @@ async fn a_job_resumes_after_a_crash_and_never_applies_a_row_twice(pool: PgPool)
     );
 }
 
+/// Starts import `id` as `mapping` says, with `policy`, and runs it.
+async fn start_and_run(app: &TestApp, cookie: &str, pool: &PgPool, id: i64, policy: &str) -> Value {
+    let mapping = get(app, cookie, id).await["mapping"].clone();
+    let r = app
+        .call(
+            "/api/import/start",
+            json!({"id": id, "mapping": mapping, "on_duplicate": policy}),
+            Some(cookie),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    run(pool).await;
+    get(app, cookie, id).await
+}
+
+fn counts(v: &Value) -> (i64, i64, i64, i64) {
+    let n = |k: &str| v[k].as_i64().unwrap();
+    (n("created"), n("updated"), n("skipped"), n("refused"))
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn rows_the_same_as_earlier_rows_of_the_file_and_a_row_the_database_refuses(pool: PgPool) {
+    let app = TestApp::new(pool.clone());
+    let (_, cookie) = app.login_as("manager@relais.test", "manager").await;
+    // Line 3 is line 2's person (her email in capitals) with a phone; line
+    // 4 has that phone in another notation and nothing new; line 5 names
+    // the company of line 2 in other capitals.
+    let file = "Prénom;Nom;E-mail;Téléphone;Ville;Société\n\
+                Anne;Martin;anne@exemple.fr;;Lyon;Atelier Brodé\n\
+                Anne;Martin;ANNE@exemple.fr;01 23 45 67 89;;\n\
+                A.;Martin;;+33 1 23-45-67-89;;\n\
+                Paul;Roy;paul@exemple.fr;;Brest;ATELIER BRODÉ\n";
+
+    // Set-based: one batch, the duplicates found within it.
+    let id = upload(&app, &cookie, "person", "doublons.csv", file.as_bytes()).await;
+    let v = start_and_run(&app, &cookie, &pool, id, "fill").await;
+    assert_eq!(v["status"], "done");
+    assert_eq!(counts(&v), (2, 1, 1, 0));
+    let anne: (String, Option<String>, Option<String>) = sqlx::query_as(
+        "SELECT email, phone, city FROM persons WHERE last_name = 'Martin' AND deleted_at IS NULL",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        anne,
+        (
+            "anne@exemple.fr".into(),
+            Some("01 23 45 67 89".into()),
+            Some("Lyon".into())
+        ),
+        "one Anne, her phone filled from line 3"
+    );
+    let works: Vec<(String, String)> = sqlx::query_as(
+        "SELECT p.last_name, c.name FROM person_companies pc
+         JOIN persons p ON p.id = pc.person_id JOIN companies c ON c.id = pc.company_id
+         ORDER BY p.last_name",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        works,
+        [
+            ("Martin".to_string(), "Atelier Brodé".to_string()),
+            ("Roy".to_string(), "Atelier Brodé".to_string())
+        ],
+        "one company, created once for both lines"
+    );
+    // Undo trashes the two persons and the company.
+    let r = app
+        .call("/api/import/undo", json!({"id": id}), Some(&cookie))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body, 0);
+    let live: i64 = sqlx::query_scalar(
+        "SELECT (SELECT count(*) FROM persons WHERE deleted_at IS NULL)
+              + (SELECT count(*) FROM companies WHERE deleted_at IS NULL)",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(live, 0);
+
+    // The database refuses Paul (a rule of its own, here a trigger): the
+    // batch is applied again row by row and only Paul's line is refused.
+    sqlx::query(
+        "CREATE FUNCTION refuse_roy() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN IF NEW.last_name = 'Roy' THEN RAISE EXCEPTION 'no Roy'; END IF; RETURN NEW; END $$",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    sqlx::query("CREATE TRIGGER refuse_roy BEFORE INSERT ON persons FOR EACH ROW EXECUTE FUNCTION refuse_roy()")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let again = upload(&app, &cookie, "person", "doublons.csv", file.as_bytes()).await;
+    let v = start_and_run(&app, &cookie, &pool, again, "fill").await;
+    assert_eq!(v["status"], "done");
+    assert_eq!(counts(&v), (1, 1, 1, 1));
+    let refused: (i32, Value) = sqlx::query_as(
+        "SELECT line, problems FROM import_rows WHERE import_id = $1 AND outcome = 'refused'",
+    )
+    .bind(again)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(refused.0, 5);
+    assert_eq!(refused.1[0]["problem"]["code"], "not_saved");
+    let persons: Vec<String> = sqlx::query_scalar(
+        "SELECT last_name FROM persons WHERE deleted_at IS NULL ORDER BY last_name",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(persons, ["Martin"]);
+}
+
 #[sqlx::test(migrations = "../migrations")]
 async fn files_that_are_not_csv_are_refused_and_members_cannot_import(pool: PgPool) {
     let app = TestApp::new(pool.clone());
