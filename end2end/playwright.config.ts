@@ -21,8 +21,10 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   fullyParallel: false,
   workers: 1,
-  retries: 0,
-  reporter: [['list']],
+  // One retry: a test that fails then passes is reported as flaky (test.sh
+  // prints those at the end of every run), not hidden.
+  retries: 1,
+  reporter: [['list'], ['json', { outputFile: 'results.json' }]],
   use: {
     baseURL: process.env.BASE_URL ?? 'http://127.0.0.1:3300',
     launchOptions,

@@ -166,12 +166,14 @@ e2e() {
     local log
     for log in e2e-server e2e-server-b; do
       echo "--- $log.log (warnings and errors)"
-      grep -aE "WARN|ERROR|panicked" "$ROOT/target/$log.log" | tail -n 60 || true
+      grep -aE "WARN|ERROR|panicked" "$ROOT/target/$log.log" | grep -av "suspicious activity" | tail -n 30 || true
     done
     stop_server
+    node end2end/summary.mjs end2end/results.json
     return 1
   fi
   stop_server
+  node end2end/summary.mjs end2end/results.json
 }
 
 step "install system packages (if missing)" install_system_packages
