@@ -94,7 +94,7 @@ pub fn ImportsPage() -> impl IntoView {
                         <input type="file" name="file" id="import-file" accept=".csv,.txt,text/csv" required />
                     </label>
                     <div class="form-actions">
-                        <button type="submit" class="button primary">{tx!(i18n, import.upload)}</button>
+                        <button type="submit" class="button button-primary">{tx!(i18n, import.upload)}</button>
                     </div>
                 </form>
             </section>
@@ -319,7 +319,7 @@ fn Draft(data: ImportView, version: RwSignal<u32>) -> impl IntoView {
             </ul>
             <div class="form-actions">
                 <button
-                    class="button primary"
+                    class="button button-primary"
                     id="import-start"
                     disabled=move || start.pending().get()
                     on:click=move |_| { error.set(None); start.dispatch(()); }
