@@ -383,30 +383,21 @@ async fn apply_batch(
             }
         }
     }
-    let mut sp = sqlx::Acquire::begin(&mut *tx).await?;
-    let mut done_here = Vec::with_capacity(ready.len());
-    match apply_rows(&mut sp, job, spec, d, &ready, &mut done_here).await {
-        Ok(c) => {
-            sp.commit().await?;
+    match in_savepoint(&mut tx, job, spec, d, &ready).await? {
+        Ok((c, mut done)) => {
             counts.add(c);
-            notes.append(&mut done_here);
+            notes.append(&mut done);
         }
         Err(e) => {
-            drop(sp);
             tracing::info!(import = job.id, error = %e, "batch refused as a whole; row by row");
             for row in &ready {
-                let line = row.0;
-                let mut sp = sqlx::Acquire::begin(&mut *tx).await?;
-                let mut mine = Vec::new();
-                match apply_rows(&mut sp, job, spec, d, std::slice::from_ref(row), &mut mine).await
-                {
-                    Ok(c) => {
-                        sp.commit().await?;
+                match in_savepoint(&mut tx, job, spec, d, std::slice::from_ref(row)).await? {
+                    Ok((c, mut done)) => {
                         counts.add(c);
-                        notes.append(&mut mine);
+                        notes.append(&mut done);
                     }
                     Err(e) => {
-                        drop(sp);
+                        let line = row.0;
                         tracing::warn!(import = job.id, line, error = %e, "import row not saved");
                         counts.refused += 1;
                         let problems = [FieldError {
@@ -437,6 +428,30 @@ async fn apply_batch(
     .await?;
     tx.commit().await?;
     Ok(Some(done))
+}
+
+/// [`apply_rows`] in a savepoint: committed with what the rows did, or
+/// rolled back with what the database said (the outer error is the
+/// connection's own).
+async fn in_savepoint(
+    tx: &mut Transaction<'static, Postgres>,
+    job: &Job,
+    spec: &ImportSpec,
+    d: &Descriptor,
+    rows: &[(i32, Values)],
+) -> sqlx::Result<Result<(Counts, Vec<Note>), sqlx::Error>> {
+    let mut sp = sqlx::Acquire::begin(&mut **tx).await?;
+    let mut notes = Vec::with_capacity(rows.len());
+    match apply_rows(&mut sp, job, spec, d, rows, &mut notes).await {
+        Ok(counts) => {
+            sp.commit().await?;
+            Ok(Ok((counts, notes)))
+        }
+        Err(e) => {
+            sp.rollback().await?;
+            Ok(Err(e))
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -800,13 +815,7 @@ async fn insert_records(
                 .collect::<Vec<Option<String>>>(),
         );
     }
-    let versions: HashMap<i64, i32> = q
-        .fetch_all(&mut **tx)
-        .await?
-        .into_iter()
-        .collect::<Vec<(i64, i32)>>()
-        .into_iter()
-        .collect();
+    let versions: HashMap<i64, i32> = q.fetch_all(&mut **tx).await?.into_iter().collect();
     Ok(ids.iter().map(|id| (*id, versions[id])).collect())
 }
 
