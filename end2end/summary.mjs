@@ -25,6 +25,19 @@ function walk(suite, path) {
           const where = err.location ? ` (at ${err.location.file.split('/').pop()}:${err.location.line})` : '';
           lines.push(`  try ${r.retry + 1}, ${r.status}${where}:`);
           for (const l of plain(err.message).split('\n').slice(0, 12)) lines.push(`    ${l}`);
+          // When the error is in a helper, the spec line that called it.
+          const called = plain(err.stack)
+            .split('\n')
+            .map((l) => l.match(/([\w.-]+\.spec\.ts:\d+)/)?.[1])
+            .find((l) => l && !where.includes(l));
+          if (called) lines.push(`    called from ${called}`);
+        }
+        // What the browser said (fixtures.ts attaches it to failed tries).
+        for (const a of r.attachments ?? []) {
+          if (a.name !== 'browser-log' || !a.body) continue;
+          const log = Buffer.from(a.body, 'base64').toString('utf8').split('\n');
+          lines.push(`  try ${r.retry + 1}, the browser (last ${Math.min(log.length, 30)} of ${log.length} lines):`);
+          for (const l of log.slice(-30)) lines.push(`    ${l}`);
         }
       }
     }

@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { login, ready, shot } from './helpers';
 
 // A demo member no other test signs in as; the password goes back as it was.

@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { ADMIN, changePreference, login, ready, shot } from './helpers';
 
 test('an anonymous visitor is sent to the login page', async ({ page }) => {

@@ -1,4 +1,4 @@
-import { test, expect, Page, APIRequestContext } from '@playwright/test';
+import { test, expect, Page, APIRequestContext } from './fixtures';
 import { login, ready, shot, unique } from './helpers';
 
 // Each run uses its own week far in the future, so runs do not pile up.

@@ -1,4 +1,4 @@
-import { test, expect, Page } from '@playwright/test';
+import { test, expect, Page } from './fixtures';
 import { login, ready, shot, unique } from './helpers';
 
 function interaction(kind: string, subject: string, start: string, extra: Record<string, unknown> = {}) {

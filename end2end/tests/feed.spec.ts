@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import ICAL from 'ical.js';
 import { login, ready, shot, unique } from './helpers';
 

@@ -1,4 +1,4 @@
-import { test, expect, Page } from '@playwright/test';
+import { test, expect, Page } from './fixtures';
 import { login, ready, shot, unique, saveNew } from './helpers';
 
 /** Tomorrow's date as YYYY-MM-DD. */

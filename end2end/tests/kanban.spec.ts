@@ -1,4 +1,4 @@
-import { test, expect, Page, APIRequestContext, Locator } from '@playwright/test';
+import { test, expect, Page, APIRequestContext, Locator } from './fixtures';
 import { login, ready, shot, unique } from './helpers';
 
 // Each run files its tasks on a day of its own far ahead, and the board is

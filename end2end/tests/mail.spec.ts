@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { login, ready, mailsTo, MAIL_DIR } from './helpers';
 
 // French-speaking in the demo organisation. The reset sets the same

@@ -1,4 +1,4 @@
-import { test, expect, Page } from '@playwright/test';
+import { test, expect, Page } from './fixtures';
 import { login, ready, shot, unique } from './helpers';
 
 // The e2e server runs the reminder dispatcher every 2 seconds

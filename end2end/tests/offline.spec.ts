@@ -1,4 +1,4 @@
-import { test, expect, Page, APIRequestContext } from '@playwright/test';
+import { test, expect, Page, APIRequestContext } from './fixtures';
 import { controlled as controlledBy, goOffline, goOnline, login, ready, shot, unique } from './helpers';
 
 // On a phone, as issue 6's "done means": read offline, log a call and move

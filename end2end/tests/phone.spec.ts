@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { login, ready, shot } from './helpers';
 
 test('phone: login page fits the screen', async ({ page }) => {

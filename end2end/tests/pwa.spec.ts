@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { controlled, goOffline, goOnline, login, ready, shot } from './helpers';
 
 test('the app is installable: manifest, icons, a worker in control', async ({ page }) => {
@@ -40,6 +40,11 @@ test('offline: the Desk, its agenda and a person opened before stay readable', a
   // The Desk as last seen online lists the person among the recent ones
   // (the device keeps that answer, so wait for it before cutting).
   await expect(page.locator('.desk-panel.panel-recent a', { hasText: word }).first()).toBeVisible();
+  // The Desk is kept even when it was never loaded whole under the worker
+  // (here it was reached from the menu): the app asks for it at login.
+  const deskKept = () =>
+    page.evaluate(async () => !!(await (await caches.open('relais-pages')).match('/')));
+  await expect.poll(deskKept).toBe(true);
 
   await goOffline(context);
   await expect(page.locator('.connection-bar.offline')).toBeVisible();

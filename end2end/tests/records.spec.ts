@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { login, ready, shot, unique, deleteRecord, saveNew } from './helpers';
 
 test('create a company, with per-field errors first', async ({ page }) => {

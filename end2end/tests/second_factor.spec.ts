@@ -1,4 +1,4 @@
-import { test, expect, Page } from '@playwright/test';
+import { test, expect, Page } from './fixtures';
 import { createHmac } from 'node:crypto';
 import { login, ready, shot } from './helpers';
 

@@ -1,4 +1,4 @@
-import { test, expect, Page } from '@playwright/test';
+import { test, expect, Page } from './fixtures';
 import * as fs from 'fs';
 import { login, ready, mailsTo, MAIL_DIR, Mail } from './helpers';
 

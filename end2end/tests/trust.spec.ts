@@ -1,4 +1,4 @@
-import { test, expect, Page } from '@playwright/test';
+import { test, expect, Page } from './fixtures';
 import { login, ready, shot, unique, deleteRecord, goOffline, goOnline, controlled } from './helpers';
 
 // The rough edges a first user hit (issue 15), each checked as a person

@@ -19,6 +19,10 @@ pub use outbox_page::{OutboxPage, PendingHere};
 pub use status::ConnectionBar;
 pub use warm::warm_up;
 
+/// The service worker's cache of pages opened or kept ahead (the server
+/// writes the name into the worker; the warm-up looks into it).
+pub const PAGES_CACHE: &str = "relais-pages";
+
 /// Server functions that change nothing: their answers may be kept on the
 /// device and shown offline.
 pub const READS: &[&str] = &[

@@ -1,14 +1,19 @@
-//! Keeps ahead of time what a person needs on the road: the calendar and
-//! the tasks board as pages, the agenda of the coming days and the open
-//! tasks as data. Run once the user is known, at most once an hour per user
-//! and device, and only online under the service worker: the worker keeps
+//! Keeps ahead of time what a person needs on the road: the Desk, the
+//! calendar and the tasks board as pages, the agenda of the coming days and
+//! the open tasks as data. Run once the user is known, at most once an hour
+//! per user and device (and again whenever the worker has forgotten the
+//! pages, as it does at each login and logout), and only online under the
+//! service worker: the worker keeps
 //! the pages it is asked to (`keep`), and keeps the answers of the read
 //! calls below as it keeps any read (`READS`), under the same key the pages
 //! use offline — so the calendar's "next day" works offline for a week.
 
 /// The pages kept for offline use, as the bottom bar and the calendar's
-/// views open them.
+/// views open them. The Desk first: it is where the installed app opens
+/// (the manifest's `start_url`), even when the last visit came to it from
+/// another page without loading it.
 pub const PAGES: &[&str] = &[
+    "/",
     "/calendar",
     "/calendar?view=day",
     "/calendar?view=agenda",
@@ -73,11 +78,14 @@ mod browser {
             .as_ref()
             .and_then(|s| s.get_item(&key).ok().flatten())
             .and_then(|v| v.parse::<f64>().ok());
-        if last.is_some_and(|t| now - t < EVERY_MS) {
-            return;
-        }
-        super::super::outbox::post(serde_json::json!({ "type": "keep", "urls": PAGES }));
+        let recent = last.is_some_and(|t| now - t < EVERY_MS);
         leptos::task::spawn_local(async move {
+            // Warmed less than an hour ago, and the worker still has what it
+            // kept then (a login or logout since has dropped it).
+            if recent && desk_kept().await {
+                return;
+            }
+            super::super::outbox::post(serde_json::json!({ "type": "keep", "urls": PAGES }));
             // One call after the other: this is background work, it must
             // not compete with what the person is doing.
             let Ok(today) = calendar_now().await.map(|t| t.date()) else {
@@ -111,5 +119,20 @@ mod browser {
                 let _ = s.set_item(&key, &now.to_string());
             }
         });
+    }
+
+    /// Whether the worker's page cache holds the Desk.
+    async fn desk_kept() -> bool {
+        use wasm_bindgen_futures::JsFuture;
+        let Some(caches) = web_sys::window().and_then(|w| w.caches().ok()) else {
+            return false;
+        };
+        let Ok(cache) = JsFuture::from(caches.open(crate::pwa::PAGES_CACHE)).await else {
+            return false;
+        };
+        let cache: web_sys::Cache = cache.unchecked_into();
+        JsFuture::from(cache.match_with_str(PAGES[0]))
+            .await
+            .is_ok_and(|hit| !hit.is_undefined())
     }
 }

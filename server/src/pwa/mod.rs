@@ -72,6 +72,7 @@ pub fn script(options: &LeptosOptions) -> String {
         .replacen("__PRECACHE__", &json(&precache), 1)
         .replacen("__READS__", &json(&app::pwa::READS), 1)
         .replacen("__QUEUED__", &json(&app::pwa::QUEUED), 1)
+        .replacen("__PAGES_CACHE__", &json(&app::pwa::PAGES_CACHE), 1)
 }
 
 /// The wasm, JS and CSS of a release build are named after their content:

@@ -1,4 +1,4 @@
-// Relais service worker. The server fills in the four constants below
+// Relais service worker. The server fills in the five constants below
 // (see `server/src/pwa/mod.rs`); everything else is this file as written.
 //
 // Caches:
@@ -28,9 +28,9 @@ const VERSION = __VERSION__;
 const PRECACHE = __PRECACHE__;
 const READS = __READS__;
 const QUEUED = __QUEUED__;
+const PAGES = __PAGES_CACHE__;
 
 const SHELL = `relais-shell-${VERSION}`;
-const PAGES = "relais-pages";
 const DATA = "relais-data";
 const OFFLINE_PAGE = "/offline.html";
 const SESSION_CHANGES = ["/api/auth/login", "/api/auth/login_second_factor", "/api/auth/logout"];
