@@ -221,6 +221,21 @@ async fn health(
     }
 }
 
+/// Finds the probable duplicates again of each kind whose records changed
+/// (`app::records::duplicates`), every ten minutes.
+pub fn spawn_duplicate_scan(pool: PgPool) {
+    use app::records::duplicates::ssr as duplicates;
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(duplicates::EVERY);
+        loop {
+            tick.tick().await;
+            if let Err(e) = duplicates::refresh_changed(&pool).await {
+                tracing::warn!(error = ?e, "could not look for duplicates");
+            }
+        }
+    });
+}
+
 /// Deletes expired sessions, month-old idempotency keys, day-old login
 /// attempts and mail past its keeping time, every hour.
 pub fn spawn_session_cleanup(pool: PgPool) {

@@ -122,6 +122,7 @@ async fn serve(cli: Cli, pool: sqlx::PgPool) -> anyhow::Result<()> {
         print_demo_login(server::seed::seed_if_empty(&pool, args.demo_password.clone()).await?);
     }
     server::spawn_session_cleanup(pool.clone());
+    server::spawn_duplicate_scan(pool.clone());
     server::imports::spawn(pool.clone(), std::time::Duration::from_secs(5));
     match (&args.smtp_url, &args.mail_from) {
         (Some(url), Some(from)) => {

@@ -145,13 +145,9 @@ pub async fn csv(
     filter: &AuditFilter,
     format: crate::ssr::export::CsvFormat,
 ) -> AppResult<Vec<u8>> {
-    use crate::i18n::{Locale, td_string};
+    use crate::i18n::td_string;
     use crate::ssr::export::write_record;
-    let l = if reader.locale == "fr" {
-        Locale::fr
-    } else {
-        Locale::en
-    };
+    let l = reader.language();
     let mut out = "\u{feff}".as_bytes().to_vec();
     write_record(
         &mut out,

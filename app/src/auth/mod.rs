@@ -76,6 +76,17 @@ pub struct CurrentUser {
     pub needs_second_factor: bool,
 }
 
+impl CurrentUser {
+    /// The language they read the app in.
+    pub fn language(&self) -> crate::i18n::Locale {
+        if self.locale == "fr" {
+            crate::i18n::Locale::fr
+        } else {
+            crate::i18n::Locale::en
+        }
+    }
+}
+
 /// The choices of the profile menu, checked on both sides.
 pub const LOCALES: &[&str] = &["en", "fr"];
 pub const THEMES: &[&str] = &["light", "dark"];

@@ -215,6 +215,24 @@ pub static KIND: crate::records::kind::Descriptor = crate::records::kind::Descri
     trashed_with_sql: "",
     #[cfg(feature = "ssr")]
     import: Some(import::IMPORT),
+    merge_links: Some(&[
+        crate::records::kind::LinkColumn {
+            table: "person_companies",
+            column: "company_id",
+            key: &["id"],
+            unique: false,
+            versioned: false,
+            label: |l| td_string!(l, merge.link_people),
+        },
+        crate::records::kind::LinkColumn {
+            table: "deals",
+            column: "company_id",
+            key: &["id"],
+            unique: false,
+            versioned: true,
+            label: |l| td_string!(l, nav.deals),
+        },
+    ]),
     #[cfg(feature = "ssr")]
     list: &api::LIST,
     #[cfg(feature = "ssr")]

@@ -64,6 +64,7 @@ fn AdminLinks() -> impl IntoView {
                         view! {
                             <ul class="sidebar-admin" aria-label=tx!(i18n, nav.settings)>
                                 <li><NavLink href="/import"><span>{tx!(i18n, nav.import)}</span></NavLink></li>
+                                <li><NavLink href="/duplicates"><span>{tx!(i18n, nav.duplicates)}</span></NavLink></li>
                                 {admin.then(|| view! {
                                     <li><NavLink href="/settings/users"><span>{tx!(i18n, nav.users)}</span></NavLink></li>
                                     <li><NavLink href="/settings/pipelines"><span>{tx!(i18n, nav.pipelines)}</span></NavLink></li>

@@ -316,6 +316,40 @@ pub static KIND: crate::records::kind::Descriptor = crate::records::kind::Descri
     trashed_with_sql: "",
     #[cfg(feature = "ssr")]
     import: Some(import::IMPORT),
+    merge_links: Some(&[
+        crate::records::kind::LinkColumn {
+            table: "person_companies",
+            column: "person_id",
+            key: &["id"],
+            unique: false,
+            versioned: false,
+            label: |l| td_string!(l, merge.link_jobs),
+        },
+        crate::records::kind::LinkColumn {
+            table: "deals",
+            column: "person_id",
+            key: &["id"],
+            unique: false,
+            versioned: true,
+            label: |l| td_string!(l, nav.deals),
+        },
+        crate::records::kind::LinkColumn {
+            table: "interaction_attendees",
+            column: "person_id",
+            key: &["interaction_id"],
+            unique: true,
+            versioned: false,
+            label: |l| td_string!(l, merge.link_attended),
+        },
+        crate::records::kind::LinkColumn {
+            table: "consent_changes",
+            column: "person_id",
+            key: &["id"],
+            unique: false,
+            versioned: false,
+            label: |l| td_string!(l, merge.link_consent),
+        },
+    ]),
     #[cfg(feature = "ssr")]
     list: &api::LIST,
     #[cfg(feature = "ssr")]

@@ -60,6 +60,11 @@ pub struct Descriptor {
     /// when it cannot be imported yet.
     #[cfg(feature = "ssr")]
     pub import: Option<ImportSpec>,
+    /// Where other tables point at a record of this kind by a column of
+    /// their own (a merge moves them); `None` when it cannot be merged.
+    /// The links every kind shares (notes, tags, favourites, interactions)
+    /// are `records::merge`'s business.
+    pub merge_links: Option<&'static [LinkColumn]>,
     /// Its list (columns, filters, sorts) and CSV export.
     #[cfg(feature = "ssr")]
     pub list: &'static ListSpec,
@@ -100,6 +105,23 @@ pub fn common_field_label(l: Locale, field: &str) -> Option<&'static str> {
         "source" => td_string!(l, company.source),
         _ => return None,
     })
+}
+
+/// A column of another table that points at a record: `deals.person_id`.
+pub struct LinkColumn {
+    pub table: &'static str,
+    pub column: &'static str,
+    /// The columns that, with `column`, identify one of its rows.
+    pub key: &'static [&'static str],
+    /// A record may have one such row per key only (a person attends an
+    /// interaction once): a merge drops the merged record's row when the
+    /// kept one has it already.
+    pub unique: bool,
+    /// Its rows are records with a version (a deal): moving one makes a
+    /// new version, so that an edit opened before the merge is refused.
+    pub versioned: bool,
+    /// "Deals", as a merge lists what moves.
+    pub label: fn(Locale) -> &'static str,
 }
 
 /// The values of one imported row, by field (absent: not in the file).

@@ -3,9 +3,11 @@
 //! inline edits, global search and duplicate warnings. Each submodule holds
 //! its server functions and the components that call them.
 
+pub mod duplicates;
 pub mod edit;
 pub mod kind;
 pub mod marks;
+pub mod merge;
 pub mod notes;
 pub mod search;
 pub mod timeline;

@@ -41,7 +41,11 @@ pub fn timeline_sql() -> String {
              WHERE l.record_type = $1 AND l.record_id = $2 AND (n.created_at, 1, n.id) < ($3, $4, $5)
              ORDER BY n.created_at DESC, n.id DESC LIMIT $7)
             UNION ALL
-            (SELECT 0, c.id, c.changed_at, coalesce(u.name, ''), NULL, NULL, false, c.action, c.changes
+            (SELECT 0, c.id, c.changed_at, coalesce(u.name, ''), NULL, NULL, false, c.action,
+                    CASE WHEN c.action = 'merge' THEN c.changes || jsonb_build_object('undone',
+                        EXISTS (SELECT 1 FROM merges m WHERE m.id = (c.changes ->> 'merge_id')::bigint
+                                                         AND m.undone_at IS NOT NULL))
+                         ELSE c.changes END
              FROM record_changes c LEFT JOIN users u ON u.id = c.user_id
              WHERE c.record_type = $1 AND c.record_id = $2 AND (c.changed_at, 0, c.id) < ($3, $4, $5)
              ORDER BY c.changed_at DESC, c.id DESC LIMIT $7)
@@ -85,6 +89,16 @@ pub enum TimelineEntry {
     Change {
         action: String,
         changes: Vec<FieldChange>,
+    },
+    /// A merge (`records::merge`), or its undo (`undo_entry`).
+    Merge {
+        merge_id: i64,
+        /// On the kept record: the names of those merged into it.
+        names: String,
+        /// On a merged record: the name of the one kept.
+        into: String,
+        undone: bool,
+        undo_entry: bool,
     },
     Interaction {
         kind: String,
@@ -183,6 +197,16 @@ pub async fn timeline(
                 body: r.try_get("body")?,
                 pinned: r.try_get("pinned")?,
                 mine: r.try_get("mine")?,
+            }
+        } else if let action @ ("merge" | "unmerge") = r.try_get::<&str, _>("action")? {
+            let changes: serde_json::Value = r.try_get("changes")?;
+            let text = |k: &str| changes[k].as_str().unwrap_or_default().to_string();
+            TimelineEntry::Merge {
+                merge_id: changes["merge_id"].as_i64().unwrap_or_default(),
+                names: text("names"),
+                into: text("into"),
+                undone: changes["undone"].as_bool().unwrap_or(false),
+                undo_entry: action == "unmerge",
             }
         } else {
             let changes: serde_json::Value = r.try_get("changes")?;
@@ -286,6 +310,20 @@ pub fn Timeline(
             }
         }
     });
+    // Undoing a merge changes the record itself: the page is read again.
+    let unmerge = Action::new(move |merge: &i64| {
+        let merge = *merge;
+        async move {
+            match super::merge::undo_merge(merge).await {
+                Ok(()) => {
+                    #[cfg(feature = "hydrate")]
+                    let _ = window().location().reload();
+                    reload.update(|n| *n += 1);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        }
+    });
     let show_item = move |item: TimelineItem| {
         let when = item.local.clone();
         let who = item.who.clone();
@@ -326,6 +364,40 @@ pub fn Timeline(
                             <span class="muted">{status}</span>
                             {(!main.is_empty()).then(|| view! { <span class="muted">" · " {main}</span> })}
                         </p>
+                    </div>
+                }
+                .into_any()
+            }
+            TimelineEntry::Merge {
+                merge_id,
+                names,
+                into,
+                undone,
+                undo_entry,
+            } => {
+                // The kept record's entry offers the undo.
+                let kept_side = !undo_entry && !names.is_empty();
+                let title = if undo_entry {
+                    t_string!(i18n, merge.history_unmerge).to_string()
+                } else if names.is_empty() {
+                    let name = into;
+                    t_string!(i18n, merge.history_merged, name).to_string()
+                } else {
+                    t_string!(i18n, merge.history_kept, names).to_string()
+                };
+                view! {
+                    <div class="tl-change tl-merge">
+                        <p>
+                            {title}
+                            {(kept_side && undone).then(|| view! {
+                                " · " <span class="muted">{t_string!(i18n, merge.was_undone).to_string()}</span>
+                            })}
+                        </p>
+                        {(kept_side && !undone).then(|| view! {
+                            <button class="button" disabled=move || unmerge.pending().get() on:click=move |_| {
+                                unmerge.dispatch(merge_id);
+                            }>{t_string!(i18n, merge.undo).to_string()}</button>
+                        })}
                     </div>
                 }
                 .into_any()

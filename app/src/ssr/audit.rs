@@ -21,6 +21,8 @@ pub mod action {
     pub const SECURITY: &str = "security";
     pub const IMPORT: &str = "import";
     pub const IMPORT_UNDO: &str = "import_undo";
+    pub const MERGE: &str = "merge";
+    pub const MERGE_UNDO: &str = "merge_undo";
 }
 
 /// Appends one row: `user` did `action` to `record` (kind and id, never

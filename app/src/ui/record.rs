@@ -229,6 +229,34 @@ where
             .and_then(|r| r.ok())
             .is_none_or(|m| f(m.allowed))
     };
+    // Records that look like this one, with a way to merge them.
+    let mergeable = kind.describe().merge_links.is_some();
+    let suspects = load_in_browser(move || async move {
+        if mergeable {
+            crate::records::merge::likely_duplicates(kind, id).await
+        } else {
+            Ok(Vec::new())
+        }
+    });
+    let suspects_view = move || {
+        let found = suspects.get()?.ok().filter(|v| !v.is_empty())?;
+        let names = found
+            .iter()
+            .map(|l| l.name.clone())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let ids: Vec<i64> = std::iter::once(id)
+            .chain(found.iter().map(|l| l.id))
+            .take(crate::records::merge::MAX_RECORDS)
+            .collect();
+        Some(view! {
+            <p class="dup-suspects" role="note">
+                <span>{t_string!(i18n, merge.suspects, names).to_string()}</span>
+                " · "
+                <A href=crate::records::merge::merge_href(kind, &ids)>{t_string!(i18n, merge.compare).to_string()}</A>
+            </p>
+        })
+    };
     let name = title.clone();
     Effect::new(move || match action.value().get() {
         Some(Ok(())) => {
@@ -283,6 +311,11 @@ where
                         {move || t_string!(i18n, common.edit).to_string()}
                     </A>
                 </Show>
+                <Show when=move || mergeable && may(|a| a.change)>
+                    <A href=crate::records::merge::merge_href(kind, &[id]) attr:class="button">
+                        {move || t_string!(i18n, merge.action).to_string()}
+                    </A>
+                </Show>
                 <Show when=move || may(|a| a.delete)>
                     <button class="button button-danger" on:click=move |_| asking.set(true)>
                         {move || t_string!(i18n, common.delete).to_string()}
@@ -290,6 +323,7 @@ where
                 </Show>
             </div>
         </header>
+        {suspects_view}
         <ConfirmDialog
             open=asking
             title=tx!(i18n, common.delete_title)

@@ -245,6 +245,9 @@ struct Fx {
     /// finished one.
     import: i64,
     import_done: i64,
+    /// For a company: a merge into it of a company of `owner`'s (now in
+    /// the trash), not undone.
+    merge: i64,
 }
 
 static SEQ: AtomicUsize = AtomicUsize::new(0);
@@ -428,7 +431,26 @@ async fn make(pool: &PgPool, kind: Kind, case: Case, actor: i64, colleague: i64)
             .unwrap();
         imports.push(import);
     }
+    let merge = if kind == Kind::Company {
+        let merged = q("INSERT INTO companies (name, owner_id, created_by, deleted_at) VALUES ($1, $2, $2, now()) RETURNING id")
+            .bind(format!("merged {n}"))
+            .bind(owner)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        q("INSERT INTO merges (record_type, kept_id, merged_ids, kept_before, kept_after, moved, dropped, merged_by)
+           VALUES ('company', $1, ARRAY[$2], '{}', '{}', '{}', '{}', $3) RETURNING id")
+        .bind(id)
+        .bind(merged)
+        .bind(owner)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+    } else {
+        0
+    };
     Fx {
+        merge,
         import: imports[0],
         import_done: imports[1],
         invitation,
@@ -724,6 +746,48 @@ fn probes() -> Vec<Probe> {
             Import,
             Status,
             |f| json!({"id": f.import_done}),
+        ),
+        // Duplicates and merges
+        p(
+            "/api/merge/compare",
+            Record(Kind::Company, Act::See),
+            Status,
+            |f| json!({"kind": "company", "ids": [f.id]}),
+        ),
+        p(
+            "/api/merge/suspects",
+            Record(Kind::Company, Act::See),
+            Status,
+            |f| json!({"kind": "company", "id": f.id}),
+        ),
+        // Past the rule (changing the kept one, deleting the others), the
+        // same record on both sides is refused field by field.
+        p(
+            "/api/merge/run",
+            Record(Kind::Company, Act::Delete),
+            Checks,
+            |f| {
+                json!({"kind": "company", "keep": f.id, "merged": [f.id],
+                       "versions": [[f.id, f.version]], "choices": []})
+            },
+        ),
+        p(
+            "/api/merge/undo",
+            Record(Kind::Company, Act::Delete),
+            Status,
+            |f| json!({"id": f.merge}),
+        ),
+        p(
+            "/api/merge/pairs",
+            Anyone,
+            Status,
+            |_| json!({"kind": "person"}),
+        ),
+        p(
+            "/api/merge/rescan",
+            Managers,
+            Status,
+            |_| json!({"kind": "person"}),
         ),
         // The team, the audit log, GDPR
         p("/api/users/team", Admin, Status, |_| json!({"filter": {}})),

@@ -21,6 +21,7 @@ mod interactions;
 mod kanban;
 mod lists;
 mod mail;
+mod merge;
 mod notifications;
 mod outbox;
 mod planning;
