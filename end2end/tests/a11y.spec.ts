@@ -72,6 +72,8 @@ async function pages(page: Page): Promise<string[]> {
     '/settings/users',
     '/settings/audit',
     '/trash',
+    '/duplicates',
+    `/merge?kind=person&ids=${person}`,
     '/outbox',
   ];
 }

@@ -252,9 +252,11 @@ pub fn MergePage() -> impl IntoView {
                 }
             })
             .collect_view();
+        // A field empty everywhere leaves nothing to choose.
         let rows = s
             .fields
             .iter()
+            .filter(|f| f.values.iter().any(|v| !v.trim().is_empty()))
             .map(|f| {
                 let same = f.values.iter().all(|v| v.trim() == f.values[0].trim());
                 let cells = f
