@@ -563,27 +563,36 @@ pub mod ssr {
         }
         let tz = crate::ssr::zones::zone(&user.time_zone);
         let locale = user.language();
+        // What points at each record: one count per link, for all of them.
+        let mut link_counts: Vec<Vec<(i64, i64)>> = Vec::new();
+        for (link, typed) in &links {
+            link_counts.push(
+                sqlx::query_as(AssertSqlSafe(format!(
+                    "SELECT x.{c}, count(*) FROM {t} x WHERE {w} GROUP BY 1",
+                    c = link.column,
+                    t = link.table,
+                    w = rows_of(link, *typed, "x", "= ANY"),
+                )))
+                .bind(ids)
+                .bind(kind.as_str())
+                .fetch_all(pool)
+                .await?,
+            );
+        }
         let mut records = Vec::new();
         let mut vals = Vec::new();
         let mut updated_at = Vec::new();
         for r in &rows {
             let id: i64 = r.try_get("id")?;
             let at: chrono::DateTime<chrono::Utc> = r.try_get("updated_at")?;
-            let mut counts = Vec::new();
-            for (link, typed) in &links {
-                let n: i64 = sqlx::query_scalar(AssertSqlSafe(format!(
-                    "SELECT count(*) FROM {t} x WHERE {w}",
-                    t = link.table,
-                    w = rows_of(link, *typed, "x", "= ANY"),
-                )))
-                .bind(vec![id])
-                .bind(kind.as_str())
-                .fetch_one(pool)
-                .await?;
-                if n > 0 {
-                    counts.push(((link.label)(locale).to_string(), n));
-                }
-            }
+            let counts = links
+                .iter()
+                .zip(&link_counts)
+                .filter_map(|((link, _), found)| {
+                    let n = found.iter().find(|(of, _)| *of == id)?.1;
+                    Some(((link.label)(locale).to_string(), n))
+                })
+                .collect();
             records.push(MergeRecord {
                 id,
                 name: r.try_get("name")?,
