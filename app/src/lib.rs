@@ -120,6 +120,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/trash") view=|| page(records::trash::TrashPage) />
                         <Route path=path!("/merge") view=|| page(records::merge::MergePage) />
                         <Route path=path!("/duplicates") view=|| page(records::duplicates::DuplicatesPage) />
+                        <Route path=path!("/quality") view=|| page(records::quality::QualityPage) />
                         <Route path=path!("/import") view=|| page(import::page::ImportsPage) />
                         <Route path=path!("/import/:id") view=|| page(import::page::ImportPage) />
                         <Route path=path!("/outbox") view=|| page(pwa::OutboxPage) />

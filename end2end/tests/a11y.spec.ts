@@ -73,6 +73,7 @@ async function pages(page: Page): Promise<string[]> {
     '/settings/audit',
     '/trash',
     '/duplicates',
+    '/quality',
     `/merge?kind=person&ids=${person}`,
     '/outbox',
   ];

@@ -93,3 +93,96 @@ test('import a French spreadsheet file: map, preview, run, refused rows, undo', 
   const left = (await hits.json()).filter((h: { name: string }) => h.name.includes('Dupré'));
   expect(left).toHaveLength(0);
 });
+
+// The walk-through of issue 17 as a new user would try it: 5,000 rows from
+// a French spreadsheet, 300 of them people already in Relais (their mobile
+// in another notation), 50 with an email that is not one.
+test('5,000 rows: duplicates handled row by row, progress, tab closed, refused rows, undo', async ({ page, browser }) => {
+  test.setTimeout(300_000);
+  await login(page);
+  const stamp = unique('big').replace(/\W/g, '');
+  const prefix = String(Math.floor(Math.random() * 1e4)).padStart(4, '0');
+  const digits = (i: number) => `${prefix}${String(i).padStart(4, '0')}`;
+  const pairs = (d: string) => d.replace(/(\d\d)(?=\d)/g, '$1 ');
+
+  // The 300 already there, from an earlier (UTF-8, comma) file.
+  const base = ['First name,Last name,Mobile'];
+  for (let i = 0; i < 300; i++) base.push(`Jo${i},Base${stamp},06 ${pairs(digits(i))}`);
+  await page.goto('/import');
+  await ready(page);
+  await page.locator('#import-kind').selectOption('person');
+  await page.locator('#import-file').setInputFiles({ name: 'base.csv', mimeType: 'text/csv', buffer: Buffer.from(base.join('\n') + '\n') });
+  await page.getByRole('button', { name: 'Upload and check' }).click();
+  await page.waitForURL(/\/import\/\d+$/);
+  await ready(page);
+  await expect(page.getByText('No row of the file is the same as a record already in Relais.')).toBeVisible({ timeout: 30_000 });
+  await page.getByRole('button', { name: 'Start the import' }).click();
+  await expect(page.locator('.import-status')).toContainText('Done', { timeout: 60_000 });
+  await expect(page.locator('.import-created dd')).toHaveText('300');
+
+  // The big file: Windows-1252, semicolons.
+  const rows = [['Civilité', 'Prénom', 'Nom', 'Courriel', 'Tél. portable', 'Ville']];
+  for (let i = 0; i < 300; i++) rows.push(['', `Jo${i}`, `Base${stamp}`, '', `+33 6 ${pairs(digits(i))}`, 'Besançon']);
+  for (let i = 0; i < 50; i++) rows.push(['Mme', `Zoé${i}`, `Faure${stamp}`, `pas-une-adresse-${i}`, '', 'Brest']);
+  for (let i = 0; i < 4650; i++) rows.push(['M.', `Élève${i}`, `Müller${stamp}`, `eleve${i}.${stamp}@exemple.fr`, '', 'Saint-Étienne']);
+  await page.goto('/import');
+  await ready(page);
+  await page.locator('#import-kind').selectOption('person');
+  await page.locator('#import-file').setInputFiles({ name: 'contacts-5000.csv', mimeType: 'text/csv', buffer: frenchCsv(rows) });
+  await page.getByRole('button', { name: 'Upload and check' }).click();
+  await page.waitForURL(/\/import\/\d+$/);
+  await ready(page);
+  const importUrl = page.url();
+  await expect(page.locator('.import-file-summary')).toContainText('windows-1252');
+  await expect(page.locator('.import-file-summary')).toContainText('5000');
+  await expect(page.locator('table.import-preview')).toContainText('Besançon');
+
+  // The duplicates step: every one of the 300 found, each may be handled on its own.
+  await expect(page.locator('.import-rows-found')).toContainText('300 rows of the file are the same as a record already in Relais', { timeout: 60_000 });
+  const dupRows = page.locator('table.import-duplicate-rows tbody tr');
+  await expect(dupRows).toHaveCount(300);
+  await expect(dupRows.first()).toContainText(`Jo0 Base${stamp}`);
+  await page.getByRole('combobox', { name: 'What to do with line 2', exact: true }).selectOption('skip');
+  await page.getByRole('combobox', { name: 'What to do with line 3', exact: true }).selectOption('create');
+  await shot(page, 'desktop-import-5000-duplicates');
+
+  // Update empty fields (the default) for the others; run, and watch it.
+  await expect(page.getByRole('radio', { name: /fill its empty fields only/ })).toBeChecked();
+  await page.getByRole('button', { name: 'Start the import' }).click();
+  await expect(page.locator('.import-progress progress')).toHaveAttribute('max', '5000');
+  await expect(page.locator('.import-status')).toContainText('/ 5000');
+  await shot(page, 'desktop-import-5000-progress');
+
+  // Close the tab; come back later: the run went on without it.
+  const storage = await page.context().storageState();
+  await page.close();
+  const back = await browser.newPage({ storageState: storage });
+  await back.goto(importUrl);
+  await expect(back.locator('.import-status')).toContainText('Done', { timeout: 240_000 });
+  await expect(back.locator('.import-created dd')).toHaveText('4651');
+  await expect(back.locator('.import-updated dd')).toHaveText('298');
+  await expect(back.locator('.import-skipped dd')).toHaveText('1');
+  await expect(back.locator('.import-refused dd')).toHaveText('50');
+
+  // An updated person: the city filled, the accent intact.
+  const found = await back.request.post('/api/search/global', { data: { q: `Jo5 Base${stamp}` } });
+  const hit = (await found.json()).find((h: { name: string }) => h.name === `Jo5 Base${stamp}`);
+  const person = await (await back.request.post('/api/persons/get', { data: { id: hit.id } })).json();
+  expect(person.input.city).toBe('Besançon');
+
+  // The 50 refused rows, with why.
+  const download = back.waitForEvent('download');
+  await back.getByRole('link', { name: 'Download the refused rows (CSV)' }).click();
+  const text = fs.readFileSync((await (await download).path())!, 'utf8');
+  const lines = text.replace(/^\uFEFF/, '').trim().split('\n');
+  expect(lines).toHaveLength(51);
+  expect(lines[1]).toContain('pas-une-adresse-0');
+
+  // Undo the whole import: the city is empty again.
+  await back.getByRole('button', { name: 'Undo the import' }).click();
+  await back.getByRole('alertdialog').getByRole('button', { name: 'Undo the import' }).click();
+  await expect(back.locator('.import-status')).toContainText('Undone', { timeout: 60_000 });
+  const again = await (await back.request.post('/api/persons/get', { data: { id: hit.id } })).json();
+  expect(again.input.city).toBe('');
+  await back.close();
+});

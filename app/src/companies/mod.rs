@@ -215,6 +215,10 @@ pub static KIND: crate::records::kind::Descriptor = crate::records::kind::Descri
     trashed_with_sql: "",
     #[cfg(feature = "ssr")]
     import: Some(import::IMPORT),
+    quality: Some(crate::records::kind::Quality {
+        expected: &[&["name"], &["email", "phone"], &["city"]],
+        contacts: &["email", "phone"],
+    }),
     merge_links: Some(&[
         crate::records::kind::LinkColumn {
             table: "person_companies",

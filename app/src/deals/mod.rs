@@ -237,6 +237,7 @@ pub static KIND: crate::records::kind::Descriptor = crate::records::kind::Descri
     trashed_with_sql: "",
     #[cfg(feature = "ssr")]
     import: None,
+    quality: None,
     merge_links: None,
     #[cfg(feature = "ssr")]
     list: &api::LIST,

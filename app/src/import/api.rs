@@ -4,7 +4,7 @@
 //! routes of the server (`server/src/imports.rs`) calling `ssr::store`
 //! and `ssr::refused_csv`.
 
-use super::{DuplicatePolicy, ImportSummary, ImportView, PreviewRow};
+use super::{DuplicatePolicy, DuplicateRows, ImportSummary, ImportView, PreviewRow, RowChoice};
 use crate::error::AppResult;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
@@ -79,6 +79,20 @@ pub async fn import_preview(id: i64, mapping: Vec<String>) -> AppResult<Vec<Prev
     ssr::preview(&pool, job, mapping).await
 }
 
+/// Every row of the file that is the same as an existing record (the
+/// first [`MAX_DUPLICATE_ROWS`](super::MAX_DUPLICATE_ROWS) listed), as
+/// `mapping` reads it: the duplicates step, where each may be handled on
+/// its own.
+#[server(prefix = "/api/import", endpoint = "duplicates", input = server_fn::codec::Json)]
+pub async fn import_duplicate_rows(id: i64, mapping: Vec<String>) -> AppResult<DuplicateRows> {
+    let user = require(Role::Manager).await?;
+    let pool = pool()?;
+    ssr::ensure_import(&pool, &user, id).await?;
+    let job = super::job::load(&pool, id).await?;
+    ssr::check_mapping(job.kind, &job_headers(&pool, id).await?, &mapping)?;
+    ssr::duplicate_rows(&pool, job, mapping).await
+}
+
 #[cfg(feature = "ssr")]
 async fn job_headers(pool: &sqlx::PgPool, id: i64) -> AppResult<Vec<String>> {
     Ok(
@@ -97,6 +111,9 @@ pub async fn import_start(
     id: i64,
     mapping: Vec<String>,
     on_duplicate: DuplicatePolicy,
+    /// Rows handled otherwise (from the duplicates step).
+    #[server(default)]
+    choices: Vec<RowChoice>,
 ) -> AppResult<()> {
     let user = require(Role::Manager).await?;
     let pool = pool()?;
@@ -104,14 +121,16 @@ pub async fn import_start(
     let job = super::job::load(&pool, id).await?;
     let headers = job_headers(&pool, id).await?;
     ssr::check_mapping(job.kind, &headers, &mapping)?;
+    let choices = ssr::check_choices(&choices)?;
     let mut tx = pool.begin().await?;
     let started = sqlx::query(
-        "UPDATE imports SET mapping = $2, on_duplicate = $3, status = 'queued'
+        "UPDATE imports SET mapping = $2, on_duplicate = $3, row_choices = $4, status = 'queued'
          WHERE id = $1 AND status = 'draft'",
     )
     .bind(id)
     .bind(&mapping)
     .bind(on_duplicate.as_str())
+    .bind(choices)
     .execute(&mut *tx)
     .await?;
     if started.rows_affected() != 1 {
@@ -170,10 +189,14 @@ pub async fn import_undo(id: i64) -> AppResult<i64> {
 pub mod ssr {
     use super::super::csv_in::{self, Encoding};
     use super::super::job::{self, ChunkReader, Job};
-    use super::super::{ImportStatus, ImportView, MAX_FILE_BYTES, PREVIEW_ROWS, PreviewRow};
+    use super::super::{
+        DuplicateRows, ImportStatus, ImportView, MAX_DUPLICATE_ROWS, MAX_FILE_BYTES, PREVIEW_ROWS,
+        PreviewRow, RowChoice,
+    };
     use super::{AppError, FieldError, FieldProblem, Role};
     use crate::auth::CurrentUser;
     use crate::error::AppResult;
+    use crate::records::kind::Values;
     use crate::records::{RecordKind, RecordLink};
     use sqlx::{AssertSqlSafe, PgPool};
     use std::io::Read;
@@ -404,6 +427,80 @@ pub mod ssr {
             total += 1;
         }
         Ok((encoding, delimiter, headers, total))
+    }
+
+    /// The per-row choices as stored (line → policy), refused when there
+    /// are more than the duplicates step lists or a line is not one.
+    pub fn check_choices(choices: &[RowChoice]) -> AppResult<serde_json::Value> {
+        let bad = choices.len() > super::super::MAX_DUPLICATE_ROWS
+            || choices
+                .iter()
+                .any(|c| c.line == 0 || c.line > i32::MAX as u64);
+        if bad {
+            return Err(AppError::invalid(vec![FieldError {
+                field: "choices".into(),
+                problem: FieldProblem::InvalidChoice,
+            }]));
+        }
+        Ok(serde_json::Value::Object(
+            choices
+                .iter()
+                .map(|c| (c.line.to_string(), serde_json::json!(c.policy)))
+                .collect(),
+        ))
+    }
+
+    /// Every row of the file that is the same as a live record, the first
+    /// [`MAX_DUPLICATE_ROWS`] kept: the file is read a batch at a time and
+    /// each batch matched in one statement, as the run will.
+    pub async fn duplicate_rows(
+        pool: &PgPool,
+        job: Job,
+        mapping: Vec<String>,
+    ) -> AppResult<DuplicateRows> {
+        let d = job.kind.describe();
+        let spec = d.import.as_ref().ok_or(AppError::Forbidden)?;
+        let (tx_rows, mut rx_rows) = tokio::sync::mpsc::channel(2);
+        {
+            let pool = pool.clone();
+            let (id, encoding, delimiter) = (job.id, job.encoding, job.delimiter);
+            tokio::task::spawn_blocking(move || {
+                job::read_batches(ChunkReader::new(pool, id), encoding, delimiter, 0, |b| {
+                    tx_rows.blocking_send(b).is_ok()
+                });
+            });
+        }
+        let mut found = DuplicateRows {
+            rows: Vec::new(),
+            total: 0,
+        };
+        while let Some(batch) = rx_rows.recv().await {
+            let batch = batch.map_err(AppError::server)?;
+            let prepared: Vec<_> = batch
+                .iter()
+                .map(|row| (spec.prepare)(job::values_of(d, &mapping, row)))
+                .collect();
+            let valid: Vec<(&csv_in::Row, &Values)> = batch
+                .iter()
+                .zip(&prepared)
+                .filter_map(|(row, p)| Some((row, p.as_ref().ok()?)))
+                .collect();
+            let values: Vec<&Values> = valid.iter().map(|(_, v)| *v).collect();
+            let keys = job::match_rows(pool, d, spec, &values, true).await?;
+            for ((row, _), k) in valid.into_iter().zip(keys) {
+                let Some(same) = k.same else { continue };
+                found.total += 1;
+                if found.rows.len() < MAX_DUPLICATE_ROWS {
+                    found.rows.push(PreviewRow {
+                        line: row.line,
+                        cells: row.fields.clone(),
+                        problems: Vec::new(),
+                        same_as: Some(link(pool, job.kind, same).await?),
+                    });
+                }
+            }
+        }
+        Ok(found)
     }
 
     /// The first rows as `mapping` would save them: the form's checks, and

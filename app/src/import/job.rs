@@ -93,8 +93,17 @@ pub struct Job {
     pub delimiter: u8,
     pub mapping: Vec<String>,
     pub policy: DuplicatePolicy,
+    /// The rows whose duplicate is handled otherwise, by line.
+    pub choices: HashMap<i32, DuplicatePolicy>,
     pub done_rows: i32,
     pub user_id: i64,
+}
+
+impl Job {
+    /// What to do with line `line` when it is the same as a record.
+    pub fn policy_for(&self, line: i32) -> DuplicatePolicy {
+        self.choices.get(&line).copied().unwrap_or(self.policy)
+    }
 }
 
 pub async fn load(db: impl sqlx::PgExecutor<'_>, id: i64) -> AppResult<Job> {
@@ -105,11 +114,13 @@ pub async fn load(db: impl sqlx::PgExecutor<'_>, id: i64) -> AppResult<Job> {
         delimiter: String,
         mapping: Vec<String>,
         on_duplicate: String,
+        row_choices: sqlx::types::Json<HashMap<String, DuplicatePolicy>>,
         done_rows: i32,
         created_by: i64,
     }
     let row: Option<Stored> = sqlx::query_as(
-        "SELECT record_type, encoding, delimiter, mapping, on_duplicate, done_rows, created_by
+        "SELECT record_type, encoding, delimiter, mapping, on_duplicate, row_choices, done_rows,
+                created_by
          FROM imports WHERE id = $1",
     )
     .bind(id)
@@ -123,6 +134,12 @@ pub async fn load(db: impl sqlx::PgExecutor<'_>, id: i64) -> AppResult<Job> {
         delimiter: s.delimiter.bytes().next().unwrap_or(b','),
         mapping: s.mapping,
         policy: DuplicatePolicy::parse(&s.on_duplicate).unwrap_or_default(),
+        choices: s
+            .row_choices
+            .0
+            .into_iter()
+            .filter_map(|(line, p)| Some((line.parse().ok()?, p)))
+            .collect(),
         done_rows: s.done_rows,
         user_id: s.created_by,
     })
@@ -656,17 +673,24 @@ async fn apply_rows(
         /// The same as a live record.
         Live(i64),
     }
-    let look = job.policy != DuplicatePolicy::Create;
+    let look = rows
+        .iter()
+        .any(|(line, _)| job.policy_for(*line) != DuplicatePolicy::Create);
     let all: Vec<&Values> = rows.iter().map(|(_, v)| v).collect();
     let keys = match_rows(&mut **tx, d, spec, &all, look).await?;
     let mut new: Vec<Values> = Vec::new();
     let mut earlier = Earlier::default();
     let mut plans = Vec::with_capacity(rows.len());
-    for ((_, v), k) in rows.iter().zip(&keys) {
-        let plan = match (k.same, look.then(|| earlier.find(k)).flatten()) {
+    for ((line, v), k) in rows.iter().zip(&keys) {
+        let policy = job.policy_for(*line);
+        let same = (policy != DuplicatePolicy::Create).then_some(k);
+        let plan = match (
+            same.and_then(|k| k.same),
+            same.and_then(|k| earlier.find(k)),
+        ) {
             (Some(id), _) => Plan::Live(id),
             (None, Some(n)) => {
-                let outcome = merge(&mut new[n], v, job.policy);
+                let outcome = merge(&mut new[n], v, policy);
                 earlier.add(k, n);
                 Plan::Earlier(n, outcome)
             }
@@ -703,7 +727,8 @@ async fn apply_rows(
                 (outcome, id)
             }
             Plan::Live(id) => {
-                let outcome = update_live(tx, job, spec, d, *line, id, v, notes).await?;
+                let policy = job.policy_for(*line);
+                let outcome = update_live(tx, job, policy, spec, d, *line, id, v, notes).await?;
                 (outcome, id)
             }
         };
@@ -826,6 +851,7 @@ async fn insert_records(
 async fn update_live(
     tx: &mut Transaction<'_, Postgres>,
     job: &Job,
+    policy: DuplicatePolicy,
     spec: &ImportSpec,
     d: &Descriptor,
     line: i32,
@@ -833,7 +859,7 @@ async fn update_live(
     v: &Values,
     notes: &mut Vec<Note>,
 ) -> sqlx::Result<Outcome> {
-    if job.policy == DuplicatePolicy::Skip {
+    if policy == DuplicatePolicy::Skip {
         notes.push(Note::new(line, d.record_type, "skipped", id));
         return Ok(Outcome::Skipped);
     }
@@ -860,7 +886,7 @@ async fn update_live(
         .iter()
         .filter(|(c, _)| {
             let old = before.get(*c).and_then(|o| o.as_str()).unwrap_or("");
-            match job.policy {
+            match policy {
                 DuplicatePolicy::Fill => old.is_empty(),
                 _ => old != v[c],
             }

@@ -150,6 +150,27 @@ pub struct PreviewRow {
     pub same_as: Option<RecordLink>,
 }
 
+/// A row handled otherwise than the import's duplicate policy says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowChoice {
+    /// The row's line in the file.
+    pub line: u64,
+    pub policy: DuplicatePolicy,
+}
+
+/// The rows of the file that are the same as an existing record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DuplicateRows {
+    /// The first [`MAX_DUPLICATE_ROWS`] of them, in file order.
+    pub rows: Vec<PreviewRow>,
+    /// How many the file has in all.
+    pub total: u64,
+}
+
+/// How many rows the duplicates step lists (each may be handled on its
+/// own; the others follow the import's choice).
+pub const MAX_DUPLICATE_ROWS: usize = 500;
+
 /// How many rows of the file the preview shows.
 pub const PREVIEW_ROWS: usize = 20;
 /// The largest file accepted (a million rows of a wide export).

@@ -4,8 +4,8 @@
 //! "Undo the import").
 
 use super::{
-    DuplicatePolicy, ImportStatus, ImportView, PreviewRow, import_cancel, import_get,
-    import_preview, import_start, import_undo, imports,
+    DuplicatePolicy, DuplicateRows, ImportStatus, ImportView, PreviewRow, RowChoice, import_cancel,
+    import_duplicate_rows, import_get, import_preview, import_start, import_undo, imports,
 };
 use crate::error::{AppError, FieldError};
 use crate::i18n::*;
@@ -195,10 +195,23 @@ fn Draft(data: ImportView, version: RwSignal<u32>) -> impl IntoView {
     let headers = data.headers.clone();
     let mapping = RwSignal::new(data.mapping.clone());
     let policy = RwSignal::new(data.on_duplicate);
+    // Rows handled otherwise than `policy`, by line.
+    let choices = RwSignal::new(std::collections::BTreeMap::<u64, DuplicatePolicy>::new());
     let error = RwSignal::new(None::<AppError>);
     let preview = Resource::new(move || mapping.get(), move |m| import_preview(id, m));
+    // Secondary and slower (the whole file is matched): asked by the
+    // browser once the page is there, no Suspense waits for it.
+    let duplicates = crate::ui::browser::load_in_browser(move || {
+        let m = mapping.get();
+        async move { import_duplicate_rows(id, m).await }
+    });
     let start = Action::new(move |_: &()| async move {
-        import_start(id, mapping.get_untracked(), policy.get_untracked()).await
+        let choices = choices
+            .get_untracked()
+            .into_iter()
+            .map(|(line, policy)| RowChoice { line, policy })
+            .collect();
+        import_start(id, mapping.get_untracked(), policy.get_untracked(), choices).await
     });
     Effect::new(move || match start.value().get() {
         Some(Ok(())) => version.update(|n| *n += 1),
@@ -313,6 +326,11 @@ fn Draft(data: ImportView, version: RwSignal<u32>) -> impl IntoView {
                     </label>
                 })}
             </fieldset>
+            {move || match duplicates.get() {
+                None => view! { <p class="muted">{tx!(i18n, import.rows_looking)}</p> }.into_any(),
+                Some(Err(e)) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.into_any(),
+                Some(Ok(found)) => view! { <DuplicateRowsTable found mapping=mapping.get_untracked() choices /> }.into_any(),
+            }}
             <ErrorBanner error=Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Invalid { .. }))) />
             <ul class="form-errors" role="alert">
                 {move || field_errors().into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}
@@ -331,6 +349,94 @@ fn Draft(data: ImportView, version: RwSignal<u32>) -> impl IntoView {
                 </button>
             </div>
         </section>
+    }
+    .into_any()
+}
+
+/// The rows of the file already in Relais, each with what to do with it
+/// ("as chosen above" unless chosen here).
+#[component]
+fn DuplicateRowsTable(
+    found: DuplicateRows,
+    mapping: Vec<String>,
+    choices: RwSignal<std::collections::BTreeMap<u64, DuplicatePolicy>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    if found.total == 0 {
+        return view! { <p class="muted">{tx!(i18n, import.rows_none)}</p> }.into_any();
+    }
+    let total = found.total;
+    let listed = found.rows.len();
+    let row_policy = move |p: DuplicatePolicy| match p {
+        DuplicatePolicy::Fill => t_string!(i18n, import.row_fill).to_string(),
+        DuplicatePolicy::Overwrite => t_string!(i18n, import.row_overwrite).to_string(),
+        DuplicatePolicy::Skip => t_string!(i18n, import.row_skip).to_string(),
+        DuplicatePolicy::Create => t_string!(i18n, import.row_create).to_string(),
+    };
+    let body = found
+        .rows
+        .into_iter()
+        .map(|row| {
+            let line = row.line;
+            // The mapped cells, as the row says them.
+            let summary = row
+                .cells
+                .iter()
+                .zip(&mapping)
+                .filter(|(c, f)| !f.is_empty() && !c.trim().is_empty())
+                .map(|(c, _)| c.trim().to_string())
+                .collect::<Vec<_>>()
+                .join(" · ");
+            let link = row.same_as;
+            view! {
+                <tr data-line=line>
+                    <td class="numeric" data-label=move || t_string!(i18n, import.line).to_string()>{line}</td>
+                    <td data-label=move || t_string!(i18n, import.row_in_file).to_string()>{summary}</td>
+                    <td data-label=move || t_string!(i18n, import.same_as).to_string()>
+                        {link.map(|l| view! { <A href=l.kind.href(l.id)>{l.name}</A> " " <span class="muted">{l.detail}</span> })}
+                    </td>
+                    <td data-label=move || t_string!(i18n, import.row_choice_head).to_string()>
+                        <select
+                            class="import-row-choice"
+                            aria-label=move || t_string!(i18n, import.row_choice, line).to_string()
+                            on:change=move |ev| {
+                                let v = event_target_value(&ev);
+                                choices.update(|c| match DuplicatePolicy::parse(&v) {
+                                    Some(p) => { c.insert(line, p); }
+                                    None => { c.remove(&line); }
+                                });
+                            }
+                        >
+                            <option value="" selected=move || !choices.with(|c| c.contains_key(&line))>
+                                {move || t_string!(i18n, import.row_default).to_string()}
+                            </option>
+                            {DuplicatePolicy::ALL.map(|p| view! {
+                                <option value=p.as_str() selected=move || choices.with(|c| c.get(&line) == Some(&p))>
+                                    {move || row_policy(p)}
+                                </option>
+                            })}
+                        </select>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <p class="import-rows-found">
+            {t_string!(i18n, import.rows_found, n = total).to_string()}
+            {((listed as u64) < total).then(|| format!(" {}", t_string!(i18n, import.rows_listed, n = listed)))}
+        </p>
+        <div class="table-scroll import-rows-scroll">
+            <table class="list-table import-duplicate-rows">
+                <thead><tr>
+                    <th scope="col">{tx!(i18n, import.line)}</th>
+                    <th scope="col">{tx!(i18n, import.row_in_file)}</th>
+                    <th scope="col">{tx!(i18n, import.same_as)}</th>
+                    <th scope="col">{tx!(i18n, import.row_choice_head)}</th>
+                </tr></thead>
+                <tbody>{body}</tbody>
+            </table>
+        </div>
     }
     .into_any()
 }

@@ -406,6 +406,7 @@ pub static KIND: crate::records::kind::Descriptor = crate::records::kind::Descri
              AND r.deleted_at = (SELECT deleted_at FROM interactions WHERE id = $1))",
     #[cfg(feature = "ssr")]
     import: None,
+    quality: None,
     merge_links: None,
     #[cfg(feature = "ssr")]
     list: &api::LIST,

@@ -18,6 +18,18 @@ use links::NavLink;
 #[derive(Clone, Copy)]
 pub struct Me(pub Resource<Result<CurrentUser, crate::error::AppError>>);
 
+impl Me {
+    /// Whether the signed-in user (as the page knows them, from context)
+    /// has at least `role`: `false` until known. What a page offers only;
+    /// the server function checks again.
+    pub fn has(role: crate::auth::Role) -> bool {
+        use_context::<Me>()
+            .and_then(|me| me.0.get())
+            .and_then(|r| r.ok())
+            .is_some_and(|u| u.role.includes(role))
+    }
+}
+
 /// One entry of the sidebar: path, icon, label.
 fn modules(i18n: crate::ui::feedback::I18n) -> Vec<(&'static str, Icon, TextProp)> {
     vec![
@@ -65,6 +77,7 @@ fn AdminLinks() -> impl IntoView {
                             <ul class="sidebar-admin" aria-label=tx!(i18n, nav.settings)>
                                 <li><NavLink href="/import"><span>{tx!(i18n, nav.import)}</span></NavLink></li>
                                 <li><NavLink href="/duplicates"><span>{tx!(i18n, nav.duplicates)}</span></NavLink></li>
+                                <li><NavLink href="/quality"><span>{tx!(i18n, nav.quality)}</span></NavLink></li>
                                 {admin.then(|| view! {
                                     <li><NavLink href="/settings/users"><span>{tx!(i18n, nav.users)}</span></NavLink></li>
                                     <li><NavLink href="/settings/pipelines"><span>{tx!(i18n, nav.pipelines)}</span></NavLink></li>

@@ -316,6 +316,15 @@ pub static KIND: crate::records::kind::Descriptor = crate::records::kind::Descri
     trashed_with_sql: "",
     #[cfg(feature = "ssr")]
     import: Some(import::IMPORT),
+    quality: Some(crate::records::kind::Quality {
+        expected: &[
+            &["first_name"],
+            &["last_name"],
+            &["email"],
+            &["phone", "mobile"],
+        ],
+        contacts: &["email", "email2", "phone", "mobile"],
+    }),
     merge_links: Some(&[
         crate::records::kind::LinkColumn {
             table: "person_companies",

@@ -11,8 +11,8 @@
 //! not its square. A key shared by more than [`MAX_GROUP`] records (a
 //! common name) says too little and is left out.
 //!
-//! The pass takes seconds at a million persons (the phone keys are most of
-//! it), too long for a page: it runs in the background when records
+//! The pass (with the data-quality figures, `quality`) takes seconds at a
+//! million persons (the phone keys are most of it), too long for a page: it runs in the background when records
 //! changed (`ssr::refresh_changed`, every [`ssr::EVERY`]) and on a
 //! manager's "Find again"; the page reads its stored result, leaving out
 //! pairs whose records were deleted or merged since.
@@ -205,6 +205,11 @@ pub mod ssr {
     pub async fn refresh(pool: &PgPool, kind: RecordKind) -> AppResult<()> {
         let started = std::time::Instant::now();
         let mut tx = pool.begin().await?;
+        // A background pass, longer than a request may take (22 s for the
+        // pairs of a million persons): its own limit.
+        sqlx::query("SET LOCAL statement_timeout = '10min'")
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("SELECT pg_advisory_xact_lock(hashtext('relais.duplicates.' || $1))")
             .bind(kind.as_str())
             .execute(&mut *tx)
@@ -223,6 +228,8 @@ pub mod ssr {
         .execute(&mut *tx)
         .await?
         .rows_affected();
+        // The data-quality figures count the pairs just found.
+        crate::records::quality::ssr::count(&mut tx, kind).await?;
         sqlx::query(
             "INSERT INTO duplicate_scans (record_type, computed_at, took_ms, pairs)
              VALUES ($1, now(), $2, $3)
@@ -245,11 +252,18 @@ pub mod ssr {
     /// records changed since they were last found.
     pub async fn refresh_changed(pool: &PgPool) -> AppResult<()> {
         for kind in kinds() {
+            let d = kind.describe();
+            let uncounted = if d.quality.is_some() {
+                "OR NOT EXISTS (SELECT 1 FROM quality_counts WHERE record_type = $1)"
+            } else {
+                ""
+            };
             let changed: bool = sqlx::query_scalar(AssertSqlSafe(format!(
                 "SELECT NOT EXISTS (SELECT 1 FROM duplicate_scans WHERE record_type = $1)
+                     {uncounted}
                      OR EXISTS (SELECT 1 FROM {t} WHERE updated_at >
                                 (SELECT computed_at FROM duplicate_scans WHERE record_type = $1))",
-                t = kind.describe().table
+                t = d.table
             )))
             .bind(kind.as_str())
             .fetch_one(pool)
@@ -288,12 +302,7 @@ pub fn DuplicatesPage() -> impl IntoView {
             }
         }
     });
-    let manager = move || {
-        use_context::<crate::layout::Me>()
-            .and_then(|me| me.0.get())
-            .and_then(|r| r.ok())
-            .is_some_and(|u| u.role.includes(crate::auth::Role::Manager))
-    };
+    let manager = move || crate::layout::Me::has(crate::auth::Role::Manager);
     let tab = move |k: RecordKind| {
         let label = move || (k.describe().plural)(i18n.get_locale());
         view! {

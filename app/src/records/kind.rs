@@ -65,6 +65,8 @@ pub struct Descriptor {
     /// The links every kind shares (notes, tags, favourites, interactions)
     /// are `records::merge`'s business.
     pub merge_links: Option<&'static [LinkColumn]>,
+    /// What the data-quality page measures of it; `None`: not measured.
+    pub quality: Option<Quality>,
     /// Its list (columns, filters, sorts) and CSV export.
     #[cfg(feature = "ssr")]
     pub list: &'static ListSpec,
@@ -105,6 +107,18 @@ pub fn common_field_label(l: Locale, field: &str) -> Option<&'static str> {
         "source" => td_string!(l, company.source),
         _ => return None,
     })
+}
+
+/// What makes a record of a kind complete and valid (`records::quality`).
+pub struct Quality {
+    /// The fields a usable record has: one of each group set (a phone or
+    /// a mobile). The data-quality training's "required fields", wider
+    /// than the form's (which asks for a name only).
+    pub expected: &'static [&'static [&'static str]],
+    /// Its email and phone fields: the database keeps whether they are
+    /// all well formed in the row's `contacts_ok` column (migration
+    /// `data_quality`, which lists the same fields).
+    pub contacts: &'static [&'static str],
 }
 
 /// A column of another table that points at a record: `deals.person_id`.

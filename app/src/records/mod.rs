@@ -9,6 +9,7 @@ pub mod kind;
 pub mod marks;
 pub mod merge;
 pub mod notes;
+pub mod quality;
 pub mod search;
 pub mod timeline;
 pub mod trash;

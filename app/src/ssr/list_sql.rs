@@ -113,6 +113,14 @@ pub fn fold(text: &str) -> String {
     }
 }
 
+/// What is wrong with a record (`records::quality`), filterable in the
+/// list of every kind with a `Quality` in its descriptor.
+const QUALITY: Field = Field {
+    key: "quality",
+    expr: "",
+    kind: ValueKind::Quality(crate::records::quality::PROBLEMS),
+};
+
 /// The most conditions one list query may combine: more is no user's
 /// filter, and each costs the database (2,000 of them held it for 13 s).
 pub const MAX_FILTERS: usize = 20;
@@ -216,6 +224,11 @@ impl ListSpec {
             .fields
             .iter()
             .find(|x| x.key == f.field)
+            .or_else(|| {
+                // Every kind the data-quality page measures has its filter.
+                (f.field == QUALITY.key && self.kind.describe().quality.is_some())
+                    .then_some(&QUALITY)
+            })
             .ok_or_else(bad_filter)?;
         if !field.kind.ops().contains(&f.op) {
             return Err(bad_filter());
@@ -302,6 +315,17 @@ impl ListSpec {
                     AtMost => format!("{e} <= {}::{ty}", b.bind(value)),
                     Empty => format!("{e} IS NULL"),
                     _ => format!("{e} IS NOT NULL"),
+                }
+            }
+            ValueKind::Quality(problems) => {
+                if !problems.contains(&v) {
+                    return Err(bad_filter());
+                }
+                let sql = crate::records::quality::ssr::problem_sql(self.kind, self.alias, v)
+                    .ok_or_else(bad_filter)?;
+                match f.op {
+                    Is => sql,
+                    _ => format!("NOT ({sql})"),
                 }
             }
             ValueKind::Tag => {

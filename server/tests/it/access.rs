@@ -730,6 +730,12 @@ fn probes() -> Vec<Probe> {
             |f| json!({"id": f.import, "mapping": ["last_name"]}),
         ),
         p(
+            "/api/import/duplicates",
+            Import,
+            Status,
+            |f| json!({"id": f.import, "mapping": ["last_name"]}),
+        ),
+        p(
             "/api/import/start",
             Import,
             Checks,
@@ -789,6 +795,9 @@ fn probes() -> Vec<Probe> {
             Status,
             |_| json!({"kind": "person"}),
         ),
+        // Data quality
+        p("/api/quality/figures", Anyone, Status, |_| json!({})),
+        p("/api/quality/recount", Managers, Status, |_| json!({})),
         // The team, the audit log, GDPR
         p("/api/users/team", Admin, Status, |_| json!({"filter": {}})),
         p(

@@ -504,3 +504,122 @@ async fn files_that_are_not_csv_are_refused_and_members_cannot_import(pool: PgPo
         .await;
     assert_eq!(r.location.as_deref(), Some("/import?error=forbidden"));
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_duplicates_step_lists_rows_already_there_and_each_may_be_handled_otherwise(
+    pool: PgPool,
+) {
+    let app = TestApp::new(pool.clone());
+    let (manager, cookie) = app.login_as("manager@relais.test", "manager").await;
+    // Four people already in Relais, mobiles written the French way, no city.
+    let mut existing = Vec::new();
+    for (i, name) in ["Arnaud", "Bonnet", "Caron", "Durand"].iter().enumerate() {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO persons (last_name, first_name, mobile, created_by, owner_id)
+             VALUES ($1, 'Jo', $2, $3, $3) RETURNING id",
+        )
+        .bind(name)
+        .bind(format!("06 12 34 56 7{i}"))
+        .bind(manager)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        existing.push(id);
+    }
+    // The file names them again, international notation, with a city; and
+    // one newcomer between them.
+    let file = cp1252(
+        "Prénom;Nom;Tél. portable;Ville\r\n\
+         Jo;Arnaud;+33 6 12 34 56 70;Lyon\r\n\
+         Léa;Nouvelle;;Brest\r\n\
+         Jo;Bonnet;+33 6 12 34 56 71;Nîmes\r\n\
+         Jo;Caron;+33 (0)6 12 34 56 72;Paris\r\n\
+         Jo;Durand;0033 6 12 34 56 73;Tours\r\n",
+    );
+    let id = upload(&app, &cookie, "person", "again.csv", &file).await;
+    let mapping: Vec<String> =
+        serde_json::from_value(get(&app, &cookie, id).await["mapping"].clone()).unwrap();
+    let r = app
+        .call(
+            "/api/import/duplicates",
+            json!({"id": id, "mapping": mapping}),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["total"], 4, "{}", r.text);
+    let listed: Vec<(i64, i64)> = r.body["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            (
+                row["line"].as_i64().unwrap(),
+                row["same_as"]["id"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        vec![
+            (2, existing[0]),
+            (4, existing[1]),
+            (5, existing[2]),
+            (6, existing[3])
+        ]
+    );
+
+    // More choices than rows listed, or line 0, are refused, nothing queued.
+    let many: Vec<Value> = (1..=501)
+        .map(|line| json!({"line": line, "policy": "skip"}))
+        .collect();
+    for bad in [many, vec![json!({"line": 0, "policy": "skip"})]] {
+        let r = app
+            .call(
+                "/api/import/start",
+                json!({"id": id, "mapping": mapping, "on_duplicate": "fill", "choices": bad}),
+                Some(&cookie),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+        assert_eq!(r.body["fields"][0]["field"], "choices");
+        assert_eq!(get(&app, &cookie, id).await["status"], "draft");
+    }
+
+    // Fill empty fields (the import's choice), but skip Bonnet and create
+    // Durand anew.
+    let r = app
+        .call(
+            "/api/import/start",
+            json!({"id": id, "mapping": mapping, "on_duplicate": "fill", "choices": [
+                {"line": 4, "policy": "skip"},
+                {"line": 6, "policy": "create"},
+            ]}),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    run(&pool).await;
+    let v = get(&app, &cookie, id).await;
+    assert_eq!(v["status"], "done");
+    // Created: Nouvelle and the second Durand; updated: Arnaud, Caron;
+    // skipped: Bonnet.
+    assert_eq!(counts(&v), (2, 2, 1, 0), "{v}");
+    let cities: Vec<Option<String>> =
+        sqlx::query_scalar("SELECT city FROM persons WHERE id = ANY($1) ORDER BY id")
+            .bind(&existing)
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        cities,
+        vec![Some("Lyon".into()), None, Some("Paris".into()), None]
+    );
+    let durands: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM persons WHERE last_name = 'Durand' AND deleted_at IS NULL",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(durands, 2);
+}

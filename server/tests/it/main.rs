@@ -26,6 +26,7 @@ mod notifications;
 mod outbox;
 mod planning;
 mod pwa;
+mod quality;
 mod records;
 mod second_factor;
 mod security;

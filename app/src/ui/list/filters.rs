@@ -180,7 +180,9 @@ pub fn FilterPanel(
             ().into_any()
         } else {
             match kind {
-                ValueKind::Choice(values) | ValueKind::Choices(values) => {
+                ValueKind::Choice(values)
+                | ValueKind::Choices(values)
+                | ValueKind::Quality(values) => {
                     let options = values
                         .iter()
                         .map(|v| {

@@ -89,6 +89,9 @@ pub enum ValueKind {
     Owner,
     /// A tag id, matched against the record's tags.
     Tag,
+    /// What is wrong with the record (`records::quality::PROBLEMS`): the
+    /// data-quality page's rules, written by `records::quality`.
+    Quality(&'static [&'static str]),
 }
 
 impl ValueKind {
@@ -97,7 +100,7 @@ impl ValueKind {
         match self {
             ValueKind::Text => &[Contains, Is, IsNot, StartsWith, Empty, NotEmpty],
             ValueKind::Choice(_) | ValueKind::Owner => &[Is, IsNot, Empty, NotEmpty],
-            ValueKind::Choices(_) | ValueKind::Tag => &[Is, IsNot],
+            ValueKind::Choices(_) | ValueKind::Tag | ValueKind::Quality(_) => &[Is, IsNot],
             ValueKind::Number | ValueKind::Date => &[Is, AtLeast, AtMost, Empty, NotEmpty],
         }
     }

@@ -13,6 +13,7 @@ use super::query::{ListQuery, Page, ValueKind};
 use crate::error::AppResult;
 use crate::i18n::*;
 use crate::records::RecordKind;
+use crate::tx;
 use crate::ui::feedback::{ErrorBanner, I18n};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -250,6 +251,20 @@ where
         }
         v
     };
+    // The filters: the columns' and, for a kind the data-quality page
+    // measures, what is wrong with the record (its figures link here).
+    let mut filters = infos.clone();
+    if kind.describe().quality.is_some() {
+        filters.push(ColumnInfo {
+            key: "quality",
+            label: tx!(i18n, quality.filter).into(),
+            sortable: false,
+            filter: Some(ValueKind::Quality(crate::records::quality::PROBLEMS)),
+            choice_label: Some(crate::records::quality::problem_label),
+            shown_by_default: false,
+        });
+    }
+    let filters = StoredValue::new(filters);
     let infos = StoredValue::new(infos);
     let filter_open = RwSignal::new(false);
     let error = Signal::derive(move || data.get().and_then(|r| r.err()));
@@ -507,9 +522,9 @@ where
                     }}
                 </Transition>
             </div>
-            <FilterChips columns=infos.get_value() query=query go=go />
+            <FilterChips columns=filters.get_value() query=query go=go />
             <Show when=move || filter_open.get()>
-                <FilterPanel columns=infos.get_value() query=query go=go close=Callback::new(move |_| filter_open.set(false)) />
+                <FilterPanel columns=filters.get_value() query=query go=go close=Callback::new(move |_| filter_open.set(false)) />
             </Show>
             <MassBar kind=kind selected=selected done=Callback::new(move |_| {
                 selected.set(BTreeSet::new());
