@@ -326,11 +326,15 @@ fn Draft(data: ImportView, version: RwSignal<u32>) -> impl IntoView {
                     </label>
                 })}
             </fieldset>
-            {move || match duplicates.get() {
-                None => view! { <p class="muted">{tx!(i18n, import.rows_looking)}</p> }.into_any(),
-                Some(Err(e)) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.into_any(),
-                Some(Ok(found)) => view! { <DuplicateRowsTable found mapping=mapping.get_untracked() choices /> }.into_any(),
-            }}
+            // Drawn the same by the server and at hydration; the rows come
+            // after, in the browser.
+            <p class="muted" class:hidden=move || duplicates.with(Option::is_some)>
+                {tx!(i18n, import.rows_looking)}
+            </p>
+            {move || duplicates.get().map(|r| match r {
+                Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.into_any(),
+                Ok(found) => view! { <DuplicateRowsTable found mapping=mapping.get_untracked() choices /> }.into_any(),
+            })}
             <ErrorBanner error=Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Invalid { .. }))) />
             <ul class="form-errors" role="alert">
                 {move || field_errors().into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}
