@@ -98,3 +98,21 @@ export function mailsTo(address: string): Mail[] {
     .map((f) => JSON.parse(fs.readFileSync(path.join(MAIL_DIR, f), 'utf8')) as Mail)
     .filter((m) => m.rcpt_tos.includes(address));
 }
+
+/** A person's form input, every field empty: tests fill what they need. */
+export const PERSON_INPUT = {
+  civility: '', first_name: '', last_name: '', job_title: '', email: '', email2: '', phone: '',
+  mobile: '', street: '', line2: '', postal_code: '', city: '', country: '', birthday: '',
+  preferred_language: '', roles: [], lifecycle_stage: '', source: '', marketing_consent: false,
+  consent_date: '', consent_method: '', owner_id: null, company_id: null, company_job_title: '',
+  link_start: '', link_end: '',
+};
+
+/** Saves a person through the form's server function (new when `id` is null); its id. */
+export async function savePerson(page: Page, input: Record<string, unknown>, id: number | null = null, version: number | null = null): Promise<number> {
+  const r = await page.request.post('/api/persons/save', {
+    data: { id, version, input: { ...PERSON_INPUT, ...input }, confirmed: true },
+  });
+  expect(r.ok(), await r.text()).toBeTruthy();
+  return await r.json();
+}

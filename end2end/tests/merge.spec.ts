@@ -1,26 +1,10 @@
-import { test, expect, Page } from './fixtures';
-import { login, ready, shot, unique } from './helpers';
+import { test, expect } from './fixtures';
+import { login, ready, savePerson as person, shot, unique } from './helpers';
 
 // Merging duplicates as a manager would: two records of the same person,
 // typed in different notations, found on the duplicates page, compared
 // field by field, merged, then the merge undone from the kept record's
 // history.
-
-const PERSON = {
-  civility: '', first_name: '', last_name: '', job_title: '', email: '', email2: '', phone: '',
-  mobile: '', street: '', line2: '', postal_code: '', city: '', country: '', birthday: '',
-  preferred_language: '', roles: [], lifecycle_stage: '', source: '', marketing_consent: false,
-  consent_date: '', consent_method: '', owner_id: null, company_id: null, company_job_title: '',
-  link_start: '', link_end: '',
-};
-
-async function person(page: Page, input: Record<string, unknown>): Promise<number> {
-  const r = await page.request.post('/api/persons/save', {
-    data: { id: null, version: null, input: { ...PERSON, ...input }, confirmed: true },
-  });
-  expect(r.ok(), await r.text()).toBeTruthy();
-  return await r.json();
-}
 
 for (const size of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
   test(`merge two duplicates from the duplicates page and undo it (${size.width} px)`, async ({ page }) => {

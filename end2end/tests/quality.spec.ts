@@ -1,25 +1,9 @@
-import { test, expect, Page } from './fixtures';
-import { login, ready, shot, unique } from './helpers';
+import { test, expect } from './fixtures';
+import { login, ready, savePerson, shot, unique } from './helpers';
 
 // The data-quality page as a manager reads it: the figures against their
 // targets, a figure opening the list of the records at fault, and a record
 // corrected leaving that list.
-
-const PERSON = {
-  civility: '', first_name: '', last_name: '', job_title: '', email: '', email2: '', phone: '',
-  mobile: '', street: '', line2: '', postal_code: '', city: '', country: '', birthday: '',
-  preferred_language: '', roles: [], lifecycle_stage: '', source: '', marketing_consent: false,
-  consent_date: '', consent_method: '', owner_id: null, company_id: null, company_job_title: '',
-  link_start: '', link_end: '',
-};
-
-async function save(page: Page, id: number | null, version: number | null, input: Record<string, unknown>) {
-  const r = await page.request.post('/api/persons/save', {
-    data: { id, version, input: { ...PERSON, ...input }, confirmed: true },
-  });
-  expect(r.ok(), await r.text()).toBeTruthy();
-  return await r.json();
-}
 
 for (const size of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
   test(`data-quality figures link to the records at fault (${size.width} px)`, async ({ page }) => {
@@ -27,7 +11,7 @@ for (const size of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) 
     await login(page);
     // A person with no email and no phone: incomplete.
     const last = unique('Sansmail');
-    const id = await save(page, null, null, { first_name: 'Inès', last_name: last });
+    const id = await savePerson(page, { first_name: 'Inès', last_name: last });
 
     await page.goto('/quality');
     await ready(page);
@@ -53,9 +37,9 @@ for (const size of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) 
     await expect(row).toBeVisible();
 
     // Completed, it leaves the list (the lists are live).
-    await save(page, id, 1, {
+    await savePerson(page, {
       first_name: 'Inès', last_name: last, email: 'ines@exemple.fr', mobile: '06 12 34 56 78',
-    });
+    }, id, 1);
     await page.reload();
     await ready(page);
     await expect(page.locator('tbody tr', { hasText: last })).toHaveCount(0);

@@ -244,16 +244,12 @@ pub mod ssr {
     }
 
     /// Counts `kind` again into `quality_counts` (in the transaction that
-    /// has just found its duplicate pairs). Nothing for a kind not measured.
+    /// has just found its duplicate pairs, and analysed them). Nothing for
+    /// a kind not measured.
     pub async fn count(tx: &mut Transaction<'_, Postgres>, kind: RecordKind) -> AppResult<()> {
         let Some(sql) = count_sql(kind) else {
             return Ok(());
         };
-        // The pass's pairs were just written: the planner should know
-        // how many (with no statistics it guesses a handful).
-        sqlx::query("ANALYZE duplicate_pairs")
-            .execute(&mut **tx)
-            .await?;
         sqlx::query(AssertSqlSafe(format!(
             "INSERT INTO quality_counts
                  (record_type, computed_at, total, complete, with_contacts, valid, duplicates)
