@@ -55,6 +55,8 @@ pub enum FieldProblem {
     /// A file that is not a CSV file this app reads (UTF-16 text, a
     /// spreadsheet's own format, a broken file).
     Unreadable,
+    /// Names a record (a company, a person, a stage) there is none of.
+    NotFound,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

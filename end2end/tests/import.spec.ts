@@ -1,6 +1,6 @@
 import { test, expect } from './fixtures';
 import * as fs from 'fs';
-import { login, ready, shot, unique } from './helpers';
+import { login, ready, savePerson, shot, unique } from './helpers';
 
 /** A French spreadsheet's "CSV": Windows-1252 (Latin-1 for these letters), semicolons, CRLF. */
 function frenchCsv(rows: string[][]): Buffer {
@@ -185,4 +185,45 @@ test('5,000 rows: duplicates handled row by row, progress, tab closed, refused r
   const again = await (await back.request.post('/api/persons/get', { data: { id: hit.id } })).json();
   expect(again.input.city).toBe('');
   await back.close();
+});
+
+// Another CRM's activity log brought in on a phone-sized screen: the row
+// naming nobody is refused in the preview already, the others are linked to
+// the person they name and show on her page.
+test('interactions from a French activity log, on a phone-sized screen', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await login(page);
+  const last = unique('Activite').replace(/\W/g, '');
+  const id = await savePerson(page, { first_name: 'Élodie', last_name: last });
+  const rows = [
+    ['Type', 'Objet', 'Date', 'Fin', 'Contact', 'Statut'],
+    ['Appel', `Relance devis ${last}`, '15/01/2025 14h30', '15/01/2025 14:50', `Élodie ${last}`, ''],
+    ['Tâche', `Envoyer le contrat ${last}`, '02/03/2025', '', `${last} Élodie`, 'Fait'],
+    ['Réunion', `Visite ${last}`, '02/07/2030 10:00', '', 'Personne Inconnue', ''],
+  ];
+
+  await page.goto('/import');
+  await ready(page);
+  await page.locator('#import-kind').selectOption('interaction');
+  await page.locator('#import-file').setInputFiles({ name: 'activites.csv', mimeType: 'text/csv', buffer: frenchCsv(rows) });
+  await page.getByRole('button', { name: 'Upload and check' }).click();
+  await page.waitForURL(/\/import\/\d+$/);
+  await ready(page);
+  const preview = page.locator('table.import-preview');
+  await expect(preview.locator('tr', { hasText: 'Personne Inconnue' }).locator('.cell-problem')).toContainText('No record has this name');
+  // Interactions are not matched against existing ones: no choice to make.
+  await expect(page.locator('#import-duplicates + p')).toContainText('Each row becomes a new interaction');
+  await expect(page.getByRole('radio', { name: /fill its empty fields only/ })).toBeHidden();
+  await shot(page, 'phone-import-interactions-preview');
+  await page.getByRole('button', { name: 'Start the import' }).click();
+  await expect(page.locator('.import-status')).toContainText('Done', { timeout: 30_000 });
+  await expect(page.locator('.import-created dd')).toHaveText('2');
+  await expect(page.locator('.import-refused dd')).toHaveText('1');
+  await shot(page, 'phone-import-interactions-done');
+
+  // Both show on her page, the call at its time in her zone's words.
+  await page.goto(`/persons/${id}`);
+  await ready(page);
+  await expect(page.locator('main')).toContainText(`Relance devis ${last}`);
+  await expect(page.locator('main')).toContainText(`Envoyer le contrat ${last}`);
 });

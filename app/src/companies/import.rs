@@ -30,7 +30,12 @@ pub const IMPORT: ImportSpec = ImportSpec {
     ],
     name_of: |v| v.get("name").cloned().unwrap_or_default(),
     phones: ["phone", "phone"],
+    emails: &["email"],
     company_field: None,
+    named_sql: Some("r.sort_name = relais_fold(n.name)"),
+    references: &[],
+    new_defaults_sql: None,
+    created: None,
 };
 
 fn prepare(mut v: Values) -> Result<Values, Vec<crate::error::FieldError>> {

@@ -2,6 +2,8 @@
 //! rules, server functions (`api`, `pipelines`) and pages (`pages`).
 
 mod api;
+#[cfg(feature = "ssr")]
+mod import;
 pub mod pages;
 pub mod pipelines;
 
@@ -218,9 +220,16 @@ pub static KIND: crate::records::kind::Descriptor = crate::records::kind::Descri
             "company",
             &["organisation", "societe", "entreprise", "client"],
         ),
+        ("person", &["contact", "interlocuteur"]),
         ("amount", &["value", "valeur", "montant"]),
         ("expected_close", &["close date", "date de cloture"]),
         ("stage", &["etape", "phase"]),
+        ("probability", &["probabilite", "chance"]),
+        ("status", &["statut", "etat", "state"]),
+        (
+            "lost_reason",
+            &["raison de la perte", "motif de perte", "loss reason"],
+        ),
         ("next_step", &["prochaine etape"]),
         ("description", &["notes", "commentaire"]),
     ],
@@ -236,7 +245,7 @@ pub static KIND: crate::records::kind::Descriptor = crate::records::kind::Descri
     #[cfg(feature = "ssr")]
     trashed_with_sql: "",
     #[cfg(feature = "ssr")]
-    import: None,
+    import: Some(import::IMPORT),
     quality: None,
     merge_links: None,
     #[cfg(feature = "ssr")]
@@ -250,7 +259,7 @@ fn field_label(l: Locale, field: &str) -> Option<&'static str> {
     Some(match field {
         "name" => td_string!(l, deal.name),
         "company_id" => td_string!(l, deal.company),
-        "person_id" => td_string!(l, deal.person),
+        "person_id" | "person" => td_string!(l, deal.person),
         "pipeline_id" => td_string!(l, deal.pipeline),
         "stage_id" | "stage" => td_string!(l, deal.stage),
         "company" => td_string!(l, deal.company),

@@ -476,10 +476,8 @@ pub mod ssr {
         };
         while let Some(batch) = rx_rows.recv().await {
             let batch = batch.map_err(AppError::server)?;
-            let prepared: Vec<_> = batch
-                .iter()
-                .map(|row| (spec.prepare)(job::values_of(d, &mapping, row)))
-                .collect();
+            let prepared =
+                job::prepare_rows(&mut *pool.acquire().await?, d, spec, &mapping, &batch).await?;
             let valid: Vec<(&csv_in::Row, &Values)> = batch
                 .iter()
                 .zip(&prepared)
@@ -534,10 +532,8 @@ pub mod ssr {
         };
         let d = job.kind.describe();
         let spec = d.import.as_ref().ok_or(AppError::Forbidden)?;
-        let prepared: Vec<Result<_, _>> = rows
-            .iter()
-            .map(|row| (spec.prepare)(job::values_of(d, &mapping, row)))
-            .collect();
+        let prepared =
+            job::prepare_rows(&mut *pool.acquire().await?, d, spec, &mapping, &rows).await?;
         let valid: Vec<&_> = prepared.iter().filter_map(|p| p.as_ref().ok()).collect();
         let mut keys = job::match_rows(pool, d, spec, &valid, true)
             .await?
@@ -614,9 +610,15 @@ pub mod ssr {
         .await?
         .ok_or(AppError::NotFound)?;
         let (total, done, created, updated, skipped, refused) = r.8;
+        let kind = RecordKind::parse(&r.0).ok_or(AppError::NotFound)?;
         Ok(ImportView {
             id,
-            kind: RecordKind::parse(&r.0).ok_or(AppError::NotFound)?,
+            kind,
+            matches: kind
+                .describe()
+                .import
+                .as_ref()
+                .is_some_and(|i| !i.same_sql.is_empty()),
             file_name: r.1,
             encoding: r.2,
             delimiter: r.3,

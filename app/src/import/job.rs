@@ -12,7 +12,7 @@ use super::DuplicatePolicy;
 use super::csv_in::{self, Encoding, Row};
 use crate::error::{AppError, AppResult, FieldError, FieldProblem};
 use crate::records::RecordKind;
-use crate::records::kind::{Descriptor, ImportSpec, Values};
+use crate::records::kind::{Descriptor, Find, ImportSpec, Values};
 use sqlx::{AssertSqlSafe, PgPool, Postgres, Transaction};
 use std::collections::HashMap;
 use std::io::{self, Read};
@@ -158,6 +158,115 @@ pub fn values_of(d: &Descriptor, mapping: &[String], row: &Row) -> Values {
         }
     }
     v
+}
+
+/// The rows' values as they will be saved, or what is wrong with them:
+/// the form's checks ([`ImportSpec::prepare`]), then the records their
+/// fields name, looked up with one statement per reference for all the
+/// rows ([`ImportSpec::references`]). A company to create is left to the
+/// run ([`Find::Company`]): the preview and the duplicates step call this
+/// too, and write nothing.
+pub async fn prepare_rows(
+    db: &mut sqlx::PgConnection,
+    d: &Descriptor,
+    spec: &ImportSpec,
+    mapping: &[String],
+    rows: &[Row],
+) -> sqlx::Result<Vec<Result<Values, Vec<FieldError>>>> {
+    let mut out: Vec<Result<Values, Vec<FieldError>>> = rows
+        .iter()
+        .map(|row| (spec.prepare)(values_of(d, mapping, row)))
+        .collect();
+    for r in spec.references {
+        let named: Vec<(usize, String)> = out
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| Some((i, v.as_ref().ok()?.get(r.field)?.clone())))
+            .collect();
+        if named.is_empty() {
+            continue;
+        }
+        let found = find_sql(&r.find);
+        let found: Vec<Option<serde_json::Value>> = sqlx::query_scalar(AssertSqlSafe(format!(
+            "SELECT {found} FROM unnest($1::text[]) WITH ORDINALITY AS n(name, ord) ORDER BY n.ord"
+        )))
+        .bind(named.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>())
+        .fetch_all(&mut *db)
+        .await?;
+        for ((i, _), found) in named.iter().zip(found) {
+            let Ok(values) = &mut out[*i] else { continue };
+            let mut fill = |key: &'static str, value: &serde_json::Value| {
+                let text = match value {
+                    serde_json::Value::String(s) => s.clone(),
+                    serde_json::Value::Null => return,
+                    other => other.to_string(),
+                };
+                values.entry(key).or_insert(text);
+            };
+            match (&r.find, found.as_ref().and_then(|f| f.as_object())) {
+                (
+                    Find::Named {
+                        column,
+                        type_column,
+                        ..
+                    },
+                    Some(f),
+                ) => {
+                    fill(column, &f["id"]);
+                    if let Some(t) = type_column {
+                        fill(t, &f["type"]);
+                    }
+                }
+                (Find::Company { column }, Some(f)) => fill(column, &f["id"]),
+                (Find::Sql { fills, .. }, Some(f)) => {
+                    for key in *fills {
+                        if let Some(v) = f.get(*key) {
+                            fill(key, v);
+                        }
+                    }
+                }
+                // Created by the run.
+                (Find::Company { .. }, None) => {}
+                (Find::Named { .. } | Find::Sql { .. }, None) => {
+                    out[*i] = Err(vec![FieldError {
+                        field: r.field.to_string(),
+                        problem: FieldProblem::NotFound,
+                    }]);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// SQL of a jsonb object (`id`, `type`) for the record the cell `n.name`
+/// names, or of the values [`Find::Sql`] gives; NULL when none.
+fn find_sql(find: &Find) -> String {
+    let named = |kinds: &[RecordKind]| {
+        let arms: Vec<String> = kinds
+            .iter()
+            .filter_map(|k| {
+                let d = k.describe();
+                let named = d.import.as_ref()?.named_sql?;
+                Some(format!(
+                    "(SELECT jsonb_build_object('id', r.id, 'type', '{t}') FROM {table} r
+                      WHERE r.deleted_at IS NULL AND ({named}) ORDER BY r.id LIMIT 1)",
+                    t = d.record_type,
+                    table = d.table,
+                ))
+            })
+            .collect();
+        match arms.len() {
+            0 => "NULL::jsonb".to_string(),
+            1 => arms[0].clone(),
+            _ => format!("coalesce({})", arms.join(", ")),
+        }
+    };
+    match find {
+        Find::Named { kinds, .. } => named(kinds),
+        Find::Company { .. } => named(&[RecordKind::Company]),
+        Find::Sql { sql, .. } => format!("({sql})"),
+    }
 }
 
 /// Streams the rows of an import's file after the first `skip`, a batch at
@@ -316,7 +425,12 @@ pub async fn run_batches(
 /// Refreshes the statistics of the tables an import of `d` writes.
 async fn analyze(pool: &PgPool, d: &Descriptor, spec: &ImportSpec) -> sqlx::Result<()> {
     let mut tables = vec![d.table];
-    if spec.company_field.is_some() {
+    if spec.company_field.is_some()
+        || spec
+            .references
+            .iter()
+            .any(|r| matches!(r.find, Find::Company { .. }))
+    {
         tables.push(RecordKind::Company.describe().table);
     }
     for table in tables {
@@ -369,12 +483,17 @@ async fn apply_batch(
     let mut tx = pool.begin().await?;
     // A plan for this batch's rows and the tables as they are now: a plan
     // cached while an import fills an empty table would scan it whole.
+    // A date and time written in the file is the importing user's local
+    // time (an interaction's start): the transaction reads them in their
+    // zone.
     sqlx::query(
         "SELECT set_config('relais.user_id', $1, true), set_config('relais.address', $2, true),
-                set_config('plan_cache_mode', 'force_custom_plan', true)",
+                set_config('plan_cache_mode', 'force_custom_plan', true),
+                set_config('TimeZone', (SELECT time_zone FROM users WHERE id = $3), true)",
     )
     .bind(job.user_id.to_string())
     .bind(format!("import {}", job.id))
+    .bind(job.user_id)
     .execute(&mut *tx)
     .await?;
     let state: Option<(String, Option<String>, i32)> =
@@ -390,9 +509,10 @@ async fn apply_batch(
     let mut counts = Counts::default();
     let mut notes = Vec::with_capacity(batch.len());
     let mut ready = Vec::with_capacity(batch.len());
-    for row in batch {
+    let prepared = prepare_rows(&mut tx, d, spec, &job.mapping, batch).await?;
+    for (row, prepared) in batch.iter().zip(prepared) {
         let line = row.line as i32;
-        match (spec.prepare)(values_of(d, &job.mapping, row)) {
+        match prepared {
             Ok(values) => ready.push((line, values)),
             Err(problems) => {
                 counts.refused += 1;
@@ -585,9 +705,14 @@ pub async fn match_rows(
         })
         .collect::<Vec<_>>()
         .join(" UNION ALL ");
+    let same = if arms.is_empty() {
+        "NULL::int8".to_string()
+    } else {
+        format!("(SELECT min(id) FROM ({arms}) same)")
+    };
     sqlx::query_as(AssertSqlSafe(format!(
         "SELECT k.email, k.p1, k.p2, relais_fold(k.name) AS name,
-                    CASE WHEN $5 THEN (SELECT min(id) FROM ({arms}) same) END AS same
+                    CASE WHEN $5 THEN {same} END AS same
              FROM (SELECT lower(e) AS email, relais_phone_key(a) AS p1, relais_phone_key(b) AS p2,
                           n AS name, ord
                    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY
@@ -673,9 +798,38 @@ async fn apply_rows(
         /// The same as a live record.
         Live(i64),
     }
-    let look = rows
+    // The companies the rows name that are not there yet (a deal's).
+    let mut owned: Vec<(i32, Values)>;
+    let rows = if spec
+        .references
         .iter()
-        .any(|(line, _)| job.policy_for(*line) != DuplicatePolicy::Create);
+        .any(|r| matches!(r.find, Find::Company { .. }))
+    {
+        owned = rows.to_vec();
+        for r in spec.references {
+            let Find::Company { column } = r.find else {
+                continue;
+            };
+            let missing: Vec<usize> = (0..owned.len())
+                .filter(|i| !owned[*i].1.contains_key(column) && owned[*i].1.contains_key(r.field))
+                .collect();
+            let names: Vec<(i32, &str)> = missing
+                .iter()
+                .map(|i| (owned[*i].0, owned[*i].1[r.field].as_str()))
+                .collect();
+            let ids = companies_named(tx, job, &names, notes).await?;
+            for (i, id) in missing.into_iter().zip(ids) {
+                owned[i].1.insert(column, id.to_string());
+            }
+        }
+        &owned[..]
+    } else {
+        rows
+    };
+    // A kind without duplicate rules (interactions) is always created.
+    let matched =
+        |line: i32| !spec.same_sql.is_empty() && job.policy_for(line) != DuplicatePolicy::Create;
+    let look = rows.iter().any(|(line, _)| matched(*line));
     let all: Vec<&Values> = rows.iter().map(|(_, v)| v).collect();
     let keys = match_rows(&mut **tx, d, spec, &all, look).await?;
     let mut new: Vec<Values> = Vec::new();
@@ -683,7 +837,7 @@ async fn apply_rows(
     let mut plans = Vec::with_capacity(rows.len());
     for ((line, v), k) in rows.iter().zip(&keys) {
         let policy = job.policy_for(*line);
-        let same = (policy != DuplicatePolicy::Create).then_some(k);
+        let same = matched(*line).then_some(k);
         let plan = match (
             same.and_then(|k| k.same),
             same.and_then(|k| earlier.find(k)),
@@ -702,7 +856,38 @@ async fn apply_rows(
         };
         plans.push(plan);
     }
+    if let Some(sql) = spec.new_defaults_sql
+        && !new.is_empty()
+    {
+        let defaults: Option<serde_json::Value> = sqlx::query_scalar(AssertSqlSafe(sql))
+            .fetch_one(&mut **tx)
+            .await?;
+        for (key, value) in defaults
+            .as_ref()
+            .and_then(|d| d.as_object())
+            .into_iter()
+            .flatten()
+        {
+            let Some((column, _)) = spec.columns.iter().find(|(c, _)| c == key) else {
+                continue;
+            };
+            let text = match value {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Null => continue,
+                other => other.to_string(),
+            };
+            for v in &mut new {
+                v.entry(column).or_insert_with(|| text.clone());
+            }
+        }
+    }
     let created = insert_records(tx, d, spec, job.user_id, &new).await?;
+    if let Some(hook) = spec.created
+        && !created.is_empty()
+    {
+        let saved: Vec<(i64, &Values)> = created.iter().map(|(id, _)| *id).zip(&new).collect();
+        hook(tx, &saved).await?;
+    }
     let mut counts = Counts::default();
     let mut links = Vec::new();
     for ((line, v), plan) in rows.iter().zip(plans) {
@@ -922,8 +1107,7 @@ async fn update_live(
 }
 
 /// Links each (line, person, company name, job title) to the company of
-/// that name (folded): found, or created once for all the lines naming
-/// it; a link already there is left as it is.
+/// that name ([`companies_named`]); a link already there is left as it is.
 async fn link_companies(
     tx: &mut Transaction<'_, Postgres>,
     job: &Job,
@@ -933,40 +1117,11 @@ async fn link_companies(
     if links.is_empty() {
         return Ok(());
     }
-    let found: Vec<(String, Option<i64>)> = sqlx::query_as(
-        "SELECT n.folded, (SELECT c.id FROM companies c
-                           WHERE c.deleted_at IS NULL AND c.sort_name = n.folded ORDER BY c.id LIMIT 1)
-         FROM (SELECT relais_fold(name) AS folded, ord
-               FROM unnest($1::text[]) WITH ORDINALITY AS x(name, ord)) n
-         ORDER BY n.ord",
-    )
-    .bind(links.iter().map(|l| l.2).collect::<Vec<_>>())
-    .fetch_all(&mut **tx)
-    .await?;
-    // The companies to create: one per folded name, named as its first
-    // line writes it.
-    let mut missing: Vec<(i32, Values)> = Vec::new();
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    for (link, (folded, id)) in links.iter().zip(&found) {
-        if id.is_none() && !index.contains_key(folded.as_str()) {
-            index.insert(folded, missing.len());
-            missing.push((link.0, Values::from([("name", link.2.to_string())])));
-        }
-    }
-    let company = RecordKind::Company.describe();
-    let spec = company.import.as_ref().expect("companies are importable");
-    let records: Vec<Values> = missing.iter().map(|(_, v)| v.clone()).collect();
-    let created = insert_records(tx, company, spec, job.user_id, &records).await?;
-    for ((line, _), (id, version)) in missing.iter().zip(&created) {
-        notes.push(Note {
-            version: Some(*version),
-            ..Note::new(*line, company.record_type, "created", *id)
-        });
-    }
+    let named: Vec<(i32, &str)> = links.iter().map(|l| (l.0, l.2)).collect();
+    let ids = companies_named(tx, job, &named, notes).await?;
     let mut pairs = std::collections::HashSet::new();
     let (mut persons, mut companies, mut titles) = (Vec::new(), Vec::new(), Vec::new());
-    for (link, (folded, id)) in links.iter().zip(&found) {
-        let company = id.unwrap_or_else(|| created[index[folded.as_str()]].0);
+    for (link, company) in links.iter().zip(ids) {
         if pairs.insert((link.1, company)) {
             persons.push(link.1);
             companies.push(company);
@@ -985,6 +1140,49 @@ async fn link_companies(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// The live company each (line, name) names, by its folded name; created
+/// when there is none, once for all the lines naming it, named as its first
+/// line writes it (noted as that line's creation, so undo trashes it).
+async fn companies_named(
+    tx: &mut Transaction<'_, Postgres>,
+    job: &Job,
+    names: &[(i32, &str)],
+    notes: &mut Vec<Note>,
+) -> sqlx::Result<Vec<i64>> {
+    let company = RecordKind::Company.describe();
+    let spec = company.import.as_ref().expect("companies are importable");
+    let named = spec.named_sql.expect("companies can be named");
+    let found: Vec<(String, Option<i64>)> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT relais_fold(n.name), (SELECT r.id FROM companies r
+                                      WHERE r.deleted_at IS NULL AND {named} ORDER BY r.id LIMIT 1)
+         FROM unnest($1::text[]) WITH ORDINALITY AS n(name, ord)
+         ORDER BY n.ord"
+    )))
+    .bind(names.iter().map(|n| n.1).collect::<Vec<_>>())
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut missing: Vec<(i32, Values)> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for ((line, name), (folded, id)) in names.iter().zip(&found) {
+        if id.is_none() && !index.contains_key(folded.as_str()) {
+            index.insert(folded, missing.len());
+            missing.push((*line, Values::from([("name", name.to_string())])));
+        }
+    }
+    let records: Vec<Values> = missing.iter().map(|(_, v)| v.clone()).collect();
+    let created = insert_records(tx, company, spec, job.user_id, &records).await?;
+    for ((line, _), (id, version)) in missing.iter().zip(&created) {
+        notes.push(Note {
+            version: Some(*version),
+            ..Note::new(*line, company.record_type, "created", *id)
+        });
+    }
+    Ok(found
+        .iter()
+        .map(|(folded, id)| id.unwrap_or_else(|| created[index[folded.as_str()]].0))
+        .collect())
 }
 
 /// `col = $first::text::type, …`: the SET list of columns (with their SQL

@@ -110,6 +110,9 @@ pub struct ImportView {
     /// Per column: the field it fills, `""` for none.
     pub mapping: Vec<String>,
     pub on_duplicate: DuplicatePolicy,
+    /// Whether rows are matched against records already there (not for
+    /// interactions: each row is a new one).
+    pub matches: bool,
     pub status: ImportStatus,
     pub total_rows: i32,
     pub done_rows: i32,
@@ -159,7 +162,7 @@ pub struct RowChoice {
 }
 
 /// The rows of the file that are the same as an existing record.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DuplicateRows {
     /// The first [`MAX_DUPLICATE_ROWS`] of them, in file order.
     pub rows: Vec<PreviewRow>,

@@ -18,7 +18,12 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// The kinds a file can hold, in the upload form's order.
-const KINDS: [RecordKind; 2] = [RecordKind::Person, RecordKind::Company];
+const KINDS: [RecordKind; 4] = [
+    RecordKind::Person,
+    RecordKind::Company,
+    RecordKind::Deal,
+    RecordKind::Interaction,
+];
 
 fn status_label(i18n: I18n, s: ImportStatus) -> String {
     match s {
@@ -201,9 +206,16 @@ fn Draft(data: ImportView, version: RwSignal<u32>) -> impl IntoView {
     let preview = Resource::new(move || mapping.get(), move |m| import_preview(id, m));
     // Secondary and slower (the whole file is matched): asked by the
     // browser once the page is there, no Suspense waits for it.
+    let matches = data.matches;
     let duplicates = crate::ui::browser::load_in_browser(move || {
         let m = mapping.get();
-        async move { import_duplicate_rows(id, m).await }
+        async move {
+            if matches {
+                import_duplicate_rows(id, m).await
+            } else {
+                Ok(DuplicateRows::default())
+            }
+        }
     });
     let start = Action::new(move |_: &()| async move {
         let choices = choices
@@ -308,7 +320,14 @@ fn Draft(data: ImportView, version: RwSignal<u32>) -> impl IntoView {
         </section>
         <section class="card" aria-labelledby="import-duplicates">
             <h2 id="import-duplicates">{tx!(i18n, import.duplicates)}</h2>
-            <p class="muted">{tx!(i18n, import.duplicates_help)}</p>
+            <p class="muted">
+                {move || match (matches, kind) {
+                    (false, _) => t_string!(i18n, import.no_duplicates).to_string(),
+                    (true, RecordKind::Deal) => t_string!(i18n, import.duplicates_help_deal).to_string(),
+                    (true, _) => t_string!(i18n, import.duplicates_help).to_string(),
+                }}
+            </p>
+            <div class:hidden=!matches>
             <fieldset class="import-policy">
                 <legend class="visually-hidden">{tx!(i18n, import.duplicates)}</legend>
                 {DuplicatePolicy::ALL.map(|p| view! {
@@ -335,6 +354,7 @@ fn Draft(data: ImportView, version: RwSignal<u32>) -> impl IntoView {
                 Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.into_any(),
                 Ok(found) => view! { <DuplicateRowsTable found mapping=mapping.get_untracked() choices /> }.into_any(),
             })}
+            </div>
             <ErrorBanner error=Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Invalid { .. }))) />
             <ul class="form-errors" role="alert">
                 {move || field_errors().into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}

@@ -2,6 +2,7 @@
 
 use super::mapping::fold;
 use crate::records::kind::Values;
+use chrono::{NaiveDate, NaiveTime};
 
 /// Replaces the value of `field` by the code whose words (folded) it is;
 /// an unknown value is left for the form's check to refuse.
@@ -21,14 +22,53 @@ pub fn choice(v: &mut Values, field: &'static str, codes: &[(&str, &[&str])]) {
 /// for the form's check.
 pub fn date(v: &mut Values, field: &'static str) {
     let Some(raw) = v.get(field) else { return };
-    let parts: Vec<&str> = raw.split(['/', '-', '.']).collect();
+    if let Some(date) = day_first(raw) {
+        v.insert(field, date.format("%Y-%m-%d").to_string());
+    }
+}
+
+/// Writes a moment given as a date (day first, or ISO) and an optional
+/// time (`14:30`, `14:30:00`, `14h30`, `14h`) the way the forms take it:
+/// `2026-01-15T14:30`, or `2026-01-15` for a date alone; anything else is
+/// left for the form's check.
+pub fn date_time(v: &mut Values, field: &'static str) {
+    let Some(raw) = v.get(field) else { return };
+    let raw = raw.trim();
+    let (day, time) = match raw.split_once([' ', 'T']) {
+        Some((d, t)) => (d, t.trim()),
+        None => (raw, ""),
+    };
+    let Some(day) = day_first(day).or_else(|| NaiveDate::parse_from_str(day, "%Y-%m-%d").ok())
+    else {
+        return;
+    };
+    if time.is_empty() {
+        v.insert(field, day.format("%Y-%m-%d").to_string());
+        return;
+    }
+    let time = time.replace(['h', 'H'], ":");
+    let time = time
+        .strip_suffix(':')
+        .map(|t| format!("{t}:00"))
+        .unwrap_or(time);
+    if let Some(t) = ["%H:%M", "%H:%M:%S"]
+        .iter()
+        .find_map(|f| NaiveTime::parse_from_str(&time, f).ok())
+    {
+        v.insert(field, day.and_time(t).format("%Y-%m-%dT%H:%M").to_string());
+    }
+}
+
+/// `15/01/1980`, `15-01-1980`, `15.01.1980`.
+fn day_first(raw: &str) -> Option<NaiveDate> {
+    let parts: Vec<&str> = raw.trim().split(['/', '-', '.']).collect();
     if let [d, m, y] = parts[..]
         && y.len() == 4
         && let (Ok(d), Ok(m), Ok(y)) = (d.parse::<u32>(), m.parse::<u32>(), y.parse::<i32>())
-        && let Some(date) = chrono::NaiveDate::from_ymd_opt(y, m, d)
     {
-        v.insert(field, date.format("%Y-%m-%d").to_string());
+        return NaiveDate::from_ymd_opt(y, m, d);
     }
+    None
 }
 
 #[cfg(test)]
@@ -53,5 +93,25 @@ mod tests {
         v.insert("birthday", "31/02/1980".into());
         date(&mut v, "birthday");
         assert_eq!(v["birthday"], "31/02/1980", "left for the check to refuse");
+    }
+
+    #[test]
+    fn moments_as_files_write_them() {
+        for (raw, want) in [
+            ("15/01/2026 14:30", "2026-01-15T14:30"),
+            ("15/01/2026 9h05", "2026-01-15T09:05"),
+            ("15.01.2026 14h", "2026-01-15T14:00"),
+            ("2026-01-15 14:30:59", "2026-01-15T14:30"),
+            ("2026-01-15T08:00", "2026-01-15T08:00"),
+            ("15/01/2026", "2026-01-15"),
+            ("2026-01-15", "2026-01-15"),
+            ("15/01/2026 25:00", "15/01/2026 25:00"),
+            ("demain", "demain"),
+        ] {
+            let mut v = Values::new();
+            v.insert("starts_at", raw.into());
+            date_time(&mut v, "starts_at");
+            assert_eq!(v["starts_at"], want, "{raw}");
+        }
     }
 }

@@ -356,25 +356,7 @@ async fn write_links(
     .bind(starts)
     .execute(&mut *db)
     .await?;
-    // Roll-up: the current companies of linked persons and the companies of
-    // linked deals, so the company's timeline is one index range.
-    sqlx::query(
-        "INSERT INTO interaction_links (interaction_id, record_type, record_id, via, at)
-         SELECT DISTINCT ON (company_id) $1, 'company', company_id, via, $2 FROM (
-             SELECT pc.company_id, 'person' AS via FROM interaction_links l
-             JOIN person_companies pc ON pc.person_id = l.record_id
-                  AND (pc.end_date IS NULL OR pc.end_date >= current_date)
-             WHERE l.interaction_id = $1 AND l.record_type = 'person'
-             UNION ALL
-             SELECT d.company_id, 'deal' FROM interaction_links l
-             JOIN deals d ON d.id = l.record_id AND d.company_id IS NOT NULL
-             WHERE l.interaction_id = $1 AND l.record_type = 'deal') s
-         ON CONFLICT DO NOTHING",
-    )
-    .bind(id)
-    .bind(starts)
-    .execute(&mut *db)
-    .await?;
+    roll_up(&mut *db, &[id]).await?;
     sqlx::query(
         "INSERT INTO interaction_attendees (interaction_id, user_id, starts_at)
          SELECT $1, u, $3 FROM unnest($2::bigint[]) AS u ON CONFLICT DO NOTHING",
@@ -392,6 +374,33 @@ async fn write_links(
     .bind(id)
     .bind(&persons)
     .bind(starts)
+    .execute(&mut *db)
+    .await?;
+    Ok(())
+}
+
+/// Links interactions `ids` to the current companies of the persons and
+/// the companies of the deals they are linked to, so that a company's
+/// timeline is one index range (its people's and deals' interactions
+/// included). The one place of that rule: the form and the import call it.
+#[cfg(feature = "ssr")]
+pub(crate) async fn roll_up(db: &mut PgConnection, ids: &[i64]) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO interaction_links (interaction_id, record_type, record_id, via, at)
+         SELECT DISTINCT ON (s.interaction_id, s.company_id)
+                s.interaction_id, 'company', s.company_id, s.via, i.starts_at FROM (
+             SELECT l.interaction_id, pc.company_id, 'person' AS via FROM interaction_links l
+             JOIN person_companies pc ON pc.person_id = l.record_id
+                  AND (pc.end_date IS NULL OR pc.end_date >= current_date)
+             WHERE l.interaction_id = ANY($1) AND l.record_type = 'person'
+             UNION ALL
+             SELECT l.interaction_id, d.company_id, 'deal' FROM interaction_links l
+             JOIN deals d ON d.id = l.record_id AND d.company_id IS NOT NULL
+             WHERE l.interaction_id = ANY($1) AND l.record_type = 'deal') s
+         JOIN interactions i ON i.id = s.interaction_id
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(ids)
     .execute(&mut *db)
     .await?;
     Ok(())

@@ -5,6 +5,8 @@
 
 mod api;
 mod form;
+#[cfg(feature = "ssr")]
+mod import;
 pub mod pages;
 pub mod series;
 
@@ -385,6 +387,7 @@ pub static KIND: crate::records::kind::Descriptor = crate::records::kind::Descri
         ("subject", &["title", "titre", "sujet", "objet"]),
         ("starts_at", &["date", "start", "debut", "due", "echeance"]),
         ("ends_at", &["end", "fin"]),
+        ("status", &["statut", "etat", "state"]),
         ("location", &["lieu", "place"]),
         (
             "related",
@@ -405,7 +408,7 @@ pub static KIND: crate::records::kind::Descriptor = crate::records::kind::Descri
     trashed_with_sql: "OR (r.series_id = (SELECT series_id FROM interactions WHERE id = $1)
              AND r.deleted_at = (SELECT deleted_at FROM interactions WHERE id = $1))",
     #[cfg(feature = "ssr")]
-    import: None,
+    import: Some(import::IMPORT),
     quality: None,
     merge_links: None,
     #[cfg(feature = "ssr")]
@@ -418,6 +421,7 @@ pub static KIND: crate::records::kind::Descriptor = crate::records::kind::Descri
 fn field_label(l: Locale, field: &str) -> Option<&'static str> {
     Some(match field {
         "subject" => td_string!(l, interaction.subject),
+        "related" => td_string!(l, interaction.related),
         "kind" => td_string!(l, interaction.kind),
         "status" => td_string!(l, interaction.status),
         "starts_at" => td_string!(l, interaction.start),

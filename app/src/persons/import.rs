@@ -37,7 +37,16 @@ pub const IMPORT: ImportSpec = ImportSpec {
         format!("{} {}", get("last_name"), get("first_name"))
     },
     phones: ["phone", "mobile"],
+    emails: &["email", "email2"],
     company_field: Some("company"),
+    // "Dupont Marie" as sorted, "Marie Dupont" as said, or an email.
+    named_sql: Some(
+        r"r.sort_name IN (relais_fold(n.name), relais_fold(regexp_replace(n.name, '^(\S+)\s+(.+)$', '\2 \1')))
+          OR (strpos(n.name, '@') > 0 AND lower(r.email) = lower(n.name))",
+    ),
+    references: &[],
+    new_defaults_sql: None,
+    created: None,
 };
 
 /// Words files use for a civility and a language, and French dates.

@@ -2,17 +2,21 @@
 //! merged (their descriptor has `merge_links`), most alike first, each
 //! with a "Compare" that opens the merge page on the pair.
 //!
-//! How the pairs are found: every record gives its keys — its email in
+//! How the pairs are found: every record gives its keys — each email in
 //! lower case, each phone's `relais_phone_key` (the same number in any
 //! notation), its name folded (`relais_fold`: no accents, no case) — and
 //! records sharing a key pair up; a pair's likeness adds up what it shares
-//! (email 50, phone 30, name 20). One pass of `GROUP BY` over the kind's
-//! table, no pairwise comparison, so it grows with the number of records,
-//! not its square. A key shared by more than [`MAX_GROUP`] records (a
-//! common name) says too little and is left out.
+//! (email 50, phone 30, name 20). Names one typo apart ("Dupont" and
+//! "Dupond", "Lefèvre" and "Lefèbvre") pair up too, at 10: each name also
+//! gives its *deletion keys* (itself with one letter left out, at each
+//! place), and two names within one letter missing, added, changed or two
+//! swapped share one. One pass of `GROUP BY` over the kind's table, no
+//! pairwise comparison, so it grows with the number of records (times the
+//! length of a name), not its square. A key shared by more than
+//! [`MAX_GROUP`] records (a common name) says too little and is left out.
 //!
 //! The pass (with the data-quality figures, `quality`) takes seconds at a
-//! million persons (the phone keys are most of it), too long for a page: it runs in the background when records
+//! million persons, too long for a page: it runs in the background when records
 //! changed (`ssr::refresh_changed`, every [`ssr::EVERY`]) and on a
 //! manager's "Find again"; the page reads its stored result, leaving out
 //! pairs whose records were deleted or merged since.
@@ -33,14 +37,19 @@ use {
 pub const MAX_PAIRS: i64 = 100;
 /// A key shared by more records than this is not a sign of a duplicate.
 pub const MAX_GROUP: i64 = 10;
+/// Names shorter than this (folded, with the space) are not compared for
+/// typos: "Roy Li" and "Roy Lu" are two people, "Dupont Jean" and
+/// "Dupond Jean" maybe one.
+pub const MIN_SIMILAR: usize = 8;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DuplicatePair {
     pub a: RecordLink,
     pub b: RecordLink,
-    /// What they share: `email`, `phone`, `name`.
+    /// What they share: `email`, `phone`, `name`, or `similar` (names one
+    /// typo apart).
     pub reasons: Vec<String>,
-    /// 20 (the same name only) to 100 (email, phone and name).
+    /// 10 (a similar name only) to 100 (email, phone and name).
     pub likeness: i32,
 }
 
@@ -91,36 +100,68 @@ pub mod ssr {
     pub fn pairs_sql(kind: RecordKind) -> String {
         let d = kind.describe();
         let live = "r.deleted_at IS NULL";
-        let mut phones: Vec<&str> = d.import.as_ref().map_or(vec![], |i| i.phones.to_vec());
+        let spec = d.import.as_ref();
+        let mut phones: Vec<&str> = spec.map_or(vec![], |i| i.phones.to_vec());
         phones.dedup();
-        let phone_keys: String = phones
+        // Each record's keys: its emails, its phones' keys, its name.
+        let mut keys: Vec<String> = spec
+            .map_or(&[][..], |i| i.emails)
             .iter()
-            .map(|p| {
+            .map(|e| {
                 format!(
-                    " UNION ALL SELECT r.id, 'phone', relais_phone_key(r.{p}) FROM {t} r
-                      WHERE {live} AND relais_phone_key(r.{p}) IS NOT NULL",
+                    "SELECT r.id, 'email' AS why, lower(r.{e}) AS v FROM {t} r
+                     WHERE {live} AND r.{e} <> ''",
                     t = d.table
                 )
             })
             .collect();
+        keys.extend(phones.iter().map(|p| {
+            format!(
+                "SELECT r.id, 'phone', relais_phone_key(r.{p}) FROM {t} r
+                 WHERE {live} AND relais_phone_key(r.{p}) IS NOT NULL",
+                t = d.table
+            )
+        }));
+        keys.push(format!(
+            "SELECT r.id, 'name', relais_fold({name}) FROM {t} r WHERE {live} AND length({name}) >= 3",
+            t = d.table,
+            name = d.name_sql,
+        ));
         format!(
             "WITH k AS (
-                 SELECT r.id, 'email' AS why, lower(r.email) AS v FROM {t} r
-                 WHERE {live} AND r.email <> ''
-                 {phone_keys}
-                 UNION ALL SELECT r.id, 'name', relais_fold({name}) FROM {t} r
-                 WHERE {live} AND length({name}) >= 3
+                 {keys}
+             ), s AS (
+                 -- The name with one letter left out, at each place but the
+                 -- second of two equal letters (which would give the same
+                 -- key again): two names one typo apart (a letter missing,
+                 -- added, changed, or two swapped) share one of these.
+                 SELECT r.id, left(r.sort_name, i - 1) || substr(r.sort_name, i + 1) AS v
+                 FROM {t} r, generate_series(1, length(r.sort_name)) i
+                 WHERE {live} AND length(r.sort_name) BETWEEN {min_similar} AND 60
+                   AND (i = 1 OR substr(r.sort_name, i, 1) <> substr(r.sort_name, i - 1, 1))
              ), g AS (
                  SELECT why, array_agg(DISTINCT id) AS ids FROM k
                  GROUP BY why, v HAVING count(DISTINCT id) BETWEEN 2 AND $1
+                 -- A record's keys are distinct: counted without DISTINCT, by
+                 -- hash (a sort of 13 M keys spills to disk).
+                 UNION ALL SELECT 'similar', array_agg(id) FROM s
+                 GROUP BY v HAVING count(*) BETWEEN 2 AND $1
              ), p AS (
-                 SELECT DISTINCT a, b, why FROM g, unnest(ids) a, unnest(ids) b WHERE a < b
+                 SELECT a, b, array_agg(DISTINCT why) AS whys
+                 FROM g, unnest(ids) a, unnest(ids) b WHERE a < b GROUP BY a, b
+             ), q AS (
+                 -- The same name says more than a similar one.
+                 SELECT a, b, CASE WHEN 'name' = ANY (whys) THEN array_remove(whys, 'similar')
+                                   ELSE whys END AS reasons
+                 FROM p
              )
-             SELECT a, b, array_agg(why ORDER BY why) AS reasons,
-                    sum(CASE why WHEN 'email' THEN 50 WHEN 'phone' THEN 30 ELSE 20 END)::int AS likeness
-             FROM p GROUP BY a, b",
+             SELECT a, b, reasons,
+                    (SELECT sum(CASE w WHEN 'email' THEN 50 WHEN 'phone' THEN 30 WHEN 'name' THEN 20
+                                       ELSE 10 END) FROM unnest(reasons) w)::int AS likeness
+             FROM q",
             t = d.table,
-            name = d.name_sql,
+            keys = keys.join(" UNION ALL "),
+            min_similar = MIN_SIMILAR,
         )
     }
 
@@ -207,7 +248,12 @@ pub mod ssr {
         let mut tx = pool.begin().await?;
         // A background pass, longer than a request may take (22 s for the
         // pairs of a million persons): its own limit.
+        // Memory to group the name keys by hash (13 M of them at a million
+        // persons: sorted on disk, it took 12 s instead of 7).
         sqlx::query("SET LOCAL statement_timeout = '10min'")
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("SET LOCAL work_mem = '256MB'")
             .execute(&mut *tx)
             .await?;
         sqlx::query("SELECT pg_advisory_xact_lock(hashtext('relais.duplicates.' || $1))")
@@ -322,6 +368,7 @@ pub fn DuplicatesPage() -> impl IntoView {
     let reason = move |r: &str| match r {
         "email" => t_string!(i18n, merge.reason_email).to_string(),
         "phone" => t_string!(i18n, merge.reason_phone).to_string(),
+        "similar" => t_string!(i18n, merge.reason_similar).to_string(),
         _ => t_string!(i18n, merge.reason_name).to_string(),
     };
     let row = move |p: DuplicatePair| {

@@ -164,7 +164,64 @@ pub struct ImportSpec {
     pub name_of: fn(&Values) -> String,
     /// The phone fields whose keys are `$2` and `$3`.
     pub phones: [&'static str; 2],
+    /// The email fields: the duplicates page pairs records sharing an
+    /// address in any of them.
+    pub emails: &'static [&'static str],
     /// The field naming a company the record works for: found by name
     /// (folded), created if there is none, and linked.
     pub company_field: Option<&'static str>,
+    /// SQL true when live row `r` is the record a file names `n.name` (a
+    /// deal's company or contact, an interaction's related record): one
+    /// indexed lookup. `None`: a file cannot name one.
+    pub named_sql: Option<&'static str>,
+    /// The fields that name other records: each row's are looked up, set
+    /// based, before the rows are matched and written.
+    pub references: &'static [Reference],
+    /// SQL of a jsonb object of values a new record gets for the columns
+    /// its row leaves empty, computed once per batch (a deal's first
+    /// stage). Records already there are not given them.
+    pub new_defaults_sql: Option<&'static str>,
+    /// Run once per batch after its new records are written, with their ids
+    /// and values (an interaction's link to its related record).
+    pub created: Option<Created>,
+}
+
+/// What an import does after a batch's new records are written.
+#[cfg(feature = "ssr")]
+pub type Created = for<'a> fn(
+    &'a mut sqlx::PgConnection,
+    &'a [(i64, &'a Values)],
+) -> futures::future::BoxFuture<'a, sqlx::Result<()>>;
+
+/// A field of an imported row that names another record.
+#[cfg(feature = "ssr")]
+pub struct Reference {
+    /// The field: `company`.
+    pub field: &'static str,
+    pub find: Find,
+}
+
+/// How a [`Reference`] is found, and what the row gets from it. A value
+/// the file gives for one of those columns is kept.
+#[cfg(feature = "ssr")]
+pub enum Find {
+    /// A live record of the first of `kinds` that has one so named
+    /// ([`ImportSpec::named_sql`]); its id goes in `column`, its kind's
+    /// `record_type` in `type_column` when there is one. None: the row is
+    /// refused (`FieldProblem::NotFound`).
+    Named {
+        kinds: &'static [RecordKind],
+        column: &'static str,
+        type_column: Option<&'static str>,
+    },
+    /// A company so named, created (once for all the rows naming it) when
+    /// there is none, as a person's company is; its id goes in `column`.
+    Company { column: &'static str },
+    /// SQL of a jsonb object of values (keys among `fills`) for the cell
+    /// `n.name`, NULL when it names nothing: the row is refused
+    /// (`FieldProblem::NotFound`).
+    Sql {
+        sql: &'static str,
+        fills: &'static [&'static str],
+    },
 }

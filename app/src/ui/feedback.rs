@@ -35,6 +35,7 @@ pub fn problem_words(l: Locale, problem: FieldProblem) -> String {
         FieldProblem::NoSecondFactor => td_string!(l, errors.no_second_factor).to_string(),
         FieldProblem::NotSaved => td_string!(l, errors.not_saved).to_string(),
         FieldProblem::Unreadable => td_string!(l, errors.unreadable).to_string(),
+        FieldProblem::NotFound => td_string!(l, errors.no_such_record).to_string(),
     }
 }
 

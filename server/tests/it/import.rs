@@ -623,3 +623,342 @@ async fn the_duplicates_step_lists_rows_already_there_and_each_may_be_handled_ot
     .unwrap();
     assert_eq!(durands, 2);
 }
+
+/// The preview of import `id` with its guessed mapping.
+async fn preview(app: &TestApp, cookie: &str, id: i64) -> Vec<Value> {
+    let mapping = get(app, cookie, id).await["mapping"].clone();
+    let r = app
+        .call(
+            "/api/import/preview",
+            json!({"id": id, "mapping": mapping}),
+            Some(cookie),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    r.body.as_array().unwrap().clone()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn deals_come_in_with_their_company_contact_and_stage_found_by_name(pool: PgPool) {
+    let app = TestApp::new(pool.clone());
+    let (manager, cookie) = app.login_as("manager@relais.test", "manager").await;
+    let elodie: i64 = sqlx::query_scalar(
+        "INSERT INTO persons (last_name, first_name, created_by) VALUES ('Dupré', 'Élodie', $1) RETURNING id",
+    )
+    .bind(manager)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let beaumont: i64 = sqlx::query_scalar(
+        "INSERT INTO companies (name, created_by) VALUES ('Fromagerie Beaumont', $1) RETURNING id",
+    )
+    .bind(manager)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    // Line 4 is line 2's deal (same name, same company) with a next step;
+    // line 3 has that name too, for another company (created); lines 5 to 7
+    // name a person and a stage there are none of, and an amount in words.
+    let file = cp1252(
+        "Affaire;Société;Contact;Montant;Date de clôture;Étape;Statut;Prochaine étape\r\n\
+         Maintenance 2027;Fromagerie Beaumont;Élodie Dupré;12 500,50;31/03/2027;proposal;;\r\n\
+         Maintenance 2027;Atelier Brodé;;3000;;;;\r\n\
+         Maintenance 2027;FROMAGERIE BEAUMONT;;;;;;Relancer en mars\r\n\
+         Contrat cadre;Fromagerie Beaumont;Personne Inconnue;;;;;\r\n\
+         Contrat cadre;;;beaucoup;;;;\r\n\
+         Contrat cadre;;;;;Étape inconnue;;\r\n",
+    );
+    let id = upload(&app, &cookie, "deal", "affaires.csv", &file).await;
+    let mapping: Vec<String> =
+        serde_json::from_value(get(&app, &cookie, id).await["mapping"].clone()).unwrap();
+    assert_eq!(
+        mapping,
+        [
+            "name",
+            "company",
+            "person",
+            "amount",
+            "expected_close",
+            "stage",
+            "status",
+            "next_step"
+        ]
+    );
+    // The preview says which names are not found, before anything is run.
+    let rows = preview(&app, &cookie, id).await;
+    assert!(rows[0]["problems"].as_array().unwrap().is_empty());
+    assert_eq!(rows[3]["problems"][0]["field"], "person");
+    assert_eq!(rows[3]["problems"][0]["problem"]["code"], "not_found");
+    assert_eq!(rows[4]["problems"][0]["field"], "amount");
+    assert_eq!(rows[5]["problems"][0]["field"], "stage");
+
+    let v = start_and_run(&app, &cookie, &pool, id, "fill").await;
+    assert_eq!(v["status"], "done");
+    assert_eq!(counts(&v), (2, 1, 0, 3));
+    /// Name, company, contact, pipeline / stage, amount, close, next step, probability.
+    type Deal = (
+        String,
+        String,
+        Option<i64>,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        i32,
+    );
+    let deals: Vec<Deal> =
+        sqlx::query_as(
+            "SELECT d.name, c.name, d.person_id, p.name || ' / ' || s.name, coalesce(d.amount::text, ''),
+                    d.expected_close::text, d.next_step, d.probability
+             FROM deals d JOIN companies c ON c.id = d.company_id
+             JOIN pipelines p ON p.id = d.pipeline_id JOIN pipeline_stages s ON s.id = d.stage_id
+             WHERE d.deleted_at IS NULL ORDER BY d.id",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        deals,
+        [
+            (
+                "Maintenance 2027".into(),
+                "Fromagerie Beaumont".into(),
+                Some(elodie),
+                "Sales / Proposal".into(),
+                "12500.50".into(),
+                Some("2027-03-31".into()),
+                Some("Relancer en mars".into()),
+                50
+            ),
+            (
+                "Maintenance 2027".into(),
+                "Atelier Brodé".into(),
+                None,
+                "Sales / Qualification".into(),
+                "3000.00".into(),
+                None,
+                None,
+                10
+            ),
+        ],
+        "line 4 filled line 2's deal; a deal without a stage starts at the first one"
+    );
+    let refused: Vec<(i32, String)> = sqlx::query_as(
+        "SELECT line, problems->0->>'field' FROM import_rows
+         WHERE import_id = $1 AND outcome = 'refused' ORDER BY line",
+    )
+    .bind(id)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        refused,
+        [
+            (5, "person".into()),
+            (6, "amount".into()),
+            (7, "stage".into())
+        ]
+    );
+
+    // The same file again: each deal is found by its name and company.
+    let again = upload(&app, &cookie, "deal", "affaires.csv", &file).await;
+    let v = start_and_run(&app, &cookie, &pool, again, "skip").await;
+    assert_eq!(counts(&v), (0, 0, 3, 3));
+
+    // Undo trashes both deals and the company the import created.
+    let r = app
+        .call("/api/import/undo", json!({"id": id}), Some(&cookie))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body, 0);
+    let live: (i64, Vec<i64>) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM deals WHERE deleted_at IS NULL),
+                (SELECT array_agg(id) FROM companies WHERE deleted_at IS NULL)",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(live, (0, vec![beaumont]));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn interactions_come_in_at_the_users_local_time_linked_to_what_they_name(pool: PgPool) {
+    let app = TestApp::new(pool.clone());
+    let (manager, cookie) = app.login_as("manager@relais.test", "manager").await;
+    let zone: String = sqlx::query_scalar("SELECT time_zone FROM users WHERE id = $1")
+        .bind(manager)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(zone, "Europe/Paris");
+    let elodie: i64 = sqlx::query_scalar(
+        "INSERT INTO persons (last_name, first_name, created_by) VALUES ('Dupré', 'Élodie', $1) RETURNING id",
+    )
+    .bind(manager)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let beaumont: i64 = sqlx::query_scalar(
+        "INSERT INTO companies (name, created_by) VALUES ('Fromagerie Beaumont', $1) RETURNING id",
+    )
+    .bind(manager)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    sqlx::query("INSERT INTO person_companies (person_id, company_id) VALUES ($1, $2)")
+        .bind(elodie)
+        .bind(beaumont)
+        .execute(&pool)
+        .await
+        .unwrap();
+    // A legacy CRM's activity log: a call in winter, a meeting in summer
+    // (Paris is UTC+1, then UTC+2), a task done on a day, and three rows
+    // refused. Line 7 repeats line 2: interactions are always new ones.
+    let file = cp1252(
+        "Type;Objet;Date;Fin;Lieu;Contact;Statut\r\n\
+         Appel;Relance devis;15/01/2025 14h30;15/01/2025 14:50;;Élodie Dupré;\r\n\
+         Réunion;Visite de l'atelier;02/07/2030 10:00;;Lyon;Fromagerie Beaumont;\r\n\
+         Tâche;Envoyer le contrat;2025-03-02;;;;Fait\r\n\
+         Fax;Essai;01/01/2025;;;;\r\n\
+         Appel;Inconnu;01/01/2025 10:00;;;Personne Inconnue;\r\n\
+         Appel;Relance devis;15/01/2025 14h30;;;Élodie Dupré;\r\n\
+         Réunion;Trop tôt;02/07/2030 10:00;02/07/2030 09:00;;;\r\n",
+    );
+    let id = upload(&app, &cookie, "interaction", "activites.csv", &file).await;
+    let mapping: Vec<String> =
+        serde_json::from_value(get(&app, &cookie, id).await["mapping"].clone()).unwrap();
+    assert_eq!(
+        mapping,
+        [
+            "kind",
+            "subject",
+            "starts_at",
+            "ends_at",
+            "location",
+            "related",
+            "status"
+        ]
+    );
+    let v = start_and_run(&app, &cookie, &pool, id, "fill").await;
+    assert_eq!(v["status"], "done");
+    assert_eq!(counts(&v), (4, 0, 0, 3));
+    /// Kind, subject, status, UTC times, all day, place, completed.
+    type Saved = (String, String, String, String, bool, Option<String>, bool);
+    let saved: Vec<Saved> = sqlx::query_as(
+        "SELECT kind, subject, status,
+                to_char(starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') || ' → '
+                    || to_char(ends_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'),
+                all_day, location, completed_at IS NOT NULL
+         FROM interactions WHERE deleted_at IS NULL ORDER BY id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let row = |k: &str, s: &str, st: &str, t: &str, day: bool, at: Option<&str>, done: bool| {
+        (
+            k.to_string(),
+            s.to_string(),
+            st.to_string(),
+            t.to_string(),
+            day,
+            at.map(str::to_string),
+            done,
+        )
+    };
+    assert_eq!(
+        saved,
+        [
+            row(
+                "call",
+                "Relance devis",
+                "held",
+                "2025-01-15 13:30 → 2025-01-15 13:50",
+                false,
+                None,
+                false
+            ),
+            row(
+                "meeting",
+                "Visite de l'atelier",
+                "planned",
+                "2030-07-02 08:00 → 2030-07-02 09:00",
+                false,
+                Some("Lyon"),
+                false
+            ),
+            row(
+                "task",
+                "Envoyer le contrat",
+                "done",
+                "2025-03-01 23:00 → 2025-03-02 23:00",
+                true,
+                None,
+                true
+            ),
+            row(
+                "call",
+                "Relance devis",
+                "held",
+                "2025-01-15 13:30 → 2025-01-15 13:45",
+                false,
+                None,
+                false
+            ),
+        ]
+    );
+    // Each is linked to what its row names, and rolled up to the
+    // person's company as the form does.
+    let links: Vec<(String, String, i64, bool, Option<String>)> = sqlx::query_as(
+        "SELECT i.subject, l.record_type::text, l.record_id, l.main, l.via
+         FROM interaction_links l JOIN interactions i ON i.id = l.interaction_id
+         ORDER BY i.id, l.main DESC, l.record_type",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let link = |s: &str, t: &str, id: i64, main: bool, via: Option<&str>| {
+        (
+            s.to_string(),
+            t.to_string(),
+            id,
+            main,
+            via.map(str::to_string),
+        )
+    };
+    assert_eq!(
+        links,
+        [
+            link("Relance devis", "person", elodie, true, None),
+            link("Relance devis", "company", beaumont, false, Some("person")),
+            link("Visite de l'atelier", "company", beaumont, true, None),
+            link("Relance devis", "person", elodie, true, None),
+            link("Relance devis", "company", beaumont, false, Some("person")),
+        ]
+    );
+    let refused: Vec<(i32, String, String)> = sqlx::query_as(
+        "SELECT line, problems->0->>'field', problems->0->'problem'->>'code' FROM import_rows
+         WHERE import_id = $1 AND outcome = 'refused' ORDER BY line",
+    )
+    .bind(id)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        refused,
+        [
+            (5, "kind".into(), "invalid_choice".into()),
+            (6, "related".into(), "not_found".into()),
+            (8, "ends_at".into(), "end_before_start".into()),
+        ]
+    );
+    let r = app
+        .call("/api/import/undo", json!({"id": id}), Some(&cookie))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let live: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM interactions WHERE deleted_at IS NULL")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(live, 0);
+}
