@@ -203,9 +203,15 @@ fn Draft(data: ImportView, version: RwSignal<u32>) -> impl IntoView {
     // Rows handled otherwise than `policy`, by line.
     let choices = RwSignal::new(std::collections::BTreeMap::<u64, DuplicatePolicy>::new());
     let error = RwSignal::new(None::<AppError>);
-    let preview = Resource::new(move || mapping.get(), move |m| import_preview(id, m));
-    // Secondary and slower (the whole file is matched): asked by the
-    // browser once the page is there, no Suspense waits for it.
+    // Both asked by the browser once the page is there: a resource of
+    // this component, which is drawn inside the import's own `Transition`,
+    // made hydration fail now and then (a nested resource streamed after
+    // the page).
+    let preview = crate::ui::browser::load_in_browser(move || {
+        let m = mapping.get();
+        async move { import_preview(id, m).await }
+    });
+    // Slower (the whole file is matched): no Suspense waits for it.
     let matches = data.matches;
     let duplicates = crate::ui::browser::load_in_browser(move || {
         let m = mapping.get();
@@ -311,12 +317,10 @@ fn Draft(data: ImportView, version: RwSignal<u32>) -> impl IntoView {
         </section>
         <section class="card" aria-labelledby="import-preview">
             <h2 id="import-preview">{tx!(i18n, import.preview)}</h2>
-            <Transition fallback=|| ()>
-                {move || preview.get().map(|r| match r {
-                    Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.into_any(),
-                    Ok(rows) => view! { <PreviewTable kind rows mapping=mapping.get_untracked() /> }.into_any(),
-                })}
-            </Transition>
+            {move || preview.get().map(|r| match r {
+                Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.into_any(),
+                Ok(rows) => view! { <PreviewTable kind rows mapping=mapping.get_untracked() /> }.into_any(),
+            })}
         </section>
         <section class="card" aria-labelledby="import-duplicates">
             <h2 id="import-duplicates">{tx!(i18n, import.duplicates)}</h2>
