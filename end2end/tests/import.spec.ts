@@ -1,10 +1,19 @@
-import { test, expect } from './fixtures';
+import { test, expect, type Page } from './fixtures';
 import * as fs from 'fs';
 import { login, ready, savePerson, shot, unique } from './helpers';
 
 /** A French spreadsheet's "CSV": Windows-1252 (Latin-1 for these letters), semicolons, CRLF. */
 function frenchCsv(rows: string[][]): Buffer {
   return Buffer.from(rows.map((r) => r.join(';')).join('\r\n') + '\r\n', 'latin1');
+}
+
+/** Uploads a file of `kind` records from /import; on its import's page. */
+async function uploadFile(page: Page, kind: string, name: string, buffer: Buffer) {
+  await page.locator('#import-kind').selectOption(kind);
+  await page.locator('#import-file').setInputFiles({ name, mimeType: 'text/csv', buffer });
+  await page.getByRole('button', { name: 'Upload and check' }).click();
+  await page.waitForURL(/\/import\/\d+$/);
+  await ready(page);
 }
 
 test('import a French spreadsheet file: map, preview, run, refused rows, undo', async ({ page, browser }) => {
@@ -37,11 +46,7 @@ test('import a French spreadsheet file: map, preview, run, refused rows, undo', 
 
   await page.goto('/import');
   await ready(page);
-  await page.locator('#import-kind').selectOption('person');
-  await page.locator('#import-file').setInputFiles({ name: 'contacts.csv', mimeType: 'text/csv', buffer: frenchCsv(rows) });
-  await page.getByRole('button', { name: 'Upload and check' }).click();
-  await page.waitForURL(/\/import\/\d+$/);
-  await ready(page);
+  await uploadFile(page, 'person', 'contacts.csv', frenchCsv(rows));
   const importUrl = page.url();
 
   // The columns, guessed from the French header; accents intact.
@@ -110,11 +115,7 @@ test('5,000 rows: duplicates handled row by row, progress, tab closed, refused r
   for (let i = 0; i < 300; i++) base.push(`Jo${i},Base${stamp},06 ${pairs(digits(i))}`);
   await page.goto('/import');
   await ready(page);
-  await page.locator('#import-kind').selectOption('person');
-  await page.locator('#import-file').setInputFiles({ name: 'base.csv', mimeType: 'text/csv', buffer: Buffer.from(base.join('\n') + '\n') });
-  await page.getByRole('button', { name: 'Upload and check' }).click();
-  await page.waitForURL(/\/import\/\d+$/);
-  await ready(page);
+  await uploadFile(page, 'person', 'base.csv', Buffer.from(base.join('\n') + '\n'));
   await expect(page.getByText('No row of the file is the same as a record already in Relais.')).toBeVisible({ timeout: 30_000 });
   await page.getByRole('button', { name: 'Start the import' }).click();
   await expect(page.locator('.import-status')).toContainText('Done', { timeout: 60_000 });
@@ -127,11 +128,7 @@ test('5,000 rows: duplicates handled row by row, progress, tab closed, refused r
   for (let i = 0; i < 4650; i++) rows.push(['M.', `Élève${i}`, `Müller${stamp}`, `eleve${i}.${stamp}@exemple.fr`, '', 'Saint-Étienne']);
   await page.goto('/import');
   await ready(page);
-  await page.locator('#import-kind').selectOption('person');
-  await page.locator('#import-file').setInputFiles({ name: 'contacts-5000.csv', mimeType: 'text/csv', buffer: frenchCsv(rows) });
-  await page.getByRole('button', { name: 'Upload and check' }).click();
-  await page.waitForURL(/\/import\/\d+$/);
-  await ready(page);
+  await uploadFile(page, 'person', 'contacts-5000.csv', frenchCsv(rows));
   const importUrl = page.url();
   await expect(page.locator('.import-file-summary')).toContainText('windows-1252');
   await expect(page.locator('.import-file-summary')).toContainText('5000');
@@ -204,11 +201,7 @@ test('interactions from a French activity log, on a phone-sized screen', async (
 
   await page.goto('/import');
   await ready(page);
-  await page.locator('#import-kind').selectOption('interaction');
-  await page.locator('#import-file').setInputFiles({ name: 'activites.csv', mimeType: 'text/csv', buffer: frenchCsv(rows) });
-  await page.getByRole('button', { name: 'Upload and check' }).click();
-  await page.waitForURL(/\/import\/\d+$/);
-  await ready(page);
+  await uploadFile(page, 'interaction', 'activites.csv', frenchCsv(rows));
   const preview = page.locator('table.import-preview');
   await expect(preview.locator('tr', { hasText: 'Personne Inconnue' }).locator('.cell-problem')).toContainText('No record has this name');
   // Interactions are not matched against existing ones: no choice to make.

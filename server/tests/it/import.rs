@@ -638,24 +638,26 @@ async fn preview(app: &TestApp, cookie: &str, id: i64) -> Vec<Value> {
     r.body.as_array().unwrap().clone()
 }
 
+/// Already in Relais: Élodie Dupré and the Fromagerie Beaumont (their ids).
+async fn elodie_and_beaumont(pool: &PgPool, by: i64) -> (i64, i64) {
+    sqlx::query_as(
+        "WITH p AS (INSERT INTO persons (last_name, first_name, created_by)
+                    VALUES ('Dupré', 'Élodie', $1) RETURNING id),
+              c AS (INSERT INTO companies (name, created_by)
+                    VALUES ('Fromagerie Beaumont', $1) RETURNING id)
+         SELECT p.id, c.id FROM p, c",
+    )
+    .bind(by)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
 #[sqlx::test(migrations = "../migrations")]
 async fn deals_come_in_with_their_company_contact_and_stage_found_by_name(pool: PgPool) {
     let app = TestApp::new(pool.clone());
     let (manager, cookie) = app.login_as("manager@relais.test", "manager").await;
-    let elodie: i64 = sqlx::query_scalar(
-        "INSERT INTO persons (last_name, first_name, created_by) VALUES ('Dupré', 'Élodie', $1) RETURNING id",
-    )
-    .bind(manager)
-    .fetch_one(&pool)
-    .await
-    .unwrap();
-    let beaumont: i64 = sqlx::query_scalar(
-        "INSERT INTO companies (name, created_by) VALUES ('Fromagerie Beaumont', $1) RETURNING id",
-    )
-    .bind(manager)
-    .fetch_one(&pool)
-    .await
-    .unwrap();
+    let (elodie, beaumont) = elodie_and_beaumont(&pool, manager).await;
     // Line 4 is line 2's deal (same name, same company) with a next step;
     // line 3 has that name too, for another company (created); lines 5 to 7
     // name a person and a stage there are none of, and an amount in words.
@@ -791,20 +793,7 @@ async fn interactions_come_in_at_the_users_local_time_linked_to_what_they_name(p
         .await
         .unwrap();
     assert_eq!(zone, "Europe/Paris");
-    let elodie: i64 = sqlx::query_scalar(
-        "INSERT INTO persons (last_name, first_name, created_by) VALUES ('Dupré', 'Élodie', $1) RETURNING id",
-    )
-    .bind(manager)
-    .fetch_one(&pool)
-    .await
-    .unwrap();
-    let beaumont: i64 = sqlx::query_scalar(
-        "INSERT INTO companies (name, created_by) VALUES ('Fromagerie Beaumont', $1) RETURNING id",
-    )
-    .bind(manager)
-    .fetch_one(&pool)
-    .await
-    .unwrap();
+    let (elodie, beaumont) = elodie_and_beaumont(&pool, manager).await;
     sqlx::query("INSERT INTO person_companies (person_id, company_id) VALUES ($1, $2)")
         .bind(elodie)
         .bind(beaumont)
