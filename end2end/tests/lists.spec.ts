@@ -203,8 +203,11 @@ test('choose columns, select rows and tag them together, edit a cell in place', 
   await expect(page.locator('.list-table tbody tr')).toHaveCount(2);
 
   await page.locator('summary', { hasText: 'Columns' }).click();
+  // Reloaded once the choice is saved (a reload before would race it).
+  const saved = page.waitForResponse((r) => r.url().includes('/api/lists/set_columns') && r.ok());
   await page.locator('.column-chooser').getByLabel('Industry').check();
   await expect(page.locator('th.col-industry')).toBeVisible();
+  await saved;
   await page.reload();
   await expect(page.locator('th.col-industry')).toBeVisible();
   await page.locator('summary', { hasText: 'Columns' }).click();
