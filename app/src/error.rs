@@ -57,6 +57,9 @@ pub enum FieldProblem {
     Unreadable,
     /// Names a record (a company, a person, a stage) there is none of.
     NotFound,
+    /// A name or identifier that must be unique where it is (a catalogue
+    /// entry's name) and is already given.
+    AlreadyUsed,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

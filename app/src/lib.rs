@@ -24,6 +24,7 @@ pub mod notifications;
 pub mod pages;
 pub mod persons;
 pub mod planning;
+pub mod programmes;
 pub mod pwa;
 pub mod records;
 pub mod settings;
@@ -125,6 +126,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/import/:id") view=|| page(import::page::ImportPage) />
                         <Route path=path!("/outbox") view=|| page(pwa::OutboxPage) />
                         <Route path=path!("/settings/pipelines") view=|| page(deals::pipelines::PipelinesPage) />
+                        <Route path=path!("/settings/programmes") view=|| page(programmes::pages::ProgrammesSettingsPage) />
                         <Route path=path!("/settings/profile") view=|| page(settings::ProfilePage) />
                         <Route path=path!("/settings/users") view=|| page(users::pages::UsersPage) />
                         <Route path=path!("/settings/audit") view=|| page(audit::pages::AuditPage) />

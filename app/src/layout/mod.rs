@@ -81,6 +81,7 @@ fn AdminLinks() -> impl IntoView {
                                 {admin.then(|| view! {
                                     <li><NavLink href="/settings/users"><span>{tx!(i18n, nav.users)}</span></NavLink></li>
                                     <li><NavLink href="/settings/pipelines"><span>{tx!(i18n, nav.pipelines)}</span></NavLink></li>
+                                    <li><NavLink href="/settings/programmes"><span>{tx!(i18n, nav.catalogue)}</span></NavLink></li>
                                     <li><NavLink href="/settings/audit"><span>{tx!(i18n, nav.audit)}</span></NavLink></li>
                                     <li><NavLink href="/trash"><span>{tx!(i18n, nav.trash)}</span></NavLink></li>
                                 })}

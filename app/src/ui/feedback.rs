@@ -36,6 +36,7 @@ pub fn problem_words(l: Locale, problem: FieldProblem) -> String {
         FieldProblem::NotSaved => td_string!(l, errors.not_saved).to_string(),
         FieldProblem::Unreadable => td_string!(l, errors.unreadable).to_string(),
         FieldProblem::NotFound => td_string!(l, errors.no_such_record).to_string(),
+        FieldProblem::AlreadyUsed => td_string!(l, errors.already_used).to_string(),
     }
 }
 

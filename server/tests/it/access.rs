@@ -231,6 +231,8 @@ struct Fx {
     stage: i64,
     spare_stage: i64,
     pipeline: i64,
+    /// An entry of the programmes catalogue.
+    programme: i64,
     /// A company in the trash, a saved filter of the caller's.
     trashed: i64,
     /// An interaction like this one (same owner, privacy, attendee) that the
@@ -287,6 +289,14 @@ async fn make(pool: &PgPool, kind: Kind, case: Case, actor: i64, colleague: i64)
             .unwrap();
         (p, stages[0], stages[1], spare)
     };
+    let programme = q(
+        "INSERT INTO programmes (name, kind, position) VALUES ($1, 'programme', $2) RETURNING id",
+    )
+    .bind(format!("programme {n}"))
+    .bind(n as i32)
+    .fetch_one(pool)
+    .await
+    .unwrap();
     let id = match kind {
         Kind::Interaction => {
             let id = q("INSERT INTO interactions (kind, subject, status, starts_at, ends_at, priority, private,
@@ -466,6 +476,7 @@ async fn make(pool: &PgPool, kind: Kind, case: Case, actor: i64, colleague: i64)
         first_stage,
         spare_stage,
         pipeline,
+        programme,
         trashed,
         just_deleted,
         filter,
@@ -714,6 +725,34 @@ fn probes() -> Vec<Probe> {
             Admin,
             Status,
             |f| json!({"id": f.spare_stage}),
+        ),
+        // The programmes catalogue
+        p(
+            "/api/programmes/list",
+            Anyone,
+            Status,
+            |_| json!({"archived": false}),
+        ),
+        p("/api/programmes/save", Admin, Status, |f| {
+            let input = app::programmes::ProgrammeInput {
+                name: format!("programme {}", f.text),
+                kind: "service".into(),
+                description: String::new(),
+                active: true,
+            };
+            json!({"id": f.programme, "input": input})
+        }),
+        p(
+            "/api/programmes/move",
+            Admin,
+            Status,
+            |f| json!({"id": f.programme, "up": true}),
+        ),
+        p(
+            "/api/programmes/archive",
+            Admin,
+            Status,
+            |f| json!({"id": f.programme, "archived": true}),
         ),
         // Imports
         p("/api/import/list", Managers, Status, empty),

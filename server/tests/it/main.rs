@@ -25,6 +25,7 @@ mod merge;
 mod notifications;
 mod outbox;
 mod planning;
+mod programmes;
 mod pwa;
 mod quality;
 mod records;
