@@ -196,12 +196,9 @@ pub async fn prepare_rows(
         for ((i, _), found) in named.iter().zip(found) {
             let Ok(values) = &mut out[*i] else { continue };
             let mut fill = |key: &'static str, value: &serde_json::Value| {
-                let text = match value {
-                    serde_json::Value::String(s) => s.clone(),
-                    serde_json::Value::Null => return,
-                    other => other.to_string(),
-                };
-                values.entry(key).or_insert(text);
+                if let Some(text) = json_text(value) {
+                    values.entry(key).or_insert(text);
+                }
             };
             match (&r.find, found.as_ref().and_then(|f| f.as_object())) {
                 (
@@ -237,6 +234,15 @@ pub async fn prepare_rows(
         }
     }
     Ok(out)
+}
+
+/// A value found in SQL as the text a row's values hold (`None`: none).
+fn json_text(value: &serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Null => None,
+        other => Some(other.to_string()),
+    }
 }
 
 /// SQL of a jsonb object (`id`, `type`) for the record the cell `n.name`
@@ -871,10 +877,8 @@ async fn apply_rows(
             let Some((column, _)) = spec.columns.iter().find(|(c, _)| c == key) else {
                 continue;
             };
-            let text = match value {
-                serde_json::Value::String(s) => s.clone(),
-                serde_json::Value::Null => continue,
-                other => other.to_string(),
+            let Some(text) = json_text(value) else {
+                continue;
             };
             for v in &mut new {
                 v.entry(column).or_insert_with(|| text.clone());

@@ -79,6 +79,15 @@ pub fn ProgrammesSettingsPage() -> impl IntoView {
     .into_any()
 }
 
+/// "Name: Already used: choose another."
+fn problem_line(i18n: crate::ui::feedback::I18n, e: &FieldError) -> String {
+    format!(
+        "{}: {}",
+        field_label(i18n.get_locale(), &e.field),
+        problem_text(i18n, e.problem)
+    )
+}
+
 /// One entry of the catalogue (or a new one, `entry: None`): its fields,
 /// its messages, and what an admin does with it.
 #[component]
@@ -109,13 +118,10 @@ fn EntryForm(
         }
     };
     let problem_of = move |field: &'static str| {
-        problems().into_iter().find(|e| e.field == field).map(|e| {
-            format!(
-                "{}: {}",
-                field_label(i18n.get_locale(), field),
-                problem_text(i18n, e.problem)
-            )
-        })
+        problems()
+            .into_iter()
+            .find(|e| e.field == field)
+            .map(|e| problem_line(i18n, &e))
     };
     let run = move |call: Call| {
         leptos::task::spawn_local(async move {
@@ -225,13 +231,7 @@ fn ArchivedEntry(p: Programme, admin: bool, changed: Callback<()>) -> impl IntoV
     let error = RwSignal::new(None::<AppError>);
     let id = p.id;
     let taken = move || match error.get() {
-        Some(AppError::Invalid { fields }) => fields.first().map(|e| {
-            format!(
-                "{}: {}",
-                field_label(i18n.get_locale(), "name"),
-                problem_text(i18n, e.problem)
-            )
-        }),
+        Some(AppError::Invalid { fields }) => fields.first().map(|e| problem_line(i18n, e)),
         _ => None,
     };
     view! {

@@ -254,12 +254,7 @@ async fn preferences_are_checked_and_kept(pool: PgPool) {
         )
         .await;
     assert_eq!(bad.body["kind"], "invalid");
-    let fields: Vec<&str> = bad.body["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["field"].as_str().unwrap())
-        .collect();
+    let fields = bad.refused_fields();
     assert_eq!(fields, ["locale", "theme"]);
     let ok = app
         .call(

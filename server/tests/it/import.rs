@@ -37,6 +37,11 @@ async fn get(app: &TestApp, cookie: &str, id: i64) -> Value {
     r.body
 }
 
+/// The mapping guessed (or remembered) for import `id`.
+async fn mapping(app: &TestApp, cookie: &str, id: i64) -> Vec<String> {
+    serde_json::from_value(get(app, cookie, id).await["mapping"].clone()).unwrap()
+}
+
 /// Runs what is queued, as one instance would.
 async fn run(pool: &PgPool) {
     app::import::job::run_pending(pool, "test-instance")
@@ -537,8 +542,7 @@ async fn the_duplicates_step_lists_rows_already_there_and_each_may_be_handled_ot
          Jo;Durand;0033 6 12 34 56 73;Tours\r\n",
     );
     let id = upload(&app, &cookie, "person", "again.csv", &file).await;
-    let mapping: Vec<String> =
-        serde_json::from_value(get(&app, &cookie, id).await["mapping"].clone()).unwrap();
+    let mapping = mapping(&app, &cookie, id).await;
     let r = app
         .call(
             "/api/import/duplicates",
@@ -671,8 +675,7 @@ async fn deals_come_in_with_their_company_contact_and_stage_found_by_name(pool: 
          Contrat cadre;;;;;Étape inconnue;;\r\n",
     );
     let id = upload(&app, &cookie, "deal", "affaires.csv", &file).await;
-    let mapping: Vec<String> =
-        serde_json::from_value(get(&app, &cookie, id).await["mapping"].clone()).unwrap();
+    let mapping = mapping(&app, &cookie, id).await;
     assert_eq!(
         mapping,
         [
@@ -814,8 +817,7 @@ async fn interactions_come_in_at_the_users_local_time_linked_to_what_they_name(p
          Réunion;Trop tôt;02/07/2030 10:00;02/07/2030 09:00;;;\r\n",
     );
     let id = upload(&app, &cookie, "interaction", "activites.csv", &file).await;
-    let mapping: Vec<String> =
-        serde_json::from_value(get(&app, &cookie, id).await["mapping"].clone()).unwrap();
+    let mapping = mapping(&app, &cookie, id).await;
     assert_eq!(
         mapping,
         [

@@ -97,12 +97,7 @@ async fn bad_input_is_refused_per_field_and_writes_nothing(pool: PgPool) {
     meeting["links"] = json!([{"kind": "company", "id": 999999, "name": "", "main": true}]);
     let r = save(&app, &s, None, None, &meeting, "one").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
-    let fields: Vec<&str> = r.body["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["field"].as_str().unwrap())
-        .collect();
+    let fields = r.refused_fields();
     assert!(
         fields.contains(&"subject") && fields.contains(&"end") && fields.contains(&"status"),
         "{fields:?}"

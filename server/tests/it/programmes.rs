@@ -65,12 +65,7 @@ async fn admins_keep_the_catalogue_and_everyone_reads_it(pool: PgPool) {
     // The form's checks, on the server too.
     let r = save(None, entry("", "course")).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
-    let fields: Vec<&str> = r.body["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["field"].as_str().unwrap())
-        .collect();
+    let fields = r.refused_fields();
     assert_eq!(fields, ["name", "kind"]);
     let live: i64 = sqlx::query_scalar("SELECT count(*) FROM programmes")
         .fetch_one(&pool)

@@ -40,12 +40,7 @@ async fn an_invited_colleague_joins_once_in_their_language(pool: PgPool) {
             Some(&admin),
         )
         .await;
-    let fields: Vec<&str> = bad.body["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["field"].as_str().unwrap())
-        .collect();
+    let fields = bad.refused_fields();
     assert_eq!(fields, ["email", "role"], "{}", bad.text);
     // An address that already has an account.
     let taken = app

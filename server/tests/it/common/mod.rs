@@ -29,6 +29,16 @@ pub struct Reply {
     pub location: Option<String>,
 }
 
+impl Reply {
+    /// The fields a 422 names, in its order.
+    pub fn refused_fields(&self) -> Vec<&str> {
+        self.body["fields"]
+            .as_array()
+            .map(|fields| fields.iter().filter_map(|f| f["field"].as_str()).collect())
+            .unwrap_or_default()
+    }
+}
+
 /// The settings of a test server: like a first start, no proxy, no HTTPS.
 pub fn settings() -> app::ssr::ServerSettings {
     app::ssr::ServerSettings {
