@@ -119,7 +119,9 @@ pub mod ssr {
             RecordKind::Interaction => {
                 format!("(NOT {r}.private OR {})", interaction_mine(r, viewer_id))
             }
-            RecordKind::Company | RecordKind::Person | RecordKind::Deal => "true".into(),
+            RecordKind::Company | RecordKind::Person | RecordKind::Deal | RecordKind::Enrolment => {
+                "true".into()
+            }
         }
     }
 

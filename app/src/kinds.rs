@@ -11,5 +11,6 @@ pub fn of(kind: RecordKind) -> &'static Descriptor {
         RecordKind::Person => &crate::persons::KIND,
         RecordKind::Deal => &crate::deals::KIND,
         RecordKind::Interaction => &crate::interactions::KIND,
+        RecordKind::Enrolment => &crate::programmes::enrolments::KIND,
     }
 }

@@ -141,7 +141,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/kanban/deals") view=|| page(kanban::deals::DealsBoardPage) />
                         <Route path=path!("/reports") view=|| not_built(Module::Reports) />
                         <Route path=path!("/documents") view=|| not_built(Module::Documents) />
-                        <Route path=path!("/programmes") view=|| not_built(Module::Programmes) />
+                        <Route path=path!("/programmes") view=|| page(programmes::enrolments::pages::EnrolmentList) ssr=SsrMode::InOrder />
+                        <Route path=path!("/programmes/new") view=|| page(programmes::enrolments::pages::EnrolmentNew) />
+                        <Route path=path!("/programmes/:id") view=|| page(programmes::enrolments::pages::EnrolmentPage) />
+                        <Route path=path!("/programmes/:id/edit") view=|| page(programmes::enrolments::pages::EnrolmentEdit) />
                     </ParentRoute>
                 </Routes>
             </Router>
@@ -201,7 +204,6 @@ fn Head() -> impl IntoView {
 enum Module {
     Reports,
     Documents,
-    Programmes,
 }
 
 fn not_built(module: Module) -> impl IntoView {
@@ -210,7 +212,6 @@ fn not_built(module: Module) -> impl IntoView {
         match module {
             Module::Reports => t_string!(i18n, nav.reports),
             Module::Documents => t_string!(i18n, nav.documents),
-            Module::Programmes => t_string!(i18n, nav.programmes),
         }
         .to_string()
     };

@@ -356,7 +356,7 @@ pub fn related_deals_sql(kind: RecordKind) -> Option<String> {
     let column = match kind {
         RecordKind::Company => "company_id",
         RecordKind::Person => "person_id",
-        RecordKind::Deal | RecordKind::Interaction => return None,
+        _ => return None,
     };
     Some(format!(
         "SELECT d.id, d.name, d.status, coalesce(d.amount::text, '') AS amount, st.name AS stage

@@ -181,13 +181,18 @@ pub async fn get_interaction(id: i64) -> AppResult<Interaction> {
     let completed_at: Option<DateTime<Utc>> = r.try_get("completed_at")?;
     let task_start: Option<chrono::NaiveDate> = r.try_get("task_start")?;
     let links = sqlx::query(
-        "SELECT l.record_type::text AS kind, l.record_id, l.main,
-                coalesce(c.name, trim(coalesce(p.first_name, '') || ' ' || p.last_name), d.name, '') AS name
-         FROM interaction_links l
-         LEFT JOIN companies c ON l.record_type = 'company' AND c.id = l.record_id
-         LEFT JOIN persons p ON l.record_type = 'person' AND p.id = l.record_id
-         LEFT JOIN deals d ON l.record_type = 'deal' AND d.id = l.record_id
-         WHERE l.interaction_id = $1 AND l.via IS NULL ORDER BY l.main DESC, l.record_type, name",
+        sqlx::AssertSqlSafe(format!(
+            "SELECT l.record_type::text AS kind, l.record_id, l.main,
+                    coalesce(c.name, trim(coalesce(p.first_name, '') || ' ' || p.last_name), d.name,
+                             (SELECT {enrolment} FROM enrolments r WHERE r.id = l.record_id
+                              AND l.record_type = 'enrolment'), '') AS name
+             FROM interaction_links l
+             LEFT JOIN companies c ON l.record_type = 'company' AND c.id = l.record_id
+             LEFT JOIN persons p ON l.record_type = 'person' AND p.id = l.record_id
+             LEFT JOIN deals d ON l.record_type = 'deal' AND d.id = l.record_id
+             WHERE l.interaction_id = $1 AND l.via IS NULL ORDER BY l.main DESC, l.record_type, name",
+            enrolment = RecordKind::Enrolment.name_sql(),
+        )),
     )
     .bind(id)
     .fetch_all(&pool)
@@ -379,12 +384,25 @@ async fn write_links(
     Ok(())
 }
 
-/// Links interactions `ids` to the current companies of the persons and
+/// Links interactions `ids` to the person or company of the enrolments
+/// they are linked to, then to the current companies of the persons and
 /// the companies of the deals they are linked to, so that a company's
 /// timeline is one index range (its people's and deals' interactions
 /// included). The one place of that rule: the form and the import call it.
 #[cfg(feature = "ssr")]
 pub(crate) async fn roll_up(db: &mut PgConnection, ids: &[i64]) -> sqlx::Result<()> {
+    // An enrolment's interactions are its person's or company's too.
+    sqlx::query(
+        "INSERT INTO interaction_links (interaction_id, record_type, record_id, via, at)
+         SELECT l.interaction_id, CASE WHEN e.person_id IS NULL THEN 'company' ELSE 'person' END,
+                coalesce(e.person_id, e.company_id), 'enrolment', l.at
+         FROM interaction_links l JOIN enrolments e ON e.id = l.record_id
+         WHERE l.interaction_id = ANY($1) AND l.record_type = 'enrolment'
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(ids)
+    .execute(&mut *db)
+    .await?;
     sqlx::query(
         "INSERT INTO interaction_links (interaction_id, record_type, record_id, via, at)
          SELECT DISTINCT ON (s.interaction_id, s.company_id)

@@ -134,6 +134,7 @@ fn LinksEditor(form: RwSignal<InteractionInput>) -> impl IntoView {
                 {picker(RecordKind::Company, "link_company", tx!(i18n, company.singular).into())}
                 {picker(RecordKind::Person, "link_person", tx!(i18n, person.singular).into())}
                 {picker(RecordKind::Deal, "link_deal", tx!(i18n, deal.singular).into())}
+                {picker(RecordKind::Enrolment, "link_enrolment", tx!(i18n, enrolment.singular).into())}
             </div>
         </FormSection>
     }

@@ -39,6 +39,14 @@ pub const DIRECTIONS: &[&str] = &["inbound", "outbound"];
 pub const PRIORITIES: &[&str] = &["high", "medium", "low"];
 /// The most related records, and attendees of each sort, of one interaction.
 pub const MAX_LINKED: usize = 50;
+
+/// The kinds of record an interaction can be about, in the form's order.
+pub const LINKABLE: [RecordKind; 4] = [
+    RecordKind::Company,
+    RecordKind::Person,
+    RecordKind::Deal,
+    RecordKind::Enrolment,
+];
 /// Reminder choices offered by the form, in minutes before the start.
 pub const REMINDERS: &[i32] = &[0, 5, 10, 15, 30, 60, 120, 1440];
 

@@ -153,27 +153,18 @@ pub fn InteractionNew() -> impl IntoView {
     // Pre-linked to the record the form was opened from.
     Effect::new(move || {
         query.with_untracked(|q| {
-            for kind in [RecordKind::Company, RecordKind::Person, RecordKind::Deal] {
-                let param = match kind {
-                    RecordKind::Company => "company",
-                    RecordKind::Person => "person",
-                    _ => "deal",
-                };
-                if let Some(id) = q.get(param).and_then(|v| v.parse().ok()) {
+            for kind in LINKABLE {
+                if let Some(id) = q.get(kind.as_str()).and_then(|v| v.parse().ok()) {
                     add_link(form, kind, id);
                 }
             }
         })
     });
     let back = query.with_untracked(|q| {
-        [
-            ("company", "/companies"),
-            ("person", "/persons"),
-            ("deal", "/deals"),
-        ]
-        .into_iter()
-        .find_map(|(p, base)| q.get(p).map(|id| format!("{base}/{id}")))
-        .unwrap_or_else(|| "/interactions".into())
+        LINKABLE
+            .into_iter()
+            .find_map(|k| q.get(k.as_str()).map(|id| format!("{}/{id}", k.base())))
+            .unwrap_or_else(|| "/interactions".into())
     });
     view! {
         <RecordForm
@@ -393,11 +384,7 @@ pub fn InteractionPage() -> impl IntoView {
 #[component]
 pub fn QuickActions(kind: RecordKind, id: i64) -> impl IntoView {
     let i18n = use_i18n();
-    let param = match kind {
-        RecordKind::Company => "company",
-        RecordKind::Person => "person",
-        _ => "deal",
-    };
+    let param = kind.as_str();
     let link = move |k: &'static str, label: TextProp| {
         view! {
             <A href=format!("/interactions/new?kind={k}&{param}={id}") attr:class=format!("button quick-{k}")>

@@ -3,6 +3,7 @@
 use super::*;
 use crate::bind;
 use crate::deals::pages::RelatedDeals;
+use crate::programmes::enrolments::pages::RelatedEnrolments;
 use crate::records::RecordKind;
 use crate::records::search::DuplicateWarning;
 use crate::records::timeline::RecordActivity;
@@ -328,6 +329,7 @@ pub fn PersonPage() -> impl IntoView {
                                 }}
                             </section>
                             <RelatedDeals kind=k id=id />
+                            <RelatedEnrolments kind=k id=id />
                             <super::privacy::PrivacyCard id=id erased=p.erased.clone() consent_history=p.consent_history.clone() />
                             <RecordActivity kind=k id=id reload=reload />
                         </div>

@@ -2,8 +2,11 @@
 //! persons and companies are enrolled in (SPEC §2, the user guide's
 //! *Gestion des programmes*, *Services* and *SAE* modules). Admins keep it
 //! at `/settings/programmes` (`pages`); everyone reads it (`api`).
+//! Persons and companies are enrolled in its entries (`enrolments`, a
+//! record kind of its own: the *Programmes* module).
 
 pub mod api;
+pub mod enrolments;
 pub mod pages;
 
 use crate::error::FieldError;

@@ -24,14 +24,16 @@ pub enum RecordKind {
     Person,
     Deal,
     Interaction,
+    Enrolment,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 4] = [
+    pub const ALL: [RecordKind; 5] = [
         RecordKind::Company,
         RecordKind::Person,
         RecordKind::Deal,
         RecordKind::Interaction,
+        RecordKind::Enrolment,
     ];
 
     /// Everything shared code knows about this kind, from its module.

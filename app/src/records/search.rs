@@ -133,13 +133,14 @@ pub async fn global_search(q: String) -> AppResult<Vec<RecordLink>> {
         return Ok(Vec::new());
     }
     let pool = pool()?;
-    let (c, p, d, i) = tokio::try_join!(
+    let (c, p, d, i, e) = tokio::try_join!(
         hits(&pool, RecordKind::Company, &text, user.id),
         hits(&pool, RecordKind::Person, &text, user.id),
         hits(&pool, RecordKind::Deal, &text, user.id),
         hits(&pool, RecordKind::Interaction, &text, user.id),
+        hits(&pool, RecordKind::Enrolment, &text, user.id),
     )?;
-    Ok(c.into_iter().chain(p).chain(d).chain(i).collect())
+    Ok(c.into_iter().chain(p).chain(d).chain(i).chain(e).collect())
 }
 
 /// Records that look like the one being created: a similar name, or the

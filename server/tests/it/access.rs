@@ -57,6 +57,7 @@ enum Kind {
     Company,
     Person,
     Deal,
+    Enrolment,
 }
 
 impl Kind {
@@ -78,6 +79,7 @@ impl Kind {
             Kind::Company => "company",
             Kind::Person => "person",
             Kind::Deal => "deal",
+            Kind::Enrolment => "enrolment",
         }
     }
 }
@@ -233,6 +235,8 @@ struct Fx {
     pipeline: i64,
     /// An entry of the programmes catalogue.
     programme: i64,
+    /// For an enrolment: the person enrolled (`owner`'s).
+    enrolled: i64,
     /// A company in the trash, a saved filter of the caller's.
     trashed: i64,
     /// An interaction like this one (same owner, privacy, attendee) that the
@@ -342,6 +346,32 @@ async fn make(pool: &PgPool, kind: Kind, case: Case, actor: i64, colleague: i64)
             .fetch_one(pool)
             .await
             .unwrap(),
+        Kind::Enrolment => {
+            let person = q("INSERT INTO persons (last_name, owner_id, created_by, updated_by) VALUES ($1, $2, $2, $2) RETURNING id")
+                .bind(format!("enrolled {n}"))
+                .bind(owner)
+                .fetch_one(pool)
+                .await
+                .unwrap();
+            q("INSERT INTO enrolments (programme_id, person_id, identifier, status, owner_id, created_by, updated_by)
+               VALUES ($1, $2, $3, 'active', $4, $4, $4) RETURNING id")
+                .bind(programme)
+                .bind(person)
+                .bind(&text)
+                .bind(owner)
+                .fetch_one(pool)
+                .await
+                .unwrap()
+        }
+    };
+    let enrolled = if kind == Kind::Enrolment {
+        q("SELECT person_id FROM enrolments WHERE id = $1")
+            .bind(id)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    } else {
+        0
     };
     let note = q("INSERT INTO notes (body, pinned, author_id) VALUES ($1, false, $2) RETURNING id")
         .bind(format!("note of {text}"))
@@ -477,6 +507,7 @@ async fn make(pool: &PgPool, kind: Kind, case: Case, actor: i64, colleague: i64)
         spare_stage,
         pipeline,
         programme,
+        enrolled,
         trashed,
         just_deleted,
         filter,
@@ -753,6 +784,53 @@ fn probes() -> Vec<Probe> {
             Admin,
             Status,
             |f| json!({"id": f.programme, "archived": true}),
+        ),
+        // Enrolments
+        p(
+            "/api/enrolments/list",
+            Record(Enrolment, See),
+            Shows,
+            |f| json!({"query": {"q": f.text}}),
+        ),
+        p(
+            "/api/enrolments/get",
+            Record(Enrolment, See),
+            Status,
+            |f| json!({"id": f.id}),
+        ),
+        p(
+            "/api/enrolments/save",
+            Record(Enrolment, Change),
+            Status,
+            |f| {
+                let input = app::programmes::enrolments::EnrolmentInput {
+                    programme_id: Some(f.programme),
+                    person_id: Some(f.enrolled),
+                    identifier: format!("{}-2", f.text),
+                    status: "active".into(),
+                    owner_id: Some(f.owner),
+                    ..Default::default()
+                };
+                json!({"id": f.id, "version": f.version, "input": input})
+            },
+        ),
+        p(
+            "/api/enrolments/end",
+            Record(Enrolment, Change),
+            Status,
+            |f| json!({"id": f.id, "version": f.version, "status": "completed"}),
+        ),
+        p(
+            "/api/enrolments/delete",
+            Record(Enrolment, Delete),
+            Status,
+            |f| json!({"id": f.id, "version": f.version}),
+        ),
+        p(
+            "/api/enrolments/related",
+            Record(Person, See),
+            Status,
+            |f| json!({"kind": "person", "id": f.id}),
         ),
         // Imports
         p("/api/import/list", Managers, Status, empty),

@@ -13,6 +13,7 @@ mod auth;
 mod calendar;
 mod deal_board;
 mod desk;
+mod enrolments;
 mod feed;
 mod gdpr;
 mod generate;
