@@ -81,6 +81,13 @@ for (const size of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) 
     await expect(page.locator('main')).toContainText(number);
     await expect(page.locator('main')).toContainText(`Aïcha ${last}`);
     await shot(page, `enrolments-list-${size.width}`);
+    // And from the catalogue, the entry's enrolments.
+    await page.goto('/settings/programmes');
+    await ready(page);
+    await page.locator(`.programme-entry[data-name="${programme}"]`).getByRole('link', { name: 'Its enrolments' }).click();
+    await page.waitForURL(/\/programmes\?f=programme\.is\./);
+    await ready(page);
+    await expect(page.locator('main')).toContainText(number);
 
     // Ended: completed, today.
     await page.goto(enrolmentUrl);

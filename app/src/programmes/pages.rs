@@ -42,9 +42,11 @@ pub fn ProgrammesSettingsPage() -> impl IntoView {
                                 {list.into_iter().enumerate().map(|(i, p)| {
                                     let key = p.id.to_string();
                                     let name = p.name.clone();
+                                    let enrolled = enrolments_href(&p.name);
                                     view! {
                                     <li class="card programme-entry" data-id=key data-name=name>
                                         <EntryForm entry=Some(p) first=i == 0 last=i + 1 == n admin changed />
+                                        <a class="programme-enrolments" href=enrolled>{tx!(i18n, programme.enrolments)}</a>
                                     </li>
                                     }
                                 }).collect_view()}
@@ -77,6 +79,20 @@ pub fn ProgrammesSettingsPage() -> impl IntoView {
         </div>
     }
     .into_any()
+}
+
+/// The enrolments list filtered on the entry named `name`.
+fn enrolments_href(name: &str) -> String {
+    use crate::ui::list::{Filter, FilterOp, ListQuery};
+    let query = ListQuery {
+        filters: vec![Filter {
+            field: "programme".into(),
+            op: FilterOp::Is,
+            value: name.to_string(),
+        }],
+        ..Default::default()
+    };
+    format!("/programmes{}", query.to_query_string())
 }
 
 /// "Name: Already used: choose another."
