@@ -13,6 +13,7 @@ mod auth;
 mod calendar;
 mod deal_board;
 mod desk;
+mod documents;
 mod feed;
 mod gdpr;
 mod generate;
