@@ -23,6 +23,7 @@ use app::documents::storage::{Storage, StoreError, Stored};
 use app::documents::{self, DocumentInput, content, db};
 use app::error::{AppError, BadRequest, FieldError, FieldProblem};
 use app::records::RecordKind;
+use app::ssr::idempotency::Claim;
 use app::ssr::{ServerSettings, audit};
 use axum::body::Body;
 use axum::extract::{Path, Query, Request, State};
@@ -31,6 +32,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use sqlx::PgPool;
 use std::collections::HashMap;
+use std::sync::Arc;
 use tower_sessions::Session;
 
 /// Whether `path` is one of the routes that take a file as their body
@@ -152,13 +154,17 @@ enum Rows<'a> {
 async fn commit(
     pool: &PgPool,
     files: &Storage,
-    user: &CurrentUser,
+    (user, parts): (&CurrentUser, &Parts),
     address: &str,
     file: &db::NewFile,
     rows: Rows<'_>,
 ) -> Response {
+    // A keyed request (`Idempotency-Key`) writes its key with the rows: a
+    // repeat stops here, its file is removed, and the layer answers as
+    // the first time.
+    let claim = parts.extensions.get::<Arc<Claim>>();
     let written = async {
-        let mut tx = db::begin_from(pool, user.id, address).await?;
+        let mut tx = db::begin_from(pool, user.id, address, claim).await?;
         let doc = match rows {
             Rows::New { id, on, input } => db::create(&mut tx, user, id, on, input, file).await?,
             Rows::Version { id } => db::add_version(&mut tx, user, id, file).await?,
@@ -252,7 +258,7 @@ pub async fn upload(
         on: (kind, record_id),
         input: &input,
     };
-    commit(&pool, &files, &user, &address, &file, rows).await
+    commit(&pool, &files, (&user, &parts), &address, &file, rows).await
 }
 
 /// `POST /files/{id}/replace?file_name=…`: the document's next version.
@@ -285,7 +291,15 @@ pub async fn replace(
         Err(e) => return refuse(e),
     };
     let address = address(&settings, &parts);
-    commit(&pool, &files, &user, &address, &file, Rows::Version { id }).await
+    commit(
+        &pool,
+        &files,
+        (&user, &parts),
+        &address,
+        &file,
+        Rows::Version { id },
+    )
+    .await
 }
 
 /// `GET /files/{id}/{n}[?inline=1]`: version `n` of document `id`.

@@ -14,17 +14,21 @@ use crate::access::{May, ssr as access};
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::records::RecordKind;
+use crate::ssr::idempotency::Claim;
 use sqlx::{PgPool, Postgres, Transaction};
+use std::sync::Arc;
 
 const COLUMNS: &str = "id, record_type, record_id, doc_type, title, current_version, file_name,
                        content_type, size, owner_id, version, created_at, updated_at";
 
 /// A transaction attributed to `user_id` at `address`, for routes outside
-/// server functions (which use `ssr::records::begin_as`).
+/// server functions (which use `ssr::records::begin_as`); it writes the
+/// request's idempotency key, if it has one (`ssr::idempotency`).
 pub async fn begin_from(
     pool: &PgPool,
     user_id: i64,
     address: &str,
+    claim: Option<&Arc<Claim>>,
 ) -> AppResult<Transaction<'static, Postgres>> {
     let mut tx = pool.begin().await?;
     sqlx::query(
@@ -34,6 +38,7 @@ pub async fn begin_from(
     .bind(address)
     .execute(&mut *tx)
     .await?;
+    crate::ssr::idempotency::claim_with(&mut tx, user_id, claim).await?;
     Ok(tx)
 }
 

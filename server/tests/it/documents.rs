@@ -728,7 +728,7 @@ async fn a_document_is_as_reachable_as_its_record(pool: PgPool) {
         .await
         .unwrap()
         .unwrap();
-    let mut tx = app::documents::db::begin_from(&pool, owner, "test")
+    let mut tx = app::documents::db::begin_from(&pool, owner, "test", None)
         .await
         .unwrap();
     app::documents::db::trash(&mut tx, &user, shared)
@@ -760,4 +760,50 @@ async fn a_document_is_as_reachable_as_its_record(pool: PgPool) {
     .await
     .unwrap();
     assert_eq!(trashed.0, "delete");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_upload_sent_again_with_its_key_is_one_document(pool: PgPool) {
+    let dir = TempDir::new();
+    let files = local(&dir, MB);
+    let app = app_with(pool.clone(), files.clone());
+    let (uid, cookie) = app.login_as("member@relais.test", "member").await;
+    let pid = person(&pool, uid).await;
+    let keyed = |path: String, key: &'static str| {
+        let app = &app;
+        let cookie = cookie.clone();
+        async move {
+            let req = Request::post(path)
+                .header(header::COOKIE, &cookie)
+                .header("idempotency-key", key)
+                .body(Body::from(pdf(5000, 9)))
+                .unwrap();
+            send(app, req).await
+        }
+    };
+    let path = format!("/files/upload?record_type=person&record_id={pid}&file_name=a.pdf");
+    let first = keyed(path.clone(), "upload-key-0001").await;
+    assert_eq!(first.status, StatusCode::CREATED);
+    let again = keyed(path, "upload-key-0001").await;
+    assert_eq!(again.status, StatusCode::CREATED);
+    assert_eq!(
+        again.header(header::HeaderName::from_static("idempotent-replayed")),
+        "true"
+    );
+    assert_eq!(again.json()["id"], first.json()["id"]);
+    let id = first.json()["id"].as_i64().unwrap();
+    let replace = format!("/files/{id}/replace?file_name=b.pdf");
+    assert_eq!(
+        keyed(replace.clone(), "replace-key-01").await.status,
+        StatusCode::CREATED
+    );
+    let again = keyed(replace, "replace-key-01").await;
+    assert_eq!(again.json()["current_version"], 2);
+    assert_eq!(documents(&pool).await, 1);
+    let versions: i64 = sqlx::query_scalar("SELECT count(*) FROM document_versions")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(versions, 2);
+    assert_eq!(objects(&files).await, 2);
 }
