@@ -377,3 +377,24 @@ pub async fn download(
     }
     resp
 }
+
+#[cfg(test)]
+mod tests {
+    use super::is_upload_path;
+
+    #[test]
+    fn only_the_two_upload_routes_take_a_file() {
+        assert!(is_upload_path("/files/upload"));
+        assert!(is_upload_path("/files/12/replace"));
+        for other in [
+            "/files/12/1",
+            "/files//replace",
+            "/files/1x/replace",
+            "/files/12/replace/more",
+            "/files/upload/x",
+            "/api/files/upload",
+        ] {
+            assert!(!is_upload_path(other), "{other}");
+        }
+    }
+}
