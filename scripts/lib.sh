@@ -48,6 +48,22 @@ install_system_packages() {
   apt_install python3-aiosmtpd
 }
 
+# The S3-compatible server the documents tests store files in (moto, from
+# PyPI, in a venv of its own under .tools/moto; Debian's python3 and its
+# venv module). Exports RELAIS_TEST_MOTO, the server's path, which the
+# tests start on a free loopback port.
+MOTO_VERSION="5.2.5"
+install_moto() {
+  apt_install python3-venv
+  local venv="$ROOT/.tools/moto"
+  if ! "$venv/bin/python" -c "import moto, sys; sys.exit(moto.__version__ != '$MOTO_VERSION')" 2>/dev/null; then
+    rm -rf "$venv"
+    /usr/bin/python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION"
+  fi
+  export RELAIS_TEST_MOTO="$venv/bin/moto_server"
+}
+
 install_postgres() {
   if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     apt_install postgresql

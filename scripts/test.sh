@@ -96,6 +96,7 @@ clippy_ssr() { cargo clippy -p app -p server --features app/ssr --all-targets --
 clippy_hydrate() { cargo clippy -p app -p frontend --features app/hydrate --target wasm32-unknown-unknown -- -D warnings; }
 rust_tests() {
   start_test_pg
+  install_moto
   cargo test -p app --features ssr
   cargo test -p server
 }

@@ -60,6 +60,11 @@ pub enum FieldProblem {
     /// A name or identifier that must be unique where it is (a catalogue
     /// entry's name) and is already given.
     AlreadyUsed,
+    /// A file larger than the largest one taken (a document: the
+    /// organisation's `RELAIS_UPLOAD_LIMIT_MB`).
+    TooLarge {
+        max_mb: u64,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

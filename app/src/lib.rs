@@ -14,6 +14,7 @@ pub mod calendar;
 pub mod companies;
 pub mod deals;
 pub mod desk;
+pub mod documents;
 pub mod error;
 pub mod import;
 pub mod interactions;

@@ -1,5 +1,6 @@
 //! Server settings, from the command line or the environment.
 
+use app::documents::storage::{Location, S3Config};
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -149,6 +150,28 @@ pub struct ServeArgs {
     /// Password of the demo accounts (default: a random one, printed).
     #[arg(long, env = "RELAIS_DEMO_PASSWORD")]
     pub demo_password: Option<String>,
+    /// Documents' files go to this S3 bucket (any S3-compatible store)
+    /// instead of DATA_DIR/files; needed when several instances serve.
+    #[arg(long, env = "RELAIS_S3_BUCKET")]
+    pub s3_bucket: Option<String>,
+    /// The store's URL when it is not AWS (`https://s3.example.org`; an
+    /// `http://` one is allowed, for a store on a private network).
+    #[arg(long, env = "RELAIS_S3_ENDPOINT")]
+    pub s3_endpoint: Option<String>,
+    /// The bucket's region.
+    #[arg(long, env = "RELAIS_S3_REGION", default_value = "us-east-1")]
+    pub s3_region: String,
+    /// The store's access key (default: AWS_ACCESS_KEY_ID, or the
+    /// instance's role).
+    #[arg(long, env = "RELAIS_S3_ACCESS_KEY_ID", hide_env_values = true)]
+    pub s3_access_key_id: Option<String>,
+    /// The store's secret key (default: AWS_SECRET_ACCESS_KEY…).
+    #[arg(long, env = "RELAIS_S3_SECRET_ACCESS_KEY", hide_env_values = true)]
+    pub s3_secret_access_key: Option<String>,
+    /// The largest document file taken, in MB.
+    #[arg(long, env = "RELAIS_UPLOAD_LIMIT_MB", default_value_t = app::documents::DEFAULT_LIMIT_MB,
+          value_parser = clap::value_parser!(u64).range(1..=10_240))]
+    pub upload_limit_mb: u64,
     /// Seconds between two runs of the reminder dispatcher.
     #[arg(long, env = "RELAIS_REMINDER_SECS", default_value_t = 30,
           value_parser = clap::value_parser!(u64).range(1..))]
@@ -169,6 +192,23 @@ impl std::str::FromStr for TrustProxy {
                 .parse::<u8>()
                 .map(TrustProxy)
                 .map_err(|_| format!("{s:?}: expected true, false or a number of proxies")),
+        }
+    }
+}
+
+impl ServeArgs {
+    /// Where documents' files are kept: the S3 bucket if one is named,
+    /// else `files/` in the data directory.
+    pub fn file_location(&self, data_dir: &std::path::Path) -> Location {
+        match &self.s3_bucket {
+            Some(bucket) => Location::S3(S3Config {
+                bucket: bucket.clone(),
+                endpoint: self.s3_endpoint.clone(),
+                region: self.s3_region.clone(),
+                access_key_id: self.s3_access_key_id.clone(),
+                secret_access_key: self.s3_secret_access_key.clone(),
+            }),
+            None => Location::Local(data_dir.join("files")),
         }
     }
 }

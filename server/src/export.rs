@@ -42,7 +42,7 @@ pub(crate) async fn current_user(
 }
 
 /// The caller's address, as server functions read it.
-fn address(settings: &ServerSettings, parts: &Parts) -> String {
+pub(crate) fn address(settings: &ServerSettings, parts: &Parts) -> String {
     let peer = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()

@@ -1,6 +1,7 @@
 //! Exactly once for the changes a device may send again (`app::pwa::QUEUED`:
 //! made offline, kept on the device, sent when the connection returns — and
-//! sent again if an answer was lost on the way).
+//! sent again if an answer was lost on the way), and documents' uploads
+//! (a file sent again after a lost answer is not a second document).
 //!
 //! A request with an `Idempotency-Key` header gets a `Claim`; the change's
 //! own transaction writes the key (`app::ssr::idempotency`), and this layer
@@ -34,7 +35,9 @@ pub async fn idempotent(
     let Some(key) = req.headers().get(HEADER).cloned() else {
         return next.run(req).await;
     };
-    if req.method() != Method::POST || !app::pwa::QUEUED.contains(&path.as_str()) {
+    let keyed =
+        app::pwa::QUEUED.contains(&path.as_str()) || crate::documents::is_upload_path(&path);
+    if req.method() != Method::POST || !keyed {
         return next.run(req).await;
     }
     let key = match key.to_str() {

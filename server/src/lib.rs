@@ -7,6 +7,7 @@
 pub mod bench;
 pub mod bench_import;
 pub mod config;
+pub mod documents;
 pub mod embedded_pg;
 pub mod export;
 pub mod feed;
@@ -22,6 +23,7 @@ pub mod seed;
 pub mod session_store;
 pub mod statuses;
 
+use app::documents::storage::{Location, Storage};
 use app::ssr::ServerSettings;
 use axum::Router;
 use axum::routing::get;
@@ -114,15 +116,35 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub pool: PgPool,
     pub settings: ServerSettings,
+    /// Where documents' files are kept (`app::documents::storage`).
+    pub files: Storage,
 }
 
-/// The whole application as an axum router.
+/// The whole application as an axum router, documents' files kept in
+/// memory with the default limit: for tests and the benchmark, which
+/// store none. The server runs [`router_with_files`].
 pub fn router(options: LeptosOptions, pool: PgPool, settings: ServerSettings) -> Router {
+    let files = Storage::new(
+        &Location::Memory,
+        app::documents::DEFAULT_LIMIT_MB * 1024 * 1024,
+    )
+    .expect("an in-memory store");
+    router_with_files(options, pool, settings, files)
+}
+
+/// The whole application as an axum router, documents' files in `files`.
+pub fn router_with_files(
+    options: LeptosOptions,
+    pool: PgPool,
+    settings: ServerSettings,
+    files: Storage,
+) -> Router {
     let routes = generate_route_list(app::App);
     let state = AppState {
         leptos_options: options.clone(),
         pool: pool.clone(),
         settings: settings.clone(),
+        files,
     };
     let sessions = SessionManagerLayer::new(PgSessionStore::new(pool.clone()))
         .with_name("relais_session")
@@ -162,6 +184,14 @@ pub fn router(options: LeptosOptions, pool: PgPool, settings: ServerSettings) ->
             )),
         )
         .route("/import/{id}/refused.csv", get(imports::refused_csv))
+        // Files are streamed with their own limit (`RELAIS_UPLOAD_LIMIT_MB`),
+        // never buffered: axum's default body limit does not apply.
+        .route("/files/upload", axum::routing::post(documents::upload))
+        .route(
+            "/files/{id}/replace",
+            axum::routing::post(documents::replace),
+        )
+        .route("/files/{id}/{n}", get(documents::download))
         .route("/feed/{file}", get(feed::calendar_feed))
         .route("/sw.js", get(pwa::service_worker))
         .leptos_routes_with_context(&state, routes, context.clone(), {

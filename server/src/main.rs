@@ -148,7 +148,15 @@ async fn serve(cli: Cli, pool: sqlx::PgPool) -> anyhow::Result<()> {
         settings.public_url.clone(),
     );
     let options = server::leptos_options(&args.site_root, args.addr);
-    let app = server::router(options, pool.clone(), settings);
+    let files = app::documents::storage::Storage::new(
+        &args.file_location(&cli.db.data_dir),
+        args.upload_limit_mb * 1024 * 1024,
+    )?;
+    tracing::info!(
+        limit_mb = args.upload_limit_mb,
+        "documents' files: {files:?}"
+    );
+    let app = server::router_with_files(options, pool.clone(), settings, files);
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     tracing::info!("Relais listening on http://{}", args.addr);
     println!("Relais is running on http://{}", args.addr);

@@ -65,7 +65,17 @@ pub async fn claim_in(tx: &mut sqlx::PgConnection, user_id: i64) -> AppResult<()
     let Some(parts) = use_context::<http::request::Parts>() else {
         return Ok(());
     };
-    let Some(claim) = parts.extensions.get::<Arc<Claim>>() else {
+    claim_with(tx, user_id, parts.extensions.get::<Arc<Claim>>()).await
+}
+
+/// [`claim_in`] for plain routes, which hold their request's claim
+/// themselves (documents' uploads).
+pub async fn claim_with(
+    tx: &mut sqlx::PgConnection,
+    user_id: i64,
+    claim: Option<&Arc<Claim>>,
+) -> AppResult<()> {
+    let Some(claim) = claim else {
         return Ok(());
     };
     // One key per request, for its first transaction, as its own user.

@@ -37,6 +37,7 @@ pub fn problem_words(l: Locale, problem: FieldProblem) -> String {
         FieldProblem::Unreadable => td_string!(l, errors.unreadable).to_string(),
         FieldProblem::NotFound => td_string!(l, errors.no_such_record).to_string(),
         FieldProblem::AlreadyUsed => td_string!(l, errors.already_used).to_string(),
+        FieldProblem::TooLarge { max_mb } => td_string!(l, errors.too_large, max_mb).to_string(),
     }
 }
 

@@ -155,7 +155,8 @@ pub fn json_problem(value: &serde_json::Value) -> Option<BadRequest> {
 }
 
 /// The only writes that are not server functions: forms that send a file
-/// (`multipart/form-data`, same site only, like every write).
+/// (`multipart/form-data`, same site only, like every write), and
+/// documents' uploads (`crate::documents::is_upload_path`).
 pub const UPLOADS: &[&str] = &["/import/upload"];
 
 fn is_multipart(headers: &HeaderMap) -> bool {
@@ -181,6 +182,11 @@ pub async fn check(State(origins): State<Origins>, req: Request, next: Next) -> 
                 && UPLOADS.contains(&req.uri().path())
                 && is_multipart(req.headers())
             {
+                return next.run(req).await;
+            }
+            // Documents' files: the raw file as the body, streamed and
+            // limited by the route itself (same site only, as above).
+            if req.method() == Method::POST && crate::documents::is_upload_path(req.uri().path()) {
                 return next.run(req).await;
             }
             // Pages, files and exports are read with GET; nothing else takes a body.

@@ -13,6 +13,7 @@ mod auth;
 mod calendar;
 mod deal_board;
 mod desk;
+mod documents;
 mod enrolments;
 mod feed;
 mod gdpr;
