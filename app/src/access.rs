@@ -12,7 +12,8 @@
 //!
 //! | kind | see | change | reassign | delete |
 //! |---|---|---|---|---|
-//! | company, person, deal | everyone | everyone | everyone | owner, creator, manager, admin |
+//! | company, person, deal, enrolment | everyone | everyone | everyone | owner, creator, manager, admin |
+//! | document | who sees its record | who may change its record | as change | as change |
 //! | interaction, not private | everyone | owner, creator, attendee; anyone if unassigned; manager, admin | as change | owner, creator, manager, admin |
 //! | interaction, private | owner, creator, attendee | owner, creator, attendee | owner, creator | owner, creator |
 //!
@@ -112,12 +113,26 @@ pub mod ssr {
         )
     }
 
+    /// The document aliased `r` is attached to a record for which `rule`
+    /// (SQL of the interaction aliased `pi`) holds: companies, persons and
+    /// deals are everyone's, an interaction has its rules. A document is
+    /// seen, changed and trashed as its record is seen and changed.
+    fn attached_where(r: &str, rule: String) -> String {
+        format!(
+            "({r}.record_type <> 'interaction'
+              OR EXISTS (SELECT 1 FROM interactions pi WHERE pi.id = {r}.record_id AND {rule}))"
+        )
+    }
+
     /// May the viewer see the record aliased `r`? Needs only their id, so
     /// that calendars and search can mark what is hidden for anyone.
     pub fn see_sql(kind: RecordKind, r: &str, viewer_id: &str) -> String {
         match kind {
             RecordKind::Interaction => {
                 format!("(NOT {r}.private OR {})", interaction_mine(r, viewer_id))
+            }
+            RecordKind::Document => {
+                attached_where(r, see_sql(RecordKind::Interaction, "pi", viewer_id))
             }
             RecordKind::Company | RecordKind::Person | RecordKind::Deal | RecordKind::Enrolment => {
                 "true".into()
@@ -147,6 +162,10 @@ pub mod ssr {
             (RecordKind::Interaction, May::Delete) => format!(
                 "({see} AND ({owner_or_creator} OR ({m} AND NOT {r}.private)))",
                 see = see_sql(kind, r, v)
+            ),
+            (RecordKind::Document, _) => attached_where(
+                r,
+                rule_sql(May::Change, RecordKind::Interaction, "pi", viewer),
             ),
             (_, May::Change | May::Reassign) => "true".into(),
             (_, May::Delete) => format!("({owner_or_creator} OR {m})"),

@@ -12,5 +12,6 @@ pub fn of(kind: RecordKind) -> &'static Descriptor {
         RecordKind::Deal => &crate::deals::KIND,
         RecordKind::Interaction => &crate::interactions::KIND,
         RecordKind::Enrolment => &crate::programmes::enrolments::KIND,
+        RecordKind::Document => &crate::documents::KIND,
     }
 }

@@ -141,7 +141,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/kanban") view=|| page(kanban::tasks::TasksBoardPage) />
                         <Route path=path!("/kanban/deals") view=|| page(kanban::deals::DealsBoardPage) />
                         <Route path=path!("/reports") view=|| not_built(Module::Reports) />
-                        <Route path=path!("/documents") view=|| not_built(Module::Documents) />
+                        <Route path=path!("/documents") view=|| page(documents::pages::DocumentList) ssr=SsrMode::InOrder />
+                        <Route path=path!("/documents/new") view=|| page(documents::pages::DocumentNew) />
+                        <Route path=path!("/documents/:id") view=|| page(documents::pages::DocumentPage) />
+                        <Route path=path!("/documents/:id/edit") view=|| page(documents::pages::DocumentEdit) />
                         <Route path=path!("/programmes") view=|| page(programmes::enrolments::pages::EnrolmentList) ssr=SsrMode::InOrder />
                         <Route path=path!("/programmes/new") view=|| page(programmes::enrolments::pages::EnrolmentNew) />
                         <Route path=path!("/programmes/:id") view=|| page(programmes::enrolments::pages::EnrolmentPage) />
@@ -204,7 +207,6 @@ fn Head() -> impl IntoView {
 #[derive(Clone, Copy)]
 enum Module {
     Reports,
-    Documents,
 }
 
 fn not_built(module: Module) -> impl IntoView {
@@ -212,7 +214,6 @@ fn not_built(module: Module) -> impl IntoView {
     let label = move || {
         match module {
             Module::Reports => t_string!(i18n, nav.reports),
-            Module::Documents => t_string!(i18n, nav.documents),
         }
         .to_string()
     };

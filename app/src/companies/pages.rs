@@ -3,6 +3,7 @@
 use super::*;
 use crate::bind;
 use crate::deals::pages::RelatedDeals;
+use crate::documents::pages::RecordDocuments;
 use crate::programmes::enrolments::pages::RelatedEnrolments;
 use crate::records::RecordKind;
 use crate::records::search::DuplicateWarning;
@@ -282,6 +283,7 @@ pub fn CompanyPage() -> impl IntoView {
                             </section>
                             <RelatedDeals kind=k id=id />
                             <RelatedEnrolments kind=k id=id />
+                            <RecordDocuments kind=k id=id />
                             <RecordActivity kind=k id=id reload=reload />
                         </div>
                     </article>

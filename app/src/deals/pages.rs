@@ -311,6 +311,7 @@ pub fn DealPage() -> impl IntoView {
                                     <Detail label=tx!(i18n, deal.description) value=f.description.clone() />
                                 </dl>
                             </section>
+                            <crate::documents::pages::RecordDocuments kind=k id=id />
                             <RecordActivity kind=k id=id reload=reload />
                         </div>
                     </article>

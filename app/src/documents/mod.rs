@@ -12,12 +12,16 @@
 //! Access is the attached record's (`app::access`): seeing a document is
 //! seeing its record, uploading or replacing one is changing it.
 
+mod api;
 #[cfg(feature = "ssr")]
 pub mod content;
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod storage;
+
+pub use api::*;
 
 use crate::error::FieldError;
 use crate::i18n::*;
@@ -115,6 +119,106 @@ pub fn check_file_name(name: &str) -> Vec<FieldError> {
     let mut c = Checks::new();
     c.required("file_name", name).line("file_name", name);
     c.errors().to_vec()
+}
+
+/// One line of the *Documents* list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct DocumentRow {
+    pub id: i64,
+    pub version: i32,
+    pub title: String,
+    pub doc_type: String,
+    pub record_type: String,
+    pub record_id: i64,
+    pub record_name: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub current_version: i32,
+    pub owner_name: String,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", sqlx(default))]
+    pub tags: Vec<String>,
+}
+
+impl crate::ui::list::ListRow for DocumentRow {
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn version(&self) -> i32 {
+        self.version
+    }
+}
+
+/// A size in bytes as people read it: "980 B", "12.4 KB", "3.1 MB".
+pub fn human_size(bytes: i64) -> String {
+    match bytes {
+        b if b < 1_000 => format!("{b} B"),
+        b if b < 1_000_000 => format!("{:.1} KB", b as f64 / 1e3),
+        b => format!("{:.1} MB", b as f64 / 1e6),
+    }
+}
+
+/// Where version `n` of document `id` is downloaded (`inline`: shown by
+/// the browser, for the types it may preview).
+pub fn file_href(id: i64, n: i32, inline: bool) -> String {
+    if inline {
+        format!("/files/{id}/{n}?inline=1")
+    } else {
+        format!("/files/{id}/{n}")
+    }
+}
+
+/// What shared code (history, search, trash, inline edits, export) knows
+/// of documents: see `crate::records::kind`.
+pub static KIND: crate::records::kind::Descriptor = crate::records::kind::Descriptor {
+    kind: crate::records::RecordKind::Document,
+    record_type: "document",
+    table: "documents",
+    base: "/documents",
+    singular: |l| td_string!(l, document.singular),
+    plural: |l| td_string!(l, nav.documents),
+    field_label,
+    editable: {
+        use crate::records::edit::FieldRule;
+        &[("title", FieldRule::Name)]
+    },
+    importable: &[],
+    quick_actions: None,
+    #[cfg(feature = "ssr")]
+    name_sql: "r.title",
+    #[cfg(feature = "ssr")]
+    detail_sql: "r.file_name",
+    #[cfg(feature = "ssr")]
+    email_match_sql: None,
+    #[cfg(feature = "ssr")]
+    phone_match_sql: None,
+    #[cfg(feature = "ssr")]
+    trashed_with_sql: "",
+    #[cfg(feature = "ssr")]
+    import: None,
+    quality: None,
+    merge_links: None,
+    #[cfg(feature = "ssr")]
+    list: &api::LIST,
+    #[cfg(feature = "ssr")]
+    export: api::EXPORT,
+};
+
+/// The labels of documents' own fields.
+fn field_label(l: Locale, field: &str) -> Option<&'static str> {
+    Some(match field {
+        "title" => td_string!(l, document.title),
+        "doc_type" => td_string!(l, document.doc_type),
+        "file_name" => td_string!(l, document.file_name),
+        "current_version" => td_string!(l, document.versions),
+        "record_type" | "record_name" => td_string!(l, document.attached_to),
+        "size" => td_string!(l, document.size_bytes),
+        "content_type" => td_string!(l, document.content_type),
+        _ => return None,
+    })
 }
 
 /// "Document", "CV", "Contract", "Other" in `l`.

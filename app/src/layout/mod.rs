@@ -51,6 +51,12 @@ fn modules(i18n: crate::ui::feedback::I18n) -> Vec<(&'static str, Icon, TextProp
             Icon::Document,
             tx!(i18n, nav.documents).into(),
         ),
+        // The documents of type CV (`documents::pages::cv_href`).
+        (
+            "/documents?f=doc_type.is.cv",
+            Icon::Document,
+            tx!(i18n, nav.cv).into(),
+        ),
         (
             "/programmes",
             Icon::Programme,

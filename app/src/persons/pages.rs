@@ -3,6 +3,7 @@
 use super::*;
 use crate::bind;
 use crate::deals::pages::RelatedDeals;
+use crate::documents::pages::RecordDocuments;
 use crate::programmes::enrolments::pages::RelatedEnrolments;
 use crate::records::RecordKind;
 use crate::records::search::DuplicateWarning;
@@ -330,6 +331,7 @@ pub fn PersonPage() -> impl IntoView {
                             </section>
                             <RelatedDeals kind=k id=id />
                             <RelatedEnrolments kind=k id=id />
+                            <RecordDocuments kind=k id=id />
                             <super::privacy::PrivacyCard id=id erased=p.erased.clone() consent_history=p.consent_history.clone() />
                             <RecordActivity kind=k id=id reload=reload />
                         </div>

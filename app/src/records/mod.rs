@@ -25,15 +25,17 @@ pub enum RecordKind {
     Deal,
     Interaction,
     Enrolment,
+    Document,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 5] = [
+    pub const ALL: [RecordKind; 6] = [
         RecordKind::Company,
         RecordKind::Person,
         RecordKind::Deal,
         RecordKind::Interaction,
         RecordKind::Enrolment,
+        RecordKind::Document,
     ];
 
     /// Everything shared code knows about this kind, from its module.

@@ -43,12 +43,12 @@ pub fn hits_sql(kind: RecordKind) -> String {
     format!(
         "WITH q AS (SELECT relais_fold($1) AS t, $2::bigint AS viewer),
          exact AS (SELECT r.id FROM {table} r, q WHERE r.deleted_at IS NULL
-                   AND r.search_text LIKE '%' || q.t || '%' LIMIT 100),
+                   AND r.search_text LIKE '%' || q.t || '%' AND {see} LIMIT 100),
          -- Near matches (typos) only when exact ones are too few: the
          -- trigram similarity scan is the expensive part.
          near AS (SELECT r.id FROM {table} r, q WHERE r.deleted_at IS NULL
                   AND (SELECT count(*) FROM exact) < {HITS_PER_KIND}
-                  AND q.t <% r.search_text LIMIT 100),
+                  AND q.t <% r.search_text AND {see} LIMIT 100),
          c AS (SELECT id FROM exact UNION SELECT id FROM near)
          SELECT r.id, {name} AS name, {detail} AS detail
          FROM c JOIN {table} r ON r.id = c.id, q
@@ -59,6 +59,7 @@ pub fn hits_sql(kind: RecordKind) -> String {
         table = kind.module(),
         name = kind.name_sql(),
         detail = detail_sql(kind),
+        see = crate::access::ssr::see_sql(kind, "r", "q.viewer"),
     )
 }
 
@@ -133,14 +134,21 @@ pub async fn global_search(q: String) -> AppResult<Vec<RecordLink>> {
         return Ok(Vec::new());
     }
     let pool = pool()?;
-    let (c, p, d, i, e) = tokio::try_join!(
+    let (c, p, d, i, e, f) = tokio::try_join!(
         hits(&pool, RecordKind::Company, &text, user.id),
         hits(&pool, RecordKind::Person, &text, user.id),
         hits(&pool, RecordKind::Deal, &text, user.id),
         hits(&pool, RecordKind::Interaction, &text, user.id),
         hits(&pool, RecordKind::Enrolment, &text, user.id),
+        hits(&pool, RecordKind::Document, &text, user.id),
     )?;
-    Ok(c.into_iter().chain(p).chain(d).chain(i).chain(e).collect())
+    Ok(c.into_iter()
+        .chain(p)
+        .chain(d)
+        .chain(i)
+        .chain(e)
+        .chain(f)
+        .collect())
 }
 
 /// Records that look like the one being created: a similar name, or the

@@ -58,12 +58,15 @@ enum Kind {
     Person,
     Deal,
     Enrolment,
+    /// A document attached to an interaction: its rules are the
+    /// interaction's.
+    Document,
 }
 
 impl Kind {
     fn cases(self) -> &'static [Case] {
         match self {
-            Kind::Interaction => &[
+            Kind::Interaction | Kind::Document => &[
                 Case::Own,
                 Case::Colleague,
                 Case::Private,
@@ -80,6 +83,7 @@ impl Kind {
             Kind::Person => "person",
             Kind::Deal => "deal",
             Kind::Enrolment => "enrolment",
+            Kind::Document => "document",
         }
     }
 }
@@ -165,6 +169,16 @@ fn expected(rule: Rule, who: Who, case: Case) -> Answer {
             _ if who == Who::Admin => Ok,
             _ => Forbidden,
         },
+        // A document is seen as its interaction is, and changed, renamed
+        // or trashed as the interaction is changed.
+        (Rule::Record(Kind::Document, act), _) => {
+            let act = if act == Act::See {
+                Act::See
+            } else {
+                Act::Change
+            };
+            expected(Rule::Record(Kind::Interaction, act), who, case)
+        }
         (Rule::Record(Kind::Interaction, act), _) if case == Case::Unassigned => match act {
             // Anyone may see, change or take a task nobody has; deleting
             // it is its creator's or a manager's.
@@ -302,11 +316,26 @@ async fn make(pool: &PgPool, kind: Kind, case: Case, actor: i64, colleague: i64)
     .await
     .unwrap();
     let id = match kind {
-        Kind::Interaction => {
-            let id = q("INSERT INTO interactions (kind, subject, status, starts_at, ends_at, priority, private,
-                                                  owner_id, created_by, updated_by)
-                        VALUES ('task', $1, 'not_started', $2, $2, 'medium', $3, $4, $5, $5) RETURNING id")
-                .bind(&text)
+        Kind::Interaction | Kind::Document => {
+            // A document's interaction is a call of last year: out of the
+            // boards, calendars and Desk that list the fixtures' tasks.
+            let (sql, at) = if kind == Kind::Document {
+                (
+                    "INSERT INTO interactions (kind, subject, status, starts_at, ends_at, priority, private,
+                                               owner_id, created_by, updated_by)
+                     VALUES ('call', $1, 'held', $2, $2, NULL, $3, $4, $5, $5) RETURNING id",
+                    at - Duration::days(400),
+                )
+            } else {
+                (
+                    "INSERT INTO interactions (kind, subject, status, starts_at, ends_at, priority, private,
+                                               owner_id, created_by, updated_by)
+                     VALUES ('task', $1, 'not_started', $2, $2, 'medium', $3, $4, $5, $5) RETURNING id",
+                    at,
+                )
+            };
+            let id = q(sql)
+                .bind(format!("{}{text}", if kind == Kind::Document { "call of " } else { "" }))
                 .bind(at)
                 .bind(private)
                 .bind(assigned)
@@ -363,6 +392,21 @@ async fn make(pool: &PgPool, kind: Kind, case: Case, actor: i64, colleague: i64)
                 .await
                 .unwrap()
         }
+    };
+    // A document on that interaction, owned as it is.
+    let id = if kind == Kind::Document {
+        q("INSERT INTO documents (record_type, record_id, title, file_name, content_type, size,
+                                  owner_id, created_by, updated_by)
+           VALUES ('interaction', $1, $2, 'cv.pdf', 'application/pdf', 100, $3, $4, $4) RETURNING id")
+            .bind(id)
+            .bind(&text)
+            .bind(assigned)
+            .bind(owner)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    } else {
+        id
     };
     let enrolled = if kind == Kind::Enrolment {
         q("SELECT person_id FROM enrolments WHERE id = $1")
@@ -831,6 +875,37 @@ fn probes() -> Vec<Probe> {
             Record(Person, See),
             Status,
             |f| json!({"kind": "person", "id": f.id}),
+        ),
+        // Documents
+        p(
+            "/api/documents/list",
+            Record(Document, See),
+            Shows,
+            |f| json!({"query": {"q": f.text}}),
+        ),
+        p(
+            "/api/documents/of_record",
+            Record(Interaction, See),
+            Status,
+            |f| json!({"kind": "interaction", "id": f.id}),
+        ),
+        p(
+            "/api/documents/get",
+            Record(Document, See),
+            Status,
+            |f| json!({"id": f.id}),
+        ),
+        p(
+            "/api/documents/save",
+            Record(Document, Change),
+            Status,
+            |f| json!({"id": f.id, "version": f.version, "input": {"title": format!("{} renamed", f.text), "doc_type": "cv"}}),
+        ),
+        p(
+            "/api/documents/delete",
+            Record(Document, Delete),
+            Status,
+            |f| json!({"id": f.id, "version": f.version}),
         ),
         // Imports
         p("/api/import/list", Managers, Status, empty),

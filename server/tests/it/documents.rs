@@ -807,3 +807,180 @@ async fn an_upload_sent_again_with_its_key_is_one_document(pool: PgPool) {
     assert_eq!(versions, 2);
     assert_eq!(objects(&files).await, 2);
 }
+
+/// The server functions around the files: a record's documents, the
+/// *Documents* list and its CV filter, global search by title and file
+/// name (never a document of a private interaction one may not see), one
+/// document with its versions, rename, the trash and back.
+#[sqlx::test(migrations = "../migrations")]
+async fn documents_are_listed_found_renamed_and_trashed_like_records(pool: PgPool) {
+    let dir = TempDir::new();
+    let app = app_with(pool.clone(), local(&dir, 5 * MB));
+    let (member_id, member) = app.login_as("member@relais.test", "member").await;
+    let (_, admin) = app.login_as("admin@relais.test", "admin").await;
+    let colleague = app.user("colleague@relais.test", "member").await;
+    let marie = person(&pool, member_id).await;
+    let hidden = interaction(&pool, colleague, true).await;
+    let up = post(
+        &app,
+        &member,
+        &format!("/files/upload?record_type=person&record_id={marie}&doc_type=cv&title=CV%20Marie&file_name=cv-marie-2026.pdf"),
+        pdf(2000, 1),
+    )
+    .await;
+    assert_eq!(up.status, StatusCode::CREATED, "{:?}", up.json());
+    let cv = up.json()["id"].as_i64().unwrap();
+    // A contract on the colleague's private interaction (put there as the
+    // colleague would have: straight in the table).
+    sqlx::query(
+        "INSERT INTO documents (record_type, record_id, doc_type, title, file_name, content_type, size, owner_id)
+         VALUES ('interaction', $1, 'contract', 'CV secret', 'cv-secret.pdf', 'application/pdf', 10, $2)",
+    )
+    .bind(hidden)
+    .bind(colleague)
+    .execute(&pool)
+    .await
+    .unwrap();
+
+    let r = app
+        .call(
+            "/api/documents/of_record",
+            serde_json::json!({"kind": "person", "id": marie}),
+            Some(&member),
+        )
+        .await;
+    assert_eq!(r.body[0]["title"], "CV Marie", "{}", r.text);
+    assert_eq!(r.body.as_array().unwrap().len(), 1);
+
+    // The CV list: type CV; the private interaction's document is not there.
+    let r = app
+        .call(
+            "/api/documents/list",
+            serde_json::json!({"query": {"filters": [{"field": "doc_type", "op": "is", "value": "cv"}]}}),
+            Some(&member),
+        )
+        .await;
+    let titles: Vec<&str> = r.body["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, ["CV Marie"], "{}", r.text);
+    assert_eq!(r.body["rows"][0]["record_name"], "Martin");
+    let r = app
+        .call(
+            "/api/documents/list",
+            serde_json::json!({"query": {"q": "cv"}}),
+            Some(&member),
+        )
+        .await;
+    assert!(!r.text.contains("CV secret"), "{}", r.text);
+
+    // Global search, by title and by file name; never the hidden one.
+    for q in ["CV Marie", "marie-2026"] {
+        let r = app
+            .call(
+                "/api/search/global",
+                serde_json::json!({"q": q}),
+                Some(&member),
+            )
+            .await;
+        let found: Vec<(&str, i64)> = r
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|h| h["kind"] == "document")
+            .map(|h| (h["name"].as_str().unwrap(), h["id"].as_i64().unwrap()))
+            .collect();
+        assert_eq!(found, [("CV Marie", cv)], "{q}: {}", r.text);
+    }
+    let r = app
+        .call(
+            "/api/search/global",
+            serde_json::json!({"q": "secret"}),
+            Some(&member),
+        )
+        .await;
+    assert!(!r.text.contains("CV secret"), "{}", r.text);
+
+    // A new version, then the page's versions, newest first.
+    let re = post(
+        &app,
+        &member,
+        &format!("/files/{cv}/replace?file_name=cv-marie-2027.pdf"),
+        pdf(3000, 2),
+    )
+    .await;
+    assert_eq!(re.status, StatusCode::CREATED, "{:?}", re.json());
+    let r = app
+        .call(
+            "/api/documents/get",
+            serde_json::json!({"id": cv}),
+            Some(&member),
+        )
+        .await;
+    let ns: Vec<i64> = r.body["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["n"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ns, [2, 1], "{}", r.text);
+    assert_eq!(r.body["document"]["file_name"], "cv-marie-2027.pdf");
+    assert_eq!(r.body["record_name"], "Martin");
+    assert_eq!(r.body["may_change"], true);
+    let version = r.body["document"]["version"].as_i64().unwrap();
+
+    // Renamed and retyped: refused per field first, then saved, in history.
+    let r = app
+        .call(
+            "/api/documents/save",
+            serde_json::json!({"id": cv, "version": version, "input": {"title": "", "doc_type": "poster"}}),
+            Some(&member),
+        )
+        .await;
+    assert_eq!(r.refused_fields(), ["title", "doc_type"], "{}", r.text);
+    let r = app
+        .call(
+            "/api/documents/save",
+            serde_json::json!({"id": cv, "version": version, "input": {"title": "CV de Marie", "doc_type": "document"}}),
+            Some(&member),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let changed: Vec<Value> = sqlx::query_scalar(
+        "SELECT changes FROM record_changes WHERE record_type = 'document' AND record_id = $1 AND action = 'update' ORDER BY id",
+    )
+    .bind(cv)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(changed.last().unwrap()["title"][1], "CV de Marie");
+
+    // The trash, and back by an admin: the old version still downloads.
+    let r = app
+        .call(
+            "/api/documents/delete",
+            serde_json::json!({"id": cv, "version": version + 1}),
+            Some(&member),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(
+        get(&app, &member, &format!("/files/{cv}/1")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let r = app
+        .call(
+            "/api/trash/restore",
+            serde_json::json!({"kind": "document", "id": cv}),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let old = get(&app, &member, &format!("/files/{cv}/1")).await;
+    assert_eq!(old.status, StatusCode::OK);
+    assert_eq!(old.bytes, pdf(2000, 1));
+}
