@@ -138,16 +138,23 @@ async fn send_file(url: String, file: web_sys::File) -> AppResult<()> {
 
 /// Sends the files one after the other to the URLs `url_of` makes of
 /// each file's name; stops at the first refusal.
-async fn send_files(files: web_sys::FileList, url_of: impl Fn(&str) -> String) -> AppResult<usize> {
+async fn send_files(
+    files: Vec<web_sys::File>,
+    url_of: impl Fn(&str) -> String,
+) -> AppResult<usize> {
     let mut sent = 0;
-    for i in 0..files.length() {
-        if let Some(file) = files.get(i) {
-            let url = url_of(&file.name());
-            send_file(url, file).await?;
-            sent += 1;
-        }
+    for file in files {
+        let url = url_of(&file.name());
+        send_file(url, file).await?;
+        sent += 1;
     }
     Ok(sent)
+}
+
+/// The files of a `FileList`, kept: the list itself is live, and empties
+/// when its input is cleared.
+fn files_of(list: &web_sys::FileList) -> Vec<web_sys::File> {
+    (0..list.length()).filter_map(|i| list.get(i)).collect()
 }
 
 /// The message of an upload refused: each field's problem, or the error.
@@ -178,7 +185,7 @@ fn FilePick(
     #[prop(optional)]
     capture: Option<&'static str>,
     #[prop(optional)] accept: Option<&'static str>,
-    chosen: Callback<web_sys::FileList>,
+    chosen: Callback<Vec<web_sys::File>>,
 ) -> impl IntoView {
     view! {
         <label class=format!("button file-pick {class}")>
@@ -192,7 +199,7 @@ fn FilePick(
                 on:change=move |ev| {
                     let input: web_sys::HtmlInputElement = event_target(&ev);
                     if let Some(files) = input.files() {
-                        chosen.run(files);
+                        chosen.run(files_of(&files));
                     }
                     input.set_value("");
                 }
@@ -225,11 +232,11 @@ pub fn RecordDocuments(kind: RecordKind, id: i64) -> impl IntoView {
     let over = RwSignal::new(false);
     let error = RwSignal::new(None::<AppError>);
     let sent = RwSignal::new(None::<usize>);
-    let upload = Callback::new(move |files: web_sys::FileList| {
-        if files.length() == 0 || busy.get_untracked() {
+    let upload = Callback::new(move |files: Vec<web_sys::File>| {
+        if files.is_empty() || busy.get_untracked() {
             return;
         }
-        let several = files.length() > 1;
+        let several = files.len() > 1;
         let DocumentInput { doc_type, title } = form.get_untracked();
         busy.set(true);
         error.set(None);
@@ -268,7 +275,7 @@ pub fn RecordDocuments(kind: RecordKind, id: i64) -> impl IntoView {
     let show = move |d: Document| {
         let preview = may_preview(&d.content_type).then(|| {
             view! {
-                <a href=file_href(d.id, d.current_version, true) target="_blank" rel="noopener">
+                <a href=file_href(d.id, d.current_version, true) target="_blank" rel="noopener external">
                     {tx!(i18n, document.preview)}
                 </a>
             }
@@ -281,7 +288,7 @@ pub fn RecordDocuments(kind: RecordKind, id: i64) -> impl IntoView {
                 {(d.current_version > 1).then(|| view! { <span class="muted">{format!("v{}", d.current_version)}</span> })}
                 <span class="document-actions">
                     {preview}
-                    <a href=file_href(d.id, d.current_version, false)>{tx!(i18n, document.download)}</a>
+                    <a href=file_href(d.id, d.current_version, false) download="" rel="external">{tx!(i18n, document.download)}</a>
                 </span>
             </li>
         }
@@ -299,7 +306,7 @@ pub fn RecordDocuments(kind: RecordKind, id: i64) -> impl IntoView {
                 ev.prevent_default();
                 over.set(false);
                 if let Some(files) = ev.data_transfer().and_then(|d| d.files()) {
-                    upload.run(files);
+                    upload.run(files_of(&files));
                 }
             }
         >
@@ -355,7 +362,7 @@ pub fn DocumentPage() -> impl IntoView {
                 let reload = RwSignal::new(0u32);
                 let error = RwSignal::new(None::<AppError>);
                 let busy = RwSignal::new(false);
-                let replace = Callback::new(move |files: web_sys::FileList| {
+                let replace = Callback::new(move |files: Vec<web_sys::File>| {
                     busy.set(true);
                     error.set(None);
                     leptos::task::spawn_local(async move {
@@ -384,7 +391,7 @@ pub fn DocumentPage() -> impl IntoView {
                         <section class="card document-preview">
                             <h2>{tx!(i18n, document.preview)}</h2>
                             {image.then(|| view! { <img src=inline.clone() alt=doc.title.clone() /> })}
-                            <a class="button" href=inline.clone() target="_blank" rel="noopener">{tx!(i18n, document.open_preview)}</a>
+                            <a class="button" href=inline.clone() target="_blank" rel="noopener external">{tx!(i18n, document.open_preview)}</a>
                         </section>
                     }
                 });
@@ -403,7 +410,7 @@ pub fn DocumentPage() -> impl IntoView {
                                 <span>{v.file_name.clone()}</span>
                                 <span class="muted">{human_size(v.size)}</span>
                                 <span class="muted">{format!("{} · {}", v.uploaded_at.format("%Y-%m-%d %H:%M"), who(v.uploaded_by))}</span>
-                                <a href=file_href(id, v.n, false)>{tx!(i18n, document.download)}</a>
+                                <a href=file_href(id, v.n, false) download="" rel="external">{tx!(i18n, document.download)}</a>
                             </li>
                         }
                     })
@@ -424,7 +431,7 @@ pub fn DocumentPage() -> impl IntoView {
                             <section class="card">
                                 <header class="card-header">
                                     <h2>{tx!(i18n, common.details)}</h2>
-                                    <a class="button button-primary" href=file_href(id, doc.current_version, false)>{tx!(i18n, document.download)}</a>
+                                    <a class="button button-primary" href=file_href(id, doc.current_version, false) download="" rel="external">{tx!(i18n, document.download)}</a>
                                 </header>
                                 <dl class="details">
                                     <div class="detail"><dt>{tx!(i18n, document.attached_to)}</dt><dd>{record}</dd></div>

@@ -51,6 +51,8 @@ pub fn SearchPage() -> impl IntoView {
                 {section(RecordKind::Company, Box::new(tx!(i18n, nav.companies)))}
                 {section(RecordKind::Person, Box::new(tx!(i18n, nav.persons)))}
                 {section(RecordKind::Deal, Box::new(tx!(i18n, nav.deals)))}
+                {section(RecordKind::Enrolment, Box::new(tx!(i18n, enrolment.plural)))}
+                {section(RecordKind::Document, Box::new(tx!(i18n, nav.documents)))}
             </div>
         </div>
     }

@@ -29,7 +29,8 @@ pub const TIMELINE_START: (DateTime<Utc>, i32, i64) = (DateTime::<Utc>::MAX_UTC,
 /// Each branch walks its own index newest first and stops after a page;
 /// the outer query merges the pages. Interactions come from
 /// `interaction_links` (one range of one index, roll-ups included), minus
-/// the interactions the caller may not see (`access`). Public so that
+/// the interactions the caller may not see (`access`); documents attached
+/// to the record (whoever sees the record sees them). Public so that
 /// `server bench` times the very same SQL.
 #[cfg(feature = "ssr")]
 pub fn timeline_sql() -> String {
@@ -63,6 +64,13 @@ pub fn timeline_sql() -> String {
              WHERE l.record_type = $1 AND l.record_id = $2 AND (l.at, 2, l.interaction_id) < ($3, $4, $5)
                AND {see}
              ORDER BY l.at DESC, l.interaction_id DESC LIMIT $7)
+            UNION ALL
+            (SELECT 3, d.id, d.created_at, coalesce(u.name, ''), d.title, NULL, false, d.doc_type,
+                    jsonb_build_object('file', d.file_name, 'versions', d.current_version)
+             FROM documents d LEFT JOIN users u ON u.id = d.created_by
+             WHERE d.record_type = $1 AND d.record_id = $2 AND d.deleted_at IS NULL
+               AND (d.created_at, 3, d.id) < ($3, $4, $5)
+             ORDER BY d.created_at DESC, d.id DESC LIMIT $7)
          ) t ORDER BY at DESC, rank DESC, id DESC LIMIT $7",
         see = access::see_sql(RecordKind::Interaction, "i", "$6")
     )
@@ -100,6 +108,14 @@ pub enum TimelineEntry {
         undone: bool,
         undo_entry: bool,
     },
+    /// A document attached to the record (`documents`), when it was added.
+    Document {
+        title: String,
+        doc_type: String,
+        file_name: String,
+        /// How many versions it has now.
+        versions: i64,
+    },
     Interaction {
         kind: String,
         subject: String,
@@ -124,7 +140,8 @@ pub struct TimelineItem {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TimelineCursor {
     pub at: DateTime<Utc>,
-    /// 0 for changes, 1 for notes, 2 for interactions (first at equal times).
+    /// 0 for changes, 1 for notes, 2 for interactions, 3 for documents
+    /// (first at equal times).
     pub rank: i32,
     pub id: i64,
 }
@@ -183,7 +200,15 @@ pub async fn timeline(
     let mut cursors = Vec::new();
     for r in rows.iter().take(TIMELINE_PAGE as usize) {
         let rank: i32 = r.try_get("rank")?;
-        let entry = if rank == 2 {
+        let entry = if rank == 3 {
+            let extra: serde_json::Value = r.try_get("changes")?;
+            TimelineEntry::Document {
+                title: r.try_get("body")?,
+                doc_type: r.try_get("action")?,
+                file_name: extra["file"].as_str().unwrap_or_default().to_string(),
+                versions: extra["versions"].as_i64().unwrap_or(1),
+            }
+        } else if rank == 2 {
             let extra: serde_json::Value = r.try_get("changes")?;
             let text = |k: &str| extra[k].as_str().unwrap_or_default().to_string();
             TimelineEntry::Interaction {
@@ -363,6 +388,28 @@ pub fn Timeline(
                             " · "
                             <span class="muted">{status}</span>
                             {(!main.is_empty()).then(|| view! { <span class="muted">" · " {main}</span> })}
+                        </p>
+                    </div>
+                }
+                .into_any()
+            }
+            TimelineEntry::Document {
+                title,
+                doc_type,
+                file_name,
+                versions,
+            } => {
+                let href = format!("/documents/{}", item.id);
+                let label = crate::documents::type_label(i18n.get_locale_untracked(), &doc_type);
+                view! {
+                    <div class="tl-document">
+                        <p>
+                            <span class="kind-chip">{label}</span>
+                            " "
+                            <a href=href>{title}</a>
+                            " · "
+                            <span class="muted">{file_name}</span>
+                            {(versions > 1).then(|| view! { <span class="muted">{format!(" · v{versions}")}</span> })}
                         </p>
                     </div>
                 }

@@ -842,6 +842,27 @@ async fn documents_are_listed_found_renamed_and_trashed_like_records(pool: PgPoo
     .await
     .unwrap();
 
+    // On the person's timeline, where it was added.
+    let r = app
+        .call(
+            "/api/records/timeline",
+            serde_json::json!({"kind": "person", "id": marie, "before": null}),
+            Some(&member),
+        )
+        .await;
+    let added: Vec<&Value> = r.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["entry"].get("Document").is_some())
+        .collect();
+    assert_eq!(added.len(), 1, "{}", r.text);
+    assert_eq!(added[0]["id"], cv);
+    assert_eq!(added[0]["entry"]["Document"]["title"], "CV Marie");
+    assert_eq!(
+        added[0]["entry"]["Document"]["file_name"],
+        "cv-marie-2026.pdf"
+    );
     let r = app
         .call(
             "/api/documents/of_record",
