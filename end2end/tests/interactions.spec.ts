@@ -14,6 +14,7 @@ async function companyWithPerson(page: Page) {
   await page.locator('#f-name').fill(company);
   await saveNew(page);
   await page.waitForURL(/\/companies\/\d+$/);
+  await ready(page);
   const companyUrl = page.url();
   await page.getByRole('link', { name: 'Add a person' }).click();
   await page.waitForURL(/\/persons\/new\?company=\d+/);
