@@ -57,6 +57,8 @@ test('schedule a call from a person page: it shows on the person and on their co
   await expect(page.locator('.record-header h1')).toHaveText(subject);
   await expect(page.locator('.record-header p.muted')).toHaveText(`Call · Planned · ${day} 10:00`);
   await expect(page.locator('.related')).toContainText(person);
+  // Documents can be attached to it, as to any record.
+  await expect(page.locator('.documents-card')).toContainText('No document yet.');
   await shot(page, 'interaction-page');
 
   // On the person's timeline…

@@ -369,6 +369,7 @@ pub fn InteractionPage() -> impl IntoView {
                                     }).collect_view()}
                                 </ul>
                             </section>
+                            <crate::documents::pages::RecordDocuments kind=k id=id />
                             <RecordActivity kind=k id=id reload=reload />
                         </div>
                     </article>
