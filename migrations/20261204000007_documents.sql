@@ -63,33 +63,8 @@ CREATE TRIGGER documents_history AFTER INSERT OR UPDATE ON documents
     FOR EACH ROW WHEN (current_setting('relais.bulk', true) IS DISTINCT FROM 'on')
     EXECUTE FUNCTION relais_track_changes('document');
 
--- Every change of an audited record, whichever path made it: the acting
--- user and address from the transaction (`begin_as`), the changed fields'
--- names (never their values), or 'created'. `TG_ARGV[0]` is the record
--- type. The same as `relais_audit_person`, for any kind (000006 may define
--- it identically).
-CREATE OR REPLACE FUNCTION relais_audit_change() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    uid    bigint := nullif(current_setting('relais.user_id', true), '')::bigint;
-    fields text := '';
-BEGIN
-    IF TG_OP = 'UPDATE' THEN
-        SELECT coalesce(string_agg(n.key, ', ' ORDER BY n.key), '') INTO fields
-        FROM jsonb_each(to_jsonb(NEW)) n
-        WHERE n.key NOT IN ('version', 'updated_at', 'updated_by', 'search_text', 'sort_name')
-          AND (to_jsonb(OLD) -> n.key) IS DISTINCT FROM n.value;
-        IF fields = '' THEN
-            RETURN NULL;
-        END IF;
-    ELSE
-        fields := 'created';
-    END IF;
-    INSERT INTO audit_log (user_id, user_name, address, action, record_type, record_id, detail)
-    VALUES (uid, coalesce((SELECT name FROM users WHERE id = uid), ''),
-            coalesce(current_setting('relais.address', true), ''),
-            'change', TG_ARGV[0], NEW.id, left(fields, 2000));
-    RETURN NULL;
-END $$;
+-- Every change is audited by `relais_audit_change` (migration 000006), as
+-- enrolments' and persons' are.
 CREATE TRIGGER documents_audit AFTER INSERT OR UPDATE ON documents
     FOR EACH ROW WHEN (current_setting('relais.bulk', true) IS DISTINCT FROM 'on')
     EXECUTE FUNCTION relais_audit_change('document');
