@@ -1,4 +1,5 @@
 import { test, expect } from './fixtures';
+import type { Locator } from '@playwright/test';
 import { controlled, goOffline, goOnline, login, ready, savePerson, shot, unique } from './helpers';
 
 /** A small PDF (one empty page) whose text differs by `mark`. */
@@ -125,4 +126,112 @@ test('a document opened before is readable offline', async ({ page, context }) =
   await page.goto(`/files/${id}/1?inline=1`);
   await expect(page.locator('body')).toContainText(text);
   await goOnline(context);
+});
+
+/** Drops files on `target` as a file manager does: dragover, then drop. */
+async function dropFiles(target: Locator, files: { name: string; type: string; text: string }[]) {
+  await target.evaluate((el, files) => {
+    const dt = new DataTransfer();
+    for (const f of files) dt.items.add(new File([f.text], f.name, { type: f.type }));
+    el.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    el.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, files);
+}
+
+// Documents of an enrolment (a funder's agreement), dropped on its card.
+test('files dropped on an enrolment are its documents', async ({ page }) => {
+  await login(page);
+  const programme = unique('Parcours emploi');
+  const p = await page.request.post('/api/programmes/save', {
+    data: { id: null, input: { name: programme, kind: 'programme', description: '', active: true } },
+  });
+  expect(p.ok(), await p.text()).toBeTruthy();
+  const person = await savePerson(page, { first_name: 'Yanis', last_name: unique('Roux') });
+  const e = await page.request.post('/api/enrolments/save', {
+    data: {
+      id: null, version: null,
+      input: {
+        programme_id: await p.json(), person_id: person, company_id: null, identifier: '', status: 'active',
+        starts_on: '', ends_on: '', notes: '', owner_id: null,
+      },
+    },
+  });
+  expect(e.ok(), await e.text()).toBeTruthy();
+  const enrolment = await e.json();
+  await page.goto(`/programmes/${enrolment}`);
+  await ready(page);
+  const card = page.locator('.documents-card');
+  await expect(card).toContainText('No document yet.');
+  await card.locator('#f-doc_type').selectOption('contract');
+  await dropFiles(card, [
+    { name: 'convention.txt', type: 'text/plain', text: 'Convention de parcours' },
+    { name: 'emargement.txt', type: 'text/plain', text: 'Feuille d’émargement' },
+  ]);
+  await expect(card).toContainText('2 file(s) added.');
+  await expect(card.locator('.documents-list .document-item')).toHaveCount(2);
+  await expect(card.locator('.document-item', { hasText: 'convention.txt' }).locator('.chip')).toHaveText('Contract');
+  // In the documents list, attached to the enrolment by its name.
+  await page.goto('/documents?f=doc_type.is.contract');
+  await ready(page);
+  const row = page.locator('main tr', { hasText: 'convention.txt' });
+  await expect(row.getByRole('link', { name: new RegExp(programme) })).toHaveAttribute('href', `/programmes/${enrolment}`);
+});
+
+// Offline: files chosen on a person's page, one picked and one dropped, are
+// kept on the device, shown as waiting, and sent when the connection
+// returns, each once even when the first answer is lost on the way.
+test('files added offline are kept and sent once when the connection returns', async ({ page, context }) => {
+  await login(page);
+  await controlled(page);
+  const person = await savePerson(page, { first_name: 'Inès', last_name: unique('Durand') });
+  const personUrl = `/persons/${person}`;
+  await page.goto(personUrl);
+  await ready(page);
+  const card = page.locator('.documents-card');
+  await expect(card).toContainText('No document yet.');
+
+  await goOffline(context);
+  await card.locator('#f-title').fill('CV Inès');
+  await card.locator('.file-pick input[type=file]').first().setInputFiles({
+    name: 'cv-ines.pdf', mimeType: 'application/pdf', buffer: pdf('offline'),
+  });
+  await expect(card).toContainText('1 file(s) kept on this device');
+  await dropFiles(card, [{ name: 'lettre.txt', type: 'text/plain', text: 'Lettre de motivation' }]);
+  const waiting = card.locator('.documents-waiting .document-kept');
+  await expect(waiting).toHaveCount(2);
+  await expect(waiting.first()).toContainText('CV Inès');
+  await expect(waiting.first()).toContainText('Waiting to sync');
+  await expect(page.locator('.connection-bar.waiting')).toContainText('2 change(s)');
+  await shot(page, 'documents-kept-offline');
+
+  // The connection returns; the first answer is lost (the server saved
+  // the file), so the worker sends it again with the same key.
+  const attempts: string[] = [];
+  await context.unroute('**/*');
+  await context.route('**/files/upload?*', async (route) => {
+    attempts.push(route.request().headers()['idempotency-key'] ?? '');
+    if (attempts.length === 1) {
+      await route.fetch();
+      await route.abort('connectionreset');
+    } else {
+      await route.continue();
+    }
+  });
+  await context.setOffline(false);
+  await page.evaluate(() => window.dispatchEvent(new Event('online')));
+  await expect.poll(() => attempts.length, { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
+  expect(attempts[0]).toMatch(/^[0-9a-f-]{36}$/);
+  expect(attempts[1]).toBe(attempts[0]);
+  await expect(page.locator('.connection-bar.waiting')).toHaveCount(0, { timeout: 60_000 });
+  await context.unroute('**/files/upload?*');
+  await expect(waiting).toHaveCount(0);
+  await expect(card.locator('.documents-list .document-item')).toHaveCount(2);
+
+  // On the server, once each, the file as it was chosen.
+  await page.goto(personUrl);
+  await ready(page);
+  await expect(card.locator('.documents-list .document-item')).toHaveCount(2);
+  const cv = card.locator('.document-item', { hasText: 'CV Inès' });
+  const href = await cv.getByRole('link', { name: 'Download' }).getAttribute('href');
+  expect((await (await page.request.get(href!)).body()).equals(pdf('offline'))).toBe(true);
 });

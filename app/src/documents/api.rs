@@ -28,12 +28,17 @@ use {
 #[cfg(feature = "ssr")]
 macro_rules! attached_name_sql {
     () => {
-        "CASE dc.record_type
+        concat!(
+            "CASE dc.record_type
            WHEN 'company' THEN (SELECT a.name FROM companies a WHERE a.id = dc.record_id)
            WHEN 'person' THEN (SELECT trim(coalesce(a.first_name, '') || ' ' || a.last_name) FROM persons a WHERE a.id = dc.record_id)
            WHEN 'deal' THEN (SELECT a.name FROM deals a WHERE a.id = dc.record_id)
            WHEN 'interaction' THEN (SELECT a.subject FROM interactions a WHERE a.id = dc.record_id)
+           WHEN 'enrolment' THEN (SELECT concat_ws(' · ', ",
+            crate::programmes::enrolments::subject_sql!("a"),
+            ", pg.name) FROM enrolments a JOIN programmes pg ON pg.id = a.programme_id WHERE a.id = dc.record_id)
          END"
+        )
     };
 }
 

@@ -32,7 +32,7 @@ use serde::{Deserialize, Serialize};
 pub const DOC_TYPES: &[&str] = &["document", "cv", "contract", "other"];
 
 /// The kinds of record a document may be attached to.
-pub const RECORD_TYPES: &[&str] = &["company", "person", "deal", "interaction"];
+pub const RECORD_TYPES: &[&str] = &["company", "person", "deal", "interaction", "enrolment"];
 
 /// The content types a browser is allowed to show inline (the preview):
 /// nothing that can run script. Every other file is served as

@@ -7,6 +7,7 @@
 use super::*;
 use crate::bind;
 use crate::error::{AppError, AppResult};
+use crate::pwa::Change;
 use crate::records::RecordKind;
 use crate::records::timeline::RecordActivity;
 use crate::tx;
@@ -136,19 +137,42 @@ async fn send_file(url: String, file: web_sys::File) -> AppResult<()> {
         .unwrap_or_else(failed))
 }
 
+/// What became of the files chosen: saved on the server, or kept on this
+/// device (offline: the service worker's outbox sends them when the
+/// connection returns, each exactly once).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Sent {
+    saved: usize,
+    kept: usize,
+}
+
 /// Sends the files one after the other to the URLs `url_of` makes of
 /// each file's name; stops at the first refusal.
-async fn send_files(
-    files: Vec<web_sys::File>,
-    url_of: impl Fn(&str) -> String,
-) -> AppResult<usize> {
-    let mut sent = 0;
+async fn send_files(files: Vec<web_sys::File>, url_of: impl Fn(&str) -> String) -> AppResult<Sent> {
+    let mut sent = Sent::default();
     for file in files {
         let url = url_of(&file.name());
-        send_file(url, file).await?;
-        sent += 1;
+        match send_file(url, file).await {
+            Ok(()) => sent.saved += 1,
+            Err(AppError::Queued) => sent.kept += 1,
+            Err(e) => return Err(e),
+        }
     }
     Ok(sent)
+}
+
+/// "2 file(s) added.", "1 file(s) kept on this device…", or both.
+fn sent_text(i18n: crate::ui::feedback::I18n, sent: Sent) -> String {
+    let mut parts = Vec::new();
+    if sent.saved > 0 {
+        let count = sent.saved;
+        parts.push(t_string!(i18n, document.sent, count).to_string());
+    }
+    if sent.kept > 0 {
+        let count = sent.kept;
+        parts.push(t_string!(i18n, document.kept, count).to_string());
+    }
+    parts.join(" ")
 }
 
 /// The files of a `FileList`, kept: the list itself is live, and empties
@@ -231,7 +255,29 @@ pub fn RecordDocuments(kind: RecordKind, id: i64) -> impl IntoView {
     let busy = RwSignal::new(false);
     let over = RwSignal::new(false);
     let error = RwSignal::new(None::<AppError>);
-    let sent = RwSignal::new(None::<usize>);
+    let sent = RwSignal::new(None::<Sent>);
+    // Files of this record kept on this device: listed with the others,
+    // and the list is read again as each one reaches the server.
+    let outbox = crate::pwa::use_outbox();
+    let waiting = Memo::new(move |_| {
+        outbox.items.with(|items| {
+            items
+                .iter()
+                .filter(|k| k.concerns(kind, id))
+                .filter_map(|k| match k.change() {
+                    Change::File { title, .. } => Some((title, k.state == "refused")),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    Effect::new(move |before: Option<usize>| {
+        let now = waiting.with(Vec::len);
+        if before.is_some_and(|b| now < b) {
+            reload.update(|n| *n += 1);
+        }
+        now
+    });
     let upload = Callback::new(move |files: Vec<web_sys::File>| {
         if files.is_empty() || busy.get_untracked() {
             return;
@@ -259,8 +305,8 @@ pub fn RecordDocuments(kind: RecordKind, id: i64) -> impl IntoView {
             let done = send_files(files, url_of).await;
             busy.set(false);
             match done {
-                Ok(n) => {
-                    sent.set(Some(n));
+                Ok(done) => {
+                    sent.set(Some(done));
                     form.update(|f| f.title.clear());
                 }
                 Err(e) => error.set(Some(e)),
@@ -314,8 +360,28 @@ pub fn RecordDocuments(kind: RecordKind, id: i64) -> impl IntoView {
                 <h2>{tx!(i18n, document.plural)}</h2>
             </header>
             {move || {
+                let kept = waiting.get();
+                (!kept.is_empty()).then(|| view! {
+                    <ul class="related documents-waiting">
+                        {kept.into_iter().map(|(title, refused)| view! {
+                            <li class="document-item document-kept">
+                                <span>{title}</span>
+                                <span class=if refused { "badge badge-danger" } else { "badge" }>
+                                    {if refused {
+                                        t_string!(i18n, outbox.refused).to_string()
+                                    } else {
+                                        t_string!(i18n, document.waiting_here).to_string()
+                                    }}
+                                </span>
+                                <a href="/outbox">{tx!(i18n, outbox.review)}</a>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                })
+            }}
+            {move || {
                 documents.get().and_then(|r| r.ok()).map(|list| {
-                    if list.is_empty() {
+                    if list.is_empty() && waiting.with(Vec::is_empty) {
                         view! { <p class="muted">{t_string!(i18n, document.none).to_string()}</p> }.into_any()
                     } else {
                         view! { <ul class="related documents-list">{list.into_iter().map(show).collect_view()}</ul> }.into_any()
@@ -334,7 +400,7 @@ pub fn RecordDocuments(kind: RecordKind, id: i64) -> impl IntoView {
                 </div>
                 <p class="muted" role="status">
                     {move || busy.get().then(|| t_string!(i18n, document.sending).to_string())}
-                    {move || sent.get().map(|count| t_string!(i18n, document.sent, count).to_string())}
+                    {move || sent.get().map(|done| sent_text(i18n, done))}
                 </p>
                 <UploadError error=error />
             </div>
@@ -362,9 +428,11 @@ pub fn DocumentPage() -> impl IntoView {
                 let reload = RwSignal::new(0u32);
                 let error = RwSignal::new(None::<AppError>);
                 let busy = RwSignal::new(false);
+                let kept = RwSignal::new(None::<Sent>);
                 let replace = Callback::new(move |files: Vec<web_sys::File>| {
                     busy.set(true);
                     error.set(None);
+                    kept.set(None);
                     leptos::task::spawn_local(async move {
                         let done = send_files(files, |name| {
                             format!("/files/{id}/replace?file_name={}", urlencode(name))
@@ -372,7 +440,8 @@ pub fn DocumentPage() -> impl IntoView {
                         .await;
                         busy.set(false);
                         match done {
-                            Ok(_) => reload_page.update(|n| *n += 1),
+                            Ok(Sent { kept: 0, .. }) => reload_page.update(|n| *n += 1),
+                            Ok(done) => kept.set(Some(done)),
                             Err(e) => error.set(Some(e)),
                         }
                     });
@@ -446,7 +515,10 @@ pub fn DocumentPage() -> impl IntoView {
                                     <h2>{tx!(i18n, document.versions)}</h2>
                                     {may_change.then(|| view! { <FilePick label=tx!(i18n, document.replace) class="" chosen=replace /> })}
                                 </header>
-                                <p class="muted" role="status">{move || busy.get().then(|| t_string!(i18n, document.sending).to_string())}</p>
+                                <p class="muted" role="status">
+                                    {move || busy.get().then(|| t_string!(i18n, document.sending).to_string())}
+                                    {move || kept.get().map(|done| sent_text(i18n, done))}
+                                </p>
                                 <UploadError error=error />
                                 <ol class="related">{versions}</ol>
                             </section>

@@ -15,9 +15,13 @@ use serde::Deserialize;
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Kept {
     pub seq: u64,
+    /// The path; a file's also has its query (record, type, title, name).
     pub endpoint: String,
-    /// The request's JSON body, as the app sent it.
+    /// The request's JSON body, as the app sent it (empty for a file).
     pub body: String,
+    /// A file's size in bytes (the worker keeps the file itself).
+    #[serde(default)]
+    pub size: Option<f64>,
     /// When it was made (ms since the epoch).
     pub at: f64,
     /// `waiting` (to be sent) or `refused` (the server said no).
@@ -48,11 +52,36 @@ pub enum Change {
         id: i64,
         status: String,
     },
+    /// A file sent to a record: a new document.
+    File {
+        record: RecordKind,
+        id: i64,
+        title: String,
+        file_name: String,
+    },
+    /// A new version of document `document`.
+    Version {
+        document: i64,
+        file_name: String,
+    },
     Unknown,
+}
+
+/// The value of `name` in query string `query`, decoded ("" if absent).
+fn query_value(query: &str, name: &str) -> String {
+    query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(k, _)| *k == name)
+        .and_then(|(_, v)| crate::ui::list::urldecode(v))
+        .unwrap_or_default()
 }
 
 impl Kept {
     pub fn change(&self) -> Change {
+        if let Some(change) = self.file_change() {
+            return change;
+        }
         let Ok(body) = serde_json::from_str::<serde_json::Value>(&self.body) else {
             return Change::Unknown;
         };
@@ -107,6 +136,42 @@ impl Kept {
         }
     }
 
+    /// A file's change, read from its address: `/files/upload?…` or
+    /// `/files/{id}/replace?file_name=…`.
+    fn file_change(&self) -> Option<Change> {
+        let (path, query) = self.endpoint.split_once('?')?;
+        let file_name = query_value(query, "file_name");
+        if path == "/files/upload" {
+            let title = match query_value(query, "title") {
+                t if t.trim().is_empty() => file_name.clone(),
+                t => t,
+            };
+            return Some(
+                match (
+                    RecordKind::parse(&query_value(query, "record_type")),
+                    query_value(query, "record_id").parse().ok(),
+                ) {
+                    (Some(record), Some(id)) => Change::File {
+                        record,
+                        id,
+                        title,
+                        file_name,
+                    },
+                    _ => Change::Unknown,
+                },
+            );
+        }
+        let document = path
+            .strip_prefix("/files/")?
+            .strip_suffix("/replace")?
+            .parse()
+            .ok()?;
+        Some(Change::Version {
+            document,
+            file_name,
+        })
+    }
+
     /// Why the server refused it, as the app's error.
     pub fn refusal(&self) -> Option<AppError> {
         if self.state != "refused" {
@@ -130,6 +195,8 @@ impl Kept {
                 links.contains(&(kind, id)) || (kind == RecordKind::Interaction && of == Some(id))
             }
             Change::Status { id: of, .. } => kind == RecordKind::Interaction && of == id,
+            Change::File { record, id: of, .. } => record == kind && of == id,
+            Change::Version { document, .. } => kind == RecordKind::Document && document == id,
             Change::Unknown => false,
         }
     }
@@ -286,6 +353,7 @@ mod tests {
             seq: 1,
             endpoint: endpoint.into(),
             body: body.into(),
+            size: None,
             at: 0.0,
             state: "waiting".into(),
             status: None,
@@ -327,6 +395,44 @@ mod tests {
         ));
         assert_eq!(call.over_version(1), None, "a new record has no version");
         assert_eq!(kept("/api/other", "{}").change(), Change::Unknown);
+    }
+
+    #[test]
+    fn files_are_read_from_their_address() {
+        let cv = kept(
+            "/files/upload?record_type=person&record_id=7&doc_type=cv&title=&file_name=CV%20Zo%C3%A9.pdf",
+            "",
+        );
+        assert_eq!(
+            cv.change(),
+            Change::File {
+                record: RecordKind::Person,
+                id: 7,
+                title: "CV Zoé.pdf".into(),
+                file_name: "CV Zoé.pdf".into(),
+            }
+        );
+        assert!(cv.concerns(RecordKind::Person, 7));
+        assert!(!cv.concerns(RecordKind::Company, 7));
+        assert_eq!(cv.over_version(2), None, "a file has no version to move on");
+        let titled = kept(
+            "/files/upload?record_type=enrolment&record_id=3&doc_type=contract&title=Agreement&file_name=a.pdf",
+            "",
+        );
+        assert!(matches!(titled.change(), Change::File { title, .. } if title == "Agreement"));
+        let version = kept("/files/12/replace?file_name=v2.pdf", "");
+        assert_eq!(
+            version.change(),
+            Change::Version {
+                document: 12,
+                file_name: "v2.pdf".into()
+            }
+        );
+        assert!(version.concerns(RecordKind::Document, 12));
+        assert_eq!(
+            kept("/files/upload?record_type=spaceship&record_id=1", "").change(),
+            Change::Unknown
+        );
     }
 
     #[test]

@@ -73,6 +73,17 @@ pub fn describe(i18n: I18n, change: &Change) -> String {
             t_string!(i18n, outbox.task),
             status_label(i18n, status)
         ),
+        Change::File {
+            title, file_name, ..
+        } if title != file_name => {
+            format!("{} {title} ({file_name})", t_string!(i18n, outbox.file))
+        }
+        Change::File { file_name, .. } => {
+            format!("{} {file_name}", t_string!(i18n, outbox.file))
+        }
+        Change::Version { file_name, .. } => {
+            format!("{} {file_name}", t_string!(i18n, outbox.new_version))
+        }
         Change::Unknown => t_string!(i18n, outbox.unknown).to_string(),
     }
 }
@@ -98,6 +109,8 @@ fn KeptChange(kept: Kept) -> impl IntoView {
             Some(RecordKind::Interaction.href(*id))
         }
         Change::Interaction { links, .. } => links.first().map(|(k, id)| k.href(*id)),
+        Change::File { record, id, .. } => Some(record.href(*id)),
+        Change::Version { document, .. } => Some(RecordKind::Document.href(*document)),
         Change::Unknown => None,
     };
     // A refusal over a newer version can be overruled: send mine again

@@ -23,7 +23,9 @@
 // again. A change the server refuses (the record changed or was deleted
 // meanwhile) stays kept, marked, until the person decides: nothing kept is
 // ever dropped but by them. Each change belongs to the user who made it
-// and is only sent for them.
+// and is only sent for them. A file sent to a record (`FILE_UPLOADS`) is
+// kept the same way, the file itself as a Blob, with its address (the
+// record, type and title are in its query) and its content type.
 const VERSION = __VERSION__;
 const PRECACHE = __PRECACHE__;
 const READS = __READS__;
@@ -34,6 +36,9 @@ const SHELL = `relais-shell-${VERSION}`;
 const DATA = "relais-data";
 const OFFLINE_PAGE = "/offline.html";
 const SESSION_CHANGES = ["/api/auth/login", "/api/auth/login_second_factor", "/api/auth/logout"];
+// The routes that take a file as their body: a new document, a new version
+// of one (the server's `documents::is_upload_path` says the same).
+const FILE_UPLOADS = /^\/files\/(upload|[0-9]+\/replace)$/;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -128,7 +133,7 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(forgetUser().then(() => fetch(request)));
   } else if (request.method === "POST" && READS.includes(url.pathname)) {
     event.respondWith(readThrough(request, url));
-  } else if (request.method === "POST" && QUEUED.includes(url.pathname)) {
+  } else if (request.method === "POST" && (QUEUED.includes(url.pathname) || FILE_UPLOADS.test(url.pathname))) {
     event.respondWith(sendOrKeep(request, url));
   } else if (request.method !== "GET") {
     return;
@@ -193,9 +198,15 @@ async function readThrough(request, url) {
 // when the network fails, or when older changes still wait (a new change
 // never overtakes them).
 async function sendOrKeep(request, url) {
-  const body = await request.clone().text();
   const key = self.crypto.randomUUID();
-  const item = { key, endpoint: url.pathname, body, at: Date.now(), state: "waiting" };
+  const item = { key, endpoint: url.pathname, body: "", at: Date.now(), state: "waiting" };
+  if (FILE_UPLOADS.test(url.pathname)) {
+    item.endpoint = url.pathname + url.search;
+    item.file = await request.clone().blob();
+    item.contentType = request.headers.get("Content-Type") || "application/octet-stream";
+  } else {
+    item.body = await request.clone().text();
+  }
   const waiting = (await allItems()).filter((i) => i.state === "waiting");
   if (waiting.length === 0) {
     try {
@@ -219,11 +230,11 @@ function send(item) {
     method: "POST",
     credentials: "same-origin",
     headers: {
-      "Content-Type": "application/json",
+      "Content-Type": item.file ? item.contentType : "application/json",
       Accept: "application/json",
       "Idempotency-Key": item.key,
     },
-    body: item.body,
+    body: item.file || item.body,
   });
 }
 
@@ -334,10 +345,11 @@ async function announce(extra = {}) {
   const items = (await allItems()).filter((i) => i.user === user);
   const msg = JSON.stringify({
     type: "outbox",
-    items: items.map(({ seq, endpoint, body, at, state, status, answer }) => ({
+    items: items.map(({ seq, endpoint, body, file, at, state, status, answer }) => ({
       seq,
       endpoint,
       body,
+      size: file ? file.size : null,
       at,
       state,
       status: status ?? null,

@@ -1005,3 +1005,66 @@ async fn documents_are_listed_found_renamed_and_trashed_like_records(pool: PgPoo
     assert_eq!(old.status, StatusCode::OK);
     assert_eq!(old.bytes, pdf(2000, 1));
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_enrolment_has_documents_named_after_it(pool: PgPool) {
+    let dir = TempDir::new();
+    let app = app_with(pool.clone(), local(&dir, 5 * MB));
+    let (member_id, member) = app.login_as("member@relais.test", "member").await;
+    let marie = person(&pool, member_id).await;
+    let enrolment: i64 = sqlx::query_scalar(
+        "WITH p AS (INSERT INTO programmes (name, kind) VALUES ('Parcours emploi', 'programme') RETURNING id)
+         INSERT INTO enrolments (programme_id, person_id, status, owner_id, created_by, updated_by)
+         SELECT p.id, $1, 'active', $2, $2, $2 FROM p RETURNING id",
+    )
+    .bind(marie)
+    .bind(member_id)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let up = post(
+        &app,
+        &member,
+        &format!("/files/upload?record_type=enrolment&record_id={enrolment}&doc_type=contract&title=Convention&file_name=convention.pdf"),
+        pdf(1000, 3),
+    )
+    .await;
+    assert_eq!(up.status, StatusCode::CREATED, "{:?}", up.json());
+    let r = app
+        .call(
+            "/api/documents/of_record",
+            serde_json::json!({"kind": "enrolment", "id": enrolment}),
+            Some(&member),
+        )
+        .await;
+    assert_eq!(r.body[0]["title"], "Convention", "{}", r.text);
+    let r = app
+        .call(
+            "/api/documents/list",
+            serde_json::json!({"query": {"q": "convention"}}),
+            Some(&member),
+        )
+        .await;
+    assert_eq!(r.body["rows"][0]["record_type"], "enrolment", "{}", r.text);
+    assert_eq!(r.body["rows"][0]["record_name"], "Martin · Parcours emploi");
+    // A trashed enrolment takes no more files.
+    sqlx::query("UPDATE enrolments SET deleted_at = now() WHERE id = $1")
+        .bind(enrolment)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let refused = post(
+        &app,
+        &member,
+        &format!("/files/upload?record_type=enrolment&record_id={enrolment}&doc_type=contract&title=&file_name=late.pdf"),
+        pdf(1000, 4),
+    )
+    .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::NOT_FOUND,
+        "{:?}",
+        refused.json()
+    );
+    assert_eq!(documents(&pool).await, 1);
+}

@@ -308,6 +308,7 @@ pub fn EnrolmentPage() -> impl IntoView {
                                     <Detail label=tx!(i18n, enrolment.notes) value=f.notes.clone() />
                                 </dl>
                             </section>
+                            <crate::documents::pages::RecordDocuments kind=k id=id />
                             <RecordActivity kind=k id=id reload=reload />
                         </div>
                     </article>
