@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test: installs what is missing, then formatting, clippy (server
-# and browser feature sets), the Rust tests against a real PostgreSQL, and
-# the Playwright suite in Chromium against the release server.
+# Runs every test: installs what is missing, then formatting, clippy (the
+# browser feature set; the server's is linted as the tests are built), the
+# Rust tests against a real PostgreSQL, and the Playwright suite in Chromium
+# against the front end as served and the tests' debug server.
 source "$(dirname "$0")/lib.sh"
 
 TEST_PG_PORT="${TEST_PG_PORT:-54339}"
@@ -88,17 +89,20 @@ stop_server() {
   if [ -n "$SINK_PID" ]; then kill "$SINK_PID" 2>/dev/null || true; wait "$SINK_PID" 2>/dev/null || true; fi
   SINK_PID=""
 }
-cleanup() { stop_server; stop_test_pg; print_times; }
+cleanup() { stop_front_end; stop_server; stop_test_pg; print_times; }
 trap cleanup EXIT
 
 fmt_check() { cargo fmt --all -- --check; }
-clippy_ssr() { cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings; }
 clippy_hydrate() { cargo clippy -p app -p frontend --features app/hydrate --target wasm32-unknown-unknown -- -D warnings; }
+# Clippy for the server side is this build (`with_clippy`): the library,
+# binaries and tests of app and server, linted as they are compiled. No
+# doc-tests: there are none, and looking for them expands the app crate
+# once more.
 rust_tests() {
   start_test_pg
   install_moto
-  cargo test -p app --features ssr
-  cargo test -p server
+  with_clippy cargo test -p app --features ssr --lib --bins --tests
+  with_clippy cargo test -p server --lib --bins --tests
 }
 
 # Waits until http://$1/healthz answers, while process $2 lives; on failure
@@ -183,8 +187,34 @@ step "install Rust tools (if missing)" install_rust_tools
 step "install wasm-opt (if missing)" install_wasm_opt
 step "install Chromium and Playwright (if missing)" install_browser_tools
 step "cargo fmt --check" fmt_check
-step "clippy (ssr)" clippy_ssr
+# The front end is built beside the next steps, from the start: cargo-leptos
+# builds it in a target folder of its own (target/front), so nothing waits
+# for a lock, and its longest part — the app crate's wasm, one codegen unit
+# and whole-program LTO, on one core for minutes — leaves the other core to
+# clippy and the tests' build.
+FRONT_PID=""
+start_front_end() {
+  (build_front_end >"$ROOT/target/front-end.log" 2>&1) &
+  FRONT_PID=$!
+}
+await_front_end() {
+  local rc=0
+  wait "$FRONT_PID" || rc=$?
+  FRONT_PID=""
+  grep -aE "Finished|error|warning: unused" "$ROOT/target/front-end.log" || true
+  if [ "$rc" -ne 0 ]; then tail -n 80 "$ROOT/target/front-end.log"; fi
+  return "$rc"
+}
+stop_front_end() {
+  [ -n "$FRONT_PID" ] || return 0
+  pkill -TERM -f "leptos build --release --precompress --frontend-only" 2>/dev/null || true
+  kill "$FRONT_PID" 2>/dev/null || true
+}
+
+mkdir -p "$ROOT/target"
+step "front end as served: started beside the next steps" start_front_end
 step "clippy (hydrate, wasm32)" clippy_hydrate
-step "Rust tests (real PostgreSQL)" rust_tests
-step "build (front end as served, debug server)" build_for_e2e
+step "clippy (ssr) and Rust tests (real PostgreSQL)" rust_tests
+step "front end as served (the rest of its build)" await_front_end
+step "debug server for the browser tests" build_e2e_server
 step "Playwright (Chromium)" e2e

@@ -91,7 +91,7 @@ async function audit(page: Page, where: string) {
 
 for (const theme of ['light', 'dark'] as const) {
   test(`every page kind passes axe in the ${theme} theme`, async ({ page, context }) => {
-    test.setTimeout(240_000);
+    test.setTimeout(480_000);
     // The Content-Security-Policy blocks nothing the app does (boot script,
     // hydration data, wasm, service worker, styles), on any page.
     const blocked: string[] = [];

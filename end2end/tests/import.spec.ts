@@ -103,7 +103,7 @@ test('import a French spreadsheet file: map, preview, run, refused rows, undo', 
 // a French spreadsheet, 300 of them people already in Relais (their mobile
 // in another notation), 50 with an email that is not one.
 test('5,000 rows: duplicates handled row by row, progress, tab closed, refused rows, undo', async ({ page, browser }) => {
-  test.setTimeout(300_000);
+  test.setTimeout(600_000);
   await login(page);
   const stamp = unique('big').replace(/\W/g, '');
   const prefix = String(Math.floor(Math.random() * 1e4)).padStart(4, '0');

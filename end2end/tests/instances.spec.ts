@@ -124,11 +124,11 @@ test('two instances behind a proxy: one session, and a due reminder fires and is
 
     // Fired: the notification is there, for either instance.
     await expect
-      .poll(() => remindersOf(page, INSTANCE_B, id), { timeout: 20_000, intervals: [500, 1000] })
+      .poll(() => remindersOf(page, INSTANCE_B, id), { timeout: 60_000, intervals: [500, 1000] })
       .toBeGreaterThan(0);
     // Mailed: the mail reached the SMTP sink.
     await expect
-      .poll(() => mailsAbout(MANAGER.email, subject).length, { timeout: 20_000, intervals: [250, 500, 1000] })
+      .poll(() => mailsAbout(MANAGER.email, subject).length, { timeout: 60_000, intervals: [250, 500, 1000] })
       .toBeGreaterThan(0);
     // A late duplicate would come at a later run of either dispatcher (and
     // of the mailer it wakes): what follows is counted once three more

@@ -13,7 +13,7 @@ test('a forgotten password: the link arrives by mail in French, and following it
   await page.locator('#f-email').fill(MEMBER.email);
   await page.locator('form.auth-form button[type="submit"]').click();
 
-  await expect.poll(() => mailsTo(MEMBER.email).length, { timeout: 20_000 }).toBe(before + 1);
+  await expect.poll(() => mailsTo(MEMBER.email).length, { timeout: 60_000 }).toBe(before + 1);
   const mail = mailsTo(MEMBER.email).find((m) => m.subject.includes('réinitialisation'))!;
   expect(mail.subject).toBe('Relais : réinitialisation du mot de passe');
   expect(mail.text).toContain('Pour choisir un nouveau mot de passe');

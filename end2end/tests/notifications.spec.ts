@@ -37,7 +37,7 @@ async function reminderWritten(page: Page, id: number) {
         const list = await res.json();
         return (list.items ?? []).some((n: any) => n.interaction_id === id && n.kind === 'reminder');
       },
-      { timeout: 20_000, intervals: [500, 1000, 2000] },
+      { timeout: 60_000, intervals: [500, 1000, 2000] },
     )
     .toBe(true);
 }

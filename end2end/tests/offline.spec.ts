@@ -114,10 +114,10 @@ test('offline on a phone: log a call and move a task, sent once when back (one a
   });
   await context.setOffline(false);
   await page.evaluate(() => window.dispatchEvent(new Event('online')));
-  await expect.poll(() => attempts.length, { timeout: 20000 }).toBeGreaterThanOrEqual(2);
+  await expect.poll(() => attempts.length, { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
   expect(attempts[0]).toMatch(/^[0-9a-f-]{36}$/);
   expect(attempts[1]).toBe(attempts[0]);
-  await expect(page.locator('.connection-bar.waiting')).toHaveCount(0, { timeout: 20000 });
+  await expect(page.locator('.connection-bar.waiting')).toHaveCount(0, { timeout: 60_000 });
   await expect(page.locator('.connection-bar.syncing')).toHaveCount(0);
   await context.unroute('**/api/interactions/save');
 
@@ -201,7 +201,7 @@ test('the coming days and my open tasks are kept on the device once signed in', 
         const days = (await data.keys()).filter((k) => k.url.includes('/api/calendar/events')).length;
         return !!(await pages.match('/kanban')) && !!(await pages.match('/calendar')) && days >= 10;
       }),
-      { timeout: 20000 },
+      { timeout: 60_000 },
     )
     .toBe(true);
 

@@ -70,7 +70,7 @@ async function signInWithCode(page: Page, code: string, recovery = false) {
 }
 
 test('I set up two-step sign-in, then sign in with a code of my app, and with a recovery code', async ({ page }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(300_000);
   await login(page, MANAGER);
   await page.goto('/settings/profile#second-factor');
   await ready(page);

@@ -48,7 +48,7 @@ test('a team from the app: invitations by mail, joining, roles, deactivation, GD
   page,
   browser,
 }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(300_000);
   expect(MAIL_DIR, 'E2E_MAIL_DIR: the SMTP sink the suite runs with').not.toBe('');
   const stamp = Date.now().toString(36);
   const camille = `camille.${stamp}@relais.example`;
@@ -70,8 +70,8 @@ test('a team from the app: invitations by mail, joining, roles, deactivation, GD
   await expect(waiting.getByRole('row', { name: new RegExp(sam) })).toContainText('Manager');
 
   // Each mail in its reader's language.
-  await expect.poll(() => mailsTo(camille).length, { timeout: 20_000 }).toBe(1);
-  await expect.poll(() => mailsTo(sam).length, { timeout: 20_000 }).toBe(1);
+  await expect.poll(() => mailsTo(camille).length, { timeout: 60_000 }).toBe(1);
+  await expect.poll(() => mailsTo(sam).length, { timeout: 60_000 }).toBe(1);
   const french = mailsTo(camille)[0];
   expect(french.subject).toBe('Relais : votre invitation');
   expect(french.text).toContain('vous invite à rejoindre');
