@@ -1,6 +1,6 @@
 import { test, expect } from './fixtures';
 import type { Locator } from '@playwright/test';
-import { controlled, goOffline, goOnline, login, ready, savePerson, shot, unique } from './helpers';
+import { backOnlineLosingFirstAnswer, controlled, goOffline, goOnline, login, ready, savePerson, shot, unique } from './helpers';
 
 /** A small PDF (one empty page) whose text differs by `mark`. */
 function pdf(mark: string): Buffer {
@@ -206,19 +206,7 @@ test('files added offline are kept and sent once when the connection returns', a
 
   // The connection returns; the first answer is lost (the server saved
   // the file), so the worker sends it again with the same key.
-  const attempts: string[] = [];
-  await context.unroute('**/*');
-  await context.route('**/files/upload?*', async (route) => {
-    attempts.push(route.request().headers()['idempotency-key'] ?? '');
-    if (attempts.length === 1) {
-      await route.fetch();
-      await route.abort('connectionreset');
-    } else {
-      await route.continue();
-    }
-  });
-  await context.setOffline(false);
-  await page.evaluate(() => window.dispatchEvent(new Event('online')));
+  const attempts = await backOnlineLosingFirstAnswer(page, context, '**/files/upload?*');
   await expect.poll(() => attempts.length, { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
   expect(attempts[0]).toMatch(/^[0-9a-f-]{36}$/);
   expect(attempts[1]).toBe(attempts[0]);

@@ -67,6 +67,31 @@ export async function goOffline(context: BrowserContext) {
   await context.setOffline(true);
 }
 
+/**
+ * Brings the connection back, but the first request matching `pattern`
+ * loses its answer on the way back (the server got it; the connection is
+ * reset), as a flaky network does; later ones go through. Returns the
+ * idempotency keys the attempts carried, as they come. The watch is in
+ * place before the connection returns: the browser says "online" by
+ * itself, and the worker may send at once.
+ */
+export async function backOnlineLosingFirstAnswer(page: Page, context: BrowserContext, pattern: string) {
+  const attempts: string[] = [];
+  await context.unroute('**/*');
+  await context.route(pattern, async (route) => {
+    attempts.push(route.request().headers()['idempotency-key'] ?? '');
+    if (attempts.length === 1) {
+      await route.fetch();
+      await route.abort('connectionreset');
+    } else {
+      await route.continue();
+    }
+  });
+  await context.setOffline(false);
+  await page.evaluate(() => window.dispatchEvent(new Event('online')));
+  return attempts;
+}
+
 export async function goOnline(context: BrowserContext) {
   await context.unroute('**/*');
   await context.setOffline(false);

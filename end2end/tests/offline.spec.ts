@@ -1,5 +1,5 @@
 import { test, expect, Page, APIRequestContext } from './fixtures';
-import { controlled as controlledBy, goOffline, goOnline, login, ready, shot, unique } from './helpers';
+import { backOnlineLosingFirstAnswer, controlled as controlledBy, goOffline, goOnline, login, ready, shot, unique } from './helpers';
 
 // On a phone, as issue 6's "done means": read offline, log a call and move
 // a task offline, come back and find both on the server exactly once —
@@ -98,22 +98,7 @@ test('offline on a phone: log a call and move a task, sent once when back (one a
 
   // Back online; the first answer to the call is lost on the way (the
   // server applied it), so the worker sends it again with the same key.
-  // The watch on the saves is in place before the connection returns: the
-  // browser says "online" by itself, and the worker may send at once.
-  const attempts: string[] = [];
-  await context.unroute('**/*');
-  await context.route('**/api/interactions/save', async (route) => {
-    const key = route.request().headers()['idempotency-key'] ?? '';
-    attempts.push(key);
-    if (attempts.length === 1) {
-      await route.fetch();
-      await route.abort('connectionreset');
-    } else {
-      await route.continue();
-    }
-  });
-  await context.setOffline(false);
-  await page.evaluate(() => window.dispatchEvent(new Event('online')));
+  const attempts = await backOnlineLosingFirstAnswer(page, context, '**/api/interactions/save');
   await expect.poll(() => attempts.length, { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
   expect(attempts[0]).toMatch(/^[0-9a-f-]{36}$/);
   expect(attempts[1]).toBe(attempts[0]);
