@@ -47,6 +47,21 @@ async function pages(page: Page): Promise<string[]> {
     },
     { scope: 'one', confirmed: undefined },
   );
+  const programme = await (
+    await page.request.post('/api/programmes/save', {
+      data: { id: null, input: { name: `${tag} programme`, kind: 'programme', description: '', active: true } },
+    })
+  ).json();
+  const enrolment = await created(page, 'enrolments', {
+    programme_id: programme, person_id: person, company_id: null, identifier: `${tag}-1`, status: 'active',
+    starts_on: '2031-01-05', ends_on: '', notes: '', owner_id: null,
+  }, { confirmed: undefined });
+  const upload = await page.request.post(
+    `/files/upload?record_type=person&record_id=${person}&doc_type=cv&title=${tag}%20CV&file_name=cv.txt`,
+    { data: Buffer.from('Curriculum vitae'), headers: { 'Content-Type': 'application/octet-stream' } },
+  );
+  expect(upload.status(), await upload.text()).toBe(201);
+  const document = (await upload.json()).id;
   return [
     '/',
     '/companies',
@@ -76,6 +91,11 @@ async function pages(page: Page): Promise<string[]> {
     '/quality',
     `/merge?kind=person&ids=${person}`,
     '/outbox',
+    '/programmes',
+    `/programmes/${enrolment}`,
+    '/settings/programmes',
+    '/documents',
+    `/documents/${document}`,
   ];
 }
 
