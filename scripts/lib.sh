@@ -79,6 +79,7 @@ without_lto() {
 
 install_rust_tools() {
   rustup target list --installed | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+  command -v clippy-driver >/dev/null || rustup component add clippy
   if ! cargo leptos --version 2>/dev/null | grep -q '0.3.10'; then
     # 0.3.11+ needs a newer rustc; no_downloads: never fetch tools from the web.
     # Its own release profile is whole-program LTO in one codegen unit: most
@@ -110,7 +111,10 @@ install_wasm_opt() {
 # tests' server goes through here, with the same settings, so one build
 # serves both.
 with_clippy() {
-  RUSTC_WORKSPACE_WRAPPER="$(command -v clippy-driver)" \
+  local driver
+  # Never an empty wrapper: cargo would then build without any lint.
+  driver="$(command -v clippy-driver)" || { echo "clippy-driver not found (rustup component add clippy)" >&2; return 1; }
+  RUSTC_WORKSPACE_WRAPPER="$driver" \
     CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__" "$@"
 }
 
