@@ -36,7 +36,19 @@ async fn the_server_connects_with_sslmode_require_and_verify_full() {
         over_tls(&unverified).await.is_err(),
         "an unknown CA must be refused"
     );
-    // And the server's own pool (migrations included) takes such a URL.
+    // And the server's own pool (migrations included) takes such a URL,
+    // on a database made afresh: one left by an earlier run holds the
+    // migrations as they were then (an edited one would refuse to start).
+    let admin = PgPoolOptions::new()
+        .max_connections(1)
+        .connect(&url)
+        .await
+        .unwrap();
+    sqlx::query("DROP DATABASE IF EXISTS relais_tls_test WITH (FORCE)")
+        .execute(&admin)
+        .await
+        .unwrap();
+    admin.close().await;
     let db = server::ensure_database(&url, "relais_tls_test")
         .await
         .unwrap();
