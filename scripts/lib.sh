@@ -16,15 +16,18 @@ step() { # step "name" command...
   "$@"
   CURRENT_STEP=""
   local dt=$((SECONDS - t0))
-  STEP_TIMES+=("$(printf '%5ss  %s' "$dt" "$name")")
+  STEP_TIMES+=("$(printf '%5ss  %-52s disk free after: %s' "$dt" "$name" "$(disk_free)")")
   echo "    ($name: ${dt}s)"
 }
+# Free space where the builds write (a CI run once ran out of it).
+disk_free() { df -h --output=avail "$ROOT" 2>/dev/null | tail -n1 | tr -d ' ' || echo "?"; }
 print_times() {
   echo "==> step times"
   printf '%s\n' "${STEP_TIMES[@]}"
   if [ -n "${CURRENT_STEP:-}" ]; then
     printf '%5ss  %s (failed)\n' "$((SECONDS - CURRENT_T0))" "$CURRENT_STEP"
   fi
+  echo "    disk free now: $(disk_free); target/: $(du -sh "$ROOT/target" 2>/dev/null | cut -f1)"
 }
 
 apt_install() { # apt_install pkg... — only the missing ones
