@@ -17,6 +17,10 @@
 //! | interaction, not private | everyone | owner, creator, attendee; anyone if unassigned; manager, admin | as change | owner, creator, manager, admin |
 //! | interaction, private | owner, creator, attendee | owner, creator, attendee | owner, creator | owner, creator |
 //!
+//! Reports count records rather than show them: a member's figures are
+//! their own, a manager or an admin sees everyone's or one user's
+//! ([`ssr::figures_owner`]).
+//!
 //! Making an interaction private, or public again, is for its owner or
 //! creator (`Allowed::privacy`): hiding a colleague's meeting from the team,
 //! or showing their private one, is not an attendee's or a manager's call.
@@ -100,6 +104,17 @@ pub mod ssr {
                 id: id_param,
                 manager: user.role.includes(Role::Manager),
             }
+        }
+    }
+
+    /// Whose figures a report shows (`crate::reports`): a member's own,
+    /// whatever they asked; a manager's or an admin's, the user they chose,
+    /// or the whole team (`None`). Every report and its CSV ask this.
+    pub fn figures_owner(user: &CurrentUser, asked: Option<i64>) -> Option<i64> {
+        if user.role.includes(Role::Manager) {
+            asked
+        } else {
+            Some(user.id)
         }
     }
 

@@ -28,6 +28,7 @@ pub mod planning;
 pub mod programmes;
 pub mod pwa;
 pub mod records;
+pub mod reports;
 pub mod settings;
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -140,7 +141,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/planning") view=|| page(planning::PlanningPage) />
                         <Route path=path!("/kanban") view=|| page(kanban::tasks::TasksBoardPage) />
                         <Route path=path!("/kanban/deals") view=|| page(kanban::deals::DealsBoardPage) />
-                        <Route path=path!("/reports") view=|| not_built(Module::Reports) />
+                        <Route path=path!("/reports") view=|| page(reports::pages::ReportsIndex) />
+                        <Route path=path!("/reports/:kind") view=|| page(reports::pages::ReportPage) ssr=SsrMode::InOrder />
                         <Route path=path!("/documents") view=|| page(documents::pages::DocumentList) ssr=SsrMode::InOrder />
                         <Route path=path!("/documents/new") view=|| page(documents::pages::DocumentNew) />
                         <Route path=path!("/documents/:id") view=|| page(documents::pages::DocumentPage) />
@@ -202,22 +204,6 @@ fn Head() -> impl IntoView {
         <Link rel="apple-touch-icon" href="/icons/icon-192.png" />
     }
     .into_any()
-}
-
-#[derive(Clone, Copy)]
-enum Module {
-    Reports,
-}
-
-fn not_built(module: Module) -> impl IntoView {
-    let i18n = use_i18n();
-    let label = move || {
-        match module {
-            Module::Reports => t_string!(i18n, nav.reports),
-        }
-        .to_string()
-    };
-    view! { <pages::NotBuilt module=label /> }
 }
 
 #[cfg(test)]

@@ -96,6 +96,9 @@ async function pages(page: Page): Promise<string[]> {
     '/settings/programmes',
     '/documents',
     `/documents/${document}`,
+    '/reports',
+    '/reports/sales?period=this_year&by=quarter&compare=1',
+    '/reports/forecast',
   ];
 }
 

@@ -27,6 +27,7 @@
 use crate::config::BenchArgs;
 use anyhow::{Context, bail, ensure};
 use app::records::RecordKind;
+use app::reports::ReportKind;
 use app::ui::list::ListQuery;
 use axum::Router;
 use axum::body::Body;
@@ -98,6 +99,8 @@ enum Scenario {
     DuplicatesPage,
     /// `POST /api/quality/figures`: the data-quality page.
     QualityPage,
+    /// `POST /api/reports/run`: a report for the whole team (as an admin).
+    Report(app::reports::ReportKind, app::reports::ReportQuery),
 }
 
 /// How many rows the Planning scenario shows.
@@ -217,6 +220,37 @@ pub async fn run(pool: &PgPool, args: &BenchArgs) -> anyhow::Result<()> {
             "data quality: persons with a probable duplicate",
             Scenario::PersonList(duplicate),
         ),
+        (
+            "report: activity, this month (defaults)",
+            report(ReportKind::Activity, json!({}))?,
+        ),
+        (
+            "report: activity, the whole team's year",
+            report(ReportKind::Activity, json!({"period": "this_year"}))?,
+        ),
+        (
+            "report: sales, year to date by month (defaults)",
+            report(ReportKind::Sales, json!({}))?,
+        ),
+        (
+            "report: sales, this year by month against the 4 before",
+            report(
+                ReportKind::Sales,
+                json!({"period": "this_year", "compare": 4}),
+            )?,
+        ),
+        (
+            "report: forecast, next 12 months (defaults)",
+            report(ReportKind::Forecast, json!({}))?,
+        ),
+        (
+            "report: programmes, this year (defaults)",
+            report(ReportKind::Programmes, json!({}))?,
+        ),
+        (
+            "report: data quality, last 12 months (defaults)",
+            report(ReportKind::Quality, json!({}))?,
+        ),
     ];
 
     println!(
@@ -270,6 +304,17 @@ pub async fn run(pool: &PgPool, args: &BenchArgs) -> anyhow::Result<()> {
         println!("Global search by query:\n\n{}", table(&detail));
     }
     Ok(())
+}
+
+/// A report with its defaults, changed by `over` (the query's JSON).
+fn report(kind: ReportKind, over: Value) -> anyhow::Result<Scenario> {
+    let mut q = serde_json::to_value(kind.defaults())?;
+    if let (Some(q), Some(over)) = (q.as_object_mut(), over.as_object()) {
+        for (k, v) in over {
+            q.insert(k.clone(), v.clone());
+        }
+    }
+    Ok(Scenario::Report(kind, serde_json::from_value(q)?))
 }
 
 /// A list query as the browser sends it (the same JSON both sides use).
@@ -645,6 +690,10 @@ impl Bench {
                 self.send(self.request("/api/quality/figures", json!({}))?)
                     .await
             }
+            Scenario::Report(kind, q) => {
+                self.send(self.request("/api/reports/run", json!({"kind": kind, "query": q}))?)
+                    .await
+            }
         }
     }
 
@@ -744,8 +793,95 @@ impl Bench {
                     .await?;
                 Ok(start.elapsed())
             }
+            Scenario::Report(kind, q) => {
+                let (from, to) = q.range(
+                    app::reports::sql::org_today(pool).await?,
+                    chrono::Weekday::Mon,
+                );
+                let start = Instant::now();
+                report_sql(pool, *kind, q, from, to).await?;
+                Ok(start.elapsed())
+            }
         }
     }
+}
+
+/// A report's statements, as `app::reports::sql::build` runs them for the
+/// whole team.
+async fn report_sql(
+    pool: &PgPool,
+    kind: ReportKind,
+    q: &app::reports::ReportQuery,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> anyhow::Result<()> {
+    use app::reports::sql::*;
+    let none = None::<i64>;
+    match kind {
+        ReportKind::Activity => {
+            sqlx::query(ACTIVITY_SQL)
+                .bind(from)
+                .bind(to)
+                .bind(none)
+                .fetch_all(pool)
+                .await?;
+        }
+        ReportKind::Sales => {
+            sqlx::query(SALES_SQL)
+                .bind(from)
+                .bind(to)
+                .bind(q.compare as i32)
+                .bind(q.by.as_str())
+                .bind(none)
+                .bind(none)
+                .fetch_all(pool)
+                .await?;
+            sqlx::query(LOST_REASONS_SQL)
+                .bind(from)
+                .bind(to)
+                .bind(none)
+                .bind(none)
+                .fetch_all(pool)
+                .await?;
+        }
+        ReportKind::Forecast => {
+            sqlx::query(FORECAST_SQL)
+                .bind(from)
+                .bind(to)
+                .bind(none)
+                .bind(none)
+                .fetch_all(pool)
+                .await?;
+        }
+        ReportKind::Programmes => {
+            sqlx::query(PROGRAMMES_SQL)
+                .bind(from)
+                .bind(to)
+                .bind(none)
+                .bind(none)
+                .fetch_all(pool)
+                .await?;
+            sqlx::query(ENROLMENTS_SQL)
+                .bind(from)
+                .bind(to)
+                .bind(none)
+                .bind(none)
+                .bind(ENROLMENT_ROWS + 1)
+                .fetch_all(pool)
+                .await?;
+        }
+        ReportKind::Quality => {
+            sqlx::query(QUALITY_SQL)
+                .bind(from)
+                .bind(to)
+                .bind(q.by.as_str())
+                .bind(None::<String>)
+                .bind(none)
+                .fetch_all(pool)
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 /// `deal_board`: the totals, then each stage's first cards.

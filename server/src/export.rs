@@ -1,6 +1,7 @@
 //! `GET /export/{module}.csv?<list query>`: the CSV export of a list, with
 //! the same query string as the list page, streamed as it is read;
 //! `GET /export/audit.csv?<filter>`: the audit log (admins);
+//! `GET /export/reports/{kind}.csv?<report query>&table=<id>`: a report's table;
 //! `GET /export/persons/{id}.json`: everything held on a person (GDPR,
 //! admins). Every export is written in the audit log.
 
@@ -111,6 +112,67 @@ pub async fn export_csv(
             .into_response(),
         Err(e) => error(StatusCode::UNPROCESSABLE_ENTITY, &e),
     }
+}
+
+/// `GET /export/reports/{kind}.csv?<report query>&table=<id>`: a table of a
+/// report, exactly as the page shows it (the same server function builds
+/// both; a member's figures are their own here too).
+pub async fn report_csv(
+    State(pool): State<PgPool>,
+    State(settings): State<ServerSettings>,
+    session: Session,
+    Path(file): Path<String>,
+    RawQuery(raw): RawQuery,
+    parts: Parts,
+) -> Response {
+    use app::reports::{ReportKind, ReportQuery};
+    let Some(kind) = file.strip_suffix(".csv").and_then(ReportKind::parse) else {
+        return error(StatusCode::NOT_FOUND, &AppError::NotFound);
+    };
+    let user = match current_user(&pool, &session).await {
+        Ok(user) => user,
+        Err(response) => return response,
+    };
+    let raw = raw.unwrap_or_default();
+    let query = ReportQuery::from_params(|k| param(Some(&raw), k), kind.defaults());
+    let table = param(Some(&raw), "table").unwrap_or_else(|| "main".into());
+    let report = match app::reports::sql::build(&pool, &user, kind, &query).await {
+        Ok(report) => report,
+        Err(e) => return error(StatusCode::SERVICE_UNAVAILABLE, &e),
+    };
+    let format = CsvFormat::for_reader(&user.locale, param(Some(&raw), "sep").as_deref());
+    let body = match app::reports::sql::csv(&report, &table, &query, user.language(), format) {
+        Ok(Some(body)) => body,
+        Ok(None) => return error(StatusCode::NOT_FOUND, &AppError::NotFound),
+        Err(e) => return error(StatusCode::SERVICE_UNAVAILABLE, &e),
+    };
+    if let Err(e) = audit::record_from(
+        &pool,
+        &user,
+        &address(&settings, &parts),
+        audit::action::EXPORT,
+        None,
+        &format!("reports/{}.csv {raw}", kind.as_str()),
+    )
+    .await
+    {
+        return error(StatusCode::SERVICE_UNAVAILABLE, &e);
+    }
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"{}-{table}-{}.csv\"",
+                    kind.as_str(),
+                    report.from.format("%Y%m%d")
+                ),
+            ),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 /// The value of `name` in a query string.

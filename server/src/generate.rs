@@ -308,6 +308,15 @@ pub async fn run(pool: &PgPool, args: &GenerateArgs) -> anyhow::Result<()> {
         .execute(&mut *tx)
         .await?;
     progress.step("deal_totals", None);
+    if args.persons > 0 {
+        let rows = enrolments(&mut tx, args.persons / 10).await?;
+        progress.step("enrolments", Some(rows));
+    }
+    // The Activity report's day counts, skipped by the bulk rows too.
+    sqlx::query("SELECT relais_rebuild_activity_days()")
+        .execute(&mut *tx)
+        .await?;
+    progress.step("activity_days", None);
     tx.commit().await?;
     progress.step("commit", None);
 
@@ -320,6 +329,9 @@ pub async fn run(pool: &PgPool, args: &GenerateArgs) -> anyhow::Result<()> {
             .await?;
         progress.step("vacuum analyze", None);
     }
+    sqlx::raw_sql("VACUUM (ANALYZE) enrolments, activity_days")
+        .execute(&mut session)
+        .await?;
     println!(
         "  {:<28} {:>14} {:>8.1} s",
         "total",
@@ -327,6 +339,41 @@ pub async fn run(pool: &PgPool, args: &GenerateArgs) -> anyhow::Result<()> {
         total.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// Enrolments for the Programmes report: a catalogue of eight entries (if
+/// it has none), then one enrolment for every tenth live person, up to
+/// `n`: statuses and dates over the last four years, file numbers unique.
+async fn enrolments(conn: &mut PgConnection, n: i64) -> anyhow::Result<u64> {
+    sqlx::query(
+        "INSERT INTO programmes (name, kind, position)
+         SELECT name, kind, position FROM (VALUES
+             ('Accompagnement emploi', 'programme', 0), ('Création d''entreprise', 'programme', 1),
+             ('Formation numérique', 'programme', 2), ('Logement', 'service', 3),
+             ('Mobilité', 'service', 4), ('Aide administrative', 'service', 5),
+             ('SAE Nord', 'sae', 6), ('SAE Sud', 'sae', 7)) AS v(name, kind, position)
+         WHERE NOT EXISTS (SELECT 1 FROM programmes)",
+    )
+    .execute(&mut *conn)
+    .await?;
+    let done = sqlx::query(
+        "WITH p AS (SELECT array_agg(id ORDER BY id) AS ids FROM programmes WHERE archived_at IS NULL),
+              u AS (SELECT array_agg(id ORDER BY id) AS ids FROM users WHERE active),
+              pe AS (SELECT id FROM persons WHERE deleted_at IS NULL AND id % 10 = 3
+                     AND NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.person_id = persons.id)
+                     ORDER BY id LIMIT $1)
+         INSERT INTO enrolments (programme_id, person_id, identifier, status, starts_on, ends_on, owner_id)
+         SELECT p.ids[(1 + pe.id % cardinality(p.ids))::int], pe.id, 'GEN-' || pe.id, s.status, s.starts,
+                CASE WHEN s.status IN ('completed', 'withdrawn') THEN s.starts + (30 + pe.id % 300)::int END,
+                u.ids[(1 + pe.id % cardinality(u.ids))::int]
+         FROM pe, p, u,
+              LATERAL (SELECT (ARRAY['planned', 'active', 'active', 'completed', 'withdrawn'])[1 + (pe.id / 7) % 5] AS status,
+                              current_date - (pe.id % 1460)::int AS starts) s",
+    )
+    .bind(n)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected())
 }
 
 /// Everything inside the transaction: settings, helpers, the rows, and the

@@ -175,6 +175,7 @@ pub fn router_with_files(
     Router::new()
         .route("/healthz", get(health))
         .route("/export/audit.csv", get(export::audit_csv))
+        .route("/export/reports/{file}", get(export::report_csv))
         .route("/export/persons/{file}", get(export::gdpr_json))
         .route("/export/{file}", get(export::export_csv))
         .route(

@@ -1,5 +1,4 @@
-//! Pages that belong to no single module: the desk, search results, the
-//! "not built yet" placeholder and "not found".
+//! Pages that belong to no single module: search results and "not found".
 
 pub mod search;
 
@@ -7,24 +6,6 @@ use crate::i18n::*;
 use crate::tx;
 use leptos::prelude::*;
 use leptos_router::components::A;
-
-/// A module of the spec whose page is not built yet: says so plainly.
-#[component]
-pub fn NotBuilt(#[prop(into)] module: TextProp) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <div class="page placeholder">
-            <h1>
-                {move || {
-                    let module = module.get().to_string();
-                    t_string!(i18n, common.not_built_title, module).to_string()
-                }}
-            </h1>
-            <p class="muted">{tx!(i18n, common.not_built_body)}</p>
-        </div>
-    }
-    .into_any()
-}
 
 #[component]
 pub fn NotFound() -> impl IntoView {

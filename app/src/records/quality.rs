@@ -217,18 +217,22 @@ pub mod ssr {
             .join(" AND ")
     }
 
+    /// SQL true when the row aliased `r` has at least one email or phone.
+    fn has_contacts_sql(q: &crate::records::kind::Quality, r: &str) -> String {
+        q.contacts
+            .iter()
+            .map(|f| format!("coalesce({r}.{f}, '') <> ''"))
+            .collect::<Vec<_>>()
+            .join(" OR ")
+    }
+
     /// The counts of `kind`'s live records: one pass over the table for
     /// all but the duplicates, then the duplicates as a semi-join (in the
     /// pass, as a `FILTER`, PostgreSQL would probe the set row by row).
     pub fn count_sql(kind: RecordKind) -> Option<String> {
         let d = kind.describe();
         let q = d.quality.as_ref()?;
-        let has_contacts = q
-            .contacts
-            .iter()
-            .map(|f| format!("coalesce(r.{f}, '') <> ''"))
-            .collect::<Vec<_>>()
-            .join(" OR ");
+        let has_contacts = has_contacts_sql(q, "r");
         Some(format!(
             "SELECT count(*) AS total,
                     count(*) FILTER (WHERE {complete}) AS complete,
@@ -239,6 +243,32 @@ pub mod ssr {
              FROM {t} r WHERE r.deleted_at IS NULL",
             complete = complete_sql(q, "r"),
             duplicate = problem_sql(kind, "r", "duplicate")?,
+            t = d.table,
+        ))
+    }
+
+    /// The same counts per owner (`0`: no owner), for today's row of the
+    /// Quality report's history (`quality_history`, `$1` the kind). The
+    /// duplicates are a hash join on the set of ids in a pair.
+    pub fn history_sql(kind: RecordKind) -> Option<String> {
+        let d = kind.describe();
+        let q = d.quality.as_ref()?;
+        let has_contacts = has_contacts_sql(q, "r");
+        Some(format!(
+            "INSERT INTO quality_history
+                 (record_type, day, owner_id, total, complete, with_contacts, valid, duplicates)
+             SELECT $1, (now() AT TIME ZONE relais_org_zone())::date, coalesce(r.owner_id, 0),
+                    count(*),
+                    count(*) FILTER (WHERE {complete}),
+                    count(*) FILTER (WHERE {has_contacts}),
+                    count(*) FILTER (WHERE ({has_contacts}) AND r.contacts_ok),
+                    count(dup.id)
+             FROM {t} r
+             LEFT JOIN (SELECT DISTINCT id FROM ({dup_ids}) ids) dup ON dup.id = r.id
+             WHERE r.deleted_at IS NULL
+             GROUP BY coalesce(r.owner_id, 0)",
+            complete = complete_sql(q, "r"),
+            dup_ids = duplicate_ids_sql(kind),
             t = d.table,
         ))
     }
@@ -262,6 +292,20 @@ pub mod ssr {
         .bind(kind.as_str())
         .execute(&mut **tx)
         .await?;
+        // Today's figures per owner: the last count of a day stays.
+        if let Some(history) = history_sql(kind) {
+            sqlx::query(
+                "DELETE FROM quality_history
+                 WHERE record_type = $1 AND day = (now() AT TIME ZONE relais_org_zone())::date",
+            )
+            .bind(kind.as_str())
+            .execute(&mut **tx)
+            .await?;
+            sqlx::query(AssertSqlSafe(history))
+                .bind(kind.as_str())
+                .execute(&mut **tx)
+                .await?;
+        }
         Ok(())
     }
 

@@ -2,6 +2,7 @@
 //! error message and an icon.
 
 pub mod browser;
+pub mod chart;
 pub mod dialog;
 pub mod feedback;
 pub mod form;

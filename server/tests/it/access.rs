@@ -257,6 +257,8 @@ struct Fx {
     /// caller moved to the trash a moment ago.
     just_deleted: i64,
     filter: i64,
+    /// A saved report of the caller's.
+    saved_report: i64,
     /// The day after today, in the users' zone.
     day: NaiveDate,
     /// An open invitation.
@@ -488,6 +490,12 @@ async fn make(pool: &PgPool, kind: Kind, case: Case, actor: i64, colleague: i64)
         .fetch_one(pool)
         .await
         .unwrap();
+    let saved_report = q("INSERT INTO saved_reports (user_id, report, name, query) VALUES ($1, 'sales', $2, 'period=ytd') RETURNING id")
+        .bind(actor)
+        .bind(format!("report {n}"))
+        .fetch_one(pool)
+        .await
+        .unwrap();
     let invitation = q(
         "INSERT INTO invitations (email, role, locale, token_hash, expires_at)
                         VALUES ($1, 'member', 'en', $1, now() + interval '1 day') RETURNING id",
@@ -555,6 +563,7 @@ async fn make(pool: &PgPool, kind: Kind, case: Case, actor: i64, colleague: i64)
         trashed,
         just_deleted,
         filter,
+        saved_report,
         day,
     }
 }
@@ -990,6 +999,27 @@ fn probes() -> Vec<Probe> {
         // Data quality
         p("/api/quality/figures", Anyone, Status, |_| json!({})),
         p("/api/quality/recount", Managers, Status, |_| json!({})),
+        // Reports: anyone may run one (a member's figures are their own:
+        // `reports` checks the figures), keep one, delete their own.
+        p(
+            "/api/reports/run",
+            Anyone,
+            Status,
+            |_| json!({"kind": "sales", "query": {"compare": 4}}),
+        ),
+        p("/api/reports/saved", Anyone, Status, empty),
+        p(
+            "/api/reports/save",
+            Anyone,
+            Checks,
+            |_| json!({"kind": "sales", "name": "", "shared": false, "query": {}}),
+        ),
+        p(
+            "/api/reports/delete",
+            Anyone,
+            Status,
+            |f| json!({"id": f.saved_report}),
+        ),
         // The team, the audit log, GDPR
         p("/api/users/team", Admin, Status, |_| json!({"filter": {}})),
         p(

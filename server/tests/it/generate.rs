@@ -82,6 +82,17 @@ async fn generates_consistent_realistic_data(pool: PgPool) {
         "emails are folded to ASCII"
     );
     assert!(count(&pool, "SELECT count(*) FROM person_companies").await > 100);
+    // Every tenth person enrolled, in the catalogue the generator made.
+    assert_eq!(count(&pool, "SELECT count(*) FROM programmes").await, 8);
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM enrolments").await,
+        count(
+            &pool,
+            "SELECT count(*) FROM persons WHERE deleted_at IS NULL AND id % 10 = 3"
+        )
+        .await
+    );
+    assert!(count(&pool, "SELECT count(DISTINCT status) FROM enrolments").await >= 3);
     assert!(count(&pool, "SELECT count(*) FROM record_tags").await > 0);
     // The first companies have a long timeline; versions count their updates.
     assert!(
@@ -185,6 +196,32 @@ async fn generates_interactions(pool: PgPool) {
         .await
     );
     assert!(count(&pool, "SELECT count(*) FROM interactions WHERE private").await > 10);
+    // The Activity report's day counts, rebuilt after the bulk rows, agree
+    // with the interactions counted afresh.
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM (
+                          (SELECT day, owner_id, kind, status, interactions, minutes FROM activity_days
+                           WHERE interactions > 0
+                           EXCEPT
+                           SELECT (starts_at AT TIME ZONE relais_org_zone())::date, coalesce(owner_id, 0), kind, status,
+                                  count(*), sum(relais_activity_minutes(starts_at, ends_at, all_day))
+                           FROM interactions WHERE deleted_at IS NULL GROUP BY 1, 2, 3, 4)
+                          UNION ALL
+                          (SELECT (starts_at AT TIME ZONE relais_org_zone())::date, coalesce(owner_id, 0), kind, status,
+                                  count(*), sum(relais_activity_minutes(starts_at, ends_at, all_day))
+                           FROM interactions WHERE deleted_at IS NULL GROUP BY 1, 2, 3, 4
+                           EXCEPT
+                           SELECT day, owner_id, kind, status, interactions, minutes FROM activity_days)) d").await,
+        0
+    );
+    assert_eq!(
+        count(&pool, "SELECT sum(interactions)::bigint FROM activity_days").await,
+        count(
+            &pool,
+            "SELECT count(*) FROM interactions WHERE deleted_at IS NULL"
+        )
+        .await
+    );
 
     // One main link each, to a live record that exists; a deal's person too.
     assert_eq!(

@@ -31,6 +31,7 @@ mod programmes;
 mod pwa;
 mod quality;
 mod records;
+mod reports;
 mod second_factor;
 mod security;
 mod settings;
