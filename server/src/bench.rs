@@ -819,12 +819,7 @@ async fn report_sql(
     let none = None::<i64>;
     match kind {
         ReportKind::Activity => {
-            sqlx::query(ACTIVITY_SQL)
-                .bind(from)
-                .bind(to)
-                .bind(none)
-                .fetch_all(pool)
-                .await?;
+            activity_rows(pool, from, to, none).await?;
         }
         ReportKind::Sales => {
             sqlx::query(SALES_SQL)

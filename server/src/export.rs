@@ -95,21 +95,10 @@ pub async fn export_csv(
     });
     let format = CsvFormat::for_reader(&user.locale, param(Some(&detail), "sep").as_deref());
     match app::ssr::export::csv_stream(pool, user, kind, query, format) {
-        Ok(stream) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!(
-                        "attachment; filename=\"{}-{}.csv\"",
-                        kind.module(),
-                        chrono::Utc::now().format("%Y%m%d-%H%M")
-                    ),
-                ),
-            ],
+        Ok(stream) => csv_file(
+            &format!("{}-{}", kind.module(), now_stamp()),
             Body::from_stream(stream),
-        )
-            .into_response(),
+        ),
         Err(e) => error(StatusCode::UNPROCESSABLE_ENTITY, &e),
     }
 }
@@ -158,21 +147,31 @@ pub async fn report_csv(
     {
         return error(StatusCode::SERVICE_UNAVAILABLE, &e);
     }
+    // `table` is one the report has (else not found above): a fixed word.
+    csv_file(
+        &format!("{}-{table}-{}", kind.as_str(), report.from.format("%Y%m%d")),
+        Body::from(body),
+    )
+}
+
+/// A CSV file to download, named `{name}.csv` (`name` is the server's).
+fn csv_file(name: &str, body: Body) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"{}-{table}-{}.csv\"",
-                    kind.as_str(),
-                    report.from.format("%Y%m%d")
-                ),
+                format!("attachment; filename=\"{name}.csv\""),
             ),
         ],
         body,
     )
         .into_response()
+}
+
+/// Now, for a file name: `20261204-2130`.
+fn now_stamp() -> String {
+    chrono::Utc::now().format("%Y%m%d-%H%M").to_string()
 }
 
 /// The value of `name` in a query string.
@@ -216,20 +215,7 @@ pub async fn audit_csv(
     {
         return error(StatusCode::SERVICE_UNAVAILABLE, &e);
     }
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"audit-{}.csv\"",
-                    chrono::Utc::now().format("%Y%m%d-%H%M")
-                ),
-            ),
-        ],
-        body,
-    )
-        .into_response()
+    csv_file(&format!("audit-{}", now_stamp()), Body::from(body))
 }
 
 /// `GET /export/persons/{id}.json`: everything held on a person (admins).

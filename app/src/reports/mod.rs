@@ -524,6 +524,8 @@ pub struct Choice {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     pub kind: ReportKind,
+    /// The filters it was built with, as asked.
+    pub query: ReportQuery,
     /// The period's days, resolved on the day it was asked.
     pub from: NaiveDate,
     pub to: NaiveDate,

@@ -138,6 +138,22 @@ pub fn ReportPage() -> impl IntoView {
             }
         },
     );
+    // Two filters changed in quick succession (the second while the first
+    // one's report was loading) can leave the resource holding the first
+    // one's report and never asking for the second (seen with Leptos
+    // 0.8.23): whenever a report arrives, one for other filters than the
+    // address's is asked again.
+    Effect::new(move |_| {
+        let stale = report.with(|r| match r {
+            Some(Ok(r)) => {
+                Some(r.kind) != kind.get_untracked() || r.query != filters.get_untracked()
+            }
+            _ => false,
+        });
+        if stale {
+            report.refetch();
+        }
+    });
     let saved = Resource::new(|| (), |_| saved_reports());
     let navigate = use_navigate();
     // A filter changed: the report's new address (the page follows it).
@@ -236,7 +252,10 @@ fn FilterBar(
             </label>
         }
     };
-    let date_input = move |name: &'static str, label: String, value: NaiveDate, to: bool| {
+    let (from, to) = (report.from, report.to);
+    // A date changed: the period becomes these dates, the other one kept
+    // as the report shows it.
+    let date_input = move |name: &'static str, label: String, value: NaiveDate, is_to: bool| {
         view! {
             <label class="field report-filter">
                 <span>{label}</span>
@@ -244,13 +263,14 @@ fn FilterBar(
                     let v = NaiveDate::parse_from_str(&event_target_value(&ev), "%Y-%m-%d").ok();
                     set(Box::new(move |q| {
                         q.period = Period::Custom;
-                        if to { q.to = v } else { q.from = v }
+                        q.from = Some(from);
+                        q.to = Some(to);
+                        if is_to { q.to = v.or(q.to) } else { q.from = v.or(q.from) }
                     }));
                 } />
             </label>
         }
     };
-    let (from, to) = (report.from, report.to);
     view! {
         <form class="report-filters card" on:submit=|ev| ev.prevent_default()
             aria-label=move || t_string!(i18n, reports.filters).to_string()>

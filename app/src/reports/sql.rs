@@ -3,9 +3,9 @@
 //! benchmark (`server bench`) times them raw beside [`build`].
 //!
 //! What keeps them fast at 5 million interactions and 200,000 deals:
-//! Activity reads `activity_days` (a row per day, owner, kind and status,
-//! kept exact by a trigger: a year of the team is tens of thousands of
-//! rows); Sales and Forecast read covering partial indexes on deals
+//! Activity reads `activity_months` for a period's whole months and
+//! `activity_days` for the days at its edges (both kept exact by a trigger
+//! on interactions); Sales and Forecast read covering partial indexes on deals
 //! (`deals_closed_idx`, `deals_forecast_idx`); Quality reads
 //! `quality_history`, left by the background counting pass.
 
@@ -18,16 +18,65 @@ use crate::ui::list::{Filter, FilterOp, ListQuery};
 use sqlx::{PgPool, Row};
 use std::collections::BTreeMap;
 
-/// Activity: counts and planned minutes per owner, kind and status over
-/// `$1` … `$2` (days in the organisation's zone); `$3` one owner or NULL.
+/// Activity: counts and planned minutes per owner, kind and status over a
+/// period (days in the organisation's zone): its whole months from
+/// `activity_months` (`$4` … `$5`, end excluded), the days before and after
+/// them from `activity_days` (`$1` … `$2` and `$6` … `$7`, ends excluded);
+/// `$3` one owner or NULL. [`activity_rows`] binds the ranges.
 pub const ACTIVITY_SQL: &str = "
 SELECT a.owner_id, coalesce(u.name, '') AS name, a.kind, a.status,
        sum(a.interactions)::bigint AS n, sum(a.minutes)::bigint AS minutes
-FROM activity_days a LEFT JOIN users u ON u.id = a.owner_id
-WHERE a.day BETWEEN $1 AND $2 AND ($3::bigint IS NULL OR a.owner_id = $3)
+FROM (SELECT owner_id, kind, status, interactions, minutes FROM activity_days
+      WHERE day >= $1 AND day < $2 AND ($3::bigint IS NULL OR owner_id = $3)
+      UNION ALL
+      SELECT owner_id, kind, status, interactions, minutes FROM activity_months
+      WHERE month >= $4 AND month < $5 AND ($3::bigint IS NULL OR owner_id = $3)
+      UNION ALL
+      SELECT owner_id, kind, status, interactions, minutes FROM activity_days
+      WHERE day >= $6 AND day < $7 AND ($3::bigint IS NULL OR owner_id = $3)) a
+LEFT JOIN users u ON u.id = a.owner_id
 GROUP BY a.owner_id, u.name, a.kind, a.status
 HAVING sum(a.interactions) > 0
 ORDER BY lower(coalesce(u.name, '')), a.owner_id, a.kind, a.status";
+
+/// `from` … `to` (both included) as [`ACTIVITY_SQL`] reads it: the days
+/// before the first whole month, the whole months, the days after them
+/// (each `[start, end)`; empty ranges have start = end).
+pub fn activity_ranges(from: NaiveDate, to: NaiveDate) -> [(NaiveDate, NaiveDate); 3] {
+    let after = to + Days::new(1);
+    let first = from.with_day(1).unwrap_or(from);
+    let m1 = if first == from {
+        from
+    } else {
+        first + Months::new(1)
+    };
+    let m2 = after.with_day(1).unwrap_or(after);
+    if m1 < m2 {
+        [(from, m1), (m1, m2), (m2, after)]
+    } else {
+        [(from, after), (after, after), (after, after)]
+    }
+}
+
+/// Runs [`ACTIVITY_SQL`] for `from` … `to` and one owner or all.
+pub async fn activity_rows(
+    pool: &PgPool,
+    from: NaiveDate,
+    to: NaiveDate,
+    owner: Option<i64>,
+) -> AppResult<Vec<sqlx::postgres::PgRow>> {
+    let [head, months, tail] = activity_ranges(from, to);
+    Ok(sqlx::query(ACTIVITY_SQL)
+        .bind(head.0)
+        .bind(head.1)
+        .bind(owner)
+        .bind(months.0)
+        .bind(months.1)
+        .bind(tail.0)
+        .bind(tail.1)
+        .fetch_all(pool)
+        .await?)
+}
 
 /// The same figures counted from the interactions themselves: what the
 /// tests compare `activity_days` with (and the benchmark times).
@@ -214,6 +263,7 @@ pub async fn build(
     };
     Ok(Report {
         kind,
+        query: q.clone(),
         from,
         to,
         owner,
@@ -297,12 +347,7 @@ fn owner_name(l: Locale, name: String) -> String {
 async fn activity(c: &Ctx<'_>) -> AppResult<Built> {
     use crate::interactions::{KINDS, kind_in, status_in};
     let l = c.l;
-    let rows = sqlx::query(ACTIVITY_SQL)
-        .bind(c.from)
-        .bind(c.to)
-        .bind(c.owner)
-        .fetch_all(c.pool)
-        .await?;
+    let rows = activity_rows(c.pool, c.from, c.to, c.owner).await?;
     let mut table = Vec::new();
     // Per user (in order of name), the counts per kind: the chart.
     let mut people: Vec<(i64, String)> = Vec::new();
@@ -999,5 +1044,37 @@ mod tests {
             [d(2026, 11, 30), d(2026, 12, 7)]
         );
         assert_eq!(years_before(d(2028, 2, 29), 1), d(2027, 2, 28));
+    }
+
+    #[test]
+    fn activity_reads_whole_months_from_months_and_the_edges_from_days() {
+        // 10 January … 5 April: days of January, February and March whole,
+        // days of April.
+        assert_eq!(
+            activity_ranges(d(2026, 1, 10), d(2026, 4, 5)),
+            [
+                (d(2026, 1, 10), d(2026, 2, 1)),
+                (d(2026, 2, 1), d(2026, 4, 1)),
+                (d(2026, 4, 1), d(2026, 4, 6))
+            ]
+        );
+        // A whole month: months only.
+        assert_eq!(
+            activity_ranges(d(2026, 3, 1), d(2026, 3, 31)),
+            [
+                (d(2026, 3, 1), d(2026, 3, 1)),
+                (d(2026, 3, 1), d(2026, 4, 1)),
+                (d(2026, 4, 1), d(2026, 4, 1))
+            ]
+        );
+        // Within one month: days only.
+        assert_eq!(
+            activity_ranges(d(2026, 3, 3), d(2026, 3, 9)),
+            [
+                (d(2026, 3, 3), d(2026, 3, 10)),
+                (d(2026, 3, 10), d(2026, 3, 10)),
+                (d(2026, 3, 10), d(2026, 3, 10))
+            ]
+        );
     }
 }

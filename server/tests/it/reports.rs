@@ -231,6 +231,30 @@ async fn activity_counts_a_hand_counted_month_and_a_member_sees_only_their_own(p
         .unwrap();
     let c: Vec<Agg> = sqlx::query_as(kept).fetch_all(&pool).await.unwrap();
     assert_eq!(a, c);
+    // The month counts agree with the interactions counted afresh too.
+    let months = "SELECT month, owner_id, kind, status, interactions, minutes FROM activity_months
+                  WHERE interactions > 0 ORDER BY 1, 2, 3, 4";
+    let fresh_months = "SELECT date_trunc('month', starts_at AT TIME ZONE relais_org_zone())::date,
+                               coalesce(owner_id, 0), kind, status, count(*)::bigint,
+                               sum(relais_activity_minutes(starts_at, ends_at, all_day))::bigint
+                        FROM interactions WHERE deleted_at IS NULL GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4";
+    type Month = (chrono::NaiveDate, i64, String, String, i64, i64);
+    let m: Vec<Month> = sqlx::query_as(months).fetch_all(&pool).await.unwrap();
+    let f: Vec<Month> = sqlx::query_as(fresh_months).fetch_all(&pool).await.unwrap();
+    assert_eq!(m, f);
+    // A period of whole months and odd days (15 February … 1 April) adds
+    // the days at its edges to March's month: Ann's call of 1 April.
+    let mixed = run(
+        &app,
+        &s,
+        "activity",
+        json!({"period": "custom", "from": "2026-02-15", "to": "2026-04-01"}),
+    )
+    .await;
+    let t = table(&mixed, "main");
+    assert_eq!(t[1], row(&["Ann", "Call", "Held", "3", "2.0"]));
+    assert_eq!(t.len(), expected.len());
+
     // The raw SQL the benchmark times says the same for March.
     let raw: Vec<(i64, String, String, i64, i64)> =
         sqlx::query_as(app::reports::sql::ACTIVITY_RAW_SQL)
