@@ -99,8 +99,8 @@ enum Scenario {
     DuplicatesPage,
     /// `POST /api/quality/figures`: the data-quality page.
     QualityPage,
-    /// `POST /api/reports/run`: a report for the whole team (as an admin).
-    Report(app::reports::ReportKind, app::reports::ReportQuery),
+    /// `POST /api/reports/run`: a report for the whole team, as a manager.
+    Report(Session, app::reports::ReportKind, app::reports::ReportQuery),
 }
 
 /// How many rows the Planning scenario shows.
@@ -201,7 +201,7 @@ pub async fn run(pool: &PgPool, args: &BenchArgs) -> anyhow::Result<()> {
         ("desk of the busy user", Scenario::Desk(busy)),
         (
             "Planning two weeks × 50 users (as a manager)",
-            Scenario::Planning(planner, planning),
+            Scenario::Planning(planner.clone(), planning),
         ),
         (
             "duplicates page: 100 most alike person pairs",
@@ -222,34 +222,39 @@ pub async fn run(pool: &PgPool, args: &BenchArgs) -> anyhow::Result<()> {
         ),
         (
             "report: activity, this month (defaults)",
-            report(ReportKind::Activity, json!({}))?,
+            report(&planner, ReportKind::Activity, json!({}))?,
         ),
         (
             "report: activity, the whole team's year",
-            report(ReportKind::Activity, json!({"period": "this_year"}))?,
+            report(
+                &planner,
+                ReportKind::Activity,
+                json!({"period": "this_year"}),
+            )?,
         ),
         (
             "report: sales, year to date by month (defaults)",
-            report(ReportKind::Sales, json!({}))?,
+            report(&planner, ReportKind::Sales, json!({}))?,
         ),
         (
             "report: sales, this year by month against the 4 before",
             report(
+                &planner,
                 ReportKind::Sales,
                 json!({"period": "this_year", "compare": 4}),
             )?,
         ),
         (
             "report: forecast, next 12 months (defaults)",
-            report(ReportKind::Forecast, json!({}))?,
+            report(&planner, ReportKind::Forecast, json!({}))?,
         ),
         (
             "report: programmes, this year (defaults)",
-            report(ReportKind::Programmes, json!({}))?,
+            report(&planner, ReportKind::Programmes, json!({}))?,
         ),
         (
             "report: data quality, last 12 months (defaults)",
-            report(ReportKind::Quality, json!({}))?,
+            report(&planner, ReportKind::Quality, json!({}))?,
         ),
     ];
 
@@ -307,14 +312,18 @@ pub async fn run(pool: &PgPool, args: &BenchArgs) -> anyhow::Result<()> {
 }
 
 /// A report with its defaults, changed by `over` (the query's JSON).
-fn report(kind: ReportKind, over: Value) -> anyhow::Result<Scenario> {
+fn report(session: &Session, kind: ReportKind, over: Value) -> anyhow::Result<Scenario> {
     let mut q = serde_json::to_value(kind.defaults())?;
     if let (Some(q), Some(over)) = (q.as_object_mut(), over.as_object()) {
         for (k, v) in over {
             q.insert(k.clone(), v.clone());
         }
     }
-    Ok(Scenario::Report(kind, serde_json::from_value(q)?))
+    Ok(Scenario::Report(
+        session.clone(),
+        kind,
+        serde_json::from_value(q)?,
+    ))
 }
 
 /// A list query as the browser sends it (the same JSON both sides use).
@@ -690,9 +699,13 @@ impl Bench {
                 self.send(self.request("/api/quality/figures", json!({}))?)
                     .await
             }
-            Scenario::Report(kind, q) => {
-                self.send(self.request("/api/reports/run", json!({"kind": kind, "query": q}))?)
-                    .await
+            Scenario::Report(session, kind, q) => {
+                self.send(self.request_as(
+                    &session.cookie,
+                    "/api/reports/run",
+                    json!({"kind": kind, "query": q}),
+                )?)
+                .await
             }
         }
     }
@@ -793,7 +806,7 @@ impl Bench {
                     .await?;
                 Ok(start.elapsed())
             }
-            Scenario::Report(kind, q) => {
+            Scenario::Report(_, kind, q) => {
                 let (from, to) = q.range(
                     app::reports::sql::org_today(pool).await?,
                     chrono::Weekday::Mon,
@@ -823,6 +836,7 @@ async fn report_sql(
         }
         ReportKind::Sales => {
             sqlx::query(SALES_SQL)
+                .persistent(false)
                 .bind(from)
                 .bind(to)
                 .bind(q.compare as i32)
@@ -832,6 +846,7 @@ async fn report_sql(
                 .fetch_all(pool)
                 .await?;
             sqlx::query(LOST_REASONS_SQL)
+                .persistent(false)
                 .bind(from)
                 .bind(to)
                 .bind(none)
@@ -841,6 +856,7 @@ async fn report_sql(
         }
         ReportKind::Forecast => {
             sqlx::query(FORECAST_SQL)
+                .persistent(false)
                 .bind(from)
                 .bind(to)
                 .bind(none)
@@ -850,6 +866,7 @@ async fn report_sql(
         }
         ReportKind::Programmes => {
             sqlx::query(PROGRAMMES_SQL)
+                .persistent(false)
                 .bind(from)
                 .bind(to)
                 .bind(none)
@@ -857,6 +874,7 @@ async fn report_sql(
                 .fetch_all(pool)
                 .await?;
             sqlx::query(ENROLMENTS_SQL)
+                .persistent(false)
                 .bind(from)
                 .bind(to)
                 .bind(none)
@@ -867,6 +885,7 @@ async fn report_sql(
         }
         ReportKind::Quality => {
             sqlx::query(QUALITY_SQL)
+                .persistent(false)
                 .bind(from)
                 .bind(to)
                 .bind(q.by.as_str())

@@ -155,26 +155,33 @@ pub fn ReportPage() -> impl IntoView {
         }
     });
     let saved = Resource::new(|| (), |_| saved_reports());
+    // A filter changed: the report's new address, which the page follows.
+    // Through a signal and an effect, so that the handlers hold only
+    // `Copy` signals (the router's navigate function is the effect's, in
+    // the browser; a server render never keeps it).
+    let wanted = RwSignal::new(None::<String>);
     let navigate = use_navigate();
-    // A filter changed: the report's new address (the page follows it).
-    let go = move |change: &dyn Fn(&mut ReportQuery)| {
+    Effect::new(move |_| {
+        if let Some(href) = wanted.get() {
+            navigate(&href, Default::default());
+        }
+    });
+    let set = move |change: Change| {
         let Some(k) = kind.get_untracked() else {
             return;
         };
         let mut q = filters.get_untracked();
         change(&mut q);
-        navigate(&report_href(k, &q), Default::default());
+        wanted.set(Some(report_href(k, &q)));
     };
-    let go = StoredValue::new_local(go);
-    let set = move |f: Box<dyn Fn(&mut ReportQuery)>| go.with_value(|go| go(&*f));
 
     view! {
         <div class="page report-page">
             {move || match kind.get() {
                 None => view! { <crate::pages::NotFound /> }.into_any(),
                 Some(k) => view! {
+                    <p class="breadcrumb"><a href="/reports">{tx!(i18n, reports.title)}</a></p>
                     <header class="page-header">
-                        <p class="breadcrumb"><a href="/reports">{tx!(i18n, reports.title)}</a></p>
                         <h1>{move || k.title(i18n.get_locale())}</h1>
                     </header>
                     <p class="muted">{move || k.intro(i18n.get_locale())}</p>

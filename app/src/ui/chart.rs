@@ -104,7 +104,7 @@ pub fn axis(max: f64) -> (f64, f64) {
 
 const W: f64 = 640.0;
 const H: f64 = 280.0;
-const LEFT: f64 = 64.0;
+const LEFT: f64 = 84.0;
 const RIGHT: f64 = 12.0;
 const TOP: f64 = 12.0;
 const BOTTOM: f64 = 40.0;
@@ -205,6 +205,8 @@ fn plot(chart: &Chart, fr: bool) -> impl IntoView + use<> {
         t += step;
     }
     let every = n.div_ceil(MAX_LABELS);
+    // More than six labels: a phone shows every other one (style/main.css).
+    let dense = n.div_ceil(every) > 6;
     let labels = chart
         .categories
         .iter()
@@ -308,7 +310,7 @@ fn plot(chart: &Chart, fr: bool) -> impl IntoView + use<> {
         {grid.collect_view()}
         <line class="chart-axis" x1=LEFT x2=W - RIGHT y1=y(0.0) y2=y(0.0) />
         {marks}
-        {labels}
+        <g class="chart-labels" class:dense=dense>{labels}</g>
     }
 }
 
