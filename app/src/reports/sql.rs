@@ -96,12 +96,15 @@ WHERE i.deleted_at IS NULL
   AND ($3::bigint IS NULL OR coalesce(i.owner_id, 0) = $3)
 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3";
 
+/// (`MATERIALIZED`: the zone is read once; inlined, `relais_org_zone()` ran
+/// once per deal, 170 of the 182 ms of a year's 60,000 closed deals.)
+///
 /// Sales: deals won and lost per bucket (`$4`: week, month, quarter,
 /// year) over `$1` … `$2` and the same dates `0 … $3` years before; `$5`
 /// owner, `$6` pipeline or NULL. `days` is the average from creation to
 /// close.
 pub const SALES_SQL: &str = "
-WITH z AS (SELECT relais_org_zone() AS z)
+WITH z AS MATERIALIZED (SELECT relais_org_zone() AS z)
 SELECT y.k::int AS k, date_trunc($4, d.closed_at AT TIME ZONE z.z)::date AS bucket, d.status,
        count(*)::bigint AS n, coalesce(sum(d.amount), 0)::float8 AS amount,
        avg(extract(epoch FROM d.closed_at - d.created_at) / 86400)::float8 AS days
@@ -115,7 +118,7 @@ GROUP BY 1, 2, 3";
 /// Sales: the reasons deals were lost over `$1` … `$2` (the most
 /// frequent 20, case and accents aside).
 pub const LOST_REASONS_SQL: &str = "
-WITH z AS (SELECT relais_org_zone() AS z)
+WITH z AS MATERIALIZED (SELECT relais_org_zone() AS z)
 SELECT min(btrim(d.lost_reason)) AS reason, count(*)::bigint AS n,
        coalesce(sum(d.amount), 0)::float8 AS amount
 FROM z, deals d
