@@ -67,16 +67,17 @@ pub async fn export_csv(
         Err(response) => return response,
     };
     let detail = raw.clone().unwrap_or_default();
-    if let Err(response) = record_export(
+    if let Err(e) = audit::record_from(
         &pool,
-        &settings,
         &user,
-        &parts,
+        &address(&settings, &parts),
+        audit::action::EXPORT,
+        None,
         &format!("{}.csv {detail}", kind.module()),
     )
     .await
     {
-        return response;
+        return error(StatusCode::SERVICE_UNAVAILABLE, &e);
     }
     let params: Vec<(String, String)> = raw
         .unwrap_or_default()
@@ -134,43 +135,23 @@ pub async fn report_csv(
         Ok(None) => return error(StatusCode::NOT_FOUND, &AppError::NotFound),
         Err(e) => return error(StatusCode::SERVICE_UNAVAILABLE, &e),
     };
-    if let Err(response) = record_export(
+    if let Err(e) = audit::record_from(
         &pool,
-        &settings,
         &user,
-        &parts,
+        &address(&settings, &parts),
+        audit::action::EXPORT,
+        None,
         &format!("reports/{}.csv {raw}", kind.as_str()),
     )
     .await
     {
-        return response;
+        return error(StatusCode::SERVICE_UNAVAILABLE, &e);
     }
     // `table` is one the report has (else not found above): a fixed word.
     csv_file(
         &format!("{}-{table}-{}", kind.as_str(), report.from.format("%Y%m%d")),
         Body::from(body),
     )
-}
-
-/// Writes the export in the audit log; `Err` is the answer to give
-/// instead of the file when that fails.
-async fn record_export(
-    pool: &PgPool,
-    settings: &ServerSettings,
-    user: &CurrentUser,
-    parts: &Parts,
-    detail: &str,
-) -> Result<(), Response> {
-    audit::record_from(
-        pool,
-        user,
-        &address(settings, parts),
-        audit::action::EXPORT,
-        None,
-        detail,
-    )
-    .await
-    .map_err(|e| error(StatusCode::SERVICE_UNAVAILABLE, &e))
 }
 
 /// A CSV file to download, named `{name}.csv` (`name` is the server's).
@@ -222,8 +203,17 @@ pub async fn audit_csv(
         Err(e) => return error(StatusCode::SERVICE_UNAVAILABLE, &e),
     };
     let detail = format!("audit {}", filter.query_string());
-    if let Err(response) = record_export(&pool, &settings, &user, &parts, &detail).await {
-        return response;
+    if let Err(e) = audit::record_from(
+        &pool,
+        &user,
+        &address(&settings, &parts),
+        audit::action::EXPORT,
+        None,
+        &detail,
+    )
+    .await
+    {
+        return error(StatusCode::SERVICE_UNAVAILABLE, &e);
     }
     csv_file(&format!("audit-{}", now_stamp()), Body::from(body))
 }
