@@ -879,7 +879,7 @@ async fn report_sql(
                 .bind(to)
                 .bind(none)
                 .bind(none)
-                .bind(ENROLMENT_ROWS + 1)
+                .bind(app::reports::PAGE_ROWS as i64 + 1)
                 .fetch_all(pool)
                 .await?;
         }

@@ -125,12 +125,15 @@ pub async fn report_csv(
     let raw = raw.unwrap_or_default();
     let query = ReportQuery::from_params(|k| param(Some(&raw), k), kind.defaults());
     let table = param(Some(&raw), "table").unwrap_or_else(|| "main".into());
-    let report = match app::reports::sql::build(&pool, &user, kind, &query).await {
-        Ok(report) => report,
-        Err(e) => return error(StatusCode::SERVICE_UNAVAILABLE, &e),
-    };
+    let report =
+        match app::reports::sql::build(&pool, &user, kind, &query, app::reports::sql::Rows::All)
+            .await
+        {
+            Ok(report) => report,
+            Err(e) => return error(StatusCode::SERVICE_UNAVAILABLE, &e),
+        };
     let format = CsvFormat::for_reader(&user.locale, param(Some(&raw), "sep").as_deref());
-    let body = match app::reports::sql::csv(&report, &table, &query, user.language(), format) {
+    let body = match app::reports::sql::csv(&report, &table, user.language(), format) {
         Ok(Some(body)) => body,
         Ok(None) => return error(StatusCode::NOT_FOUND, &AppError::NotFound),
         Err(e) => return error(StatusCode::SERVICE_UNAVAILABLE, &e),

@@ -16,7 +16,7 @@ use {
 #[server(prefix = "/api/reports", endpoint = "run", input = server_fn::codec::Json)]
 pub async fn run_report(kind: ReportKind, query: ReportQuery) -> AppResult<Report> {
     let user = require(Role::Member).await?;
-    super::sql::build(&pool()?, &user, kind, &query).await
+    super::sql::build(&pool()?, &user, kind, &query, super::sql::Rows::Page).await
 }
 
 /// The caller's saved reports and those others shared, by report and name.
@@ -65,8 +65,10 @@ pub async fn save_report(
     let mut c = crate::validate::Checks::new();
     c.required("name", &name).line("name", &name);
     c.finish()?;
+    // A saved report opens on its first page.
     let query = ReportQuery {
         compare: query.compare.min(super::MAX_COMPARE),
+        page: 0,
         ..query
     };
     let id = sqlx::query_scalar(

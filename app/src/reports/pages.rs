@@ -171,6 +171,8 @@ pub fn ReportPage() -> impl IntoView {
             return;
         };
         let mut q = filters.get_untracked();
+        // Other filters are another table: it opens on its first page.
+        q.page = 0;
         change(&mut q);
         wanted.set(Some(report_href(k, &q)));
     };
@@ -403,11 +405,8 @@ fn ReportBody(report: Report, query: ReportQuery) -> impl IntoView {
         .into_iter()
         .map(|t| {
             let main = t.id == "main";
-            let rows = if main {
-                t.sorted(query.sort.as_deref(), query.desc)
-            } else {
-                t.rows.clone()
-            };
+            // The server sorted the main table and cut the page.
+            let rows = t.rows.clone();
             let head = t
                 .columns
                 .iter()
@@ -422,6 +421,7 @@ fn ReportBody(report: Report, query: ReportQuery) -> impl IntoView {
                         sort: Some(c.key.clone()),
                         // Numbers open largest first; a second click turns.
                         desc: if sorted { !query.desc } else { c.numeric },
+                        page: 0,
                         ..query.clone()
                     };
                     let aria = if !sorted {
@@ -480,6 +480,7 @@ fn ReportBody(report: Report, query: ReportQuery) -> impl IntoView {
                         .into_any()
                     }}
                     {t.note.clone().map(|n| view! { <p class="muted">{n}</p> })}
+                    {(main && t.total > t.rows.len()).then(|| pager(k, &query, &t, fr))}
                 </section>
             }
         })
@@ -487,6 +488,40 @@ fn ReportBody(report: Report, query: ReportQuery) -> impl IntoView {
     view! {
         <div class="report-charts">{charts}</div>
         {tables}
+    }
+}
+
+/// Where a long main table's page is, and the ways to the others.
+fn pager(k: ReportKind, query: &ReportQuery, t: &Table, fr: bool) -> impl IntoView + use<> {
+    let i18n = use_i18n();
+    let count =
+        |n: usize| crate::ui::chart::format_value(n as f64, crate::ui::chart::Unit::Count, fr);
+    let page = (t.first / PAGE_ROWS) as u32 + 1;
+    let to = |page: u32| {
+        report_href(
+            k,
+            &ReportQuery {
+                page,
+                ..query.clone()
+            },
+        )
+    };
+    let shown = td_string!(
+        i18n.get_locale_untracked(),
+        reports.rows_shown,
+        first = count(t.first + 1),
+        last = count(t.first + t.rows.len()),
+        total = count(t.total)
+    )
+    .to_string();
+    let previous = (page > 1).then(|| to(page - 1));
+    let next = (t.first + t.rows.len() < t.total).then(|| to(page + 1));
+    view! {
+        <nav class="pager report-pager" aria-label=move || t_string!(i18n, list.pagination).to_string()>
+            <span class="muted">{shown}" · "{tx!(i18n, reports.rows_csv)}</span>
+            {previous.map(|href| view! { <a class="button" href=href rel="prev">{tx!(i18n, reports.previous_rows)}</a> })}
+            {next.map(|href| view! { <a class="button" href=href rel="next">{tx!(i18n, reports.next_rows)}</a> })}
+        </nav>
     }
 }
 

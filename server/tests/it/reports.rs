@@ -889,3 +889,121 @@ async fn saved_reports_keep_their_words_and_are_shared_when_asked(pool: PgPool) 
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn long_tables_come_a_page_at_a_time_and_the_csv_has_every_row(pool: PgPool) {
+    use app::reports::PAGE_ROWS;
+    let app = TestApp::new(pool.clone());
+    let (_, s) = app.login_as("ann@relais.test", "manager").await;
+    // 60 colleagues, each with an interaction of every kind in every
+    // status it can have but done (12): 720 rows of user × kind × status,
+    // more than a page.
+    sqlx::query(
+        "INSERT INTO users (email, name, password_hash)
+         SELECT 'u' || g || '@relais.test', 'User ' || lpad(g::text, 2, '0'), 'x'
+         FROM generate_series(1, 60) g",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO interactions (kind, subject, status, starts_at, ends_at, owner_id, created_by)
+         SELECT ks.k, 'x', ks.st, '2026-03-10 09:00+01', '2026-03-10 09:30+01', u.id, u.id
+         FROM users u
+         CROSS JOIN (VALUES ('call', 'planned'), ('call', 'held'), ('call', 'postponed'),
+                            ('call', 'cancelled'), ('meeting', 'planned'), ('meeting', 'held'),
+                            ('meeting', 'postponed'), ('meeting', 'cancelled'),
+                            ('task', 'not_started'), ('task', 'in_progress'), ('task', 'pending'),
+                            ('email', 'held')) AS ks(k, st)
+         WHERE u.email LIKE 'u%@relais.test'",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let rows = 60 * 12;
+    let query = "period=custom&from=2026-03-01&to=2026-03-31";
+    let q = json!({"period": "custom", "from": "2026-03-01", "to": "2026-03-31"});
+    let first = run(&app, &s, "activity", q.clone()).await;
+    let main = &first["tables"][0];
+    assert_eq!(main["total"], rows);
+    assert_eq!(main["first"], 0);
+    assert_eq!(main["rows"].as_array().unwrap().len(), PAGE_ROWS);
+    // The counts of the page are links to the interactions they count.
+    let href = main["rows"][0][3]["CountLink"][1].as_str().unwrap();
+    assert!(href.starts_with("/interactions?f="), "{href}");
+    assert!(href.contains("owner"), "{href}");
+    // The chart draws the 30 most active, and says so.
+    assert_eq!(
+        first["charts"][0]["categories"].as_array().unwrap().len(),
+        30
+    );
+    assert!(
+        first["charts"][0]["summary"]
+            .as_str()
+            .unwrap()
+            .contains("30 most active"),
+        "{}",
+        first["charts"][0]["summary"]
+    );
+    let mut second_q = q.clone();
+    second_q["page"] = json!(2);
+    let second = run(&app, &s, "activity", second_q).await;
+    let second_rows = table(&second, "main");
+    assert_eq!(second["tables"][0]["first"], PAGE_ROWS);
+    assert_eq!(second_rows.len(), rows - PAGE_ROWS);
+    // The two pages are the CSV's rows, in its order.
+    let mut shown = table(&first, "main");
+    shown.extend(second_rows);
+    let all = csv(&app, &s, "activity", query).await;
+    assert_eq!(all.len(), rows);
+    assert_eq!(all, shown);
+    // Sorted, the page is the first rows of the sorted whole.
+    let mut by_n = q.clone();
+    by_n["sort"] = json!("user");
+    by_n["desc"] = json!(true);
+    let sorted = run(&app, &s, "activity", by_n).await;
+    assert_eq!(table(&sorted, "main")[0][0], "User 60");
+    let sorted_csv = csv(&app, &s, "activity", &format!("{query}&sort=user&dir=desc")).await;
+    assert_eq!(sorted_csv[0][0], "User 60");
+    assert_eq!(sorted_csv.len(), rows);
+
+    // Programmes: the page lists the first enrolments and says so; the CSV
+    // lists them all, each with its file number.
+    let programme: i64 = sqlx::query_scalar(
+        "INSERT INTO programmes (name, kind, position) VALUES ('Emploi', 'programme', 0) RETURNING id",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "WITH p AS (
+             INSERT INTO persons (first_name, last_name)
+             SELECT 'Léa', 'Nom ' || g FROM generate_series(1, 1203) g RETURNING id)
+         INSERT INTO enrolments (programme_id, person_id, identifier, status, starts_on)
+         SELECT $1, id, 'N-' || lpad(row_number() OVER (ORDER BY id)::text, 4, '0'), 'active', '2026-02-01'
+         FROM p",
+    )
+    .bind(programme)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let q = json!({"period": "custom", "from": "2026-01-01", "to": "2026-12-31"});
+    let body = run(&app, &s, "programmes", q).await;
+    assert_eq!(table(&body, "main")[0][2], "1203");
+    assert_eq!(table(&body, "main")[0][9], "1203");
+    let listed = &body["tables"][1];
+    assert_eq!(listed["rows"].as_array().unwrap().len(), PAGE_ROWS);
+    assert!(
+        listed["note"]
+            .as_str()
+            .unwrap()
+            .contains("the CSV has them all"),
+        "{}",
+        listed["note"]
+    );
+    let query = "period=custom&from=2026-01-01&to=2026-12-31&table=enrolments";
+    let all = csv(&app, &s, "programmes", query).await;
+    assert_eq!(all.len(), 1203);
+    assert_eq!(all[0][1], "N-0001");
+    assert_eq!(all[1202][1], "N-1203");
+}
