@@ -88,12 +88,14 @@ pub fn redirect_if_logged_out(err: &AppError) {
 pub fn ErrorBanner(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
     let i18n = use_i18n();
     Effect::new(move || {
-        if let Some(e) = error.get() {
+        // `try_get`: the signal may belong to a page already being torn
+        // down (SSR of a redirect); a disposed value shows nothing.
+        if let Some(e) = error.try_get().flatten() {
             redirect_if_logged_out(&e);
         }
     });
     move || {
-        error.get().map(|e| {
+        error.try_get().flatten().map(|e| {
             if e == AppError::Queued {
                 // Not a failure: kept on this device, sent later.
                 view! { <div class="banner banner-info" role="status">{error_text(i18n, &e)}</div> }
