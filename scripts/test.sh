@@ -181,6 +181,23 @@ e2e() {
   node end2end/summary.mjs end2end/results.json
 }
 
+# The benchmark as a regression guard (seconds): every scenario on a small
+# generated data set, each within ten times its app p50 in
+# server/bench-baseline.json (written by the same debug build with
+# `--write-baseline`). A broken statement or a tenfold slowdown fails here;
+# the README's numbers come from the full data set.
+bench_guard() {
+  start_test_pg
+  local db=relais_bench_ci
+  "$PG_BIN/psql" -q -h 127.0.0.1 -p "$TEST_PG_PORT" -U postgres -d postgres \
+    -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
+  local url="postgres://postgres@127.0.0.1:$TEST_PG_PORT/$db"
+  DATABASE_URL="$url" "$ROOT/target/debug/server" generate --persons 12000 --companies 1000 --deals 2000 --seed 42 |
+    tail -n 1
+  DATABASE_URL="$url" RUST_LOG=warn "$ROOT/target/debug/server" bench --iterations 30 --warmup 5 \
+    --baseline server/bench-baseline.json 2>&1 | grep -v "^running: "
+}
+
 step "install system packages (if missing)" install_system_packages
 step "install PostgreSQL (if missing)" install_postgres
 step "install Rust tools (if missing)" install_rust_tools
@@ -217,4 +234,5 @@ step "clippy (hydrate, wasm32)" clippy_hydrate
 step "clippy (ssr) and Rust tests (real PostgreSQL)" rust_tests
 step "front end as served (the rest of its build)" await_front_end
 step "debug server for the browser tests" build_e2e_server
+step "benchmark on a small data set (regression guard)" bench_guard
 step "Playwright (Chromium)" e2e

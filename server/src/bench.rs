@@ -20,10 +20,14 @@
 //! four calls at once, as the browser does: its time is that of the
 //! slowest, i.e. of all four run concurrently with `tokio::join!`.
 //!
+//! With `--baseline FILE` it is also CI's regression guard: see
+//! [`crate::bench_guard`].
+//!
 //! The calendar is read as its owner, the generator's busy user
 //! (`generate::BUSY_EMAIL`): the bench gives that account a fresh random
 //! password to log in, as it does its own.
 
+use crate::bench_guard::Baseline;
 use crate::config::BenchArgs;
 use anyhow::{Context, bail, ensure};
 use app::records::RecordKind;
@@ -130,7 +134,7 @@ pub async fn run(pool: &PgPool, args: &BenchArgs) -> anyhow::Result<()> {
         .fetch_one(pool)
         .await?;
     ensure!(
-        persons >= 10_000,
+        persons >= 1_000,
         "the database holds {persons} persons; fill it first with `server generate`"
     );
     let mut bench = Bench::start(pool.clone()).await?;
@@ -307,6 +311,39 @@ pub async fn run(pool: &PgPool, args: &BenchArgs) -> anyhow::Result<()> {
     println!("{}", table(&results));
     if !detail.is_empty() {
         println!("Global search by query:\n\n{}", table(&detail));
+    }
+    let measured: Vec<(String, Duration)> = results
+        .iter()
+        .map(|s| (s.name.clone(), percentile(&s.app, 50.0)))
+        .collect();
+    if let Some(path) = &args.write_baseline {
+        let taken = format!(
+            "{} build, {persons} persons, {} runs after {} warm-up runs, {}",
+            if cfg!(debug_assertions) {
+                "debug"
+            } else {
+                "release"
+            },
+            args.iterations,
+            args.warmup,
+            Utc::now().date_naive()
+        );
+        Baseline::of(taken, &measured).write(path)?;
+        println!("baseline written to {}", path.display());
+    }
+    if let Some(path) = &args.baseline {
+        let found = Baseline::read(path)?.regressions(&measured, args.slower, chosen);
+        ensure!(
+            found.is_empty(),
+            "the benchmark fails its baseline {}:\n  {}",
+            path.display(),
+            found.join("\n  ")
+        );
+        println!(
+            "every scenario within {}× of its baseline in {}",
+            args.slower,
+            path.display()
+        );
     }
     Ok(())
 }

@@ -70,6 +70,17 @@ pub struct BenchArgs {
     /// Only the scenarios whose name contains this text (repeatable).
     #[arg(long)]
     pub only: Vec<String>,
+    /// Fail when a scenario's app p50 is more than `--slower` times the
+    /// one in this file, or when the file and the bench name different
+    /// scenarios (the CI regression guard; see `bench_guard`).
+    #[arg(long)]
+    pub baseline: Option<PathBuf>,
+    /// How many times slower than its baseline a scenario may be.
+    #[arg(long, default_value_t = 10.0)]
+    pub slower: f64,
+    /// Write each scenario's app p50 to this file, as a baseline.
+    #[arg(long)]
+    pub write_baseline: Option<PathBuf>,
 }
 
 #[derive(Args, Debug, Clone)]

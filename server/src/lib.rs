@@ -5,6 +5,7 @@
 //! and static files.
 
 pub mod bench;
+pub mod bench_guard;
 pub mod bench_import;
 pub mod config;
 pub mod documents;
