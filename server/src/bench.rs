@@ -11,7 +11,8 @@
 //!   the JSON in and out and the compression a browser asks for, but no TCP.
 //! - **SQL**: the statements the server functions run, taken from the app
 //!   itself (`LIST.page_sql`, `hits_sql`, `TIMELINE_SQL`, `events_sql()`…,
-//!   never copies),
+//!   never copies) or, for the Desk, the app's own function behind the
+//!   server function (`desk_of`: every statement, as it runs them),
 //!   executed in the same order and concurrency on the same pool, rows
 //!   fetched but not turned into Rust types.
 //!
@@ -815,8 +816,11 @@ impl Bench {
                 Ok(start.elapsed())
             }
             Scenario::Desk(session) => {
+                let user = app::ssr::guard::load_user_from(pool, session.user_id)
+                    .await?
+                    .context("the Desk's user is gone")?;
                 let start = Instant::now();
-                desk_sql(pool, session.user_id).await?;
+                app::desk::desk_of(pool, &user, Utc::now()).await?;
                 Ok(start.elapsed())
             }
             Scenario::Planning(session, p) => {
@@ -987,41 +991,6 @@ async fn tasks_board_sql(pool: &PgPool, user_id: i64) -> anyhow::Result<()> {
             q.fetch_all(pool).await?;
         }
     }
-    Ok(())
-}
-
-/// `desk_today`'s statements on interactions (today taken in UTC).
-async fn desk_sql(pool: &PgPool, user_id: i64) -> anyhow::Result<()> {
-    use app::desk::{PLANNED_SQL, agenda_sql, overdue_sql, tasks_sql};
-    let now = Utc::now();
-    let start = now
-        .date_naive()
-        .and_hms_opt(0, 0, 0)
-        .context("midnight")?
-        .and_utc();
-    let end = start + chrono::Duration::days(1);
-    sqlx::query(AssertSqlSafe(agenda_sql()))
-        .bind(user_id)
-        .bind(start)
-        .bind(end)
-        .fetch_all(pool)
-        .await?;
-    sqlx::query(AssertSqlSafe(overdue_sql()))
-        .bind(user_id)
-        .bind(now)
-        .bind(start)
-        .fetch_all(pool)
-        .await?;
-    sqlx::query(AssertSqlSafe(tasks_sql()))
-        .bind(user_id)
-        .fetch_all(pool)
-        .await?;
-    sqlx::query(PLANNED_SQL)
-        .bind(user_id)
-        .bind(start)
-        .bind(end)
-        .fetch_all(pool)
-        .await?;
     Ok(())
 }
 

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use {
     super::{DeskItem, ItemState, StageSum},
     crate::auth::{CurrentUser, Role},
-    crate::settings::layouts::{LayoutKey, my_layout},
+    crate::settings::layouts::{LayoutKey, layout_of},
     crate::ssr::{guard::require, pool, zones},
     chrono::{DateTime, Duration, Utc},
     chrono_tz::Tz,
@@ -190,9 +190,15 @@ async fn pipeline(pool: &PgPool, user: &CurrentUser) -> AppResult<(Vec<StageSum>
 #[server(prefix = "/api/desk", endpoint = "today", input = server_fn::codec::Json)]
 pub async fn desk_today() -> AppResult<Desk> {
     let user = require(Role::Member).await?;
-    let pool = pool()?;
+    desk_of(&pool()?, &user, Utc::now()).await
+}
+
+/// The Desk of `user` at `now`: the server function without its session,
+/// access check and HTTP. Public so that `server bench` times the very
+/// statements the Desk runs, as it runs them (all at once).
+#[cfg(feature = "ssr")]
+pub async fn desk_of(pool: &PgPool, user: &CurrentUser, now: DateTime<Utc>) -> AppResult<Desk> {
     let tz = zones::zone(&user.time_zone);
-    let now = Utc::now();
     let today = zones::to_local(tz, now).date();
     let (start, end) = (
         zones::day_start(tz, today),
@@ -219,7 +225,7 @@ pub async fn desk_today() -> AppResult<Desk> {
                     .bind(user.id)
                     .bind(start)
                     .bind(end)
-                    .fetch_all(&pool)
+                    .fetch_all(pool)
                     .await?,
             )
         },
@@ -229,7 +235,7 @@ pub async fn desk_today() -> AppResult<Desk> {
                     .bind(user.id)
                     .bind(now)
                     .bind(start)
-                    .fetch_all(&pool)
+                    .fetch_all(pool)
                     .await?,
             )
         },
@@ -239,7 +245,7 @@ pub async fn desk_today() -> AppResult<Desk> {
                     .bind(user.id)
                     .bind(now)
                     .bind(start)
-                    .fetch_one(&pool)
+                    .fetch_one(pool)
                     .await?,
             )
         },
@@ -247,7 +253,7 @@ pub async fn desk_today() -> AppResult<Desk> {
             AppResult::Ok(
                 sqlx::query(sqlx::AssertSqlSafe(tasks_sql()))
                     .bind(user.id)
-                    .fetch_all(&pool)
+                    .fetch_all(pool)
                     .await?,
             )
         },
@@ -255,7 +261,7 @@ pub async fn desk_today() -> AppResult<Desk> {
             AppResult::Ok(
                 sqlx::query_scalar::<_, i64>(TASKS_COUNT_SQL)
                     .bind(user.id)
-                    .fetch_one(&pool)
+                    .fetch_one(pool)
                     .await?,
             )
         },
@@ -265,7 +271,7 @@ pub async fn desk_today() -> AppResult<Desk> {
                     .bind(user.id)
                     .bind(start)
                     .bind(end)
-                    .fetch_one(&pool)
+                    .fetch_one(pool)
                     .await?,
             )
         },
@@ -275,12 +281,12 @@ pub async fn desk_today() -> AppResult<Desk> {
                     "SELECT daily_capacity_minutes FROM users WHERE id = $1",
                 )
                 .bind(user.id)
-                .fetch_one(&pool)
+                .fetch_one(pool)
                 .await?,
             )
         },
-        pipeline(&pool, &user),
-        my_layout(LayoutKey::Desk),
+        pipeline(pool, user),
+        layout_of(pool, user.id, LayoutKey::Desk),
     )?;
     Ok(Desk {
         panels,

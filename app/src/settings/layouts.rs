@@ -61,11 +61,22 @@ impl LayoutKey {
 #[server(prefix = "/api/layouts", endpoint = "get", input = server_fn::codec::Json)]
 pub async fn my_layout(key: LayoutKey) -> AppResult<Vec<String>> {
     let user = require(Role::Member).await?;
+    layout_of(&pool()?, user.id, key).await
+}
+
+/// User `user_id`'s items for `key`, for a server function that has
+/// checked who asks (the Desk reads its layout with its figures).
+#[cfg(feature = "ssr")]
+pub async fn layout_of(
+    pool: &sqlx::PgPool,
+    user_id: i64,
+    key: LayoutKey,
+) -> AppResult<Vec<String>> {
     let saved: Option<Vec<String>> =
         sqlx::query_scalar("SELECT items FROM user_layouts WHERE user_id = $1 AND key = $2")
-            .bind(user.id)
+            .bind(user_id)
             .bind(key.as_str())
-            .fetch_optional(&pool()?)
+            .fetch_optional(pool)
             .await?;
     Ok(saved
         // Items that no longer exist are dropped, not shown as unknown.
