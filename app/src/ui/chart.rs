@@ -113,6 +113,67 @@ const BOTTOM: f64 = 40.0;
 /// others are skipped evenly (each mark still has its own title).
 const MAX_LABELS: usize = 12;
 
+/// Width of a label's character, on average, in the chart's units (12 px
+/// text; on a phone the text is larger but every other label is hidden).
+const LABEL_CHAR_W: f64 = 7.2;
+/// Room kept between two written labels.
+const LABEL_GAP: f64 = 6.0;
+/// Longer labels are cut (people's names): more would leave too few.
+const LABEL_MAX_CHARS: usize = 14;
+
+/// Every how many categories a label is written, for bands `band` wide:
+/// at most [`MAX_LABELS`], and far enough apart for the longest (cut to
+/// [`LABEL_MAX_CHARS`]) not to touch its neighbour.
+fn label_step(categories: &[String], band: f64) -> usize {
+    let longest = categories
+        .iter()
+        .map(|c| c.chars().count().min(LABEL_MAX_CHARS))
+        .max()
+        .unwrap_or(0);
+    let need = longest as f64 * LABEL_CHAR_W + LABEL_GAP;
+    let apart = (need / band.max(1.0)).ceil() as usize;
+    categories
+        .len()
+        .max(1)
+        .div_ceil(MAX_LABELS)
+        .max(apart)
+        .max(1)
+}
+
+/// `name`, cut with an ellipsis to fit `room` units of width.
+fn fit_label(name: &str, room: f64) -> String {
+    let max = ((room / LABEL_CHAR_W).floor() as usize).max(3);
+    if name.chars().count() <= max {
+        name.to_string()
+    } else {
+        let mut short: String = name.chars().take(max - 1).collect();
+        short.truncate(short.trim_end().len());
+        short.push('…');
+        short
+    }
+}
+
+/// Labels a phone draws at 19 px rather than 12 (style/main.css).
+const PHONE_LABEL_SCALE: f64 = 19.0 / 12.0;
+
+/// Whether a phone should leave out every other label (`.dense`,
+/// style/main.css): more than six of them, or labels that its larger text
+/// would make touch.
+fn crowded_on_a_phone(categories: &[String], every: usize, band: f64) -> bool {
+    let longest = categories
+        .iter()
+        .step_by(every.max(1))
+        .map(|c| {
+            fit_label(c, every as f64 * band - LABEL_GAP)
+                .chars()
+                .count()
+        })
+        .max()
+        .unwrap_or(0);
+    let shown = categories.len().div_ceil(every.max(1));
+    shown > 6 || longest as f64 * LABEL_CHAR_W * PHONE_LABEL_SCALE + LABEL_GAP > every as f64 * band
+}
+
 fn colour(i: usize) -> String {
     format!("var(--chart-{})", i % 8 + 1)
 }
@@ -204,18 +265,22 @@ fn plot(chart: &Chart, fr: bool) -> impl IntoView + use<> {
         });
         t += step;
     }
-    let every = n.div_ceil(MAX_LABELS);
-    // More than six labels: a phone shows every other one (style/main.css).
-    let dense = n.div_ceil(every) > 6;
+    let every = label_step(&chart.categories, band);
+    let dense = crowded_on_a_phone(&chart.categories, every, band);
     let labels = chart
         .categories
         .iter()
         .enumerate()
         .filter(|(c, _)| c % every == 0)
         .map(|(c, name)| {
+            // Cut to the room between two written labels (names of
+            // people are long); the whole name stays in its title.
+            let short = fit_label(name, every as f64 * band - LABEL_GAP);
+            let whole = (short != *name).then(|| view! { <title>{name.clone()}</title> });
             view! {
                 <text class="chart-label" x=x_mid(c) y=H - BOTTOM + 16.0 text-anchor="middle">
-                    {name.clone()}
+                    {whole}
+                    {short}
                 </text>
             }
         })
@@ -363,6 +428,40 @@ mod tests {
         assert_eq!(axis(1234.0), (1500.0, 500.0));
         let (top, step) = axis(98_765.0);
         assert!(top >= 98_765.0 && top / step <= 5.0, "{top} {step}");
+    }
+
+    #[test]
+    fn long_labels_are_cut_to_their_room_and_short_ones_kept() {
+        assert_eq!(fit_label("2026-03", 60.0), "2026-03");
+        assert_eq!(fit_label("Alexander Fitzgerald", 102.8), "Alexander Fit…");
+        // A space before the cut is not left dangling.
+        assert_eq!(fit_label("Jo Anne Smith", 28.8), "Jo…");
+        assert_eq!(fit_label("Océane Laurent", 1.0), "Oc…");
+    }
+
+    #[test]
+    fn labels_are_written_far_enough_apart_not_to_touch() {
+        let plot = W - LEFT - RIGHT;
+        let names = |n: usize, name: &str| vec![name.to_string(); n];
+        // Five years: every one.
+        assert_eq!(label_step(&names(5, "2026"), plot / 5.0), 1);
+        // Twelve months: every other one (seven characters in 45 units).
+        assert_eq!(label_step(&names(12, "2026-03"), plot / 12.0), 2);
+        // A year of weeks: at most twelve, here eight.
+        assert_eq!(label_step(&names(52, "2026-W05"), plot / 52.0), 7);
+        // Thirty people: five names of up to fourteen characters.
+        let people = names(30, "Alexander Fitzgerald");
+        let every = label_step(&people, plot / 30.0);
+        assert_eq!((every, 30usize.div_ceil(every)), (6, 5));
+        assert_eq!(
+            fit_label(&people[0], every as f64 * plot / 30.0 - LABEL_GAP),
+            "Alexander Fit…"
+        );
+        // A phone's larger text: every other name, but all six months.
+        assert!(crowded_on_a_phone(&people, every, plot / 30.0));
+        let months = names(12, "2026-03");
+        assert!(!crowded_on_a_phone(&months, 2, plot / 12.0));
+        assert!(crowded_on_a_phone(&names(52, "2026-W05"), 7, plot / 52.0));
     }
 
     #[test]
