@@ -196,19 +196,25 @@ pub fn ReportPage() -> impl IntoView {
                     let k = kind.get()?;
                     Some(match result {
                         Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.into_any(),
-                        Ok(r) => view! {
-                            <FilterBar report=r.clone() query=filters.get() set=set />
-                            <ReportBody report=r query=filters.get() />
-                            <SaveBox kind=k query=filters.get() />
-                            <section class="card saved-reports">
-                                <h2>{tx!(i18n, reports.saved_here)}</h2>
-                                <Transition fallback=|| ()>
-                                    {move || saved.get().map(|s| match s {
-                                        Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.into_any(),
-                                        Ok(list) => view! { <SavedList list=list kind=Some(k) /> }.into_any(),
-                                    })}
-                                </Transition>
-                            </section>
+                        Ok(r) => {
+                            // The figures are drawn with the query they were
+                            // built for: while a new sort or page loads, the
+                            // table's headers and pager stay those of its rows.
+                            let built = r.query.clone();
+                            view! {
+                                <FilterBar report=r.clone() query=filters.get() set=set />
+                                <ReportBody report=r query=built />
+                                <SaveBox kind=k query=filters.get() />
+                                <section class="card saved-reports">
+                                    <h2>{tx!(i18n, reports.saved_here)}</h2>
+                                    <Transition fallback=|| ()>
+                                        {move || saved.get().map(|s| match s {
+                                            Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.into_any(),
+                                            Ok(list) => view! { <SavedList list=list kind=Some(k) /> }.into_any(),
+                                        })}
+                                    </Transition>
+                                </section>
+                            }
                         }
                         .into_any(),
                     })
