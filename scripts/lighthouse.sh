@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Audits a running Relais with Lighthouse (mobile preset, the default form
 # factor) in /usr/bin/chromium: Performance, Accessibility and Best Practices
-# of /login, the Desk (/) and /persons, plus whether the app is installable.
+# of every kind of page (login, Desk, each list, a record page of each kind,
+# calendar week and month, Planning, both boards, search, settings, reports,
+# documents, import, duplicates, data quality, trash), plus whether the app
+# is installable. PAGES=login,desk,persons audits only those.
 # Reports go to target/lighthouse/; a markdown summary is printed (and saved
 # as target/lighthouse/summary.md).
 #
 #   BASE_URL=http://127.0.0.1:3300 scripts/lighthouse.sh
 #
 # Environment: BASE_URL, EMAIL, PASSWORD, LH_DIR (where Lighthouse is
-# installed), CHROME_PATH, OUT_DIR, RUNS (runs per page, default 3: one run
+# installed), CHROME_PATH, OUT_DIR, PAGES (names, comma-separated), RUNS (runs per page, default 3: one run
 # is noisy on a busy machine; the median Performance run is kept), THRESHOLD (categories below it list their
 # failing audits), TOP (audits listed per category).
 set -euo pipefail
@@ -113,11 +116,39 @@ set_cookies() {
 # --- audits -----------------------------------------------------------------
 mkdir -p "$OUT_DIR"
 rm -f "$OUT_DIR"/*-run*.report.*
-# /login first, before the session cookies exist.
-PAGES=("login|/login" "desk|/" "persons|/persons")
-for entry in "${PAGES[@]}"; do
+# Every kind of page: name|path. /login first, before the session cookies
+# exist. A record page's {list} is the first row of that list, asked of the
+# server with the session (skipped if the list is empty).
+ALL_PAGES=(
+  "login|/login" "desk|/"
+  "companies|/companies" "persons|/persons" "deals|/deals" "interactions|/interactions"
+  "enrolments|/programmes"
+  "company|/companies/{companies}" "person|/persons/{persons}" "deal|/deals/{deals}"
+  "interaction|/interactions/{interactions}" "enrolment|/programmes/{enrolments}"
+  "calendar-week|/calendar?view=week" "calendar-month|/calendar?view=month"
+  "planning|/planning" "tasks-board|/kanban" "deals-board|/kanban/deals"
+  "search|/search?q=ma" "settings|/settings/profile" "users|/settings/users"
+  "reports|/reports" "report-sales|/reports/sales" "documents|/documents"
+  "import|/import" "duplicates|/duplicates" "quality|/quality" "trash|/trash"
+)
+first_id() {
+  curl -fsS -H 'Content-Type: application/json' -H "Cookie: $COOKIE" --data '{"query":{}}' \
+    "$BASE_URL/api/$1/list" |
+    node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
+      const rows = JSON.parse(s).rows || []; console.log(rows.length ? rows[0].id : ""); })'
+}
+DONE=()
+cookies_set=""
+for entry in "${ALL_PAGES[@]}"; do
   IFS='|' read -r name path <<<"$entry"
-  [ "$name" = desk ] && set_cookies
+  if [ -n "${PAGES:-}" ] && [[ ",$PAGES," != *",$name,"* ]]; then continue; fi
+  if [ "$name" != login ] && [ -z "$cookies_set" ]; then set_cookies; cookies_set=1; fi
+  if [[ "$path" =~ \{([a-z]+)\} ]]; then
+    id="$(first_id "${BASH_REMATCH[1]}")"
+    if [ -z "$id" ]; then echo "==> $name: no ${BASH_REMATCH[1]} to open, skipped" >&2; continue; fi
+    path="${path/\{${BASH_REMATCH[1]}\}/$id}"
+  fi
+  DONE+=("$name")
   url="$BASE_URL$path"
   runs=()
   for i in $(seq 1 "$RUNS"); do
@@ -162,8 +193,8 @@ with_browser '
 # --- summary ------------------------------------------------------------------
 node -e '
   const fs = require("fs");
-  const [out, base, threshold, top] = process.argv.slice(1);
-  const pages = ["login", "desk", "persons"];
+  const [out, base, threshold, top, done] = process.argv.slice(1);
+  const pages = done.split(",");
   const cats = ["performance", "accessibility", "best-practices"];
   const metrics = ["first-contentful-paint", "largest-contentful-paint", "total-blocking-time",
     "cumulative-layout-shift", "speed-index", "interactive"];
@@ -174,8 +205,8 @@ node -e '
   const problems = [];
   const lhrs = {};
 
-  lines.push("| Page | Final URL | Performance | Accessibility | Best Practices |");
-  lines.push("|---|---|---:|---:|---:|");
+  lines.push("| Page | Final URL | Performance | Accessibility | Best Practices | TTI | TBT | transferred |");
+  lines.push("|---|---|---:|---:|---:|---:|---:|---:|");
   for (const name of pages) {
     const lhr = JSON.parse(fs.readFileSync(`${out}/${name}.report.json`, "utf8"));
     lhrs[name] = lhr;
@@ -190,8 +221,11 @@ node -e '
     if (failed.length)
       problems.push(`${name}: ${failed.length} failed requests, scores not valid: ` +
         failed.map((r) => `${r.statusCode} ${r.url.replace(base, "")}`).join(", "));
+    const a = lhr.audits;
     lines.push(`| ${name} | ${final.pathname}${final.search} | ` +
-      cats.map((c) => pct(lhr.categories[c].score)).join(" | ") + " |");
+      cats.map((c) => pct(lhr.categories[c].score)).join(" | ") +
+      ` | ${(a.interactive.numericValue / 1000).toFixed(1)} s | ${Math.round(a["total-blocking-time"].numericValue)} ms` +
+      ` | ${kib(a["total-byte-weight"].numericValue)} |`);
   }
 
   const inst = JSON.parse(fs.readFileSync(`${out}/installability.json`, "utf8"));
@@ -291,4 +325,4 @@ node -e '
   fs.writeFileSync(`${out}/summary.md`, text + "\n");
   console.log(text);
   if (problems.length) { console.error("\n" + problems.map((p) => "ERROR: " + p).join("\n")); process.exit(1); }
-' "$OUT_DIR" "$BASE_URL" "$THRESHOLD" "$TOP"
+' "$OUT_DIR" "$BASE_URL" "$THRESHOLD" "$TOP" "$(IFS=,; echo "${DONE[*]}")"
