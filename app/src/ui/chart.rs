@@ -87,6 +87,27 @@ pub fn format_value(v: f64, unit: Unit, fr: bool) -> String {
     }
 }
 
+/// `v` for the value axis: as [`format_value`], but counts and amounts from
+/// 10,000 in thousands or millions ("250 k€", "2.5 M€"), so that the
+/// axis's words fit its margin at a phone's larger text.
+pub fn format_tick(v: f64, unit: Unit, fr: bool) -> String {
+    let short = |x: f64, suffix: &str| {
+        let s = if x.fract().abs() < 1e-9 {
+            format!("{x:.0}")
+        } else {
+            format!("{x:.1}")
+        };
+        let s = if fr { s.replace('.', ",") } else { s };
+        let sign = if unit == Unit::Money { "€" } else { "" };
+        format!("{s}\u{a0}{suffix}{sign}")
+    };
+    match unit {
+        Unit::Count | Unit::Money if v.abs() >= 1_000_000.0 => short(v / 1_000_000.0, "M"),
+        Unit::Count | Unit::Money if v.abs() >= 10_000.0 => short(v / 1_000.0, "k"),
+        _ => format_value(v, unit, fr),
+    }
+}
+
 /// A round top for the value axis and its step: 0, step, 2·step … ≥ max.
 pub fn axis(max: f64) -> (f64, f64) {
     if max <= 0.0 || !max.is_finite() {
@@ -260,7 +281,7 @@ fn plot(chart: &Chart, fr: bool) -> impl IntoView + use<> {
         grid.push(view! {
             <line class="chart-grid" x1=LEFT x2=W - RIGHT y1=yy y2=yy />
             <text class="chart-tick" x=LEFT - 6.0 y=yy + 4.0 text-anchor="end">
-                {format_value(t, chart.unit, fr)}
+                {format_tick(t, chart.unit, fr)}
             </text>
         });
         t += step;
@@ -462,6 +483,17 @@ mod tests {
         let months = names(12, "2026-03");
         assert!(!crowded_on_a_phone(&months, 2, plot / 12.0));
         assert!(crowded_on_a_phone(&names(52, "2026-W05"), 7, plot / 52.0));
+    }
+
+    #[test]
+    fn large_ticks_are_written_in_thousands_or_millions() {
+        assert_eq!(format_tick(0.0, Unit::Money, false), "0\u{a0}€");
+        assert_eq!(format_tick(7_500.0, Unit::Money, false), "7,500\u{a0}€");
+        assert_eq!(format_tick(250_000.0, Unit::Money, false), "250\u{a0}k€");
+        assert_eq!(format_tick(2_500_000.0, Unit::Money, true), "2,5\u{a0}M€");
+        assert_eq!(format_tick(1_000_000.0, Unit::Count, false), "1\u{a0}M");
+        assert_eq!(format_tick(12_500.0, Unit::Count, true), "12,5\u{a0}k");
+        assert_eq!(format_tick(50.0, Unit::Percent, false), "50.0\u{a0}%");
     }
 
     #[test]
