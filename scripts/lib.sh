@@ -122,7 +122,7 @@ with_clippy() {
 }
 
 build_release() {
-  cargo leptos build --release --precompress
+  cargo leptos build --release --precompress --split
 }
 
 # The build the browser tests run. The browser gets the front end exactly as
@@ -136,7 +136,7 @@ build_for_e2e() {
   build_front_end
   build_e2e_server
 }
-build_front_end() { cargo leptos build --release --precompress --frontend-only; }
+build_front_end() { cargo leptos build --release --precompress --split --frontend-only; }
 build_e2e_server() {
   with_clippy cargo build -p server --bin server
   cp "$ROOT/target/release/hash.txt" "$ROOT/target/debug/hash.txt"

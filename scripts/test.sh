@@ -224,7 +224,7 @@ await_front_end() {
 }
 stop_front_end() {
   [ -n "$FRONT_PID" ] || return 0
-  pkill -TERM -f "leptos build --release --precompress --frontend-only" 2>/dev/null || true
+  pkill -TERM -f "leptos build --release --precompress --split --frontend-only" 2>/dev/null || true
   kill "$FRONT_PID" 2>/dev/null || true
 }
 

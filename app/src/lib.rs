@@ -29,6 +29,7 @@ pub mod programmes;
 pub mod pwa;
 pub mod records;
 pub mod reports;
+pub mod routes;
 pub mod settings;
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -42,7 +43,7 @@ use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::{SsrMode, path};
+use leptos_router::{Lazy, SsrMode, path};
 
 /// The HTML document. Theme and density come from cookies the server set
 /// from the user's profile, so the first paint already has the right colours.
@@ -58,6 +59,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let (theme, density): (Option<String>, Option<String>) = (None, None);
     // The stylesheet is linked here, not in `Head`: its name carries the
     // build's hash, which only the server knows.
+    // For the pages' pieces (`routes::prefetch`).
+    #[cfg(feature = "ssr")]
+    provide_context(options.clone());
     #[cfg(feature = "ssr")]
     let (css, boot) = (
         ssr::assets::pkg_files(&options).css.clone(),
@@ -101,56 +105,56 @@ pub fn App() -> impl IntoView {
             <pwa::ConnectionBar />
             <Router>
                 <Routes fallback=pages::NotFound>
-                    <Route path=path!("/login") view=|| page(auth::pages::LoginPage) />
-                    <Route path=path!("/forgot-password") view=|| page(auth::pages::ForgotPasswordPage) />
-                    <Route path=path!("/reset-password") view=|| page(auth::pages::ResetPasswordPage) />
-                    <Route path=path!("/invitation") view=|| page(users::pages::InvitationPage) />
+                    <Route path=path!("/login") view={Lazy::<routes::Login>::new()} />
+                    <Route path=path!("/forgot-password") view={Lazy::<routes::ForgotPassword>::new()} />
+                    <Route path=path!("/reset-password") view={Lazy::<routes::ResetPassword>::new()} />
+                    <Route path=path!("/invitation") view={Lazy::<routes::Invitation>::new()} />
                     <ParentRoute path=path!("") view=layout::AppShell>
-                        <Route path=path!("") view=|| page(desk::DeskPage) ssr=SsrMode::InOrder />
-                        <Route path=path!("/search") view=|| page(pages::search::SearchPage) />
-                        <Route path=path!("/companies") view=|| page(companies::pages::CompanyList) ssr=SsrMode::InOrder />
-                        <Route path=path!("/companies/new") view=|| page(companies::pages::CompanyNew) />
-                        <Route path=path!("/companies/:id") view=|| page(companies::pages::CompanyPage) />
-                        <Route path=path!("/companies/:id/edit") view=|| page(companies::pages::CompanyEdit) />
-                        <Route path=path!("/persons") view=|| page(persons::pages::PersonList) ssr=SsrMode::InOrder />
-                        <Route path=path!("/persons/new") view=|| page(persons::pages::PersonNew) />
-                        <Route path=path!("/persons/:id") view=|| page(persons::pages::PersonPage) />
-                        <Route path=path!("/persons/:id/edit") view=|| page(persons::pages::PersonEdit) />
-                        <Route path=path!("/deals") view=|| page(deals::pages::DealList) ssr=SsrMode::InOrder />
-                        <Route path=path!("/deals/new") view=|| page(deals::pages::DealNew) />
-                        <Route path=path!("/deals/:id") view=|| page(deals::pages::DealPage) />
-                        <Route path=path!("/deals/:id/edit") view=|| page(deals::pages::DealEdit) />
-                        <Route path=path!("/trash") view=|| page(records::trash::TrashPage) />
-                        <Route path=path!("/merge") view=|| page(records::merge::MergePage) />
-                        <Route path=path!("/duplicates") view=|| page(records::duplicates::DuplicatesPage) />
-                        <Route path=path!("/quality") view=|| page(records::quality::QualityPage) />
-                        <Route path=path!("/import") view=|| page(import::page::ImportsPage) />
-                        <Route path=path!("/import/:id") view=|| page(import::page::ImportPage) />
-                        <Route path=path!("/outbox") view=|| page(pwa::OutboxPage) />
-                        <Route path=path!("/settings/pipelines") view=|| page(deals::pipelines::PipelinesPage) />
-                        <Route path=path!("/settings/programmes") view=|| page(programmes::pages::ProgrammesSettingsPage) />
-                        <Route path=path!("/settings/profile") view=|| page(settings::ProfilePage) />
-                        <Route path=path!("/settings/users") view=|| page(users::pages::UsersPage) />
-                        <Route path=path!("/settings/audit") view=|| page(audit::pages::AuditPage) />
-                        <Route path=path!("/interactions") view=|| page(interactions::pages::InteractionList) ssr=SsrMode::InOrder />
-                        <Route path=path!("/interactions/new") view=|| page(interactions::pages::InteractionNew) />
-                        <Route path=path!("/interactions/history") view=|| page(interactions::pages::TaskHistory) />
-                        <Route path=path!("/interactions/:id") view=|| page(interactions::pages::InteractionPage) />
-                        <Route path=path!("/interactions/:id/edit") view=|| page(interactions::pages::InteractionEdit) />
-                        <Route path=path!("/calendar") view=|| page(calendar::CalendarPage) />
-                        <Route path=path!("/planning") view=|| page(planning::PlanningPage) />
-                        <Route path=path!("/kanban") view=|| page(kanban::tasks::TasksBoardPage) />
-                        <Route path=path!("/kanban/deals") view=|| page(kanban::deals::DealsBoardPage) />
-                        <Route path=path!("/reports") view=|| page(reports::pages::ReportsIndex) />
-                        <Route path=path!("/reports/:kind") view=|| page(reports::pages::ReportPage) ssr=SsrMode::InOrder />
-                        <Route path=path!("/documents") view=|| page(documents::pages::DocumentList) ssr=SsrMode::InOrder />
-                        <Route path=path!("/documents/new") view=|| page(documents::pages::DocumentNew) />
-                        <Route path=path!("/documents/:id") view=|| page(documents::pages::DocumentPage) />
-                        <Route path=path!("/documents/:id/edit") view=|| page(documents::pages::DocumentEdit) />
-                        <Route path=path!("/programmes") view=|| page(programmes::enrolments::pages::EnrolmentList) ssr=SsrMode::InOrder />
-                        <Route path=path!("/programmes/new") view=|| page(programmes::enrolments::pages::EnrolmentNew) />
-                        <Route path=path!("/programmes/:id") view=|| page(programmes::enrolments::pages::EnrolmentPage) />
-                        <Route path=path!("/programmes/:id/edit") view=|| page(programmes::enrolments::pages::EnrolmentEdit) />
+                        <Route path=path!("") view={Lazy::<routes::Desk>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("/search") view={Lazy::<routes::Search>::new()} />
+                        <Route path=path!("/companies") view={Lazy::<routes::CompanyList>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("/companies/new") view={Lazy::<routes::CompanyNew>::new()} />
+                        <Route path=path!("/companies/:id") view={Lazy::<routes::CompanyPage>::new()} />
+                        <Route path=path!("/companies/:id/edit") view={Lazy::<routes::CompanyEdit>::new()} />
+                        <Route path=path!("/persons") view={Lazy::<routes::PersonList>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("/persons/new") view={Lazy::<routes::PersonNew>::new()} />
+                        <Route path=path!("/persons/:id") view={Lazy::<routes::PersonPage>::new()} />
+                        <Route path=path!("/persons/:id/edit") view={Lazy::<routes::PersonEdit>::new()} />
+                        <Route path=path!("/deals") view={Lazy::<routes::DealList>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("/deals/new") view={Lazy::<routes::DealNew>::new()} />
+                        <Route path=path!("/deals/:id") view={Lazy::<routes::DealPage>::new()} />
+                        <Route path=path!("/deals/:id/edit") view={Lazy::<routes::DealEdit>::new()} />
+                        <Route path=path!("/trash") view={Lazy::<routes::Trash>::new()} />
+                        <Route path=path!("/merge") view={Lazy::<routes::Merge>::new()} />
+                        <Route path=path!("/duplicates") view={Lazy::<routes::Duplicates>::new()} />
+                        <Route path=path!("/quality") view={Lazy::<routes::Quality>::new()} />
+                        <Route path=path!("/import") view={Lazy::<routes::Imports>::new()} />
+                        <Route path=path!("/import/:id") view={Lazy::<routes::Import>::new()} />
+                        <Route path=path!("/outbox") view={Lazy::<routes::Outbox>::new()} />
+                        <Route path=path!("/settings/pipelines") view={Lazy::<routes::Pipelines>::new()} />
+                        <Route path=path!("/settings/programmes") view={Lazy::<routes::ProgrammesSettings>::new()} />
+                        <Route path=path!("/settings/profile") view={Lazy::<routes::Profile>::new()} />
+                        <Route path=path!("/settings/users") view={Lazy::<routes::Users>::new()} />
+                        <Route path=path!("/settings/audit") view={Lazy::<routes::Audit>::new()} />
+                        <Route path=path!("/interactions") view={Lazy::<routes::InteractionList>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("/interactions/new") view={Lazy::<routes::InteractionNew>::new()} />
+                        <Route path=path!("/interactions/history") view={Lazy::<routes::TaskHistory>::new()} />
+                        <Route path=path!("/interactions/:id") view={Lazy::<routes::InteractionPage>::new()} />
+                        <Route path=path!("/interactions/:id/edit") view={Lazy::<routes::InteractionEdit>::new()} />
+                        <Route path=path!("/calendar") view={Lazy::<routes::Calendar>::new()} />
+                        <Route path=path!("/planning") view={Lazy::<routes::Planning>::new()} />
+                        <Route path=path!("/kanban") view={Lazy::<routes::TasksBoard>::new()} />
+                        <Route path=path!("/kanban/deals") view={Lazy::<routes::DealsBoard>::new()} />
+                        <Route path=path!("/reports") view={Lazy::<routes::Reports>::new()} />
+                        <Route path=path!("/reports/:kind") view={Lazy::<routes::Report>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("/documents") view={Lazy::<routes::DocumentList>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("/documents/new") view={Lazy::<routes::DocumentNew>::new()} />
+                        <Route path=path!("/documents/:id") view={Lazy::<routes::DocumentPage>::new()} />
+                        <Route path=path!("/documents/:id/edit") view={Lazy::<routes::DocumentEdit>::new()} />
+                        <Route path=path!("/programmes") view={Lazy::<routes::EnrolmentList>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("/programmes/new") view={Lazy::<routes::EnrolmentNew>::new()} />
+                        <Route path=path!("/programmes/:id") view={Lazy::<routes::EnrolmentPage>::new()} />
+                        <Route path=path!("/programmes/:id/edit") view={Lazy::<routes::EnrolmentEdit>::new()} />
                     </ParentRoute>
                 </Routes>
             </Router>

@@ -16,6 +16,40 @@ test('the app is installable: manifest, icons, a worker in control', async ({ pa
   expect(caches.some((k) => k.startsWith('relais-shell-'))).toBe(true);
 });
 
+test('a page brings its own code: the login page and the Desk load no list, calendar or report piece; the worker keeps them all', async ({ page }) => {
+  // The wasm files the page itself asks for (not the worker's install).
+  const fetched: string[] = [];
+  page.on('request', (req) => {
+    const url = new URL(req.url());
+    if (url.pathname.startsWith('/pkg/') && url.pathname.endsWith('.wasm') && !req.serviceWorker()) {
+      fetched.push(url.pathname);
+    }
+  });
+  const has = (piece: string) => fetched.some((p) => p.includes(`split_${piece}_piece`));
+  await login(page);
+  expect(has('welcome')).toBe(true);
+  expect(has('desk')).toBe(true);
+  for (const other of ['records', 'agenda', 'admin']) {
+    expect(has(other), `${other} piece fetched before any of its pages`).toBe(false);
+  }
+  // Opening the calendar from the menu fetches its piece, and it works.
+  await page.locator('nav#sidebar a[href="/calendar"]').click();
+  await page.waitForURL('**/calendar');
+  await expect(page.locator('.cal-grid')).toBeVisible();
+  expect(has('agenda')).toBe(true);
+  expect(has('records')).toBe(false);
+  // For offline use the worker keeps every piece of this release.
+  await controlled(page);
+  const kept: string[] = await page.evaluate(async () => {
+    const names = await caches.keys();
+    const shell = await caches.open(names.find((k) => k.startsWith('relais-shell-'))!);
+    return (await shell.keys()).map((r) => new URL(r.url).pathname);
+  });
+  for (const piece of ['welcome', 'desk', 'records', 'agenda', 'admin']) {
+    expect(kept.some((p) => p.includes(`split_${piece}_piece`)), `${piece} kept`).toBe(true);
+  }
+});
+
 test('offline: the Desk, its agenda and a person opened before stay readable', async ({ page, context }) => {
   await login(page);
   await controlled(page);

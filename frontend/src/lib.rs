@@ -11,8 +11,15 @@ pub fn hydrate() {
     // its own lets the browser breathe (paint, input) between the two.
     gloo_timers::callback::Timeout::new(0, || {
         startup::init();
-        leptos::mount::hydrate_body(app::App);
-        app::pwa::register_service_worker();
+        // Asynchronous: a page's code is a wasm piece of its own
+        // (`app::routes`), fetched before its HTML is hydrated.
+        leptos::task::spawn_local(async {
+            let body = leptos::prelude::document().body().expect("a body");
+            leptos::mount::hydrate_from_async(body, app::App)
+                .await
+                .forget();
+            app::pwa::register_service_worker();
+        });
     })
     .forget();
 }

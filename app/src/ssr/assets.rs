@@ -39,6 +39,75 @@ pub fn pkg_files(options: &LeptosOptions) -> &'static PkgFiles {
     })
 }
 
+/// The wasm pieces of a split build (`app::routes`) and their loader
+/// (`__wasm_split.….js`), as paths from the site root, sorted: every
+/// `.wasm` and `.js` of the package directory but the main ones. Empty for
+/// a build without `--split`. Read once.
+pub fn pieces(options: &LeptosOptions) -> &'static [String] {
+    static PIECES: OnceLock<Vec<String>> = OnceLock::new();
+    PIECES.get_or_init(|| {
+        let main = pkg_files(options);
+        let dir =
+            std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+        let names = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| e.file_name().into_string().ok());
+        piece_paths(&options.site_pkg_dir, names, main)
+    })
+}
+
+/// The files a piece needs (its own and those it shares with others), by
+/// the name of its function in `app::routes`, from the splitter's manifest
+/// (`__wasm_split_manifest.….json`: lazy function → files). Empty without
+/// `--split`. Read once.
+pub fn piece_files(options: &LeptosOptions, piece: &str) -> &'static [String] {
+    static MANIFEST: OnceLock<std::collections::HashMap<String, Vec<String>>> = OnceLock::new();
+    let manifest = MANIFEST.get_or_init(|| {
+        let pkg = options.site_pkg_dir.to_string();
+        pieces(options)
+            .iter()
+            .any(|p| p.ends_with(".wasm"))
+            .then(|| {
+                let dir = std::path::Path::new(options.site_root.as_ref()).join(&pkg);
+                let file = std::fs::read_dir(&dir).ok()?.flatten().find(|e| {
+                    let n = e.file_name().to_string_lossy().into_owned();
+                    n.starts_with("__wasm_split_manifest") && n.ends_with(".json")
+                })?;
+                let json = std::fs::read_to_string(file.path()).ok()?;
+                Some(manifest_by_piece(&pkg, &json))
+            })
+            .flatten()
+            .unwrap_or_default()
+    });
+    manifest.get(piece).map(Vec::as_slice).unwrap_or_default()
+}
+
+/// The manifest's keys are `<function>_<hash of its place in the source>`;
+/// its values the files' names without `.wasm`.
+fn manifest_by_piece(pkg: &str, json: &str) -> std::collections::HashMap<String, Vec<String>> {
+    let raw: std::collections::HashMap<String, Vec<String>> =
+        serde_json::from_str(json).unwrap_or_default();
+    raw.into_iter()
+        .filter_map(|(key, files)| {
+            let (name, _) = key.rsplit_once('_')?;
+            let files = files.iter().map(|f| format!("/{pkg}/{f}.wasm")).collect();
+            Some((name.to_string(), files))
+        })
+        .collect()
+}
+
+fn piece_paths(pkg: &str, names: impl Iterator<Item = String>, main: &PkgFiles) -> Vec<String> {
+    let mut pieces: Vec<String> = names
+        .filter(|n| n.ends_with(".wasm") || (n.starts_with("__wasm_split.") && n.ends_with(".js")))
+        .map(|n| format!("/{pkg}/{n}"))
+        .filter(|p| *p != main.wasm && *p != main.js)
+        .collect();
+    pieces.sort();
+    pieces
+}
+
 /// The script that starts the app in the browser. The page is complete
 /// without it (rendered by the server); the wasm is fetched only once the
 /// page has loaded and the browser is idle, so on a slow network it never
@@ -98,6 +167,46 @@ mod tests {
             names("pkg", "relais", "", false).wasm,
             "/pkg/relais_bg.wasm"
         );
+    }
+
+    #[test]
+    fn pieces_are_the_other_wasm_files_and_their_loader() {
+        let main = names("pkg", "relais", "js: AAA\nwasm: BBB\ncss: CCC\n", true);
+        let files = [
+            "relais.AAA.js",
+            "relais.BBB.wasm",
+            "relais.BBB.wasm.br",
+            "relais.CCC.css",
+            "split_desk_piece_1.XYZ.wasm",
+            "chunk_3.QQQ.wasm",
+            "__wasm_split.LLL.js",
+            "__wasm_split_manifest.MMM.json",
+            "relais.d.TTT.ts",
+        ]
+        .map(String::from);
+        assert_eq!(
+            piece_paths("pkg", files.into_iter(), &main),
+            [
+                "/pkg/__wasm_split.LLL.js",
+                "/pkg/chunk_3.QQQ.wasm",
+                "/pkg/split_desk_piece_1.XYZ.wasm"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_manifest_is_read_by_piece_name() {
+        let json = r#"{"desk_piece_1104499559477106457":["chunk_3.QQQ","split_desk_piece_1104499559477106457.XYZ"],"records_piece_1104499559477106457":["chunk_3.QQQ"]}"#;
+        let m = manifest_by_piece("pkg", json);
+        assert_eq!(
+            m["desk_piece"],
+            [
+                "/pkg/chunk_3.QQQ.wasm",
+                "/pkg/split_desk_piece_1104499559477106457.XYZ.wasm"
+            ]
+        );
+        assert_eq!(m["records_piece"], ["/pkg/chunk_3.QQQ.wasm"]);
+        assert!(manifest_by_piece("pkg", "not json").is_empty());
     }
 
     #[test]

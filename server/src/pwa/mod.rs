@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 use std::path::Path;
 use std::sync::OnceLock;
 
-/// What every release keeps, besides the wasm, JS and CSS.
+/// What every release keeps, besides the wasm (with its pieces), JS and CSS.
 const STATIC_FILES: &[&str] = &[
     "/offline.html",
     "/offline/offline.css",
@@ -53,8 +53,12 @@ pub fn script(options: &LeptosOptions) -> String {
     let mut version = Sha256::new();
     version.update(TEMPLATE.as_bytes());
     let mut precache = Vec::new();
+    // The wasm pieces too (`app::routes`): a page opened offline for the
+    // first time needs its piece.
+    let pieces = app::ssr::assets::pieces(options);
     for url in [&pkg.js, &pkg.wasm, &pkg.css]
         .into_iter()
+        .chain(pieces)
         .map(String::as_str)
         .chain(STATIC_FILES.iter().copied())
     {
@@ -86,8 +90,10 @@ pub async fn immutable_assets(
     let pkg = app::ssr::assets::pkg_files(&options);
     let path = req.uri().path();
     let hashed = pkg.hashed
+        && path.starts_with("/pkg/")
         && [&pkg.js, &pkg.wasm, &pkg.css]
-            .iter()
+            .into_iter()
+            .chain(app::ssr::assets::pieces(&options))
             .any(|p| p.as_str() == path);
     let mut resp = next.run(req).await;
     if hashed && resp.status().is_success() {

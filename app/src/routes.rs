@@ -1,0 +1,165 @@
+//! Which wasm piece each page is in.
+//!
+//! A release build is split (`cargo leptos build --split`): the main wasm
+//! holds the runtime, the shell (menu, bell, connection bar, outbox) and
+//! the router; each *piece* below is a wasm file of its own that the
+//! browser fetches when one of its pages is first opened, and the service
+//! worker keeps for offline use. A first visit to `/login` then the Desk
+//! downloads the main wasm and those two pieces, not the calendar, the
+//! boards, the forms or the reports.
+//!
+//! A piece is one `#[lazy]` function: the splitter moves into its file
+//! every function reachable only from it; what two pieces share goes into a
+//! shared file, loaded with either. Pages used together are one piece (every
+//! list, record page and form share one kit): opening a record from its
+//! list downloads nothing more, and five pieces make few shared files (each
+//! subset of pieces that shares code is one more file to fetch). On the server a piece is a plain
+//! async function; without `--split` (debug builds) the pieces stay in the
+//! one wasm and load at once.
+
+use crate::*;
+use leptos::prelude::*;
+use leptos_router::LazyRoute;
+
+/// `piece!(function / __preload_function, Enum { Route => page component, … })`
+/// makes the lazy function that draws the pages of one piece, and one
+/// route type per page (`view={Lazy::<Route>::new()}`) that asks it for its
+/// page. `#[lazy]` also makes `__preload_<function>` in the browser, which
+/// only fetches the piece: the router awaits it before hydrating a page
+/// the server drew, whose view must then be ready at once (a page still
+/// loading would hydrate as an empty slot and not match the HTML).
+macro_rules! piece {
+    ($(#[$doc:meta])* $piece:ident / $preload:ident, $pages:ident { $($route:ident => $page:path),+ $(,)? }) => {
+        #[derive(Clone, Copy, Debug)]
+        enum $pages { $($route),+ }
+
+        $(#[$doc])*
+        #[lazy]
+        fn $piece(page: $pages) -> AnyView {
+            match page {
+                $($pages::$route => crate::page($page),)+
+            }
+        }
+
+        $(
+            pub struct $route;
+
+            impl LazyRoute for $route {
+                fn data() -> Self {
+                    $route
+                }
+
+                async fn preload() {
+                    #[cfg(feature = "hydrate")]
+                    $preload().await;
+                }
+
+                async fn view(_: Self) -> AnyView {
+                    #[cfg(feature = "ssr")]
+                    prefetch(stringify!($piece));
+                    $piece($pages::$route).await
+                }
+            }
+        )+
+    };
+}
+
+piece!(
+    /// Signing in, password reset, accepting an invitation.
+    welcome_piece / __preload_welcome_piece, WelcomePages {
+        Login => auth::pages::LoginPage,
+        ForgotPassword => auth::pages::ForgotPasswordPage,
+        ResetPassword => auth::pages::ResetPasswordPage,
+        Invitation => users::pages::InvitationPage,
+    }
+);
+
+piece!(
+    /// The home page.
+    desk_piece / __preload_desk_piece, DeskPages { Desk => desk::DeskPage }
+);
+
+piece!(
+    /// The records: every list, record page and form (they share the
+    /// list / form / record-page kit), search, and the pages that act on
+    /// records in bulk (trash, merge, duplicates, quality, import).
+    records_piece / __preload_records_piece, RecordPages {
+        Search => pages::search::SearchPage,
+        CompanyList => companies::pages::CompanyList,
+        CompanyNew => companies::pages::CompanyNew,
+        CompanyPage => companies::pages::CompanyPage,
+        CompanyEdit => companies::pages::CompanyEdit,
+        PersonList => persons::pages::PersonList,
+        PersonNew => persons::pages::PersonNew,
+        PersonPage => persons::pages::PersonPage,
+        PersonEdit => persons::pages::PersonEdit,
+        DealList => deals::pages::DealList,
+        DealNew => deals::pages::DealNew,
+        DealPage => deals::pages::DealPage,
+        DealEdit => deals::pages::DealEdit,
+        InteractionList => interactions::pages::InteractionList,
+        InteractionNew => interactions::pages::InteractionNew,
+        TaskHistory => interactions::pages::TaskHistory,
+        InteractionPage => interactions::pages::InteractionPage,
+        InteractionEdit => interactions::pages::InteractionEdit,
+        DocumentList => documents::pages::DocumentList,
+        DocumentNew => documents::pages::DocumentNew,
+        DocumentPage => documents::pages::DocumentPage,
+        DocumentEdit => documents::pages::DocumentEdit,
+        EnrolmentList => programmes::enrolments::pages::EnrolmentList,
+        EnrolmentNew => programmes::enrolments::pages::EnrolmentNew,
+        EnrolmentPage => programmes::enrolments::pages::EnrolmentPage,
+        EnrolmentEdit => programmes::enrolments::pages::EnrolmentEdit,
+        Trash => records::trash::TrashPage,
+        Merge => records::merge::MergePage,
+        Duplicates => records::duplicates::DuplicatesPage,
+        Quality => records::quality::QualityPage,
+        Imports => import::page::ImportsPage,
+        Import => import::page::ImportPage,
+    }
+);
+
+piece!(
+    /// Time and boards: the calendar, the Planning, both Kanban boards.
+    agenda_piece / __preload_agenda_piece, AgendaPages {
+        Calendar => calendar::CalendarPage,
+        Planning => planning::PlanningPage,
+        TasksBoard => kanban::tasks::TasksBoardPage,
+        DealsBoard => kanban::deals::DealsBoardPage,
+    }
+);
+
+piece!(
+    /// Reports and settings: profile, users, audit log, pipelines,
+    /// programmes, the outbox.
+    admin_piece / __preload_admin_piece, AdminPages {
+        Reports => reports::pages::ReportsIndex,
+        Report => reports::pages::ReportPage,
+        Profile => settings::ProfilePage,
+        Users => users::pages::UsersPage,
+        Audit => audit::pages::AuditPage,
+        Pipelines => deals::pipelines::PipelinesPage,
+        ProgrammesSettings => programmes::pages::ProgrammesSettingsPage,
+        Outbox => pwa::OutboxPage,
+    }
+);
+
+/// Asks the browser to fetch a page's piece while the main wasm downloads
+/// (the boot script starts that after the page's `load`): a `prefetch`
+/// link per file in the `<head>`, fetched at the lowest priority so it
+/// never slows the first paint, then found in the HTTP cache when the app
+/// asks for it (the files are named after their content, `Cache-Control:
+/// immutable`). Without the links the piece would be fetched only once the
+/// main wasm has run, one round trip later.
+#[cfg(feature = "ssr")]
+fn prefetch(piece: &str) {
+    use leptos::tachys::view::RenderHtml;
+    use leptos_meta::Link;
+    let Some(options) = use_context::<leptos::config::LeptosOptions>() else {
+        return;
+    };
+    for file in crate::ssr::assets::piece_files(&options, piece) {
+        // `to_html` of a `leptos_meta` tag registers it for the `<head>`.
+        let _ = view! { <Link rel="prefetch" href=file.clone() /> }.to_html();
+    }
+}
