@@ -111,7 +111,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/invitation") view={Lazy::<routes::Invitation>::new()} />
                     <ParentRoute path=path!("") view=layout::AppShell>
                         <Route path=path!("") view={Lazy::<routes::Desk>::new()} ssr=SsrMode::InOrder />
-                        <Route path=path!("/search") view={Lazy::<routes::Search>::new()} />
+                        <Route path=path!("/search") view={Lazy::<routes::Search>::new()} ssr=SsrMode::InOrder />
                         <Route path=path!("/companies") view={Lazy::<routes::CompanyList>::new()} ssr=SsrMode::InOrder />
                         <Route path=path!("/companies/new") view={Lazy::<routes::CompanyNew>::new()} />
                         <Route path=path!("/companies/:id") view={Lazy::<routes::CompanyPage>::new()} />
@@ -133,7 +133,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/outbox") view={Lazy::<routes::Outbox>::new()} />
                         <Route path=path!("/settings/pipelines") view={Lazy::<routes::Pipelines>::new()} />
                         <Route path=path!("/settings/programmes") view={Lazy::<routes::ProgrammesSettings>::new()} />
-                        <Route path=path!("/settings/profile") view={Lazy::<routes::Profile>::new()} />
+                        <Route path=path!("/settings/profile") view={Lazy::<routes::Profile>::new()} ssr=SsrMode::InOrder />
                         <Route path=path!("/settings/users") view={Lazy::<routes::Users>::new()} />
                         <Route path=path!("/settings/audit") view={Lazy::<routes::Audit>::new()} />
                         <Route path=path!("/interactions") view={Lazy::<routes::InteractionList>::new()} ssr=SsrMode::InOrder />
@@ -141,9 +141,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/interactions/history") view={Lazy::<routes::TaskHistory>::new()} />
                         <Route path=path!("/interactions/:id") view={Lazy::<routes::InteractionPage>::new()} />
                         <Route path=path!("/interactions/:id/edit") view={Lazy::<routes::InteractionEdit>::new()} />
-                        <Route path=path!("/calendar") view={Lazy::<routes::Calendar>::new()} />
+                        <Route path=path!("/calendar") view={Lazy::<routes::Calendar>::new()} ssr=SsrMode::InOrder />
                         <Route path=path!("/planning") view={Lazy::<routes::Planning>::new()} />
-                        <Route path=path!("/kanban") view={Lazy::<routes::TasksBoard>::new()} />
+                        <Route path=path!("/kanban") view={Lazy::<routes::TasksBoard>::new()} ssr=SsrMode::InOrder />
                         <Route path=path!("/kanban/deals") view={Lazy::<routes::DealsBoard>::new()} />
                         <Route path=path!("/reports") view={Lazy::<routes::Reports>::new()} />
                         <Route path=path!("/reports/:kind") view={Lazy::<routes::Report>::new()} ssr=SsrMode::InOrder />
