@@ -186,10 +186,10 @@ fn provide_language_quietly() {
     on_cleanup(move || drop(quiet));
 }
 
-/// A page, built in a function of its own. Without it the optimiser puts
-/// every page into the router's one "choose the view" function (250 KB of
-/// wasm), which the browser compiled whole on every start-up whatever the
-/// page; now only the page shown is compiled.
+/// A page, built in a function of its own (called by its piece,
+/// `routes.rs`). Without it the optimiser puts every page of a piece into
+/// one "choose the view" function, which the browser compiles whole
+/// whatever the page; this way only the page shown is compiled.
 #[inline(never)]
 fn page<V: IntoView + 'static>(view: fn() -> V) -> AnyView {
     view().into_any()

@@ -144,22 +144,22 @@ piece!(
     }
 );
 
-/// Asks the browser to fetch a page's piece while the main wasm downloads
-/// (the boot script starts that after the page's `load`): a `prefetch`
-/// link per file in the `<head>`, fetched at the lowest priority so it
-/// never slows the first paint, then found in the HTTP cache when the app
-/// asks for it (the files are named after their content, `Cache-Control:
-/// immutable`). Without the links the piece would be fetched only once the
-/// main wasm has run, one round trip later.
+/// Names the files of a page's piece in the `<head>`
+/// (`<meta name="relais-pieces">`), for the boot script to fetch them
+/// beside the main wasm once the page has loaded
+/// (`ssr::assets::boot_script`). Without them the piece would be fetched
+/// only once the main wasm has run, one round trip later.
 #[cfg(feature = "ssr")]
 fn prefetch(piece: &str) {
     use leptos::tachys::view::RenderHtml;
-    use leptos_meta::Link;
+    use leptos_meta::Meta;
     let Some(options) = use_context::<leptos::config::LeptosOptions>() else {
         return;
     };
-    for file in crate::ssr::assets::piece_files(&options, piece) {
+    let files = crate::ssr::assets::piece_files(&options, piece);
+    if !files.is_empty() {
         // `to_html` of a `leptos_meta` tag registers it for the `<head>`.
-        let _ = view! { <Link rel="prefetch" href=file.clone() /> }.to_html();
+        let _ = view! { <Meta name=crate::ssr::assets::PIECES_META content=files.join(" ") /> }
+            .to_html();
     }
 }
