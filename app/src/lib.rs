@@ -178,8 +178,16 @@ pub fn App() -> impl IntoView {
 /// when the profile changes (`ssr::cookies`).
 #[cfg(feature = "ssr")]
 fn provide_language_quietly() {
+    use leptos_i18n::context::{CookieOptions, I18nContextOptions, init_i18n_context_with_options};
     let quiet = Owner::new();
-    let context = quiet.with(leptos_i18n::context::init_i18n_context::<i18n::Locale>);
+    // The language cookie is read from the request but never written back:
+    // the server sets it itself (`ssr::cookies`). Echoed on every page it
+    // undid a change of language whenever a page asked for before the
+    // change answered after it (the worker keeps pages ahead of time just
+    // after login: a Playwright run saw French revert to English).
+    let options = I18nContextOptions::<i18n::Locale>::default()
+        .cookie_options(CookieOptions::<i18n::Locale>::default().ssr_set_cookie(|_| {}));
+    let context = quiet.with(|| init_i18n_context_with_options::<i18n::Locale>(options));
     quiet.pause();
     provide_context(context);
     // The signal lives as long as the page being rendered.

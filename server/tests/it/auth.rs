@@ -82,6 +82,22 @@ async fn login_sets_a_secure_session_and_me_answers(pool: PgPool) {
     );
 
     let cookie = session.split(';').next().unwrap();
+    // A page reads the language cookie and never writes it back: an echo
+    // from a page asked for before a change of language, answered after
+    // it, would undo the change.
+    let page = app
+        .get("/", Some(&format!("{cookie}; i18n_pref_locale=fr")))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains(r#"lang="fr""#), "rendered in French");
+    assert!(
+        !page
+            .cookies
+            .iter()
+            .any(|c| c.starts_with("i18n_pref_locale=")),
+        "{:?}",
+        page.cookies
+    );
     let me = app.call("/api/auth/me", json!({}), Some(cookie)).await;
     assert_eq!(me.status, StatusCode::OK);
     assert_eq!(me.body["role"], "member");
