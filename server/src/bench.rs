@@ -168,6 +168,11 @@ pub async fn run(pool: &PgPool, args: &BenchArgs) -> anyhow::Result<()> {
         quality("duplicate")?,
     );
     let busy = bench.busy_session().await?;
+    // Another filter a user builds: one owner's persons, by name.
+    let owned = list_query(json!({
+        "sort": "name",
+        "filters": [{"field": "owner", "op": "is", "value": busy.user_id.to_string()}]
+    }))?;
     let month = month_grid(pool, busy.user_id).await?;
     describe_calendar(pool, busy.user_id, company, &month).await?;
     let planner = bench.manager_session().await?;
@@ -178,6 +183,10 @@ pub async fn run(pool: &PgPool, args: &BenchArgs) -> anyhow::Result<()> {
         (
             "persons: filtered (Lyon, active) + sorted (updated, desc)",
             Scenario::PersonList(filtered),
+        ),
+        (
+            "persons: filtered (one owner) + sorted (name)",
+            Scenario::PersonList(owned),
         ),
         (
             "global search (5 queries in turn, as the busy user)",
@@ -772,17 +781,15 @@ impl Bench {
             }
             Scenario::Search(session, queries) => {
                 // The statements of `global_search`: one transaction per
-                // kind, all four at once.
+                // kind, all at once.
                 let text = app::ssr::list_sql::fold(queries[i % queries.len()]);
                 let sql = RecordKind::ALL.map(app::records::search::hits_sql);
                 let who = session.user_id;
                 let start = Instant::now();
-                tokio::try_join!(
-                    search_hits(pool, &sql[0], &text, who),
-                    search_hits(pool, &sql[1], &text, who),
-                    search_hits(pool, &sql[2], &text, who),
-                    search_hits(pool, &sql[3], &text, who),
-                )?;
+                futures::future::try_join_all(
+                    sql.iter().map(|sql| search_hits(pool, sql, &text, who)),
+                )
+                .await?;
                 Ok(start.elapsed())
             }
             Scenario::CompanyPage(id) => {
@@ -970,26 +977,23 @@ async fn deals_board_sql(pool: &PgPool) -> anyhow::Result<()> {
 /// `task_board` for one user's tasks: per column, the capped count and the
 /// first cards.
 async fn tasks_board_sql(pool: &PgPool, user_id: i64) -> anyhow::Result<()> {
-    use app::kanban::api::{cards_sql, count_sql};
+    use app::kanban::api::{cards_sql, column_count};
+    let mine = (Some(user_id), None, None, None, None);
     for column in app::kanban::TASK_COLUMNS {
-        for (sql, paged) in [(count_sql(), false), (cards_sql(), true)] {
-            let q = sqlx::query(AssertSqlSafe(sql))
-                .bind(user_id)
-                .bind(Some(user_id))
-                .bind(None::<String>)
-                .bind(None::<i64>)
-                .bind(None::<DateTime<Utc>>)
-                .bind(None::<DateTime<Utc>>)
-                .bind(column);
-            let q = if paged {
-                q.bind(None::<String>)
-                    .bind(None::<i64>)
-                    .bind(app::kanban::CARDS_PER_PAGE)
-            } else {
-                q
-            };
-            q.fetch_all(pool).await?;
-        }
+        column_count(pool, user_id, &mine, column).await?;
+        sqlx::query(AssertSqlSafe(cards_sql()))
+            .bind(user_id)
+            .bind(Some(user_id))
+            .bind(None::<String>)
+            .bind(None::<i64>)
+            .bind(None::<DateTime<Utc>>)
+            .bind(None::<DateTime<Utc>>)
+            .bind(column)
+            .bind(None::<String>)
+            .bind(None::<i64>)
+            .bind(app::kanban::CARDS_PER_PAGE)
+            .fetch_all(pool)
+            .await?;
     }
     Ok(())
 }

@@ -39,21 +39,35 @@ pub fn hits_sql(kind: RecordKind) -> String {
     if kind == RecordKind::Interaction {
         return interaction_hits_sql();
     }
-    // Candidates come from the trigram index (bounded), ranking runs on them only.
+    // Three passes, each only when the ones before found too few: names
+    // starting with the text (a range of the `sort_name` btree, which stops
+    // after a few rows: 0.2 ms for "martin" among a million persons), then
+    // substrings and near matches (typos) from the trigram index, which
+    // reads every row sharing the text's trigrams before any limit (8 and
+    // 15 ms there). Ranking runs on the candidates only. `q` is written
+    // into each pass (not materialised) so that its text bounds the index
+    // scans (materialised, the prefix pass read the whole name index:
+    // 190 ms). The range is exact
+    // in the C collation of Relais' own database; the `left()` test keeps
+    // it right in any other.
     format!(
-        "WITH q AS (SELECT relais_fold($1) AS t, $2::bigint AS viewer),
+        "WITH q AS NOT MATERIALIZED (SELECT relais_fold($1) AS t, $2::bigint AS viewer),
+         prefix AS (SELECT r.id FROM {table} r, q WHERE r.deleted_at IS NULL
+                    AND r.sort_name >= q.t AND r.sort_name < q.t || chr(1114111)
+                    AND left(r.sort_name, length(q.t)) = q.t AND {see}
+                    ORDER BY r.sort_name, r.id LIMIT {HITS_PER_KIND}),
          exact AS (SELECT r.id FROM {table} r, q WHERE r.deleted_at IS NULL
+                   AND (SELECT count(*) FROM prefix) < {HITS_PER_KIND}
                    AND r.search_text LIKE '%' || q.t || '%' AND {see} LIMIT 100),
-         -- Near matches (typos) only when exact ones are too few: the
-         -- trigram similarity scan is the expensive part.
          near AS (SELECT r.id FROM {table} r, q WHERE r.deleted_at IS NULL
-                  AND (SELECT count(*) FROM exact) < {HITS_PER_KIND}
+                  AND (SELECT count(*) FROM prefix) + (SELECT count(*) FROM exact) < {HITS_PER_KIND}
                   AND q.t <% r.search_text AND {see} LIMIT 100),
-         c AS (SELECT id FROM exact UNION SELECT id FROM near)
+         c AS (SELECT id FROM prefix UNION SELECT id FROM exact UNION SELECT id FROM near)
          SELECT r.id, {name} AS name, {detail} AS detail
          FROM c JOIN {table} r ON r.id = c.id, q
-         ORDER BY (r.search_text LIKE '%' || q.t || '%') DESC,
-                  (relais_fold({name}) LIKE q.t || '%' OR r.sort_name LIKE q.t || '%') DESC,
+         ORDER BY (left(relais_fold({name}), length(q.t)) = q.t
+                   OR left(r.sort_name, length(q.t)) = q.t) DESC,
+                  (r.search_text LIKE '%' || q.t || '%') DESC,
                   word_similarity(q.t, r.search_text) DESC, r.sort_name, r.id
          LIMIT {HITS_PER_KIND}",
         table = kind.module(),
@@ -69,7 +83,10 @@ pub fn hits_sql(kind: RecordKind) -> String {
 /// found, nobody else's. A shared search over millions of subjects cannot be
 /// bounded (a common word matches a million rows), nor can a typo pass, so
 /// interactions match by substring only, latest first (the 20 latest of
-/// each side are ranked: names starting with the text first).
+/// each side are ranked: names starting with the text first). `q` stays
+/// materialised here: written into the passes, its text let the planner
+/// pick the trigram index over all 5 M subjects for the attended side
+/// (12,621 rows for "helene", 36–240 ms) instead of the searcher's own 326.
 #[cfg(feature = "ssr")]
 fn interaction_hits_sql() -> String {
     format!(

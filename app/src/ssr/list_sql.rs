@@ -36,6 +36,96 @@ pub struct Field {
     pub kind: ValueKind,
 }
 
+/// Past this many rows by the planner's estimate, a count is not run: the
+/// estimate is shown, rounded ("about 7,500"). Well above what PostgreSQL
+/// guesses for a table it has not analysed yet (ten pages' worth), so that a
+/// new, small table is still counted.
+pub const COUNT_ESTIMATE_FROM: i64 = 5_000;
+
+/// Up to this many rows by the estimate, a count runs as it is: even ten
+/// times more rows than estimated are read in a few milliseconds.
+pub const COUNT_UNGUARDED_UPTO: i64 = 500;
+
+/// The most time an exact count of more rows may take before its estimate is
+/// shown instead: the work limit that bounds a count the statistics misjudged.
+pub const COUNT_WORK_LIMIT: &str = "8ms";
+
+/// How many rows `rows_sql` (`SELECT 1 FROM … WHERE …`, parameters bound
+/// by `bind`) returns, and whether that is an estimate. Every count a page
+/// shows goes through here (lists, board columns), so none reads a large
+/// table to say how large it is:
+///
+/// 1. the planner's estimate (`EXPLAIN`, planning only);
+/// 2. past [`COUNT_ESTIMATE_FROM`], that estimate, rounded;
+/// 3. else an exact count, stopped at [`EXACT_COUNT_LIMIT`] rows, and past
+///    [`COUNT_UNGUARDED_UPTO`] also after [`COUNT_WORK_LIMIT`] (a statement
+///    timeout, which costs a transaction: three more round trips, 3 ms on
+///    the tasks board's four columns, so small counts go without), then the
+///    estimate again.
+pub async fn count_rows<F>(pool: &PgPool, rows_sql: &str, bind: F) -> AppResult<(i64, bool)>
+where
+    F: for<'q> Fn(
+        sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
+    ) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
+{
+    let explain = format!("EXPLAIN (FORMAT JSON) {rows_sql}");
+    let plan: serde_json::Value = bind(sqlx::query(AssertSqlSafe(explain)))
+        .fetch_one(pool)
+        .await?
+        .try_get(0)?;
+    let estimate = plan[0]["Plan"]["Plan Rows"].as_f64().unwrap_or(0.0) as i64;
+    if estimate > COUNT_ESTIMATE_FROM {
+        return Ok((round_estimate(estimate), true));
+    }
+    let count = format!(
+        "SELECT count(*) FROM ({rows_sql} LIMIT {}) s",
+        EXACT_COUNT_LIMIT + 1
+    );
+    let counted = if estimate <= COUNT_UNGUARDED_UPTO {
+        bind(sqlx::query(AssertSqlSafe(count)))
+            .fetch_one(pool)
+            .await
+    } else {
+        let mut tx = pool.begin().await?;
+        sqlx::query("SELECT set_config('statement_timeout', $1, true)")
+            .bind(COUNT_WORK_LIMIT)
+            .execute(&mut *tx)
+            .await?;
+        let row = bind(sqlx::query(AssertSqlSafe(count)))
+            .fetch_one(&mut *tx)
+            .await;
+        // Cancelled, the transaction rolls back when dropped; it wrote nothing.
+        if row.is_ok() {
+            tx.commit().await?;
+        }
+        row
+    };
+    match counted {
+        Ok(row) => {
+            let exact: i64 = row.try_get(0)?;
+            if exact <= EXACT_COUNT_LIMIT {
+                Ok((exact, false))
+            } else {
+                Ok((round_estimate(estimate.max(exact)), true))
+            }
+        }
+        // 57014: cancelled by the statement timeout.
+        Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("57014") => {
+            Ok((round_estimate(estimate), true))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// An estimate to two significant digits: 21,087 reads "about 21,000".
+pub fn round_estimate(n: i64) -> i64 {
+    let mut unit = 1;
+    while n / unit >= 100 {
+        unit *= 10;
+    }
+    (n + unit / 2) / unit * unit
+}
+
 pub struct ListSpec {
     /// The module's table and alias, e.g. `persons p`.
     pub table: &'static str,
@@ -396,15 +486,11 @@ impl ListSpec {
         )
     }
 
-    /// Counts up to [`EXACT_COUNT_LIMIT`] + 1 rows.
-    pub fn count_sql(&self, q: &ListQuery, user_id: i64) -> AppResult<Built> {
+    /// The rows of the filter, unordered: what [`count_rows`] counts.
+    pub fn rows_sql(&self, q: &ListQuery, user_id: i64) -> AppResult<Built> {
         let mut b = Built::default();
         let cond = self.conditions(q, user_id, &mut b)?;
-        b.sql = format!(
-            "SELECT count(*) FROM (SELECT 1 FROM {} WHERE {cond} LIMIT {}) s",
-            self.table,
-            EXACT_COUNT_LIMIT + 1
-        );
+        b.sql = format!("SELECT 1 FROM {} WHERE {cond}", self.table);
         Ok(b)
     }
 
@@ -425,28 +511,21 @@ impl ListSpec {
         Ok(b)
     }
 
-    /// The number of rows matching `q`: exact when small, else the planner's
-    /// estimate. Public so that `server bench` times the statements a list runs.
+    /// The number of rows matching `q` ([`count_rows`]). Public so that
+    /// `server bench` times the statements a list runs.
     pub async fn count(
         &self,
         pool: &PgPool,
         q: &ListQuery,
         user_id: i64,
     ) -> AppResult<(i64, bool)> {
-        let built = self.count_sql(q, user_id)?;
-        let exact: i64 = built.query().fetch_one(pool).await?.try_get(0)?;
-        if exact <= EXACT_COUNT_LIMIT {
-            return Ok((exact, false));
-        }
-        let mut b = Built::default();
-        let cond = self.conditions(q, user_id, &mut b)?;
-        b.sql = format!(
-            "EXPLAIN (FORMAT JSON) SELECT 1 FROM {} WHERE {cond}",
-            self.table
-        );
-        let plan: serde_json::Value = b.query().fetch_one(pool).await?.try_get(0)?;
-        let estimate = plan[0]["Plan"]["Plan Rows"].as_f64().unwrap_or(0.0) as i64;
-        Ok((estimate.max(exact), true))
+        let rows = self.rows_sql(q, user_id)?;
+        count_rows(pool, &rows.sql, |query| {
+            rows.binds
+                .iter()
+                .fold(query, |query, v| query.bind(v.clone()))
+        })
+        .await
     }
 
     pub async fn fetch<T>(&self, pool: &PgPool, q: &ListQuery, user_id: i64) -> AppResult<Page<T>>
@@ -463,6 +542,16 @@ impl ListSpec {
             self.count(pool, q, user_id)
         )?;
         let more = rows.len() > per_page;
+        let positioned = q.after.is_some() || q.before.is_some();
+        // A first page that holds every row counts them exactly, whatever
+        // the estimate said.
+        let (total, total_is_estimate) = if !positioned && !more {
+            (rows.len() as i64, false)
+        } else if total_is_estimate {
+            (total.max(rows.len() as i64), true)
+        } else {
+            (total, false)
+        };
         let mut page = Vec::with_capacity(per_page);
         let mut cursors = Vec::with_capacity(per_page);
         for row in rows.iter().take(per_page) {
@@ -476,7 +565,6 @@ impl ListSpec {
             page.reverse();
             cursors.reverse();
         }
-        let positioned = q.after.is_some() || q.before.is_some();
         // Going forwards, rows before exist when we came from somewhere;
         // going backwards, rows after do.
         let (has_prev, has_next) = if backwards {
@@ -542,6 +630,15 @@ mod tests {
             },
         ],
     };
+
+    #[test]
+    fn estimates_keep_two_digits() {
+        assert_eq!(round_estimate(21_087), 21_000);
+        assert_eq!(round_estimate(7_480), 7_500);
+        assert_eq!(round_estimate(1_000_000), 1_000_000);
+        assert_eq!(round_estimate(95), 95);
+        assert_eq!(round_estimate(996), 1_000);
+    }
 
     #[test]
     fn like_wildcards_are_escaped_and_phones_become_digits() {
@@ -632,7 +729,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            SPEC.count_sql(&q, 1).unwrap_err().field_problem("filters"),
+            SPEC.rows_sql(&q, 1).unwrap_err().field_problem("filters"),
             Some(FieldProblem::TooMany { max: MAX_FILTERS })
         );
     }

@@ -595,6 +595,99 @@ async fn global_search_forgives_case_accents_and_typos(pool: PgPool) {
 }
 
 #[sqlx::test(migrations = "../migrations")]
+async fn names_starting_with_the_text_come_first_in_either_order(pool: PgPool) {
+    let app = TestApp::new(pool);
+    let (_, s) = app.login_as("a@relais.test", "member").await;
+    // An email holding the text, then six names starting with it.
+    new_person(&app, &s, "Paul", "Dupont", "martin@exemple.fr", "").await;
+    let jean = new_person(&app, &s, "Jean", "Martin", "", "").await;
+    for first in ["Anne", "Luc", "Marc", "Rose", "Zoé"] {
+        new_person(&app, &s, first, "Martinez", "", "").await;
+    }
+    let search = |q: &'static str| {
+        let (app, s) = (app.clone(), s.clone());
+        async move {
+            let r = app
+                .call("/api/search/global", json!({"q": q}), Some(&s))
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+            r.body
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|h| h["kind"] == "person")
+                .map(|h| h["name"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    let hits = search("martin").await;
+    assert_eq!(hits.len(), 5, "{hits:?}");
+    assert_eq!(
+        hits[0], "Jean Martin",
+        "alphabetical by last name: {hits:?}"
+    );
+    assert!(
+        hits.iter().all(|h| h.contains("Martin")),
+        "names first, the email holding the text after: {hits:?}"
+    );
+    // Typed last name first: found by the name's sort order, which the
+    // search text (first name first) does not hold.
+    let r = app
+        .call("/api/search/global", json!({"q": "martin je"}), Some(&s))
+        .await;
+    assert_eq!(r.body[0]["id"], jean, "{}", r.text);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn large_counts_are_estimated_small_ones_exact(pool: PgPool) {
+    let app = TestApp::new(pool.clone());
+    let (_, s) = app.login_as("a@relais.test", "member").await;
+    // 12,000 persons, 40 of them in Brest, 12 in Vannes.
+    sqlx::query(
+        "INSERT INTO persons (last_name, city)
+         SELECT 'Person ' || n, CASE WHEN n <= 40 THEN 'Brest' WHEN n <= 52 THEN 'Vannes' ELSE 'Lyon' END
+         FROM generate_series(1, 12000) n",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    sqlx::query("ANALYZE persons").execute(&pool).await.unwrap();
+    let city = |name: &str| json!({"filters": [{"field": "city", "op": "is", "value": name}]});
+
+    let all = list(&app, &s, "persons", json!({})).await;
+    assert_eq!(all["total_is_estimate"], true, "{all}");
+    let total = all["total"].as_i64().unwrap();
+    assert!(
+        (11_000..=13_000).contains(&total) && total % 100 == 0,
+        "the planner's estimate, rounded to two digits: {total}"
+    );
+    let brest = list(&app, &s, "persons", city("Brest")).await;
+    assert_eq!(
+        (
+            brest["total"].as_i64(),
+            brest["total_is_estimate"].as_bool()
+        ),
+        (Some(40), Some(false)),
+        "a small count is exact"
+    );
+    assert_eq!(brest["rows"].as_array().unwrap().len(), 25);
+    // A first page holding every row counts them, whatever the estimate.
+    let vannes = list(&app, &s, "persons", city("vannes")).await;
+    assert_eq!(
+        (
+            vannes["total"].as_i64(),
+            vannes["total_is_estimate"].as_bool()
+        ),
+        (Some(12), Some(false))
+    );
+    let none = list(&app, &s, "persons", city("Quimper")).await;
+    assert_eq!(
+        (none["total"].as_i64(), none["total_is_estimate"].as_bool()),
+        (Some(0), Some(false))
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
 async fn saved_filters_are_mine_or_shared(pool: PgPool) {
     let app = TestApp::new(pool);
     let (_, a) = app.login_as("a@relais.test", "member").await;

@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 pub const PER_PAGE: u32 = 25;
 pub const MAX_PER_PAGE: u32 = 100;
 /// Counts stop being exact past this many rows; beyond it the planner's
-/// estimate is shown ("about 1,000,000").
+/// estimate is shown ("about 1,000,000"). The server may show the estimate
+/// sooner (`ssr::list_sql::count_rows`: a large estimate, or a count that
+/// took too long).
 pub const EXACT_COUNT_LIMIT: i64 = 10_000;
 
 /// The position of a row in the list's order: its sort value (as text) and
@@ -295,7 +297,7 @@ pub fn urldecode(s: &str) -> Option<String> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Page<T> {
     pub rows: Vec<T>,
-    /// Rows matching the filter: exact up to [`EXACT_COUNT_LIMIT`], else an estimate.
+    /// Rows matching the filter: exact, or an estimate (`total_is_estimate`).
     pub total: i64,
     pub total_is_estimate: bool,
     /// Cursor of the last row, when there are more rows after it.
