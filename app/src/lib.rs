@@ -74,6 +74,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         // `lang` and `dir` come from the language context (`<Html>` of
         // `I18nContextProvider`).
         <html
+            data-narrow=layout::drawn_narrow().then_some("1")
             data-theme=theme.unwrap_or_else(|| "light".into())
             data-density=density.unwrap_or_else(|| "comfortable".into())
         >
@@ -144,7 +145,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/calendar") view={Lazy::<routes::Calendar>::new()} ssr=SsrMode::InOrder />
                         <Route path=path!("/planning") view={Lazy::<routes::Planning>::new()} />
                         <Route path=path!("/kanban") view={Lazy::<routes::TasksBoard>::new()} ssr=SsrMode::InOrder />
-                        <Route path=path!("/kanban/deals") view={Lazy::<routes::DealsBoard>::new()} />
+                        <Route path=path!("/kanban/deals") view={Lazy::<routes::DealsBoard>::new()} ssr=SsrMode::InOrder />
                         <Route path=path!("/reports") view={Lazy::<routes::Reports>::new()} />
                         <Route path=path!("/reports/:kind") view={Lazy::<routes::Report>::new()} ssr=SsrMode::InOrder />
                         <Route path=path!("/documents") view={Lazy::<routes::DocumentList>::new()} ssr=SsrMode::InOrder />

@@ -236,4 +236,34 @@ test.describe('phone', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await shot(page, 'calendar-phone-agenda');
   });
+
+  test("a month shows each day's interactions as dots, the day's number opens it", async ({ page }) => {
+    await login(page);
+    const w = randomWeek();
+    const subject = unique('Point mobile');
+    await save(page.request, input('call', subject, `${w.wed}T09:00`, { duration_minutes: '30' }));
+    await page.goto(`/calendar?view=month&date=${w.wed}`);
+    await ready(page);
+    const cell = page.locator(`.cal-month-cell[data-day="${w.wed}"]`);
+    await expect(cell.locator('.cal-dot').first()).toBeVisible();
+    // The chips are links too small to tap on a phone: not shown.
+    await expect(cell.locator('.cal-chip').first()).toBeHidden();
+    const day = (await cell.locator('.cal-daynum').boundingBox())!;
+    expect(Math.min(day.width, day.height)).toBeGreaterThanOrEqual(24);
+    await shot(page, 'calendar-phone-month');
+    await cell.locator('.cal-daynum').click();
+    await expect(page).toHaveURL(new RegExp(`view=day&date=${w.wed}`));
+    await expect(page.locator('.cal-block', { hasText: subject })).toBeVisible();
+  });
+
+  test('the next visit draws the day from the server', async ({ page }) => {
+    await login(page);
+    await page.goto('/calendar');
+    await ready(page);
+    await expect(page).toHaveURL(/view=day/);
+    // The boot script has noted the narrow screen: the server draws the day.
+    const html = await (await page.request.get('/calendar')).text();
+    expect(html).toContain('data-narrow="1"');
+    expect(html).toContain('data-view="day"');
+  });
 });

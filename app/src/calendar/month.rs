@@ -72,6 +72,15 @@ pub fn MonthView(data: CalendarData, date: NaiveDate) -> impl IntoView {
                         let all = list.get();
                         let extra = all.len().saturating_sub(PER_CELL);
                         let more_href = more_href.clone();
+                        // A phone's narrow day shows coloured dots instead
+                        // of the chips (style/main.css): a picture, not
+                        // links too small to tap; the day's number opens
+                        // the day.
+                        let dots = all
+                            .iter()
+                            .take(PER_CELL)
+                            .map(|e| view! { <i class=format!("cal-dot kind-{}", e.kind)></i> })
+                            .collect_view();
                         let chips = all
                             .into_iter()
                             .take(PER_CELL)
@@ -101,6 +110,7 @@ pub fn MonthView(data: CalendarData, date: NaiveDate) -> impl IntoView {
                             .collect_view();
                         view! {
                             {chips}
+                            <span class="cal-dots" aria-hidden="true">{dots}</span>
                             {(extra > 0).then(|| {
                                 // "+3 more", or on a phone's narrow day "+3"
                                 // (the link keeps the whole name)

@@ -238,7 +238,12 @@ pub fn CalendarPage() -> impl IntoView {
         query.with(|q| q.get("users").map(|u| parse_users(&u)).unwrap_or_default())
     });
     let week_start = Memo::new(move |_| week_start());
-    let view = Memo::new(move |_| view_param.get().unwrap_or(View::Week));
+    let default_view = if crate::layout::drawn_narrow() {
+        View::Day
+    } else {
+        View::Week
+    };
+    let view = Memo::new(move |_| view_param.get().unwrap_or(default_view));
     let refresh = RwSignal::new(0u32);
     let data = Resource::new(
         move || {
@@ -304,11 +309,18 @@ pub fn CalendarPage() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     {
         use wasm_bindgen::JsCast;
-        // A phone opens on the day view.
-        if view_param.get_untracked().is_none() && crate::layout::phone_width() {
+        // A phone opens on the day view: drawn so when the server knew the
+        // screen, else moved to once running; the address then names the
+        // view (no redraw when it was already drawn).
+        let phone = crate::layout::phone_width();
+        if view_param.get_untracked().is_none() && (phone || crate::layout::drawn_narrow()) {
             let navigate = use_navigate();
             Effect::new(move || {
-                let mut h = String::from("/calendar?view=day");
+                let mut h = String::from(if phone {
+                    "/calendar?view=day"
+                } else {
+                    "/calendar?view=week"
+                });
                 if let Some(d) = date_param.get_untracked() {
                     h.push_str(&format!("&date={d}"));
                 }

@@ -103,7 +103,7 @@ pub fn DealList() -> impl IntoView {
 fn DealFields(form: RwSignal<DealInput>) -> impl IntoView {
     let i18n = use_i18n();
     // Loaded in the browser (the edit form is inside a Suspense; see OwnerSelect).
-    let pipelines = LocalResource::new(|| list_pipelines(false));
+    let pipelines = crate::ui::browser::load_in_browser(|| list_pipelines(false));
     // A new deal starts in the first pipeline's first stage.
     Effect::new(move || {
         if let Some(Ok(list)) = pipelines.get()

@@ -145,7 +145,7 @@ fn LinksEditor(form: RwSignal<InteractionInput>) -> impl IntoView {
 #[component]
 fn AttendeesEditor(form: RwSignal<InteractionInput>) -> impl IntoView {
     let i18n = use_i18n();
-    let users = LocalResource::new(user_options);
+    let users = crate::ui::browser::load_in_browser(user_options);
     let chosen = (
         Signal::derive(move || {
             form.with(|f| {

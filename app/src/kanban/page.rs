@@ -68,7 +68,7 @@ pub fn who_filter(who: &str) -> (bool, Option<i64>) {
 #[component]
 pub fn WhoSelect(#[prop(into)] value: Signal<String>, on_pick: Callback<String>) -> impl IntoView {
     let i18n = use_i18n();
-    let users = LocalResource::new(user_options);
+    let users = crate::ui::browser::load_in_browser(user_options);
     view! {
         <label class="field-inline">
             <span class="visually-hidden">{tx!(i18n, kanban.whose)}</span>

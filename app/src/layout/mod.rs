@@ -228,6 +228,29 @@ pub fn AppShell() -> impl IntoView {
     .into_any()
 }
 
+/// The cookie in which the boot script notes whether the screen is
+/// phone-narrow (`1`) or not (`0`), for the server's next page.
+pub const NARROW_COOKIE: &str = "relais_narrow";
+
+/// Whether this page was drawn for a phone-narrow screen: by the server,
+/// from [`NARROW_COOKIE`] (written on `<html data-narrow>`); in the browser,
+/// from that attribute, so hydration draws what the server drew. The
+/// calendar and the Planning then open on one day without redrawing; when
+/// the hint is missing (a first visit) or wrong (a turned tablet), they move
+/// to the right view once running ([`phone_width`]).
+pub fn drawn_narrow() -> bool {
+    #[cfg(feature = "ssr")]
+    return crate::ssr::cookies::from_request(NARROW_COOKIE).as_deref() == Some("1");
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    return leptos::prelude::document()
+        .document_element()
+        .and_then(|html| html.get_attribute("data-narrow"))
+        .as_deref()
+        == Some("1");
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    false
+}
+
 /// Whether the window is phone-narrow (the layout's 768 px breakpoint):
 /// the calendar and the Planning then open on one day.
 #[cfg(feature = "hydrate")]

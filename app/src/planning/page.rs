@@ -221,12 +221,17 @@ pub const KINDS: [&str; 4] = ["meeting", "call", "task", "email"];
 pub fn PlanningPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
+    let default_span = if crate::layout::drawn_narrow() {
+        Span::Day
+    } else {
+        Span::Week
+    };
     let state = Memo::new(move |_| {
         query.with(|q| State {
             span: q
                 .get("span")
                 .and_then(|s| Span::parse(&s))
-                .unwrap_or(Span::Week),
+                .unwrap_or(default_span),
             date: q
                 .get("date")
                 .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
@@ -253,9 +258,13 @@ pub fn PlanningPage() -> impl IntoView {
     );
     let people = Resource::new(|| (), |_| planning_people());
     // A phone opens on one day (a week of rows does not fit its width),
-    // as the calendar does.
+    // as the calendar does: drawn so when the server knew the screen, else
+    // moved to once running; the address then names the span.
     #[cfg(feature = "hydrate")]
-    if query.with_untracked(|q| q.get("span").is_none()) && crate::layout::phone_width() {
+    let phone = crate::layout::phone_width();
+    #[cfg(feature = "hydrate")]
+    if query.with_untracked(|q| q.get("span").is_none()) && (phone || crate::layout::drawn_narrow())
+    {
         let navigate = use_navigate();
         Effect::new(move || {
             let rest: String = query.with_untracked(|q| {
@@ -264,8 +273,9 @@ pub fn PlanningPage() -> impl IntoView {
                     .filter_map(|k| q.get(k).map(|v| format!("&{k}={v}")))
                     .collect()
             });
+            let span = if phone { "day" } else { "week" };
             navigate(
-                &format!("/planning?span=day{rest}"),
+                &format!("/planning?span={span}{rest}"),
                 NavigateOptions {
                     replace: true,
                     ..Default::default()

@@ -13,6 +13,7 @@ use crate::auth::{
 use crate::error::{AppError, FieldError, FieldProblem};
 use crate::i18n::*;
 use crate::tx;
+use crate::ui::browser::load_in_browser;
 use crate::ui::feedback::ErrorBanner;
 use crate::ui::form::{Bind, CheckboxGroup, FormErrors, SelectField, TextField};
 use leptos::prelude::*;
@@ -270,7 +271,13 @@ enum FactorStep {
 fn SecondFactorCard() -> impl IntoView {
     let i18n = use_i18n();
     let errors = FormErrors::provide();
-    let status = LocalResource::new(second_factor_status);
+    // Read in the browser (a LocalResource under the page's Transition kept
+    // the whole page at "Loading…" on the server, its largest paint late).
+    let reload = RwSignal::new(0u32);
+    let status = load_in_browser(move || {
+        reload.track();
+        second_factor_status()
+    });
     let step = RwSignal::new(FactorStep::Status);
     let code = RwSignal::new(String::new());
     let current = RwSignal::new(String::new());
@@ -287,7 +294,7 @@ fn SecondFactorCard() -> impl IntoView {
     // A change of the factor may change my rights (an admin when the
     // organisation requires it): the shell's user is read again.
     let changed = move || {
-        status.refetch();
+        reload.update(|n| *n += 1);
         if let Some(me) = me {
             me.0.refetch();
         }
@@ -456,14 +463,18 @@ fn SecondFactorCard() -> impl IntoView {
 #[component]
 fn SessionsCard() -> impl IntoView {
     let i18n = use_i18n();
-    let sessions = LocalResource::new(my_sessions);
+    let reload = RwSignal::new(0u32);
+    let sessions = load_in_browser(move || {
+        reload.track();
+        my_sessions()
+    });
     let failed = RwSignal::new(None::<AppError>);
     let end = move |handle: String| {
         leptos::task::spawn_local(async move {
             match end_sessions(handle).await {
                 Ok(_) => {
                     failed.set(None);
-                    sessions.refetch();
+                    reload.update(|n| *n += 1);
                 }
                 Err(e) => failed.set(Some(e)),
             }

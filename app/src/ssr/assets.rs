@@ -123,12 +123,14 @@ pub const PIECES_META: &str = "relais-pieces";
 pub fn boot_script(options: &LeptosOptions) -> String {
     let files = pkg_files(options);
     format!(
-        "const pieces = () => (document.querySelector('meta[name={PIECES_META}]')?.content || '').split(' ').filter(Boolean).forEach((url) => fetch(url).catch(() => {{}}));\n\
+        "document.cookie = '{narrow}=' + (innerWidth < 768 ? 1 : 0) + '; path=/; max-age=31536000; samesite=lax';\n\
+         const pieces = () => (document.querySelector('meta[name={PIECES_META}]')?.content || '').split(' ').filter(Boolean).forEach((url) => fetch(url).catch(() => {{}}));\n\
          const start = () => {{ pieces(); import({js:?}).then((app) => app.default({{ module_or_path: {wasm:?} }}).then(() => app.hydrate())); }};\n\
          const idle = () => ('requestIdleCallback' in window ? requestIdleCallback(start, {{ timeout: 2000 }}) : setTimeout(start, 1));\n\
          if (document.readyState === 'complete') idle(); else addEventListener('load', idle, {{ once: true }});",
         js = files.js,
         wasm = files.wasm,
+        narrow = crate::layout::NARROW_COOKIE,
     )
 }
 

@@ -139,6 +139,10 @@ pub fn TextField(
                 inputmode=inputmode
                 aria-invalid=move || problem.get().is_some().to_string()
                 aria-describedby=format!("f-{name}-msg")
+                // The value as the form opens, in the server's HTML (an
+                // edit form is drawn filled before the app runs); the
+                // property follows every change after.
+                value=(kind != "password").then(|| value.get_untracked())
                 prop:value=move || value.get()
                 on:input=move |ev| {
                     edited();
@@ -251,6 +255,7 @@ pub fn CheckboxGroup(
                                     id=id
                                     name=name
                                     value=value_attr
+                                    checked=value.with_untracked(|vs| vs.contains(&checked_v))
                                     prop:checked=move || value.with(|vs| vs.contains(&checked_v))
                                     on:change=move |ev| {
                                         edited();
@@ -288,6 +293,7 @@ pub fn CheckboxField(
                     type="checkbox"
                     id=format!("f-{name}")
                     name=name
+                    checked=value.get_untracked()
                     prop:checked=move || value.get()
                     on:change=move |ev| set.run(event_target_checked(&ev))
                 />

@@ -14,8 +14,10 @@ pub fn OwnerSelect(value: Signal<Option<i64>>, set: Callback<Option<i64>>) -> im
     let i18n = use_i18n();
     // Loaded in the browser: this select sits inside record forms that are
     // themselves inside a Suspense, where a nested Resource would not be
-    // awaited by the server's render (a hydration mismatch).
-    let users = LocalResource::new(user_options);
+    // awaited by the server's render (a hydration mismatch), and a
+    // LocalResource would keep that Suspense pending (the form then drawn
+    // only by the browser).
+    let users = crate::ui::browser::load_in_browser(user_options);
     let text = Signal::derive(move || value.get().map(|v| v.to_string()).unwrap_or_default());
     let set_text = Callback::new(move |v: String| set.run(v.parse().ok()));
     view! {

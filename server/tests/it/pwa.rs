@@ -88,6 +88,98 @@ async fn the_pages_kept_ahead_of_time_are_served_drawn(pool: PgPool) {
     );
 }
 
+/// Forms inside a page that loads its record are drawn by the server, not
+/// left to the browser: a secondary list they offer (owners, pipelines,
+/// programmes) loads in the browser without holding the page's Suspense
+/// (a LocalResource did: the edit pages and the profile reached the browser
+/// as "Loading…", their largest paint 7 s late on a slow phone).
+#[sqlx::test(migrations = "../migrations")]
+async fn forms_are_drawn_by_the_server(pool: PgPool) {
+    let app = TestApp::new(pool.clone());
+    let (_, s) = app.login_as("a@relais.test", "admin").await;
+    let one = |sql: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let company =
+        one("INSERT INTO companies (name) VALUES ('Fromagerie Vidal') RETURNING id").await;
+    let person = one("INSERT INTO persons (last_name) VALUES ('Lemaire') RETURNING id").await;
+    let deal = one(
+        "INSERT INTO deals (name, pipeline_id, stage_id)
+         SELECT 'Salon 2027', s.pipeline_id, s.id FROM pipeline_stages s ORDER BY s.id LIMIT 1 RETURNING id",
+    )
+    .await;
+    for (page, drawn) in [
+        (format!("/companies/{company}/edit"), "Fromagerie Vidal"),
+        (format!("/persons/{person}/edit"), "Lemaire"),
+        (format!("/deals/{deal}/edit"), "Salon 2027"),
+        ("/settings/profile".to_string(), "id=\"settings-reminders\""),
+        ("/settings/profile".to_string(), "Europe/Paris"),
+    ] {
+        let r = app.get(&page, Some(&s)).await;
+        assert_eq!(r.status, StatusCode::OK, "{page}");
+        // In the page, or in a part streamed after it (out of order).
+        assert!(
+            r.text.contains(drawn),
+            "{page} is drawn filled by the server: {}",
+            r.text
+        );
+        assert!(
+            r.text.contains("__INCOMPLETE_CHUNKS=[]") || !r.text.contains("__INCOMPLETE_CHUNKS"),
+            "{page} is complete"
+        );
+    }
+}
+
+/// A phone's calendar and Planning open on one day. The boot script notes
+/// a narrow screen in a cookie, and the server draws the day from the next
+/// page on (no week drawn, then replaced, on the phone).
+#[sqlx::test(migrations = "../migrations")]
+async fn a_narrow_screen_gets_the_day_from_the_server(pool: PgPool) {
+    let app = TestApp::new(pool);
+    let (_, s) = app.login_as("a@relais.test", "member").await;
+    let narrow = format!("{s}; {}=1", app::layout::NARROW_COOKIE);
+    let wide = format!("{s}; {}=0", app::layout::NARROW_COOKIE);
+    for (page, attr) in [("/calendar", "data-view"), ("/planning", "data-span")] {
+        let phone = app.get(page, Some(&narrow)).await.text;
+        assert!(
+            phone.contains("data-narrow=\"1\""),
+            "{page}: the hint is on the page"
+        );
+        assert!(
+            phone.contains(&format!("{attr}=\"day\"")),
+            "{page} on a phone"
+        );
+        for cookie in [&wide, &s] {
+            let desk = app.get(page, Some(cookie)).await.text;
+            assert!(!desk.contains("data-narrow"), "{page}");
+            assert!(
+                desk.contains(&format!("{attr}=\"week\"")),
+                "{page} on a wide screen"
+            );
+        }
+        // What the address names wins.
+        let asked = app
+            .get(&format!("{page}?view=week&span=week"), Some(&narrow))
+            .await
+            .text;
+        assert!(asked.contains(&format!("{attr}=\"week\"")), "{page}?…=week");
+    }
+    let boot = app.get("/login", None).await.text;
+    assert!(
+        boot.contains(&format!(
+            "document.cookie = '{}=' + (innerWidth < 768",
+            app::layout::NARROW_COOKIE
+        )),
+        "the boot script writes the hint"
+    );
+}
+
 #[test]
 fn the_manifest_makes_the_app_installable() {
     let public = Path::new(env!("CARGO_MANIFEST_DIR")).join("../frontend/public");

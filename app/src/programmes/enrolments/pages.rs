@@ -107,7 +107,7 @@ fn offered(l: Locale, list: Vec<Programme>, current: Option<i64>) -> Vec<(String
 fn EnrolmentFields(form: RwSignal<EnrolmentInput>) -> impl IntoView {
     let i18n = use_i18n();
     // Loaded in the browser (the edit form is inside a Suspense; see OwnerSelect).
-    let programmes = LocalResource::new(|| list_programmes(false));
+    let programmes = crate::ui::browser::load_in_browser(|| list_programmes(false));
     let current = form.with_untracked(|f| f.programme_id);
     let id_text = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
     let programme = (
