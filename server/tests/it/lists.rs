@@ -506,6 +506,26 @@ async fn new_person(
     r.body.as_i64().unwrap_or_else(|| panic!("{}", r.text))
 }
 
+/// The top bar's search: each hit as (kind, id, name), best first.
+async fn global_search(app: &TestApp, s: &str, q: &str) -> Vec<(String, i64, String)> {
+    let r = app
+        .call("/api/search/global", json!({ "q": q }), Some(s))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    r.body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["kind"].as_str().unwrap().to_string(),
+                h["id"].as_i64().unwrap(),
+                h["name"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
 #[sqlx::test(migrations = "../migrations")]
 async fn global_search_forgives_case_accents_and_typos(pool: PgPool) {
     let app = TestApp::new(pool);
@@ -521,29 +541,7 @@ async fn global_search_forgives_case_accents_and_typos(pool: PgPool) {
     .await;
     new_person(&app, &s, "Jean", "Martin", "jean.martin@exemple.fr", "").await;
     new_company(&app, &s, "Fromagerie Lefèvre", "Annecy").await;
-    let search = |q: &str| {
-        let app = app.clone();
-        let s = s.clone();
-        let q = q.to_string();
-        async move {
-            let r = app
-                .call("/api/search/global", json!({"q": q}), Some(&s))
-                .await;
-            assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-            r.body
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|h| {
-                    (
-                        h["kind"].as_str().unwrap().to_string(),
-                        h["id"].as_i64().unwrap(),
-                        h["name"].as_str().unwrap().to_string(),
-                    )
-                })
-                .collect::<Vec<_>>()
-        }
-    };
+    let search = |q: &'static str| global_search(&app, &s, q);
     let hits = search("elodie lefevre").await;
     assert_eq!(hits.first().map(|h| h.1), Some(elodie), "{hits:?}");
     let hits = search("LEFEVRE").await;
@@ -604,23 +602,17 @@ async fn names_starting_with_the_text_come_first_in_either_order(pool: PgPool) {
     for first in ["Anne", "Luc", "Marc", "Rose", "Zoé"] {
         new_person(&app, &s, first, "Martinez", "", "").await;
     }
-    let search = |q: &'static str| {
-        let (app, s) = (app.clone(), s.clone());
+    let persons = |q: &'static str| {
+        let search = global_search(&app, &s, q);
         async move {
-            let r = app
-                .call("/api/search/global", json!({"q": q}), Some(&s))
-                .await;
-            assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-            r.body
-                .as_array()
-                .unwrap()
-                .iter()
-                .filter(|h| h["kind"] == "person")
-                .map(|h| h["name"].as_str().unwrap().to_string())
+            let hits = search.await;
+            hits.into_iter()
+                .filter(|h| h.0 == "person")
+                .map(|h| h.2)
                 .collect::<Vec<_>>()
         }
     };
-    let hits = search("martin").await;
+    let hits = persons("martin").await;
     assert_eq!(hits.len(), 5, "{hits:?}");
     assert_eq!(
         hits[0], "Jean Martin",
@@ -632,10 +624,8 @@ async fn names_starting_with_the_text_come_first_in_either_order(pool: PgPool) {
     );
     // Typed last name first: found by the name's sort order, which the
     // search text (first name first) does not hold.
-    let r = app
-        .call("/api/search/global", json!({"q": "martin je"}), Some(&s))
-        .await;
-    assert_eq!(r.body[0]["id"], jean, "{}", r.text);
+    let hits = global_search(&app, &s, "martin je").await;
+    assert_eq!(hits.first().map(|h| h.1), Some(jean), "{hits:?}");
 }
 
 #[sqlx::test(migrations = "../migrations")]
