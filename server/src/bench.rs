@@ -974,13 +974,13 @@ async fn deals_board_sql(pool: &PgPool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `task_board` for one user's tasks: per column, the capped count and the
-/// first cards.
+/// `task_board` for one user's tasks: the counts of the columns, then the
+/// first cards of each.
 async fn tasks_board_sql(pool: &PgPool, user_id: i64) -> anyhow::Result<()> {
-    use app::kanban::api::{cards_sql, column_count};
+    use app::kanban::api::{cards_sql, column_counts};
     let mine = (Some(user_id), None, None, None, None);
+    column_counts(pool, user_id, &mine, &app::kanban::TASK_COLUMNS).await?;
     for column in app::kanban::TASK_COLUMNS {
-        column_count(pool, user_id, &mine, column).await?;
         sqlx::query(AssertSqlSafe(cards_sql()))
             .bind(user_id)
             .bind(Some(user_id))

@@ -64,16 +64,9 @@ pub const COUNT_WORK_LIMIT: &str = "8ms";
 ///    estimate again.
 pub async fn count_rows<F>(pool: &PgPool, rows_sql: &str, bind: F) -> AppResult<(i64, bool)>
 where
-    F: for<'q> Fn(
-        sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
-    ) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
+    F: Fn(Query<'_>) -> Query<'_>,
 {
-    let explain = format!("EXPLAIN (FORMAT JSON) {rows_sql}");
-    let plan: serde_json::Value = bind(sqlx::query(AssertSqlSafe(explain)))
-        .fetch_one(pool)
-        .await?
-        .try_get(0)?;
-    let estimate = plan[0]["Plan"]["Plan Rows"].as_f64().unwrap_or(0.0) as i64;
+    let estimate = estimate_rows(pool, rows_sql, &bind).await?;
     if estimate > COUNT_ESTIMATE_FROM {
         return Ok((round_estimate(estimate), true));
     }
@@ -81,9 +74,82 @@ where
         "SELECT count(*) FROM ({rows_sql} LIMIT {}) s",
         EXACT_COUNT_LIMIT + 1
     );
+    match within_work_limit(pool, &count, estimate, &bind).await? {
+        Some(rows) => {
+            let exact: i64 = rows[0].try_get(0)?;
+            if exact <= EXACT_COUNT_LIMIT {
+                Ok((exact, false))
+            } else {
+                Ok((round_estimate(estimate.max(exact)), true))
+            }
+        }
+        None => Ok((round_estimate(estimate), true)),
+    }
+}
+
+/// How many rows each key of `keys_sql` (`SELECT key FROM … WHERE …`, one
+/// row per row counted) has, when [`count_rows`]' rule allows an exact
+/// count of them all at once; `None` when it does not (too many rows by the
+/// estimate or the count, or the work limit reached): then count each key
+/// with [`count_rows`]. Keys without rows are absent.
+pub async fn count_groups<F>(
+    pool: &PgPool,
+    keys_sql: &str,
+    bind: F,
+) -> AppResult<Option<Vec<(String, i64)>>>
+where
+    F: Fn(Query<'_>) -> Query<'_>,
+{
+    let estimate = estimate_rows(pool, keys_sql, &bind).await?;
+    if estimate > COUNT_ESTIMATE_FROM {
+        return Ok(None);
+    }
+    let count = format!(
+        "SELECT s.k, count(*) FROM ({keys_sql} LIMIT {}) s(k) GROUP BY s.k",
+        EXACT_COUNT_LIMIT + 1
+    );
+    let Some(rows) = within_work_limit(pool, &count, estimate, &bind).await? else {
+        return Ok(None);
+    };
+    let groups = rows
+        .iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect::<AppResult<Vec<(String, i64)>>>()?;
+    let total: i64 = groups.iter().map(|g| g.1).sum();
+    Ok((total <= EXACT_COUNT_LIMIT).then_some(groups))
+}
+
+/// A query of the counts, its parameters bound by the caller.
+type Query<'q> = sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>;
+
+/// The planner's estimate of the rows of `sql` (`EXPLAIN`, planning only).
+async fn estimate_rows<F>(pool: &PgPool, sql: &str, bind: &F) -> AppResult<i64>
+where
+    F: Fn(Query<'_>) -> Query<'_>,
+{
+    let explain = format!("EXPLAIN (FORMAT JSON) {sql}");
+    let plan: serde_json::Value = bind(sqlx::query(AssertSqlSafe(explain)))
+        .fetch_one(pool)
+        .await?
+        .try_get(0)?;
+    Ok(plan[0]["Plan"]["Plan Rows"].as_f64().unwrap_or(0.0) as i64)
+}
+
+/// The rows of count `sql`, or `None` when it was stopped at
+/// [`COUNT_WORK_LIMIT`]; only counts of more than [`COUNT_UNGUARDED_UPTO`]
+/// rows by the `estimate` are limited.
+async fn within_work_limit<F>(
+    pool: &PgPool,
+    sql: &str,
+    estimate: i64,
+    bind: &F,
+) -> AppResult<Option<Vec<PgRow>>>
+where
+    F: Fn(Query<'_>) -> Query<'_>,
+{
     let counted = if estimate <= COUNT_UNGUARDED_UPTO {
-        bind(sqlx::query(AssertSqlSafe(count)))
-            .fetch_one(pool)
+        bind(sqlx::query(AssertSqlSafe(sql.to_string())))
+            .fetch_all(pool)
             .await
     } else {
         let mut tx = pool.begin().await?;
@@ -91,28 +157,19 @@ where
             .bind(COUNT_WORK_LIMIT)
             .execute(&mut *tx)
             .await?;
-        let row = bind(sqlx::query(AssertSqlSafe(count)))
-            .fetch_one(&mut *tx)
+        let rows = bind(sqlx::query(AssertSqlSafe(sql.to_string())))
+            .fetch_all(&mut *tx)
             .await;
         // Cancelled, the transaction rolls back when dropped; it wrote nothing.
-        if row.is_ok() {
+        if rows.is_ok() {
             tx.commit().await?;
         }
-        row
+        rows
     };
     match counted {
-        Ok(row) => {
-            let exact: i64 = row.try_get(0)?;
-            if exact <= EXACT_COUNT_LIMIT {
-                Ok((exact, false))
-            } else {
-                Ok((round_estimate(estimate.max(exact)), true))
-            }
-        }
+        Ok(rows) => Ok(Some(rows)),
         // 57014: cancelled by the statement timeout.
-        Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("57014") => {
-            Ok((round_estimate(estimate), true))
-        }
+        Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("57014") => Ok(None),
         Err(e) => Err(e.into()),
     }
 }

@@ -165,6 +165,66 @@ async fn columns_count_the_whole_filter_and_page_in_order(pool: PgPool) {
 }
 
 #[sqlx::test(migrations = "../migrations")]
+async fn a_large_board_counts_column_by_column_a_small_one_at_once(pool: PgPool) {
+    let app = TestApp::new(pool.clone());
+    let (me, s) = app.login_as("me@example.fr", "member").await;
+    // 9,000 of my tasks: 6,000 to start, 3,000 done; 40 of another's.
+    sqlx::query(
+        "INSERT INTO interactions (kind, subject, status, starts_at, ends_at, completed_at,
+                                   priority, private, owner_id, created_by, updated_by)
+         SELECT 'task', 'Tâche ' || n, CASE WHEN n <= 6000 THEN 'not_started' ELSE 'done' END,
+                now(), now(), CASE WHEN n > 6000 THEN now() END, 'medium', false, $1, $1, $1
+         FROM generate_series(1, 9000) n",
+    )
+    .bind(me)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let (other, _) = app.login_as("other@example.fr", "member").await;
+    sqlx::query(
+        "INSERT INTO interactions (kind, subject, status, starts_at, ends_at, priority, private,
+                                   owner_id, created_by, updated_by)
+         SELECT 'task', 'Autre ' || n, 'pending', now(), now(), 'low', false, $1, $1, $1
+         FROM generate_series(1, 40) n",
+    )
+    .bind(other)
+    .execute(&pool)
+    .await
+    .unwrap();
+    sqlx::query("ANALYZE interactions")
+        .execute(&pool)
+        .await
+        .unwrap();
+    // Past 5,000 cards by the estimate, each column is counted alone:
+    // about 6,000 (estimated, or exact within the work limit) and 3,000.
+    let all = board(&app, &s, filter(None, "", "")).await;
+    let near = |n: i64, of: i64| (n - of).abs() * 10 <= of;
+    assert!(
+        near(count(&all, "not_started"), 6000),
+        "{}",
+        count(&all, "not_started")
+    );
+    assert!(near(count(&all, "done"), 3000), "{}", count(&all, "done"));
+    assert_eq!(count(&all, "pending"), 40, "a column of one page is exact");
+    assert_eq!(count(&all, "in_progress"), 0);
+    // The other's board is small: every column exact, in one count.
+    let theirs = board(&app, &s, filter(Some(other), "", "")).await;
+    let exact = |b: &Value, key: &str| {
+        b.as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["key"] == key)
+            .unwrap()["count_is_estimate"]
+            == false
+    };
+    assert_eq!(count(&theirs, "pending"), 40);
+    assert_eq!(count(&theirs, "not_started"), 0);
+    assert!(TASK_KEYS.iter().all(|k| exact(&theirs, k)), "{theirs}");
+}
+
+const TASK_KEYS: [&str; 4] = ["not_started", "in_progress", "pending", "done"];
+
+#[sqlx::test(migrations = "../migrations")]
 async fn a_card_moves_between_two_others_and_across_columns(pool: PgPool) {
     let app = TestApp::new(pool.clone());
     let (_, s) = app.login_as("me@example.fr", "member").await;
