@@ -10,7 +10,7 @@
 //!   the whole body. So it includes the session look-up, the gate, `require`,
 //!   the JSON in and out and the compression a browser asks for, but no TCP.
 //! - **SQL**: the statements the server functions run, taken from the app
-//!   itself (`LIST.page_sql`, `hits_sql`, `TIMELINE_SQL`, `events_sql()`…,
+//!   itself (`LIST.page_sql`, `search_all`, `TIMELINE_SQL`, `events_sql()`…,
 //!   never copies) or, for the Desk, the app's own function behind the
 //!   server function (`desk_of`: every statement, as it runs them),
 //!   executed in the same order and concurrency on the same pool, rows
@@ -780,16 +780,11 @@ impl Bench {
                 Ok(start.elapsed())
             }
             Scenario::Search(session, queries) => {
-                // The statements of `global_search`: one transaction per
-                // kind, all at once.
+                // The statements of `global_search`: the typos corrected,
+                // then one per kind, all at once.
                 let text = app::ssr::list_sql::fold(queries[i % queries.len()]);
-                let sql = RecordKind::ALL.map(app::records::search::hits_sql);
-                let who = session.user_id;
                 let start = Instant::now();
-                futures::future::try_join_all(
-                    sql.iter().map(|sql| search_hits(pool, sql, &text, who)),
-                )
-                .await?;
+                app::records::search::search_all(pool, &text, session.user_id).await?;
                 Ok(start.elapsed())
             }
             Scenario::CompanyPage(id) => {
@@ -995,21 +990,6 @@ async fn tasks_board_sql(pool: &PgPool, user_id: i64) -> anyhow::Result<()> {
             .fetch_all(pool)
             .await?;
     }
-    Ok(())
-}
-
-/// `hits`: the similarity threshold, then the ranked matches, in a transaction.
-async fn search_hits(pool: &PgPool, sql: &str, text: &str, viewer: i64) -> anyhow::Result<()> {
-    let mut tx = pool.begin().await?;
-    sqlx::query(app::records::search::SIMILARITY_THRESHOLD_SQL)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query(AssertSqlSafe(sql))
-        .bind(text)
-        .bind(viewer)
-        .fetch_all(&mut *tx)
-        .await?;
-    tx.commit().await?;
     Ok(())
 }
 

@@ -206,6 +206,8 @@ pub static KIND: crate::records::kind::Descriptor = crate::records::kind::Descri
     #[cfg(feature = "ssr")]
     name_sql: "r.name",
     #[cfg(feature = "ssr")]
+    prefix_keys: &["r.sort_name", "lower(r.email)"],
+    #[cfg(feature = "ssr")]
     detail_sql: "coalesce(r.city, r.email, '')",
     #[cfg(feature = "ssr")]
     email_match_sql: Some("($2 <> '' AND lower(r.email) = $2)"),

@@ -237,6 +237,8 @@ pub static KIND: crate::records::kind::Descriptor = crate::records::kind::Descri
     #[cfg(feature = "ssr")]
     name_sql: "r.name",
     #[cfg(feature = "ssr")]
+    prefix_keys: &["r.sort_name"],
+    #[cfg(feature = "ssr")]
     detail_sql: "coalesce(to_char(r.amount, 'FM999G999G999D00'), '')",
     #[cfg(feature = "ssr")]
     email_match_sql: Some("false"),

@@ -190,6 +190,8 @@ pub static KIND: crate::records::kind::Descriptor = crate::records::kind::Descri
     #[cfg(feature = "ssr")]
     name_sql: "r.title",
     #[cfg(feature = "ssr")]
+    prefix_keys: &["r.sort_name"],
+    #[cfg(feature = "ssr")]
     detail_sql: "r.file_name",
     #[cfg(feature = "ssr")]
     email_match_sql: None,

@@ -407,6 +407,8 @@ pub static KIND: crate::records::kind::Descriptor = crate::records::kind::Descri
     #[cfg(feature = "ssr")]
     name_sql: "r.subject",
     #[cfg(feature = "ssr")]
+    prefix_keys: &["r.sort_name"],
+    #[cfg(feature = "ssr")]
     detail_sql: "to_char(r.starts_at, 'YYYY-MM-DD')",
     #[cfg(feature = "ssr")]
     email_match_sql: None,

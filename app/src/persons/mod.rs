@@ -305,6 +305,12 @@ pub static KIND: crate::records::kind::Descriptor = crate::records::kind::Descri
     #[cfg(feature = "ssr")]
     name_sql: "trim(coalesce(r.first_name, '') || ' ' || r.last_name)",
     #[cfg(feature = "ssr")]
+    prefix_keys: &[
+        "r.sort_name",
+        "relais_fold(coalesce(r.first_name, '') || ' ' || r.last_name)",
+        "lower(r.email)",
+    ],
+    #[cfg(feature = "ssr")]
     detail_sql: "coalesce(r.email, r.city, '')",
     #[cfg(feature = "ssr")]
     email_match_sql: Some("($2 <> '' AND (lower(r.email) = $2 OR lower(r.email2) = $2))"),

@@ -39,6 +39,11 @@ pub struct Descriptor {
     /// SQL of the display name of a row aliased `r`.
     #[cfg(feature = "ssr")]
     pub name_sql: &'static str,
+    /// SQL keys of a row aliased `r` that a search finds by their start,
+    /// each with a btree on `(key…)` among its live rows: `r.sort_name`
+    /// first, then other orders of the name or an email.
+    #[cfg(feature = "ssr")]
+    pub prefix_keys: &'static [&'static str],
     /// SQL of the second line shown under the name (search, favourites),
     /// never NULL.
     #[cfg(feature = "ssr")]

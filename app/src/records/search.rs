@@ -27,42 +27,96 @@ fn detail_sql(kind: RecordKind) -> &'static str {
     kind.describe().detail_sql
 }
 
-/// How similar a near match must be (`<%`), for the transaction of a search.
+/// How similar a near match must be (`<%`), for the transaction of a
+/// duplicate check.
 #[cfg(feature = "ssr")]
 pub const SIMILARITY_THRESHOLD_SQL: &str =
     "SELECT set_config('pg_trgm.word_similarity_threshold', '0.5', true)";
 
-/// The statement of [`hits`] for one kind, `$1` being the folded text and
-/// `$2` the searcher (public so that `server bench` times the very same SQL).
+/// Candidates ranked per kind after each pass: enough to rank, few enough
+/// that ranking (the display name of each) stays under a millisecond.
+#[cfg(feature = "ssr")]
+const CANDIDATES: i64 = 25;
+
+/// How close a word of the names in use must be to a typed word to replace
+/// it (trigram `similarity`): "lefebre" → "lefebvre" is 0.55.
+#[cfg(feature = "ssr")]
+const CLOSE_WORD: &str = "0.45";
+
+/// The statement of [`corrected`]: each word of four letters or more of
+/// `$1` replaced by the closest other word of the names in use; `NULL`
+/// when none was.
+#[cfg(feature = "ssr")]
+const CORRECTED_SQL: &str = "SELECT nullif(string_agg(coalesce(
+        (SELECT s.word FROM search_words s
+         WHERE length(x.w) >= 4 AND s.word % x.w AND s.word <> x.w
+         ORDER BY similarity(s.word, x.w) DESC, s.word LIMIT 1),
+        x.w), ' ' ORDER BY x.n), relais_fold($1))
+     FROM unnest(string_to_array(relais_fold($1), ' ')) WITH ORDINALITY AS x(w, n)";
+
+/// The text of a search with its typos corrected from the vocabulary of
+/// the names in use (`search_words`, kept by triggers): "helene lefebre"
+/// gives "helene lefebvre"; `None` when no word changed. One statement for
+/// the whole search, under the trigram index's threshold of
+/// [`CLOSE_WORD`] (0.8 ms among 13,000 words; at the default 0.3 the index
+/// handed twice as many words to check).
+#[cfg(feature = "ssr")]
+pub async fn corrected(pool: &sqlx::PgPool, text: &str) -> AppResult<Option<String>> {
+    if !text.split(' ').any(|w| w.chars().count() >= 4) {
+        return Ok(None);
+    }
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT set_config('pg_trgm.similarity_threshold', $1, true)")
+        .bind(CLOSE_WORD)
+        .execute(&mut *tx)
+        .await?;
+    let fixed: Option<String> = sqlx::query_scalar(CORRECTED_SQL)
+        .bind(text)
+        .fetch_one(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(fixed)
+}
+
+/// The statement of [`hits`] for one kind, `$1` being the folded text,
+/// `$2` the searcher and `$3` the [`corrected`] text or `NULL` (public so
+/// that `server bench` times the very same SQL; interactions take no `$3`).
 #[cfg(feature = "ssr")]
 pub fn hits_sql(kind: RecordKind) -> String {
     if kind == RecordKind::Interaction {
         return interaction_hits_sql();
     }
-    // Three passes, each only when the ones before found too few: names
-    // starting with the text (a range of the `sort_name` btree, which stops
-    // after a few rows: 0.2 ms for "martin" among a million persons), then
-    // substrings and near matches (typos) from the trigram index, which
-    // reads every row sharing the text's trigrams before any limit (8 and
-    // 15 ms there). Ranking runs on the candidates only. `q` is written
-    // into each pass (not materialised) so that its text bounds the index
-    // scans (materialised, the prefix pass read the whole name index:
-    // 190 ms). The range is exact
-    // in the C collation of Relais' own database; the `left()` test keeps
-    // it right in any other.
+    // Each pass runs only when the ones before found too few:
+    // 1. keys starting with the text (the kind's `prefix_keys`: name in
+    //    either order, email), a range of a btree that stops after a few
+    //    rows (0.2 ms for "martin" among a million persons);
+    // 2. the text anywhere (the trigram index, which reads every row
+    //    holding the text's trigrams before any limit: 8 ms for "helene");
+    // 3. typos: the [`corrected`] text looked up by 1 then 2. A near-match
+    //    scan of the trigram index read 17,812 rows for "lefebre" (21 ms).
+    // `q` is written into each pass (not materialised) so that its text
+    // bounds the index scans (materialised, the prefix pass read the whole
+    // name index: 190 ms). Ranking runs on the candidates only.
+    let see = crate::access::ssr::see_sql(kind, "r", "q.viewer");
+    let table = kind.module();
+    let found = |ctes: &[&str]| {
+        ctes.iter()
+            .map(|c| format!("(SELECT count(*) FROM {c})"))
+            .collect::<Vec<_>>()
+            .join(" + ")
+    };
     format!(
         "WITH q AS NOT MATERIALIZED (SELECT relais_fold($1) AS t, $2::bigint AS viewer),
-         prefix AS (SELECT r.id FROM {table} r, q WHERE r.deleted_at IS NULL
-                    AND r.sort_name >= q.t AND r.sort_name < q.t || chr(1114111)
-                    AND left(r.sort_name, length(q.t)) = q.t AND {see}
-                    ORDER BY r.sort_name, r.id LIMIT {HITS_PER_KIND}),
+         prefix AS ({prefix}),
          exact AS (SELECT r.id FROM {table} r, q WHERE r.deleted_at IS NULL
-                   AND (SELECT count(*) FROM prefix) < {HITS_PER_KIND}
-                   AND r.search_text LIKE '%' || q.t || '%' AND {see} LIMIT 100),
-         near AS (SELECT r.id FROM {table} r, q WHERE r.deleted_at IS NULL
-                  AND (SELECT count(*) FROM prefix) + (SELECT count(*) FROM exact) < {HITS_PER_KIND}
-                  AND q.t <% r.search_text AND {see} LIMIT 100),
-         c AS (SELECT id FROM prefix UNION SELECT id FROM exact UNION SELECT id FROM near)
+                   AND {found_1} < {HITS_PER_KIND}
+                   AND r.search_text LIKE '%' || q.t || '%' AND {see} LIMIT {CANDIDATES}),
+         near AS ({near}),
+         near_text AS (SELECT r.id FROM {table} r, q WHERE r.deleted_at IS NULL
+                       AND {found_3} < {HITS_PER_KIND} AND $3::text IS NOT NULL
+                       AND r.search_text LIKE '%' || $3::text || '%' AND {see} LIMIT {CANDIDATES}),
+         c AS (SELECT id FROM prefix UNION SELECT id FROM exact
+               UNION SELECT id FROM near UNION SELECT id FROM near_text)
          SELECT r.id, {name} AS name, {detail} AS detail
          FROM c JOIN {table} r ON r.id = c.id, q
          ORDER BY (left(relais_fold({name}), length(q.t)) = q.t
@@ -70,11 +124,45 @@ pub fn hits_sql(kind: RecordKind) -> String {
                   (r.search_text LIKE '%' || q.t || '%') DESC,
                   word_similarity(q.t, r.search_text) DESC, r.sort_name, r.id
          LIMIT {HITS_PER_KIND}",
-        table = kind.module(),
+        prefix = starting_with(kind, "q.t", "true", &see),
+        near = starting_with(
+            kind,
+            "$3::text",
+            &format!(
+                "{} < {HITS_PER_KIND} AND $3::text IS NOT NULL",
+                found(&["prefix", "exact"])
+            ),
+            &see
+        ),
+        found_1 = found(&["prefix"]),
+        found_3 = found(&["prefix", "exact", "near"]),
         name = kind.name_sql(),
         detail = detail_sql(kind),
-        see = crate::access::ssr::see_sql(kind, "r", "q.viewer"),
     )
+}
+
+/// Rows of `kind` one of whose prefix keys starts with `text` (`q.t`, or
+/// the corrected text), the first five by each key, when `gate` holds.
+/// The text must be a value known before the scan (a constant or a
+/// parameter): joined as a relation, the planner walked whole indexes in
+/// key order (7 s). The range is exact in the C collation of Relais' own
+/// database; the `left()` test keeps it right in any other.
+#[cfg(feature = "ssr")]
+fn starting_with(kind: RecordKind, text: &str, gate: &str, see: &str) -> String {
+    kind.describe()
+        .prefix_keys
+        .iter()
+        .map(|key| {
+            format!(
+                "(SELECT r.id FROM {table} r, q WHERE r.deleted_at IS NULL AND {gate}
+                  AND {key} >= {text} AND {key} < {text} || chr(1114111)
+                  AND left({key}, length({text})) = {text} AND {see}
+                  ORDER BY {key} LIMIT {HITS_PER_KIND})",
+                table = kind.module(),
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ")
 }
 
 /// Interactions are searched among the searcher's own: those they are
@@ -107,26 +195,43 @@ fn interaction_hits_sql() -> String {
     )
 }
 
-/// Ranked matches of one kind: exact substrings first (names starting with
-/// the text before others), then near matches by trigram word similarity.
+/// Ranked matches of one kind: names starting with the text first, then
+/// the text anywhere, then the `fixed` text's (one statement).
 #[cfg(feature = "ssr")]
 async fn hits(
     pool: &sqlx::PgPool,
     kind: RecordKind,
     text: &str,
+    fixed: Option<&str>,
     viewer: i64,
 ) -> AppResult<Vec<RecordLink>> {
-    let mut tx = pool.begin().await?;
-    sqlx::query(SIMILARITY_THRESHOLD_SQL)
-        .execute(&mut *tx)
-        .await?;
-    let rows = sqlx::query(AssertSqlSafe(hits_sql(kind)))
-        .bind(text)
-        .bind(viewer)
-        .fetch_all(&mut *tx)
-        .await?;
-    tx.commit().await?;
+    let sql = hits_sql(kind);
+    let query = sqlx::query(AssertSqlSafe(sql)).bind(text).bind(viewer);
+    let query = if kind == RecordKind::Interaction {
+        query
+    } else {
+        query.bind(fixed)
+    };
+    let rows = query.fetch_all(pool).await?;
     rows.iter().map(|r| link_of(kind, r)).collect()
+}
+
+/// Every kind's [`hits`] for the folded `text`, as `viewer` may see them:
+/// the typos corrected once, then the kinds at once. Public so that
+/// `server bench` times it.
+#[cfg(feature = "ssr")]
+pub async fn search_all(
+    pool: &sqlx::PgPool,
+    text: &str,
+    viewer: i64,
+) -> AppResult<Vec<RecordLink>> {
+    let fixed = corrected(pool, text).await?;
+    let fixed = fixed.as_deref();
+    let found = futures::future::try_join_all(
+        RecordKind::ALL.map(|kind| hits(pool, kind, text, fixed, viewer)),
+    )
+    .await?;
+    Ok(found.into_iter().flatten().collect())
 }
 
 /// A row of `id`, `name`, `detail` as a link to a record of `kind`.
@@ -150,22 +255,7 @@ pub async fn global_search(q: String) -> AppResult<Vec<RecordLink>> {
     if text.chars().count() < 2 || text.chars().count() > 100 {
         return Ok(Vec::new());
     }
-    let pool = pool()?;
-    let (c, p, d, i, e, f) = tokio::try_join!(
-        hits(&pool, RecordKind::Company, &text, user.id),
-        hits(&pool, RecordKind::Person, &text, user.id),
-        hits(&pool, RecordKind::Deal, &text, user.id),
-        hits(&pool, RecordKind::Interaction, &text, user.id),
-        hits(&pool, RecordKind::Enrolment, &text, user.id),
-        hits(&pool, RecordKind::Document, &text, user.id),
-    )?;
-    Ok(c.into_iter()
-        .chain(p)
-        .chain(d)
-        .chain(i)
-        .chain(e)
-        .chain(f)
-        .collect())
+    search_all(&pool()?, &text, user.id).await
 }
 
 /// Records that look like the one being created: a similar name, or the
@@ -230,7 +320,7 @@ pub mod ssr {
             return Ok(Vec::new());
         }
         let mut tx = pool.begin().await?;
-        sqlx::query("SELECT set_config('pg_trgm.word_similarity_threshold', '0.5', true)")
+        sqlx::query(super::SIMILARITY_THRESHOLD_SQL)
             .execute(&mut *tx)
             .await?;
         let rows = sqlx::query(AssertSqlSafe(sql))

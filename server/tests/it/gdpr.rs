@@ -303,6 +303,14 @@ async fn a_person_is_exported_whole_then_erased_and_the_log_survives(pool: PgPoo
     .await
     .unwrap();
     assert_eq!(audit_text, 0, "the log names ids, never the person");
+    // Nor does the search's vocabulary of names keep her words.
+    let words: Vec<String> = sqlx::query_scalar(
+        "SELECT word FROM search_words WHERE word LIKE '%lef%' OR word LIKE '%elodie%'",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(words, Vec::<String>::new());
     // Their interaction stays, counted.
     let links: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM interaction_links WHERE record_type = 'person' AND record_id = $1",

@@ -629,6 +629,74 @@ async fn names_starting_with_the_text_come_first_in_either_order(pool: PgPool) {
 }
 
 #[sqlx::test(migrations = "../migrations")]
+async fn first_names_emails_and_typos_are_found_from_the_start_of_a_key(pool: PgPool) {
+    let app = TestApp::new(pool.clone());
+    let (_, s) = app.login_as("a@relais.test", "member").await;
+    let helene = new_person(&app, &s, "Hélène", "Lefebvre", "h.lefebvre@exemple.fr", "").await;
+    for first in ["Anne", "Luc", "Marc", "Rose", "Zoé", "Yves"] {
+        new_person(&app, &s, first, "Lefebvre", "", "").await;
+    }
+    // Six Hélènes of other names: the first-name key holds them first.
+    for last in ["Aubert", "Blanc", "Colin", "Dumas", "Giraud", "Hubert"] {
+        new_person(&app, &s, "Hélène", last, "", "").await;
+    }
+    let first = |q: &'static str| {
+        let search = global_search(&app, &s, q);
+        async move { search.await.first().map(|h| h.1) }
+    };
+    assert_eq!(first("helene lef").await, Some(helene), "first name first");
+    assert_eq!(
+        first("h.lefeb").await,
+        Some(helene),
+        "the start of an email"
+    );
+    assert_eq!(
+        first("helene lefebre").await,
+        Some(helene),
+        "a typo in the last name"
+    );
+    assert_eq!(
+        first("lefebre helene").await,
+        Some(helene),
+        "and in either order"
+    );
+    let hits = global_search(&app, &s, "helene").await;
+    assert_eq!(hits.len(), 5, "{hits:?}");
+    assert!(hits.iter().all(|h| h.2.starts_with("Hélène")), "{hits:?}");
+
+    // The vocabulary follows the names: a renamed person's old word goes
+    // once nobody holds it; a shared one stays.
+    let words = || {
+        sqlx::query_scalar::<_, String>(
+            "SELECT word FROM search_words WHERE word IN ('lefebvre', 'hubert', 'hubertine') ORDER BY word",
+        )
+        .fetch_all(&pool)
+    };
+    assert_eq!(words().await.unwrap(), ["hubert", "lefebvre"]);
+    sqlx::query("UPDATE persons SET last_name = 'Hubertine' WHERE last_name = 'Hubert'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE persons SET last_name = 'Martin' WHERE first_name = 'Yves'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(words().await.unwrap(), ["hubertine", "lefebvre"]);
+    let renamed = first("hubertine").await;
+    assert!(renamed.is_some());
+    assert_eq!(
+        first("hubertyne").await,
+        renamed,
+        "the new word corrects a typo"
+    );
+    sqlx::query("DELETE FROM persons WHERE last_name = 'Lefebvre'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(words().await.unwrap(), ["hubertine"]);
+}
+
+#[sqlx::test(migrations = "../migrations")]
 async fn large_counts_are_estimated_small_ones_exact(pool: PgPool) {
     let app = TestApp::new(pool.clone());
     let (_, s) = app.login_as("a@relais.test", "member").await;

@@ -179,6 +179,8 @@ pub static KIND: crate::records::kind::Descriptor = crate::records::kind::Descri
         ", (SELECT pg.name FROM programmes pg WHERE pg.id = r.programme_id), r.identifier)"
     ),
     #[cfg(feature = "ssr")]
+    prefix_keys: &["r.sort_name"],
+    #[cfg(feature = "ssr")]
     detail_sql: "coalesce(to_char(r.starts_on, 'YYYY-MM-DD'), '')",
     #[cfg(feature = "ssr")]
     email_match_sql: None,
