@@ -380,13 +380,16 @@ pub fn RecordDocuments(kind: RecordKind, id: i64) -> impl IntoView {
                 })
             }}
             {move || {
-                documents.get().and_then(|r| r.ok()).map(|list| {
-                    if list.is_empty() && waiting.with(Vec::is_empty) {
-                        view! { <p class="muted">{t_string!(i18n, document.none).to_string()}</p> }.into_any()
-                    } else {
-                        view! { <ul class="related documents-list">{list.into_iter().map(show).collect_view()}</ul> }.into_any()
-                    }
-                })
+                match documents.get() {
+                    None => Some(crate::ui::browser::loading_line()),
+                    Some(r) => r.ok().map(|list| {
+                        if list.is_empty() && waiting.with(Vec::is_empty) {
+                            view! { <p class="muted">{t_string!(i18n, document.none).to_string()}</p> }.into_any()
+                        } else {
+                            view! { <ul class="related documents-list">{list.into_iter().map(show).collect_view()}</ul> }.into_any()
+                        }
+                    }),
+                }
             }}
             <div class="document-upload">
                 <div class="form-grid">

@@ -30,3 +30,11 @@ where
     });
     data.read_only()
 }
+
+/// What a card shows while its [`load_in_browser`] data is on its way: one
+/// empty line, the height of its "none yet" message, so that the cards
+/// below do not move when the answer comes (a tap aimed at them would land
+/// elsewhere).
+pub fn loading_line() -> AnyView {
+    view! { <p class="muted" aria-hidden="true">"\u{a0}"</p> }.into_any()
+}
