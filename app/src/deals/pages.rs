@@ -354,16 +354,11 @@ pub fn RelatedDeals(kind: RecordKind, id: i64) -> impl IntoView {
             </header>
 
                 {move || {
-                    match deals.get() {
-                        None => Some(crate::ui::browser::loading_line()),
-                        Some(r) => r.ok().map(|list| {
-                            if list.is_empty() {
-                                view! { <p class="muted">{t_string!(i18n, deal.none).to_string()}</p> }.into_any()
-                            } else {
-                                view! { <ul class="related">{list.into_iter().map(show).collect_view()}</ul> }.into_any()
-                            }
-                        }),
-                    }
+                    crate::ui::browser::related_list(
+                        deals.get(),
+                        || t_string!(i18n, deal.none).to_string(),
+                        |list| view! { <ul class="related">{list.into_iter().map(show).collect_view()}</ul> }.into_any(),
+                    )
                 }}
 
         </section>

@@ -63,7 +63,7 @@ pub fn cards_sql() -> String {
 /// The cards of column `$7` over the whole filter, unordered: what
 /// [`column_counts`] counts when the board is large.
 #[cfg(feature = "ssr")]
-pub fn column_rows_sql() -> String {
+fn column_rows_sql() -> String {
     format!(
         "SELECT 1 FROM interactions i WHERE {} AND i.status = $7",
         filter_sql()

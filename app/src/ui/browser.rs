@@ -38,3 +38,21 @@ where
 pub fn loading_line() -> AnyView {
     view! { <p class="muted" aria-hidden="true">"\u{a0}"</p> }.into_any()
 }
+
+/// A card's list loaded with [`load_in_browser`]: the [`loading_line`]
+/// until it comes, the `none` message when it is empty, else `list` of it
+/// (nothing when the call failed).
+pub fn related_list<T>(
+    loaded: Option<crate::error::AppResult<Vec<T>>>,
+    none: impl FnOnce() -> String,
+    list: impl FnOnce(Vec<T>) -> AnyView,
+) -> Option<AnyView> {
+    match loaded {
+        None => Some(loading_line()),
+        Some(Err(_)) => None,
+        Some(Ok(items)) if items.is_empty() => {
+            Some(view! { <p class="muted">{none()}</p> }.into_any())
+        }
+        Some(Ok(items)) => Some(list(items)),
+    }
+}

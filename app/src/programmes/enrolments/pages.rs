@@ -348,16 +348,11 @@ pub fn RelatedEnrolments(kind: RecordKind, id: i64) -> impl IntoView {
                 <A href=format!("/programmes/new?{param}={id}") attr:class="button">{tx!(i18n, enrolment.enrol)}</A>
             </header>
             {move || {
-                match enrolments.get() {
-                    None => Some(crate::ui::browser::loading_line()),
-                    Some(r) => r.ok().map(|list| {
-                        if list.is_empty() {
-                            view! { <p class="muted">{t_string!(i18n, enrolment.none).to_string()}</p> }.into_any()
-                        } else {
-                            view! { <ul class="related">{list.into_iter().map(show).collect_view()}</ul> }.into_any()
-                        }
-                    }),
-                }
+                crate::ui::browser::related_list(
+                    enrolments.get(),
+                    || t_string!(i18n, enrolment.none).to_string(),
+                    |list| view! { <ul class="related">{list.into_iter().map(show).collect_view()}</ul> }.into_any(),
+                )
             }}
         </section>
     }
