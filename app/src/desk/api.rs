@@ -50,36 +50,54 @@ pub fn agenda_sql() -> String {
     )
 }
 
-/// What is late for user `$1` at `$2` (now): open tasks late
-/// (`interactions::task_late_sql`), and calls and meetings still "planned"
-/// that ended before today `$3` (to be logged or moved).
+/// What is late for user `$1` at `$2` (now), in two parts, each the range
+/// of a partial index (an `OR` of the two read the user's whole history):
+/// open tasks late (`interactions::task_late_sql`; `interactions_open_tasks_idx`
+/// holds `all_day`)…
 #[cfg(feature = "ssr")]
-fn overdue_where() -> String {
+fn late_tasks_where() -> String {
     format!(
-        "i.owner_id = $1 AND i.deleted_at IS NULL AND i.starts_at < $2
-         AND ((i.kind = 'task' AND i.status <> 'done' AND {late})
-              OR (i.kind IN ('call', 'meeting') AND i.status = 'planned' AND i.ends_at < $3))",
+        "i.owner_id = $1 AND i.kind = 'task' AND i.status <> 'done' AND i.deleted_at IS NULL
+         AND {late}",
         late = crate::interactions::task_late_sql("i", "$2", "$3")
     )
 }
 
-/// The overdue panel: [`overdue_where`], the most recently due first.
+/// …and calls and meetings still "planned" that ended before today `$3`
+/// (to be logged or moved; `interactions_planned_calls_idx`).
+#[cfg(feature = "ssr")]
+const UNLOGGED_WHERE: &str =
+    "i.owner_id = $1 AND i.kind IN ('call', 'meeting') AND i.status = 'planned'
+     AND i.deleted_at IS NULL AND i.starts_at < $2 AND i.ends_at < $3";
+
+/// The overdue panel: both parts, the most recently due first; each part
+/// stops after a panel's worth, and the record names are read for the
+/// items shown only.
 #[cfg(feature = "ssr")]
 pub fn overdue_sql() -> String {
+    const ROW: &str = "i.id, i.kind, i.subject, i.status, i.starts_at, i.ends_at, i.all_day";
+    const ORDER: &str = "ORDER BY i.starts_at DESC, i.id DESC";
     format!(
-        "SELECT {ITEM_COLUMNS} FROM interactions i WHERE {}
-         ORDER BY i.starts_at DESC, i.id DESC
-         LIMIT {PANEL_ITEMS}",
-        overdue_where()
+        "SELECT {ITEM_COLUMNS} FROM (
+             (SELECT {ROW} FROM interactions i WHERE {tasks} {ORDER} LIMIT {PANEL_ITEMS})
+             UNION ALL
+             (SELECT {ROW} FROM interactions i WHERE {UNLOGGED_WHERE} {ORDER} LIMIT {PANEL_ITEMS})
+             ORDER BY starts_at DESC, id DESC LIMIT {PANEL_ITEMS}) i
+         {ORDER}",
+        tasks = late_tasks_where(),
     )
 }
 
-/// How many items [`overdue_sql`] would list, up to 1,000.
+/// How many items the overdue panel has, up to 1,000: two index-only
+/// counts.
 #[cfg(feature = "ssr")]
 fn overdue_count_sql() -> String {
     format!(
-        "SELECT count(*) FROM (SELECT 1 FROM interactions i WHERE {} LIMIT 1000) x",
-        overdue_where()
+        "SELECT least(
+             (SELECT count(*) FROM (SELECT 1 FROM interactions i WHERE {tasks} LIMIT 1000) t)
+           + (SELECT count(*) FROM (SELECT 1 FROM interactions i WHERE {UNLOGGED_WHERE} LIMIT 1000) c),
+             1000)",
+        tasks = late_tasks_where(),
     )
 }
 

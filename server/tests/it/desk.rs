@@ -138,6 +138,57 @@ async fn the_desk_gathers_the_day(pool: PgPool) {
     assert_eq!(desk(&app, &s).await["capacity_minutes"], 60);
 }
 
+/// Overdue is two index ranges merged: late tasks and calls or meetings
+/// never logged. The panel shows the ten most recently due of both, the
+/// count counts both; what is not late (an all-day task due today, a call
+/// over today, a held meeting, a done task) is in neither.
+#[sqlx::test(migrations = "../migrations")]
+async fn overdue_merges_late_tasks_and_calls_never_logged(pool: PgPool) {
+    let app = TestApp::new(pool.clone());
+    let (_, s) = app.login_as("a@relais.test", "member").await;
+    let today = desk(&app, &s).await["today"].as_str().unwrap().to_string();
+    let today = chrono::NaiveDate::parse_from_str(&today, "%Y-%m-%d").unwrap();
+    let day = |n: i64| today - chrono::Duration::days(n);
+    // Days 1..=7 ago: a late task at 09:00; days 2, 4, 6, 8, 10 ago: a call
+    // at 10:00 still "planned".
+    for n in 1..=7 {
+        let t = interaction("task", &format!("Task {n}"), &format!("{}T09:00", day(n)));
+        create(&app, &s, &t).await;
+    }
+    for n in [2, 4, 6, 8, 10] {
+        let c = interaction("call", &format!("Call {n}"), &format!("{}T10:00", day(n)));
+        create(&app, &s, &c).await;
+    }
+    // Not overdue.
+    let mut all_day = interaction("task", "All-day today", &format!("{today}T00:00"));
+    all_day["all_day"] = json!(true);
+    create(&app, &s, &all_day).await;
+    create(
+        &app,
+        &s,
+        &interaction("call", "Call this morning", &format!("{today}T00:01")),
+    )
+    .await;
+    let mut held = interaction("meeting", "Held meeting", &format!("{}T11:00", day(3)));
+    held["end"] = json!(format!("{}T12:00", day(3)));
+    held["status"] = json!("held");
+    create(&app, &s, &held).await;
+    let mut done = interaction("task", "Done task", &format!("{}T11:00", day(3)));
+    done["status"] = json!("done");
+    create(&app, &s, &done).await;
+
+    let d = desk(&app, &s).await;
+    assert_eq!(
+        subjects(&d, "overdue"),
+        [
+            "Task 1", "Call 2", "Task 2", "Task 3", "Call 4", "Task 4", "Task 5", "Call 6",
+            "Task 6", "Task 7"
+        ]
+    );
+    assert_eq!(d["overdue_count"], 12);
+    assert_eq!(state(&d, "overdue", "Call 2"), "Overdue");
+}
+
 #[sqlx::test(migrations = "../migrations")]
 async fn panels_are_arranged_per_user_and_kept(pool: PgPool) {
     let app = TestApp::new(pool);
