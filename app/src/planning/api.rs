@@ -61,7 +61,8 @@ fn shown(viewer: access::Viewer) -> String {
 
 /// The interactions owned by users `$1` touching `[$2, $3)`, as seen by
 /// `$4` (`manager`: their role sees the team): those starting in the
-/// range (`interactions_calendar_idx`, one range per user), and those
+/// range (`interactions_calendar_idx`, one range per user, read from the
+/// index alone: it includes every column below), and those
 /// started up to 31 days before (the longest an interaction lasts) still
 /// going on at `$2` (an index-only look-back).
 #[cfg(feature = "ssr")]
@@ -212,7 +213,6 @@ pub async fn planning_people() -> AppResult<Vec<super::PlanUser>> {
 /// The Planning of the days `[from, to)` (the caller's zone) for `users`
 /// (empty: every row the caller may show, up to `MAX_USERS`): the blocks,
 /// each user-day's planned minutes in that user's zone, and "to plan".
-/// One call, three statements in one transaction.
 #[server(prefix = "/api/planning", endpoint = "range", input = server_fn::codec::Json)]
 pub async fn planning_range(
     from: NaiveDate,
@@ -226,9 +226,41 @@ pub async fn planning_range(
     if users.len() > MAX_USERS {
         return Err(invalid("users", FieldProblem::InvalidChoice));
     }
-    let pool = pool()?;
-    let wanted = (!users.is_empty()).then_some(users.as_slice());
-    let (rows, row_zones, total_users) = rows(&pool, &user, wanted).await?;
+    planning_of(&pool()?, &user, from, to, &users, Utc::now()).await
+}
+
+/// A statement of the Planning, in a transaction of its own: a few thousand
+/// rows over index ranges, where parallel workers cost more to start than
+/// they save (as in the calendar).
+#[cfg(feature = "ssr")]
+async fn serial<'q>(
+    pool: &PgPool,
+    query: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
+) -> AppResult<Vec<sqlx::postgres::PgRow>> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SET LOCAL max_parallel_workers_per_gather = 0")
+        .execute(&mut *tx)
+        .await?;
+    let rows = query.fetch_all(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(rows)
+}
+
+/// [`planning_range`] for `user` at `now`, once the input is checked: the
+/// rows first (their zones bound the range), then the blocks and "to plan"
+/// at once, each on a connection of its own. Public so that `server bench`
+/// times the statements as the Planning runs them.
+#[cfg(feature = "ssr")]
+pub async fn planning_of(
+    pool: &PgPool,
+    user: &CurrentUser,
+    from: NaiveDate,
+    to: NaiveDate,
+    users: &[i64],
+    now: DateTime<Utc>,
+) -> AppResult<PlanningData> {
+    let wanted = (!users.is_empty()).then_some(users);
+    let (rows, row_zones, total_users) = rows(pool, user, wanted).await?;
     let ids: Vec<i64> = rows.iter().map(|u| u.id).collect();
     let tz = zones::zone(&user.time_zone);
     let days = (to - from).num_days();
@@ -239,31 +271,28 @@ pub async fn planning_range(
         from_utc = from_utc.min(zones::day_start(*z, from));
         to_utc = to_utc.max(zones::day_start(*z, to));
     }
-    let now = Utc::now();
     let today = zones::to_local(tz, now).date();
-    let mut tx = pool.begin().await?;
-    // A few thousand rows over index ranges: parallel workers cost more to
-    // start than they save (as in the calendar).
-    sqlx::query("SET LOCAL max_parallel_workers_per_gather = 0")
-        .execute(&mut *tx)
-        .await?;
     let manager = user.role.includes(Role::Manager);
-    let found = sqlx::query(sqlx::AssertSqlSafe(blocks_sql(manager)))
-        .bind(&ids)
-        .bind(from_utc)
-        .bind(to_utc)
-        .bind(user.id)
-        .fetch_all(&mut *tx)
-        .await?;
-    let open = sqlx::query(sqlx::AssertSqlSafe(unplanned_sql(manager)))
-        .bind(&ids)
-        .bind(now)
-        .bind(user.id)
-        .bind(MAX_UNPLANNED)
-        .bind(zones::day_start(tz, today))
-        .fetch_all(&mut *tx)
-        .await?;
-    tx.commit().await?;
+    let (blocks_sql, unplanned_sql) = (blocks_sql(manager), unplanned_sql(manager));
+    let (found, open) = tokio::try_join!(
+        serial(
+            pool,
+            sqlx::query(sqlx::AssertSqlSafe(blocks_sql))
+                .bind(&ids)
+                .bind(from_utc)
+                .bind(to_utc)
+                .bind(user.id),
+        ),
+        serial(
+            pool,
+            sqlx::query(sqlx::AssertSqlSafe(unplanned_sql))
+                .bind(&ids)
+                .bind(now)
+                .bind(user.id)
+                .bind(MAX_UNPLANNED)
+                .bind(zones::day_start(tz, today)),
+        ),
+    )?;
 
     let index: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
     // Each row's day boundaries in its own zone.
