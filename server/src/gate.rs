@@ -30,7 +30,7 @@ fn is_public(path: &str) -> bool {
 pub async fn require_login(
     State(pool): State<PgPool>,
     session: Session,
-    req: Request,
+    mut req: Request,
     next: Next,
 ) -> Response {
     let path = req.uri().path();
@@ -49,21 +49,20 @@ pub async fn require_login(
             return unavailable(is_api);
         }
     };
-    let active = match user_id {
-        Some(id) => match sqlx::query_scalar::<_, bool>("SELECT active FROM users WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&pool)
-            .await
-        {
-            Ok(active) => active.unwrap_or(false),
+    // The user as `require` will see them (`load_user_from`: active, the
+    // second-factor rule), handed on in the request so that it is read once.
+    let user = match user_id {
+        Some(id) => match app::ssr::guard::load_user_from(&pool, id).await {
+            Ok(user) => user,
             Err(e) => {
                 tracing::warn!(error = %e, "database unavailable");
                 return unavailable(is_api);
             }
         },
-        None => false,
+        None => None,
     };
-    if active {
+    if let Some(user) = user {
+        req.extensions_mut().insert(app::ssr::guard::GateUser(user));
         return next.run(req).await;
     }
     if is_api {

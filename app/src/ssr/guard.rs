@@ -25,6 +25,22 @@ pub async fn session() -> AppResult<Session> {
         .map_err(|e| AppError::server(format!("no session layer: {e}")))
 }
 
+/// The user the login gate (`server::gate`) loaded for this request, with
+/// [`load_user_from`], kept in the request's extensions: `require` takes it
+/// from there instead of reading it again, so a request reads its user once
+/// however many `require`s it runs (a page renders several).
+#[derive(Debug, Clone)]
+pub struct GateUser(pub CurrentUser);
+
+/// The gate's user for `user_id`, when this request went through the gate.
+fn gate_user(user_id: i64) -> Option<CurrentUser> {
+    use_context::<http::request::Parts>()?
+        .extensions
+        .get::<GateUser>()
+        .filter(|g| g.0.id == user_id)
+        .map(|g| g.0.clone())
+}
+
 fn refuse(status: StatusCode, err: AppError) -> AppError {
     if let Some(resp) = use_context::<ResponseOptions>() {
         resp.set_status(status);
@@ -42,7 +58,10 @@ pub async fn require(role: Role) -> AppResult<CurrentUser> {
     let Some(user_id) = user_id else {
         return Err(refuse(StatusCode::UNAUTHORIZED, AppError::Unauthorized));
     };
-    let user = load_user(user_id).await?;
+    let user = match gate_user(user_id) {
+        Some(user) => Some(user),
+        None => load_user(user_id).await?,
+    };
     let Some(user) = user else {
         // Deactivated or deleted since login: the session is worthless.
         let _ = session.flush().await;
