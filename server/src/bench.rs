@@ -993,22 +993,22 @@ async fn tasks_board_sql(pool: &PgPool, user_id: i64) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `get_company`: the company, then its people.
+/// `get_company`: the company and its people at once.
 async fn company_sql(pool: &PgPool, id: i64) -> anyhow::Result<()> {
-    sqlx::query(app::companies::COMPANY_SQL)
-        .bind(id)
-        .fetch_optional(pool)
-        .await?
-        .context("no such company")?;
-    sqlx::query(app::companies::COMPANY_PEOPLE_SQL)
-        .bind(id)
-        .fetch_all(pool)
-        .await?;
+    let (company, _) = tokio::try_join!(
+        sqlx::query(app::companies::COMPANY_SQL)
+            .bind(id)
+            .fetch_optional(pool),
+        sqlx::query(app::companies::COMPANY_PEOPLE_SQL)
+            .bind(id)
+            .fetch_all(pool),
+    )?;
+    company.context("no such company")?;
     Ok(())
 }
 
-/// `record_marks`: what the reader may do, the view, the star, the tags, one
-/// after another.
+/// `record_marks`: what the reader may do, then the view, the star and the
+/// tags at once.
 async fn marks_sql(pool: &PgPool, user_id: i64, id: i64) -> anyhow::Result<()> {
     use app::records::marks::{FAVOURITE_SQL, RECORD_TAGS_SQL};
     let kind = RecordKind::Company;
@@ -1020,28 +1020,29 @@ async fn marks_sql(pool: &PgPool, user_id: i64, id: i64) -> anyhow::Result<()> {
     .fetch_optional(pool)
     .await?;
     ensure!(allowed.is_some(), "company {id} is not live");
-    app::records::marks::note_view(pool, user_id, kind, id).await?;
-    sqlx::query(FAVOURITE_SQL)
-        .bind(user_id)
-        .bind(kind.as_str())
-        .bind(id)
-        .fetch_one(pool)
-        .await?;
-    sqlx::query(RECORD_TAGS_SQL)
-        .bind(kind.as_str())
-        .bind(id)
-        .fetch_all(pool)
-        .await?;
+    tokio::try_join!(
+        app::records::marks::note_view(pool, user_id, kind, id),
+        sqlx::query(FAVOURITE_SQL)
+            .bind(user_id)
+            .bind(kind.as_str())
+            .bind(id)
+            .fetch_one(pool),
+        sqlx::query(RECORD_TAGS_SQL)
+            .bind(kind.as_str())
+            .bind(id)
+            .fetch_all(pool),
+    )?;
     Ok(())
 }
 
-/// `timeline` (first page): the merged page, then the users' names.
+/// `timeline` (first page): the merged page, then the names of the owners
+/// it shows, if any.
 async fn timeline_sql(pool: &PgPool, user_id: i64, id: i64) -> anyhow::Result<()> {
     use app::records::timeline::{
-        TIMELINE_PAGE, TIMELINE_START, USER_NAMES_SQL, timeline_sql as page_sql,
+        TIMELINE_PAGE, TIMELINE_START, USER_NAMES_SQL, owners_named, timeline_sql as page_sql,
     };
     let (at, rank, cid) = TIMELINE_START;
-    sqlx::query(AssertSqlSafe(page_sql()))
+    let rows = sqlx::query(AssertSqlSafe(page_sql()))
         .bind(RecordKind::Company.as_str())
         .bind(id)
         .bind(at)
@@ -1051,7 +1052,13 @@ async fn timeline_sql(pool: &PgPool, user_id: i64, id: i64) -> anyhow::Result<()
         .bind(TIMELINE_PAGE + 1)
         .fetch_all(pool)
         .await?;
-    sqlx::query(USER_NAMES_SQL).fetch_all(pool).await?;
+    let owners = owners_named(&rows)?;
+    if !owners.is_empty() {
+        sqlx::query(USER_NAMES_SQL)
+            .bind(&owners)
+            .fetch_all(pool)
+            .await?;
+    }
     Ok(())
 }
 
@@ -1133,8 +1140,9 @@ async fn planning_range(pool: &PgPool, viewer: i64) -> anyhow::Result<PlanningRa
     })
 }
 
-/// `planning_range`: the rows, the blocks and "to plan", in one transaction,
-/// as the server function runs them.
+/// `planning_of`'s statements as it runs them: the rows, then the blocks
+/// and "to plan" at once, each in a transaction of its own without
+/// parallel workers.
 async fn planning_sql(pool: &PgPool, viewer: i64, p: &PlanningRange) -> anyhow::Result<()> {
     sqlx::query(app::planning::USERS_SQL)
         .bind(viewer)
@@ -1143,27 +1151,35 @@ async fn planning_sql(pool: &PgPool, viewer: i64, p: &PlanningRange) -> anyhow::
         .bind(app::planning::MAX_USERS as i64)
         .fetch_all(pool)
         .await?;
-    let mut tx = pool.begin().await?;
-    sqlx::query("SET LOCAL max_parallel_workers_per_gather = 0")
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query(AssertSqlSafe(app::planning::blocks_sql(true)))
-        .bind(&p.users)
-        .bind(p.from_utc)
-        .bind(p.to_utc)
-        .bind(viewer)
-        .fetch_all(&mut *tx)
-        .await?;
-    sqlx::query(AssertSqlSafe(app::planning::unplanned_sql(true)))
-        .bind(&p.users)
-        .bind(chrono::Utc::now())
-        .bind(viewer)
-        .bind(app::planning::MAX_UNPLANNED)
-        .bind(p.today_utc)
-        .fetch_all(&mut *tx)
-        .await?;
-    tx.commit().await?;
+    let serial = |sql: String, binds: PlanningBinds| async move {
+        let mut tx = pool.begin().await?;
+        sqlx::query("SET LOCAL max_parallel_workers_per_gather = 0")
+            .execute(&mut *tx)
+            .await?;
+        let q = sqlx::query(AssertSqlSafe(sql)).bind(&p.users);
+        let q = match binds {
+            PlanningBinds::Blocks => q.bind(p.from_utc).bind(p.to_utc).bind(viewer),
+            PlanningBinds::Unplanned => q
+                .bind(chrono::Utc::now())
+                .bind(viewer)
+                .bind(app::planning::MAX_UNPLANNED)
+                .bind(p.today_utc),
+        };
+        q.fetch_all(&mut *tx).await?;
+        tx.commit().await?;
+        anyhow::Ok(())
+    };
+    tokio::try_join!(
+        serial(app::planning::blocks_sql(true), PlanningBinds::Blocks),
+        serial(app::planning::unplanned_sql(true), PlanningBinds::Unplanned),
+    )?;
     Ok(())
+}
+
+/// Which of the Planning's two concurrent statements [`planning_sql`] binds.
+enum PlanningBinds {
+    Blocks,
+    Unplanned,
 }
 
 /// `related_deals`.

@@ -201,11 +201,12 @@ pub const COMPANY_PEOPLE_SQL: &str =
 pub async fn get_company(id: i64) -> AppResult<Company> {
     require(Role::Member).await?;
     let pool = pool()?;
-    let row = sqlx::query(COMPANY_SQL)
-        .bind(id)
-        .fetch_optional(&pool)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    // The company and its people at once (every member sees every company).
+    let (row, people) = tokio::try_join!(
+        sqlx::query(COMPANY_SQL).bind(id).fetch_optional(&pool),
+        sqlx::query(COMPANY_PEOPLE_SQL).bind(id).fetch_all(&pool),
+    )?;
+    let row = row.ok_or(AppError::NotFound)?;
     let s = |col: &str| -> String {
         row.try_get::<Option<String>, _>(col)
             .ok()
@@ -230,10 +231,7 @@ pub async fn get_company(id: i64) -> AppResult<Company> {
         description: s("description"),
         owner_id: row.try_get("owner_id")?,
     };
-    let people = sqlx::query(COMPANY_PEOPLE_SQL)
-        .bind(id)
-        .fetch_all(&pool)
-        .await?
+    let people = people
         .into_iter()
         .map(|r| CompanyPerson {
             person_id: r.get("id"),

@@ -80,14 +80,22 @@ pub async fn record_marks(kind: RecordKind, id: i64) -> AppResult<Marks> {
     let user = require(Role::Member).await?;
     let pool = pool()?;
     let allowed = access::allowed(&pool, &user, kind, id).await?;
-    note_view(&pool, user.id, kind, id).await?;
-    let favourite: bool = sqlx::query_scalar(FAVOURITE_SQL)
-        .bind(user.id)
-        .bind(kind.as_str())
-        .bind(id)
-        .fetch_one(&pool)
-        .await?;
-    let tags = record_tags(&pool, kind, id).await?;
+    // Once the record is known to be the reader's to see: the view, the
+    // star and the tags at once.
+    let ((), favourite, tags) = tokio::try_join!(
+        async { Ok::<_, AppError>(note_view(&pool, user.id, kind, id).await?) },
+        async {
+            Ok::<bool, AppError>(
+                sqlx::query_scalar(FAVOURITE_SQL)
+                    .bind(user.id)
+                    .bind(kind.as_str())
+                    .bind(id)
+                    .fetch_one(&pool)
+                    .await?,
+            )
+        },
+        record_tags(&pool, kind, id),
+    )?;
     Ok(Marks {
         favourite,
         tags,

@@ -76,9 +76,30 @@ pub fn timeline_sql() -> String {
     )
 }
 
-/// The users' names, to show owners (stored as ids) in the timeline.
+/// The names of users `$1`: the owners a page of history names (stored as
+/// ids). Only those: the whole table was read for every page (1,671 users
+/// at the benchmark's size, 0.6 ms and a round trip).
 #[cfg(feature = "ssr")]
-pub const USER_NAMES_SQL: &str = "SELECT id, name FROM users";
+pub const USER_NAMES_SQL: &str = "SELECT id, name FROM users WHERE id = ANY($1)";
+
+/// The user ids a page's history rows hold in their `owner_id` changes.
+#[cfg(feature = "ssr")]
+pub fn owners_named(rows: &[sqlx::postgres::PgRow]) -> AppResult<Vec<i64>> {
+    use sqlx::Row;
+    let mut ids = Vec::new();
+    for r in rows {
+        if r.try_get::<i32, _>("rank")? != 0 {
+            continue;
+        }
+        let changes: Option<serde_json::Value> = r.try_get("changes")?;
+        if let Some(pair) = changes.as_ref().and_then(|c| c.get("owner_id")) {
+            ids.extend([&pair[0], &pair[1]].into_iter().filter_map(|v| v.as_i64()));
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FieldChange {
@@ -188,8 +209,16 @@ pub async fn timeline(
         .bind(TIMELINE_PAGE + 1)
         .fetch_all(&pool)
         .await?;
-    // Owners are stored as ids; show their names.
-    let users: Vec<(i64, String)> = sqlx::query_as(USER_NAMES_SQL).fetch_all(&pool).await?;
+    // Owners are stored as ids; show the names of those on this page.
+    let owners = owners_named(&rows)?;
+    let users: Vec<(i64, String)> = if owners.is_empty() {
+        Vec::new()
+    } else {
+        sqlx::query_as(USER_NAMES_SQL)
+            .bind(&owners)
+            .fetch_all(&pool)
+            .await?
+    };
     let user_name = |v: &serde_json::Value| {
         v.as_i64()
             .and_then(|id| users.iter().find(|(u, _)| *u == id))

@@ -327,6 +327,35 @@ async fn mass_actions_assign_tag_and_delete_with_history(pool: PgPool) {
     )
     .await;
     assert_eq!(names(&page), vec!["Société 0", "Société 1", "Société 2"]);
+    // The history names the new owner (stored as an id), read for the
+    // owners the page shows.
+    let their_name: String = sqlx::query_scalar("SELECT name FROM users WHERE id = $1")
+        .bind(other)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let r = app
+        .call(
+            "/api/records/timeline",
+            json!({"kind": "company", "id": ids[0], "before": null}),
+            Some(&s),
+        )
+        .await;
+    let owner_change = r.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|i| {
+            i["entry"]["Change"]["changes"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .find(|c| c["field"] == "owner_id")
+        .unwrap_or_else(|| panic!("no owner change: {}", r.text));
+    assert_eq!(owner_change["new"], their_name.as_str());
+    let old = owner_change["old"].as_str().unwrap();
+    assert!(old.parse::<i64>().is_err(), "an id shown as is: {old}");
 
     // A colleague's own company is theirs (or a manager's) to delete: left
     // as it is, and said so.
