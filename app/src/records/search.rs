@@ -217,7 +217,8 @@ async fn hits(
 }
 
 /// Every kind's [`hits`] for the folded `text`, as `viewer` may see them:
-/// the typos corrected once, then the kinds at once. Public so that
+/// the typos corrected once (interactions, which take no correction,
+/// meanwhile), then the other kinds at once. Public so that
 /// `server bench` times it.
 #[cfg(feature = "ssr")]
 pub async fn search_all(
@@ -225,13 +226,31 @@ pub async fn search_all(
     text: &str,
     viewer: i64,
 ) -> AppResult<Vec<RecordLink>> {
-    let fixed = corrected(pool, text).await?;
+    // Interactions take no corrected text: they run beside the correction.
+    let (fixed, mut interactions) = tokio::try_join!(
+        corrected(pool, text),
+        hits(pool, RecordKind::Interaction, text, None, viewer)
+    )?;
     let fixed = fixed.as_deref();
-    let found = futures::future::try_join_all(
-        RecordKind::ALL.map(|kind| hits(pool, kind, text, fixed, viewer)),
+    let mut found = futures::future::try_join_all(
+        RecordKind::ALL
+            .into_iter()
+            .filter(|k| *k != RecordKind::Interaction)
+            .map(|kind| hits(pool, kind, text, fixed, viewer)),
     )
-    .await?;
-    Ok(found.into_iter().flatten().collect())
+    .await?
+    .into_iter();
+    // In `RecordKind::ALL`'s order.
+    Ok(RecordKind::ALL
+        .into_iter()
+        .flat_map(|kind| {
+            if kind == RecordKind::Interaction {
+                std::mem::take(&mut interactions)
+            } else {
+                found.next().unwrap_or_default()
+            }
+        })
+        .collect())
 }
 
 /// A row of `id`, `name`, `detail` as a link to a record of `kind`.
