@@ -207,12 +207,22 @@ async fn hits(
 ) -> AppResult<Vec<RecordLink>> {
     let sql = hits_sql(kind);
     let query = sqlx::query(AssertSqlSafe(sql)).bind(text).bind(viewer);
-    let query = if kind == RecordKind::Interaction {
-        query
-    } else {
-        query.bind(fixed)
-    };
-    let rows = query.fetch_all(pool).await?;
+    if kind == RecordKind::Interaction {
+        let rows = query.fetch_all(pool).await?;
+        return rows.iter().map(|r| link_of(kind, r)).collect();
+    }
+    // One plan per connection, not one per search: PostgreSQL kept
+    // planning these statements for each text (a custom plan, 0.2–1.3 ms
+    // a kind, 4.2 ms a search, more than they take to run), while the plan
+    // made for any text runs nearly as fast (5.4 against 4.7 ms for the
+    // five kinds, measured on five texts at 1 M persons). Interactions plan
+    // in 0.1 ms and keep theirs.
+    let mut tx = pool.begin().await?;
+    sqlx::query("SET LOCAL plan_cache_mode = force_generic_plan")
+        .execute(&mut *tx)
+        .await?;
+    let rows = query.bind(fixed).fetch_all(&mut *tx).await?;
+    tx.commit().await?;
     rows.iter().map(|r| link_of(kind, r)).collect()
 }
 
