@@ -102,13 +102,13 @@ self.addEventListener("message", (event) => {
 // Loads same-origin pages and keeps them as if they had been opened. One
 // after the other; stops at the first failure (offline, or signed out).
 async function keepPages(urls) {
-  const cache = await caches.open(PAGES);
+  const sent = era;
   for (const url of urls) {
     if (new URL(url, self.location.origin).origin !== self.location.origin) continue;
     try {
       const answer = await fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } });
-      if (!answer.ok || answer.redirected) return;
-      await cache.put(url, answer);
+      if (!answer.ok || answer.redirected || sent !== era) return;
+      await keepFor(sent, PAGES, url, answer);
     } catch (offline) {
       return;
     }
@@ -121,6 +121,21 @@ let era = 0;
 function forgetUser() {
   era += 1;
   return Promise.all([caches.delete(PAGES), caches.delete(DATA)]);
+}
+
+// Keeps `copy` under `key` in the cache `name`, unless the user was
+// forgotten since `sent`. Opening the cache creates it: when a logout came
+// between the check and the opening (or the keeping), the cache is
+// forgotten again once the keeping has settled, so a logout never leaves a
+// cache behind (a Playwright run caught one: an answer to a read on its way
+// while the person logged out).
+function keepFor(sent, name, key, copy) {
+  if (sent !== era) return Promise.resolve();
+  return caches
+    .open(name)
+    .then((cache) => cache.put(key, copy))
+    .catch(() => {})
+    .then(() => (sent === era ? undefined : caches.delete(name)));
 }
 
 self.addEventListener("fetch", (event) => {
@@ -152,7 +167,7 @@ async function page(request) {
     const answer = await fetch(request);
     if (answer.ok && !answer.redirected) {
       const copy = answer.clone();
-      if (sent === era) caches.open(PAGES).then((cache) => cache.put(request, copy));
+      keepFor(sent, PAGES, request, copy);
     } else if (answer.redirected && new URL(answer.url).pathname === "/login") {
       // The session ended: what was kept is someone else's now.
       await forgetUser();
@@ -175,7 +190,7 @@ async function readThrough(request, url) {
     const answer = await fetch(request);
     if (answer.ok) {
       const copy = answer.clone();
-      if (sent === era) caches.open(DATA).then((cache) => cache.put(key, copy));
+      keepFor(sent, DATA, key, copy);
     } else if (answer.status === 401) {
       await forgetUser();
     }
