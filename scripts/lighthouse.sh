@@ -153,10 +153,17 @@ for entry in "${ALL_PAGES[@]}"; do
   runs=()
   for i in $(seq 1 "$RUNS"); do
     echo "==> $name: $url (run $i/$RUNS)" >&2
-    "$LH" "$url" --quiet --port="$PORT" \
-      --only-categories=performance,accessibility,best-practices \
-      --output=json --output=html --output-path="$OUT_DIR/$name-run$i" ||
-      die "lighthouse failed on $url"
+    # Lighthouse now and then loses the trace of a page load (NO_NAVSTART,
+    # twice in 81 runs on 2026-12-05): such a run is taken once more.
+    for attempt in 1 2; do
+      if "$LH" "$url" --quiet --port="$PORT" \
+        --only-categories=performance,accessibility,best-practices \
+        --output=json --output=html --output-path="$OUT_DIR/$name-run$i"; then
+        break
+      fi
+      [ "$attempt" = 1 ] || die "lighthouse failed twice on $url"
+      echo "==> $name: run $i failed, once more" >&2
+    done
     runs+=("$OUT_DIR/$name-run$i")
   done
   # Keep the median Performance run as <name>.report.{json,html}.
