@@ -1151,35 +1151,33 @@ async fn planning_sql(pool: &PgPool, viewer: i64, p: &PlanningRange) -> anyhow::
         .bind(app::planning::MAX_USERS as i64)
         .fetch_all(pool)
         .await?;
-    let serial = |sql: String, binds: PlanningBinds| async move {
-        let mut tx = pool.begin().await?;
-        sqlx::query("SET LOCAL max_parallel_workers_per_gather = 0")
-            .execute(&mut *tx)
-            .await?;
-        let q = sqlx::query(AssertSqlSafe(sql)).bind(&p.users);
-        let q = match binds {
-            PlanningBinds::Blocks => q.bind(p.from_utc).bind(p.to_utc).bind(viewer),
-            PlanningBinds::Unplanned => q
+    let no_parallel = app::ssr::NO_PARALLEL_WORKERS;
+    let (blocks, unplanned) = (
+        app::planning::blocks_sql(true),
+        app::planning::unplanned_sql(true),
+    );
+    tokio::try_join!(
+        app::ssr::fetch_all_with(
+            pool,
+            no_parallel,
+            sqlx::query(AssertSqlSafe(blocks))
+                .bind(&p.users)
+                .bind(p.from_utc)
+                .bind(p.to_utc)
+                .bind(viewer),
+        ),
+        app::ssr::fetch_all_with(
+            pool,
+            no_parallel,
+            sqlx::query(AssertSqlSafe(unplanned))
+                .bind(&p.users)
                 .bind(chrono::Utc::now())
                 .bind(viewer)
                 .bind(app::planning::MAX_UNPLANNED)
                 .bind(p.today_utc),
-        };
-        q.fetch_all(&mut *tx).await?;
-        tx.commit().await?;
-        anyhow::Ok(())
-    };
-    tokio::try_join!(
-        serial(app::planning::blocks_sql(true), PlanningBinds::Blocks),
-        serial(app::planning::unplanned_sql(true), PlanningBinds::Unplanned),
+        ),
     )?;
     Ok(())
-}
-
-/// Which of the Planning's two concurrent statements [`planning_sql`] binds.
-enum PlanningBinds {
-    Blocks,
-    Unplanned,
 }
 
 /// `related_deals`.

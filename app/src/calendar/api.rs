@@ -137,19 +137,17 @@ pub async fn calendar_events(
     let (from_utc, to_utc) = (zones::day_start(tz, from), zones::day_start(tz, to));
     // One user's range is a few thousand rows at most: parallel workers
     // cost more to start than they save (and the server has few cores).
-    let mut tx = pool.begin().await?;
-    sqlx::query("SET LOCAL max_parallel_workers_per_gather = 0")
-        .execute(&mut *tx)
-        .await?;
     let manager = user.role.includes(Role::Manager);
-    let rows = sqlx::query(sqlx::AssertSqlSafe(events_sql(manager)))
-        .bind(&users)
-        .bind(from_utc)
-        .bind(to_utc)
-        .bind(user.id)
-        .fetch_all(&mut *tx)
-        .await?;
-    tx.commit().await?;
+    let rows = crate::ssr::fetch_all_with(
+        &pool,
+        crate::ssr::NO_PARALLEL_WORKERS,
+        sqlx::query(sqlx::AssertSqlSafe(events_sql(manager)))
+            .bind(&users)
+            .bind(from_utc)
+            .bind(to_utc)
+            .bind(user.id),
+    )
+    .await?;
     let mut events = Vec::with_capacity(rows.len());
     for r in rows {
         let busy: bool = r.try_get("busy")?;

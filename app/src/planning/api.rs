@@ -21,7 +21,7 @@ use {
     crate::auth::{CurrentUser, Role},
     crate::error::{AppError, FieldError, FieldProblem},
     crate::records::RecordKind,
-    crate::ssr::{guard::require, pool, records, zones},
+    crate::ssr::{NO_PARALLEL_WORKERS, fetch_all_with, guard::require, pool, records, zones},
     chrono::{DateTime, Duration, Utc},
     chrono_tz::Tz,
     sqlx::{PgPool, Row},
@@ -229,23 +229,6 @@ pub async fn planning_range(
     planning_of(&pool()?, &user, from, to, &users, Utc::now()).await
 }
 
-/// A statement of the Planning, in a transaction of its own: a few thousand
-/// rows over index ranges, where parallel workers cost more to start than
-/// they save (as in the calendar).
-#[cfg(feature = "ssr")]
-async fn serial<'q>(
-    pool: &PgPool,
-    query: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
-) -> AppResult<Vec<sqlx::postgres::PgRow>> {
-    let mut tx = pool.begin().await?;
-    sqlx::query("SET LOCAL max_parallel_workers_per_gather = 0")
-        .execute(&mut *tx)
-        .await?;
-    let rows = query.fetch_all(&mut *tx).await?;
-    tx.commit().await?;
-    Ok(rows)
-}
-
 /// [`planning_range`] for `user` at `now`, once the input is checked: the
 /// rows first (their zones bound the range), then the blocks and "to plan"
 /// at once, each on a connection of its own. Public so that `server bench`
@@ -274,17 +257,21 @@ pub async fn planning_of(
     let today = zones::to_local(tz, now).date();
     let manager = user.role.includes(Role::Manager);
     let (blocks_sql, unplanned_sql) = (blocks_sql(manager), unplanned_sql(manager));
+    // A few thousand rows over index ranges: parallel workers cost more to
+    // start than they save (as in the calendar).
     let (found, open) = tokio::try_join!(
-        serial(
+        fetch_all_with(
             pool,
+            NO_PARALLEL_WORKERS,
             sqlx::query(sqlx::AssertSqlSafe(blocks_sql))
                 .bind(&ids)
                 .bind(from_utc)
                 .bind(to_utc)
                 .bind(user.id),
         ),
-        serial(
+        fetch_all_with(
             pool,
+            NO_PARALLEL_WORKERS,
             sqlx::query(sqlx::AssertSqlSafe(unplanned_sql))
                 .bind(&ids)
                 .bind(now)

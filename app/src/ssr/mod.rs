@@ -48,3 +48,26 @@ pub fn settings() -> ServerSettings {
         mail_configured: false,
     })
 }
+
+/// For [`fetch_all_with`]: no parallel workers (a few thousand rows over
+/// index ranges, where workers cost more to start than they save).
+pub const NO_PARALLEL_WORKERS: &str = "max_parallel_workers_per_gather = 0";
+/// For [`fetch_all_with`]: a plan made once per connection, whatever the
+/// parameters, instead of one per execution.
+pub const GENERIC_PLAN: &str = "plan_cache_mode = force_generic_plan";
+
+/// Runs `query` with `setting` (one of the constants above) for it alone:
+/// `BEGIN`, `SET LOCAL`, the statement, `COMMIT`.
+pub async fn fetch_all_with<'q>(
+    pool: &PgPool,
+    setting: &'static str,
+    query: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
+) -> sqlx::Result<Vec<sqlx::postgres::PgRow>> {
+    let mut tx = pool.begin().await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("SET LOCAL {setting}")))
+        .execute(&mut *tx)
+        .await?;
+    let rows = query.fetch_all(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(rows)
+}
