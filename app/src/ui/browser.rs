@@ -14,18 +14,29 @@ use leptos::prelude::*;
 use std::future::Future;
 
 /// `None` until `fetch` has answered in the browser (always `None` on the
-/// server). `fetch` runs again when a signal it reads changes.
+/// server). `fetch` runs again when a signal it reads changes; an answer
+/// overtaken by a later call is dropped, so a slow first answer never
+/// replaces the one to the last question (a type-ahead's matches).
 pub fn load_in_browser<T, Fut>(fetch: impl Fn() -> Fut + 'static) -> ReadSignal<Option<T>>
 where
     T: Send + Sync + 'static,
     Fut: Future<Output = T> + 'static,
 {
     let data = RwSignal::new(None);
+    let asked = StoredValue::new(0u64);
     Effect::new(move || {
         let answer = fetch();
+        let call = asked.try_update_value(|n| {
+            *n += 1;
+            *n
+        });
         leptos::task::spawn_local(async move {
-            // The page may be gone by then: nothing to show it on.
-            let _ = data.try_set(Some(answer.await));
+            let answer = answer.await;
+            // The page may be gone by then (nothing to show it on), or a
+            // later call may have been made.
+            if call.is_some() && asked.try_get_value() == call {
+                let _ = data.try_set(Some(answer));
+            }
         });
     });
     data.read_only()

@@ -6,6 +6,7 @@ use crate::auth::user_options;
 use crate::i18n::*;
 use crate::records::RecordKind;
 use crate::records::search::{pick_records, record_name};
+use crate::ui::browser::load_in_browser;
 use leptos::prelude::*;
 
 /// "Assigned to": a select of active users bound to an `Option<i64>`.
@@ -17,7 +18,7 @@ pub fn OwnerSelect(value: Signal<Option<i64>>, set: Callback<Option<i64>>) -> im
     // awaited by the server's render (a hydration mismatch), and a
     // LocalResource would keep that Suspense pending (the form then drawn
     // only by the browser).
-    let users = crate::ui::browser::load_in_browser(user_options);
+    let users = load_in_browser(user_options);
     let text = Signal::derive(move || value.get().map(|v| v.to_string()).unwrap_or_default());
     let set_text = Callback::new(move |v: String| set.run(v.parse().ok()));
     view! {
@@ -57,16 +58,21 @@ pub fn RecordPicker(
     let i18n = use_i18n();
     let typed = RwSignal::new(String::new());
     let open = RwSignal::new(false);
-    // Show the name of a record chosen before (e.g. from `?company=`).
-    let initial = Resource::new(
-        move || value.get(),
-        move |id| async move {
+    // Loaded in the browser, as the owner select above: the picker sits in
+    // forms drawn inside a Suspense, and a Resource made there is made anew
+    // each time the server walks that Suspense's children (a pending task
+    // each time, which is what can keep it from ever resolving: leptos
+    // issue #4578). The name of a record chosen before (e.g. from
+    // `?company=`), once, while nothing has been typed:
+    let initial = load_in_browser(move || {
+        let id = value.get_untracked();
+        async move {
             match id {
                 Some(id) => record_name(kind, id).await.ok(),
                 None => None,
             }
-        },
-    );
+        }
+    });
     Effect::new(move || {
         if let Some(Some(n)) = initial.get()
             && typed.get_untracked().is_empty()
@@ -74,16 +80,17 @@ pub fn RecordPicker(
             typed.set(n);
         }
     });
-    let matches = Resource::new(
-        move || (open.get(), typed.get()),
-        move |(open, q)| async move {
-            if open && !q.trim().is_empty() {
-                pick_records(kind, q).await.unwrap_or_default()
+    let matches = load_in_browser(move || {
+        let (open, q) = (open.get(), typed.get());
+        async move {
+            let found = if open && !q.trim().is_empty() {
+                pick_records(kind, q.clone()).await.unwrap_or_default()
             } else {
                 Vec::new()
-            }
-        },
-    );
+            };
+            (q, found)
+        }
+    });
     let list_id = format!("{name}-options");
     let input_id = format!("f-{name}");
     view! {
@@ -104,13 +111,15 @@ pub fn RecordPicker(
                     set.run(None);
                 }
             />
-            <Transition fallback=|| ()>
-                {
+            {
                     let list_id = list_id.clone();
                     move || {
-                        let list = matches.get().unwrap_or_default();
+                        // The last answer; "no match" only once the text
+                        // shown has been answered.
+                        let (answered, list) = matches.get()?;
                         let list_id = list_id.clone();
-                        (open.get() && !typed.get().trim().is_empty())
+                        let q = typed.get();
+                        (open.get() && !q.trim().is_empty() && (answered == q || !list.is_empty()))
                             .then(move || {
                                 view! {
                                     <ul id=list_id class="picker-options" role="listbox">
@@ -143,7 +152,6 @@ pub fn RecordPicker(
                             })
                     }
                 }
-            </Transition>
             <p class="field-error"></p>
         </div>
     }
