@@ -83,6 +83,8 @@ without_lto() {
 install_rust_tools() {
   rustup target list --installed | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
   command -v clippy-driver >/dev/null || rustup component add clippy
+  # Machines of this kind come with it; from crates.io otherwise.
+  cargo nextest --version >/dev/null 2>&1 || without_lto cargo install cargo-nextest --locked
   if ! cargo leptos --version 2>/dev/null | grep -q '0.3.10'; then
     # 0.3.11+ needs a newer rustc; no_downloads: never fetch tools from the web.
     # Its own release profile is whole-program LTO in one codegen unit: most

@@ -97,12 +97,14 @@ clippy_hydrate() { cargo clippy -p app -p frontend --features app/hydrate --targ
 # Clippy for the server side is this build (`with_clippy`): the library,
 # binaries and tests of app and server, linted as they are compiled. No
 # doc-tests: there are none, and looking for them expands the app crate
-# once more.
+# once more. cargo-nextest runs each test in a process of its own, so that
+# a test that hangs is killed and named (.config/nextest.toml) instead of
+# holding the run.
 rust_tests() {
   start_test_pg
   install_moto
-  with_clippy cargo test -p app --features ssr --lib --bins --tests
-  with_clippy cargo test -p server --lib --bins --tests
+  with_clippy cargo nextest run -p app --features ssr --lib --bins --tests
+  with_clippy cargo nextest run -p server --lib --bins --tests
 }
 
 # Waits until http://$1/healthz answers, while process $2 lives; on failure

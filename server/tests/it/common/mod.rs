@@ -13,6 +13,10 @@ use tower::ServiceExt;
 
 pub const PASSWORD: &str = "correct horse battery";
 
+/// The longest one request may take in a test. The slowest legitimate one
+/// (an import, a report on a loaded machine) takes a few seconds.
+pub const REQUEST_LIMIT: std::time::Duration = std::time::Duration::from_secs(60);
+
 #[derive(Clone)]
 pub struct TestApp {
     pub router: Router,
@@ -106,7 +110,17 @@ impl TestApp {
         self.send(req.body(Body::empty()).unwrap()).await
     }
 
+    /// Sends `req` and reads the whole answer, within [`REQUEST_LIMIT`]: a
+    /// page whose render never ends fails its test, named, instead of
+    /// holding the run until CI's time limit (stop 32's run did).
     pub async fn send(&self, req: Request<Body>) -> Reply {
+        let what = format!("{} {}", req.method(), req.uri());
+        tokio::time::timeout(REQUEST_LIMIT, self.send_unbounded(req))
+            .await
+            .unwrap_or_else(|_| panic!("{what} was not answered whole within {REQUEST_LIMIT:?}"))
+    }
+
+    async fn send_unbounded(&self, req: Request<Body>) -> Reply {
         let resp = self.router.clone().oneshot(req).await.unwrap();
         let status = resp.status();
         let location = resp
