@@ -18,6 +18,24 @@ test('a wrong password is refused with a clear message', async ({ page }) => {
   await expect(page).toHaveURL(/\/login/);
 });
 
+test('a language chosen on the login page is kept by the next page', async ({ page }) => {
+  await page.goto('/login');
+  await expect(page.locator('main[data-ready="true"]')).toBeVisible();
+  await page.locator('#login-language').selectOption('fr');
+  await expect(page.locator('h1')).toHaveText('Se connecter à Relais');
+  // Nobody is signed in: the page keeps the choice in the cookie the
+  // server reads, and the server draws the next page in French.
+  const html = await (await page.request.get('/login')).text();
+  expect(html).toMatch(/<html[^>]*lang="fr"/);
+  await page.reload();
+  await expect(page.locator('main[data-ready="true"]')).toBeVisible();
+  await expect(page.locator('h1')).toHaveText('Se connecter à Relais');
+  await page.locator('#login-language').selectOption('en');
+  await expect(page.locator('h1')).toHaveText('Log in to Relais');
+  await page.reload();
+  await expect(page.locator('h1')).toHaveText('Log in to Relais');
+});
+
 test('log in, switch to French, and back', async ({ page }) => {
   await login(page);
   await expect(page.locator('.desk h1')).toHaveText('Hello Camille');

@@ -3,7 +3,7 @@
 use super::{login, login_second_factor, request_password_reset, reset_password};
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::layout::profile::{locale_code, locale_from};
+use crate::layout::profile::{locale_code, locale_from, show_in};
 use crate::tx;
 use crate::ui::feedback::ErrorBanner;
 use crate::ui::form::{FormErrors, TextField};
@@ -119,7 +119,7 @@ pub fn LoginPage() -> impl IntoView {
             .into_any()
         }
     };
-    let on_language = move |ev| i18n.set_locale(locale_from(&event_target_value(&ev)));
+    let on_language = move |ev| show_in(i18n, locale_from(&event_target_value(&ev)));
     let banner = Signal::derive(move || {
         errors
             .0

@@ -33,6 +33,40 @@ pub fn locale_from(code: &str) -> Locale {
     if code == "fr" { Locale::fr } else { Locale::en }
 }
 
+/// The cookie the server reads for the language it draws pages in
+/// (`ssr::cookies::LOCALE`). The server sets it at login and whenever the
+/// profile's language changes.
+pub const LOCALE_COOKIE: &str = "i18n_pref_locale";
+
+/// Shows the app in `l` now, and in the pages the server draws next. The
+/// page writes the language cookie itself: on the login and invitation
+/// pages nobody is signed in to keep the choice on. (leptos_i18n's own
+/// cookie support is left out of the browser build: it brought the `time`,
+/// `cookie` and `leptos-use` cookie code into the main wasm.)
+pub fn show_in(i18n: crate::ui::feedback::I18n, l: Locale) {
+    i18n.set_locale(l);
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let secure = match window.location().protocol().as_deref() {
+            Ok("https:") => "; Secure",
+            _ => "",
+        };
+        if let Some(doc) = window
+            .document()
+            .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
+        {
+            let _ = doc.set_cookie(&format!(
+                "{LOCALE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
+                locale_code(l)
+            ));
+        }
+    }
+}
+
 /// "Camille Martin" → "CM"; one name → its first two letters.
 pub fn initials(name: &str) -> String {
     let words: Vec<&str> = name.split_whitespace().collect();
@@ -71,7 +105,7 @@ pub fn ProfileMenu() -> impl IntoView {
     });
     let set_locale = move |ev| {
         let code = event_target_value(&ev);
-        i18n.set_locale(locale_from(&code));
+        show_in(i18n, locale_from(&code));
         save.dispatch((code, String::new(), String::new()));
     };
     let set_theme = move |value: &'static str| {

@@ -7,7 +7,7 @@ use http::header::SET_COOKIE;
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 
-pub const LOCALE: &str = "i18n_pref_locale";
+pub const LOCALE: &str = crate::layout::profile::LOCALE_COOKIE;
 pub const THEME: &str = "relais_theme";
 pub const DENSITY: &str = "relais_density";
 

@@ -9,7 +9,7 @@ use super::{
 use crate::auth::pages::AuthCard;
 use crate::error::{AppError, AppResult};
 use crate::i18n::*;
-use crate::layout::profile::locale_from;
+use crate::layout::profile::{locale_from, show_in};
 use crate::tx;
 use crate::ui::dialog::ConfirmDialog;
 use crate::ui::feedback::{ErrorBanner, I18n};
@@ -405,7 +405,7 @@ pub fn InvitationPage() -> impl IntoView {
         if let Some(Ok(Invitee { locale, .. })) = info.get() {
             let wanted = locale_from(&locale);
             if i18n.get_locale_untracked() != wanted {
-                i18n.set_locale(wanted);
+                show_in(i18n, wanted);
             }
         }
     });
