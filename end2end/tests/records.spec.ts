@@ -30,6 +30,31 @@ test('create a company, with per-field errors first', async ({ page }) => {
   await expect(page.locator('.details')).toContainText('Besançon');
 });
 
+test('a company typed into the picker is offered, chosen and saved', async ({ page }) => {
+  await login(page);
+  const company = unique('Verrerie Picard');
+  await page.goto('/companies/new');
+  await ready(page);
+  await page.locator('#f-name').fill(company);
+  await saveNew(page);
+  await page.waitForURL(/\/companies\/\d+$/);
+
+  await page.goto('/persons/new');
+  await ready(page);
+  await page.locator('#f-last_name').fill(unique('Marchal'));
+  const picker = page.locator('#f-company_id');
+  // The matches come from the server as one types (in the browser only).
+  await picker.fill(company);
+  const option = page.locator('#company_id-options').getByRole('button', { name: company });
+  await expect(option).toBeVisible();
+  await option.click();
+  await expect(picker).toHaveValue(company);
+  await expect(page.locator('#company_id-options')).toHaveCount(0);
+  await saveNew(page);
+  await page.waitForURL(/\/persons\/\d+$/);
+  await expect(page.locator('.record-header p')).toContainText(company);
+});
+
 test('create a person linked to a company and find both in the lists', async ({ page }) => {
   await login(page);
   const company = unique('Atelier Lumière');
