@@ -38,6 +38,15 @@ pub fn locale_from(code: &str) -> Locale {
 /// profile's language changes.
 pub const LOCALE_COOKIE: &str = "i18n_pref_locale";
 
+/// A preference cookie (language, theme, density, first day of the week)
+/// as the server and the page both write it: readable by the page (not
+/// HttpOnly), for a year, on the whole site.
+pub fn pref_cookie(name: &str, value: &str, secure: bool) -> String {
+    const ONE_YEAR: i64 = 365 * 24 * 3600;
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{name}={value}; Path=/; Max-Age={ONE_YEAR}; SameSite=Lax{secure}")
+}
+
 /// Shows the app in `l` now, and in the pages the server draws next. The
 /// page writes the language cookie itself: on the login and invitation
 /// pages nobody is signed in to keep the choice on. (leptos_i18n's own
@@ -51,18 +60,12 @@ pub fn show_in(i18n: crate::ui::feedback::I18n, l: Locale) {
         let Some(window) = web_sys::window() else {
             return;
         };
-        let secure = match window.location().protocol().as_deref() {
-            Ok("https:") => "; Secure",
-            _ => "",
-        };
+        let secure = window.location().protocol().as_deref() == Ok("https:");
         if let Some(doc) = window
             .document()
             .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
         {
-            let _ = doc.set_cookie(&format!(
-                "{LOCALE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
-                locale_code(l)
-            ));
+            let _ = doc.set_cookie(&pref_cookie(LOCALE_COOKIE, locale_code(l), secure));
         }
     }
 }

@@ -11,16 +11,9 @@ pub const LOCALE: &str = crate::layout::profile::LOCALE_COOKIE;
 pub const THEME: &str = "relais_theme";
 pub const DENSITY: &str = "relais_density";
 
-const ONE_YEAR: i64 = 365 * 24 * 3600;
-
 /// Adds a readable (not HttpOnly: the page applies it) preference cookie.
 pub fn set_pref(name: &str, value: &str) {
-    let secure = if super::settings().secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
-    let cookie = format!("{name}={value}; Path=/; Max-Age={ONE_YEAR}; SameSite=Lax{secure}");
+    let cookie = crate::layout::profile::pref_cookie(name, value, super::settings().secure_cookies);
     if let (Some(resp), Ok(v)) = (
         use_context::<ResponseOptions>(),
         HeaderValue::from_str(&cookie),

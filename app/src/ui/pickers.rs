@@ -112,46 +112,46 @@ pub fn RecordPicker(
                 }
             />
             {
+                let list_id = list_id.clone();
+                move || {
+                    // The last answer; "no match" only once the text
+                    // shown has been answered.
+                    let (answered, list) = matches.get()?;
                     let list_id = list_id.clone();
-                    move || {
-                        // The last answer; "no match" only once the text
-                        // shown has been answered.
-                        let (answered, list) = matches.get()?;
-                        let list_id = list_id.clone();
-                        let q = typed.get();
-                        (open.get() && !q.trim().is_empty() && (answered == q || !list.is_empty()))
-                            .then(move || {
-                                view! {
-                                    <ul id=list_id class="picker-options" role="listbox">
-                                        {if list.is_empty() {
-                                            view! { <li class="muted">{t_string!(i18n, common.no_match).to_string()}</li> }.into_any()
-                                        } else {
-                                            list.into_iter()
-                                                .map(|(id, name)| {
-                                                    let shown = name.clone();
-                                                    view! {
-                                                        <li role="option">
-                                                            <button
-                                                                type="button"
-                                                                on:click=move |_| {
-                                                                    set.run(Some(id));
-                                                                    typed.set(name.clone());
-                                                                    open.set(false);
-                                                                }
-                                                            >
-                                                                {shown}
-                                                            </button>
-                                                        </li>
-                                                    }
-                                                })
-                                                .collect_view()
-                                                .into_any()
-                                        }}
-                                    </ul>
-                                }
-                            })
-                    }
+                    let q = typed.get();
+                    (open.get() && !q.trim().is_empty() && (answered == q || !list.is_empty()))
+                        .then(move || {
+                            view! {
+                                <ul id=list_id class="picker-options" role="listbox">
+                                    {if list.is_empty() {
+                                        view! { <li class="muted">{t_string!(i18n, common.no_match).to_string()}</li> }.into_any()
+                                    } else {
+                                        list.into_iter()
+                                            .map(|(id, name)| {
+                                                let shown = name.clone();
+                                                view! {
+                                                    <li role="option">
+                                                        <button
+                                                            type="button"
+                                                            on:click=move |_| {
+                                                                set.run(Some(id));
+                                                                typed.set(name.clone());
+                                                                open.set(false);
+                                                            }
+                                                        >
+                                                            {shown}
+                                                        </button>
+                                                    </li>
+                                                }
+                                            })
+                                            .collect_view()
+                                            .into_any()
+                                    }}
+                                </ul>
+                            }
+                        })
                 }
+            }
             <p class="field-error"></p>
         </div>
     }
