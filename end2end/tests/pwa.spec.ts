@@ -16,7 +16,7 @@ test('the app is installable: manifest, icons, a worker in control', async ({ pa
   expect(caches.some((k) => k.startsWith('relais-shell-'))).toBe(true);
 });
 
-test('a page brings its own code: the login page and the Desk load no list, calendar or report piece; the worker keeps them all', async ({ page }) => {
+test('a page brings its own code: the login page and the Desk load no list, calendar or report piece, a list no bulk tool; the worker keeps them all', async ({ page }) => {
   // The wasm files the page itself asks for (not the worker's install).
   const fetched: string[] = [];
   page.on('request', (req) => {
@@ -38,6 +38,17 @@ test('a page brings its own code: the login page and the Desk load no list, cale
   await expect(page.locator('.cal-grid')).toBeVisible();
   expect(has('agenda')).toBe(true);
   expect(has('records')).toBe(false);
+  // A list brings the records piece, not the bulk tools (import, merge,
+  // trash, duplicates, quality), which are with the admin pages.
+  await page.locator('nav#sidebar a[href="/persons"]').click();
+  await page.waitForURL('**/persons');
+  await expect(page.locator('.list-table tbody tr').first()).toBeVisible();
+  expect(has('records')).toBe(true);
+  expect(has('admin')).toBe(false);
+  await page.locator('nav#sidebar a[href="/trash"]').click();
+  await page.waitForURL('**/trash');
+  await expect(page.locator('main h1')).toBeVisible();
+  expect(has('admin')).toBe(true);
   // For offline use the worker keeps every piece of this release.
   await controlled(page);
   const kept: string[] = await page.evaluate(async () => {
