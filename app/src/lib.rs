@@ -47,16 +47,24 @@ use leptos_router::{Lazy, SsrMode, path};
 
 /// The HTML document. Theme and density come from cookies the server set
 /// from the user's profile, so the first paint already has the right colours.
+/// A theme of `auto` (and a page nobody is signed in on) shows the device's
+/// setting, which the boot script notes in a cookie and applies at once.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    let (theme, density) = (
+    let (theme_choice, density) = (
         ssr::cookies::from_request(ssr::cookies::THEME)
-            .filter(|t| auth::THEMES.contains(&t.as_str())),
+            .filter(|t| auth::THEMES.contains(&t.as_str()))
+            .unwrap_or_else(|| "auto".into()),
         ssr::cookies::from_request(ssr::cookies::DENSITY)
             .filter(|d| auth::DENSITIES.contains(&d.as_str())),
     );
+    #[cfg(feature = "ssr")]
+    let theme = layout::shown_theme(
+        &theme_choice,
+        ssr::cookies::from_request(layout::DEVICE_DARK_COOKIE).as_deref() == Some("1"),
+    );
     #[cfg(not(feature = "ssr"))]
-    let (theme, density): (Option<String>, Option<String>) = (None, None);
+    let (theme_choice, theme, density): (String, &str, Option<String>) = (String::new(), "", None);
     // The stylesheet is linked here, not in `Head`: its name carries the
     // build's hash, which only the server knows.
     // For the pages' pieces (`routes::prefetch`).
@@ -75,7 +83,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         // `I18nContextProvider`).
         <html
             data-narrow=layout::drawn_narrow().then_some("1")
-            data-theme=theme.unwrap_or_else(|| "light".into())
+            data-theme=theme
+            data-theme-choice=theme_choice
             data-density=density.unwrap_or_else(|| "comfortable".into())
         >
             <head>

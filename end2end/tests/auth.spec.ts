@@ -78,6 +78,34 @@ test('dark theme persists across reloads without a flash', async ({ page }) => {
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
 });
 
+test.describe('on a device set to dark', () => {
+  test.use({ colorScheme: 'dark' });
+
+  test('the theme follows the device until one is chosen', async ({ page }) => {
+    await page.goto('/login');
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+    // The boot script noted the device's setting: the server draws the
+    // next page dark itself.
+    const next = await (await page.request.get('/login')).text();
+    expect(next).toMatch(/<html[^>]*data-theme="dark"/);
+    await login(page);
+    await page.locator('details.profile > summary').click();
+    await changePreference(page, () => page.getByRole('button', { name: 'Light' }).click());
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+    await changePreference(page, () => page.getByRole('button', { name: 'Device' }).click());
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+    await expect(page.getByRole('button', { name: 'Device' })).toHaveAttribute('aria-pressed', 'true');
+    // The device turns light: so does the page, at once.
+    await page.emulateMedia({ colorScheme: 'light' });
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+    // As the other tests expect it.
+    await changePreference(page, () => page.getByRole('button', { name: 'Light' }).click());
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+  });
+});
+
 test('log out ends the session', async ({ page }) => {
   await login(page);
   await page.locator('details.profile > summary').click();

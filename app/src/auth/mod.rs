@@ -89,7 +89,9 @@ impl CurrentUser {
 
 /// The choices of the profile menu, checked on both sides.
 pub const LOCALES: &[&str] = &["en", "fr"];
-pub const THEMES: &[&str] = &["light", "dark"];
+/// `auto` follows the device's light or dark setting (`prefers-color-scheme`):
+/// a new user's theme, and the theme of a page nobody is signed in on.
+pub const THEMES: &[&str] = &["light", "dark", "auto"];
 pub const DENSITIES: &[&str] = &["comfortable", "compact"];
 /// How reminders reach their user: the bell and a desktop notification, a
 /// mail, or both (the bell lists them all in every case).

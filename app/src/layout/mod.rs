@@ -232,6 +232,21 @@ pub fn AppShell() -> impl IntoView {
 /// phone-narrow (`1`) or not (`0`), for the server's next page.
 pub const NARROW_COOKIE: &str = "relais_narrow";
 
+/// The cookie in which the boot script notes whether the device is set to
+/// dark (`1`) or light (`0`), for the server to draw a theme of `auto`.
+pub const DEVICE_DARK_COOKIE: &str = "relais_dark";
+
+/// The colours a theme choice shows: `light` or `dark`, which the
+/// stylesheet reads on `<html data-theme>`; `auto` is the device's
+/// setting (`device_dark`).
+pub fn shown_theme(choice: &str, device_dark: bool) -> &'static str {
+    match choice {
+        "dark" => "dark",
+        "auto" if device_dark => "dark",
+        _ => "light",
+    }
+}
+
 /// Whether this page was drawn for a phone-narrow screen: by the server,
 /// from [`NARROW_COOKIE`] (written on `<html data-narrow>`); in the browser,
 /// from that attribute, so hydration draws what the server drew. The

@@ -22,6 +22,16 @@ pub fn apply_html_attr(name: &str, value: &str) {
     let _ = (name, value);
 }
 
+/// Whether the device is set to dark (`prefers-color-scheme`).
+fn device_dark() -> bool {
+    #[cfg(feature = "hydrate")]
+    return web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|m| m.matches());
+    #[cfg(not(feature = "hydrate"))]
+    false
+}
+
 pub fn locale_code(l: Locale) -> &'static str {
     match l {
         Locale::en => "en",
@@ -113,7 +123,9 @@ pub fn ProfileMenu() -> impl IntoView {
     };
     let set_theme = move |value: &'static str| {
         theme.set(value.to_string());
-        apply_html_attr("theme", value);
+        // The boot script keeps an `auto` page on the device's setting.
+        apply_html_attr("theme-choice", value);
+        apply_html_attr("theme", super::shown_theme(value, device_dark()));
         save.dispatch((String::new(), value.to_string(), String::new()));
     };
     let set_density = move |value: &'static str| {
@@ -178,11 +190,14 @@ pub fn ProfileMenu() -> impl IntoView {
                 </select>
                 <fieldset class="segmented">
                     <legend>{tx!(i18n, topbar.theme)}</legend>
-                    <button type="button" aria-pressed=move || (theme.get() != "dark").to_string() on:click=move |_| set_theme("light")>
+                    <button type="button" aria-pressed=move || (theme.get() == "light").to_string() on:click=move |_| set_theme("light")>
                         {tx!(i18n, topbar.theme_light)}
                     </button>
                     <button type="button" aria-pressed=move || (theme.get() == "dark").to_string() on:click=move |_| set_theme("dark")>
                         {tx!(i18n, topbar.theme_dark)}
+                    </button>
+                    <button type="button" aria-pressed=move || (theme.get() == "auto").to_string() on:click=move |_| set_theme("auto")>
+                        {tx!(i18n, topbar.theme_auto)}
                     </button>
                 </fieldset>
                 <fieldset class="segmented">

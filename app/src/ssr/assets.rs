@@ -124,6 +124,9 @@ pub fn boot_script(options: &LeptosOptions) -> String {
     let files = pkg_files(options);
     format!(
         "document.cookie = '{narrow}=' + (innerWidth < 768 ? 1 : 0) + '; path=/; max-age=31536000; samesite=lax';\n\
+         const dark = matchMedia('(prefers-color-scheme: dark)'), html = document.documentElement;\n\
+         const device = () => {{ document.cookie = '{dark}=' + (dark.matches ? 1 : 0) + '; path=/; max-age=31536000; samesite=lax'; if (html.dataset.themeChoice === 'auto') html.dataset.theme = dark.matches ? 'dark' : 'light'; }};\n\
+         device(); dark.addEventListener('change', device);\n\
          const pieces = () => (document.querySelector('meta[name={PIECES_META}]')?.content || '').split(' ').filter(Boolean).forEach((url) => fetch(url).catch(() => {{}}));\n\
          const start = () => {{ pieces(); import({js:?}).then((app) => app.default({{ module_or_path: {wasm:?} }}).then(() => app.hydrate())); }};\n\
          const idle = () => ('requestIdleCallback' in window ? requestIdleCallback(start, {{ timeout: 2000 }}) : setTimeout(start, 1));\n\
@@ -131,6 +134,7 @@ pub fn boot_script(options: &LeptosOptions) -> String {
         js = files.js,
         wasm = files.wasm,
         narrow = crate::layout::NARROW_COOKIE,
+        dark = crate::layout::DEVICE_DARK_COOKIE,
     )
 }
 

@@ -291,3 +291,58 @@ async fn preferences_are_checked_and_kept(pool: PgPool) {
             .any(|c| c.starts_with("relais_theme=dark"))
     );
 }
+
+/// A theme of `auto` shows the device's setting, which the boot script
+/// notes in a cookie: the server draws the page dark or light from it.
+/// A new account starts on `auto`; a page with no theme cookie is `auto`.
+#[sqlx::test(migrations = "../migrations")]
+async fn the_theme_follows_the_device_until_one_is_chosen(pool: PgPool) {
+    let app = TestApp::new(pool);
+    app.user("device@example.fr", "member").await;
+    let s = app.login("device@example.fr", PASSWORD).await.unwrap();
+    let me = app.call("/api/auth/me", json!({}), Some(&s)).await;
+    assert_eq!(me.body["theme"], "auto", "a new account follows the device");
+    let html = |r: &str| r.split_once("<head").map(|(h, _)| h.to_string()).unwrap();
+    for (cookies, shown, choice) in [
+        ("relais_theme=auto; relais_dark=1", "dark", "auto"),
+        ("relais_theme=auto; relais_dark=0", "light", "auto"),
+        ("relais_theme=auto", "light", "auto"),
+        ("relais_dark=1", "dark", "auto"),
+        ("relais_theme=light; relais_dark=1", "light", "light"),
+        ("relais_theme=dark; relais_dark=0", "dark", "dark"),
+        ("relais_theme=neon; relais_dark=1", "dark", "auto"),
+    ] {
+        let page = app.get("/login", Some(cookies)).await;
+        let head = html(&page.text);
+        assert!(
+            head.contains(&format!("data-theme=\"{shown}\"")),
+            "{cookies}: {head}"
+        );
+        assert!(
+            head.contains(&format!("data-theme-choice=\"{choice}\"")),
+            "{cookies}: {head}"
+        );
+    }
+    let back = app
+        .call(
+            "/api/auth/update_preferences",
+            json!({"locale": "", "theme": "light", "density": ""}),
+            Some(&s),
+        )
+        .await;
+    assert_eq!(back.body["theme"], "light");
+    let again = app
+        .call(
+            "/api/auth/update_preferences",
+            json!({"locale": "", "theme": "auto", "density": ""}),
+            Some(&s),
+        )
+        .await;
+    assert_eq!(again.body["theme"], "auto");
+    assert!(
+        again
+            .cookies
+            .iter()
+            .any(|c| c.starts_with("relais_theme=auto"))
+    );
+}
