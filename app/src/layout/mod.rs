@@ -238,7 +238,9 @@ pub const DEVICE_DARK_COOKIE: &str = "relais_dark";
 
 /// The colours a theme choice shows: `light` or `dark`, which the
 /// stylesheet reads on `<html data-theme>`; `auto` is the device's
-/// setting (`device_dark`).
+/// setting (`device_dark`). The boot script (`ssr::assets::boot_script`)
+/// applies the same rule in JavaScript before the app runs, and again when
+/// the device's setting changes: change both together.
 pub fn shown_theme(choice: &str, device_dark: bool) -> &'static str {
     match choice {
         "dark" => "dark",

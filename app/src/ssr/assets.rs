@@ -120,6 +120,10 @@ pub const PIECES_META: &str = "relais-pieces";
 /// later. (As `<link rel="prefetch">` they started before the first paint
 /// and shared the slow network with the stylesheet: Lighthouse put the
 /// largest paint of a list 4 s later.)
+/// It also notes the screen's width and the device's light or dark setting
+/// in cookies for the server's next page, and shows a theme of `auto` in
+/// the device's setting at once and whenever it changes
+/// (`layout::shown_theme`'s rule).
 pub fn boot_script(options: &LeptosOptions) -> String {
     let files = pkg_files(options);
     format!(
