@@ -6,14 +6,16 @@ use crate::error::AppError;
 use crate::i18n::*;
 use crate::records::RecordKind;
 use crate::records::edit::{check_field, edit_field, editable};
-use crate::ui::feedback::{error_text, problem_text};
+use crate::ui::feedback::{I18n, error_text, problem_text};
 use crate::ui::icons::{Icon, Svg};
 use leptos::prelude::*;
 
-/// A value that can be edited in place. Shown, it is a button and two
-/// signals; the editor (its input, its save action and effects) is made
-/// only once the person starts editing — a list page has hundreds of these,
-/// and all of them are hydrated before the page responds.
+/// A value that can be edited in place. Shown, it is a plain button whose
+/// texts are drawn once, and one effect that swaps it for the editor (its
+/// input, its save action and effects), made only once the person starts
+/// editing. A list page has dozens of these, and every reactive node in them
+/// is made while the page hydrates, before it answers a tap: the button
+/// holds none, and is drawn anew from the saved value when editing ends.
 #[component]
 pub fn EditableCell(
     kind: RecordKind,
@@ -29,78 +31,68 @@ pub fn EditableCell(
     let editing = RwSignal::new(false);
     let text = RwSignal::new(value);
     let input_type = editable(kind, field).map_or(("text", "text"), |r| r.input_type());
-    // Beside a phone number or an email: call or write in one tap.
-    let contact = move || {
-        let value = text.get();
-        let (scheme, icon) = match input_type.0 {
-            _ if value.trim().is_empty() => return None,
-            "tel" => ("tel:", Icon::Phone),
-            "email" => ("mailto:", Icon::Mail),
-            _ => return None,
-        };
-        let href = format!("{scheme}{}", value.replace(' ', ""));
-        let name = if icon == Icon::Phone {
-            t_string!(i18n, list.call_value, value = value.clone()).to_string()
-        } else {
-            t_string!(i18n, list.write_value, value = value.clone()).to_string()
-        };
-        Some(view! {
-            <a class="cell-contact" href=href aria-label=name.clone() title=name>
-                <Svg icon=icon />
-            </a>
-        })
-    };
-    let edit_label = label.clone();
-    view! {
-        <Show
-            when=move || editing.get()
-            fallback=move || {
-                let edit_label = edit_label.clone();
-                view! {
-                    <button
-                        class="cell-edit"
-                        // The whole value (a long one is cut in the table).
-                        title=move || {
-                            let shown = text.get();
-                            if shown.is_empty() { t_string!(i18n, list.edit_cell).to_string() } else { shown }
-                        }
-                        // The visible value first, then what the button does
-                        // (WCAG 2.5.3: the spoken name holds the visible text).
-                        aria-label=move || {
-                            let column = edit_label.clone();
-                            let action = t_string!(i18n, list.edit_cell_named, column).to_string();
-                            let shown = text.get();
-                            if shown.is_empty() { action } else { format!("{shown}, {action}") }
-                        }
-                        on:click=move |_| editing.set(true)
-                    >
-                        {
-                            let v = text.get_untracked();
-                            if v.is_empty() {
-                                view! { <span class="muted">"—"</span> }.into_any()
-                            } else {
-                                view! { <span class="cell-value">{v}</span> }.into_any()
-                            }
-                        }
-                    </button>
-                    {contact}
-                }
+    let label = StoredValue::new(label);
+    move || {
+        if editing.get() {
+            return view! {
+                <CellEditor
+                    kind=kind
+                    id=id
+                    version=version
+                    field=field
+                    label=label.get_value()
+                    input_type=input_type
+                    text=text
+                    editing=editing
+                    on_saved=on_saved
+                />
             }
-        >
-            <CellEditor
-                kind=kind
-                id=id
-                version=version
-                field=field
-                label=label.clone()
-                input_type=input_type
-                text=text
-                editing=editing
-                on_saved=on_saved
-            />
-        </Show>
+            .into_any();
+        }
+        let shown = text.get_untracked();
+        let action = t_string!(i18n, list.edit_cell_named, column = label.get_value()).to_string();
+        // The whole value (a long one is cut in the table), and the visible
+        // value first in the spoken name, then what the button does (WCAG
+        // 2.5.3: the spoken name holds the visible text).
+        let (title, name) = if shown.is_empty() {
+            (t_string!(i18n, list.edit_cell).to_string(), action)
+        } else {
+            (shown.clone(), format!("{shown}, {action}"))
+        };
+        view! {
+            <button class="cell-edit" title=title aria-label=name on:click=move |_| editing.set(true)>
+                {if shown.is_empty() {
+                    view! { <span class="muted">"—"</span> }.into_any()
+                } else {
+                    view! { <span class="cell-value">{shown.clone()}</span> }.into_any()
+                }}
+            </button>
+            {contact_link(i18n, input_type.0, &shown)}
+        }
+        .into_any()
     }
-    .into_any()
+}
+
+/// Beside a phone number or an email: call or write in one tap.
+fn contact_link(i18n: I18n, input_type: &str, value: &str) -> Option<impl IntoView + use<>> {
+    let (scheme, icon) = match input_type {
+        _ if value.trim().is_empty() => return None,
+        "tel" => ("tel:", Icon::Phone),
+        "email" => ("mailto:", Icon::Mail),
+        _ => return None,
+    };
+    let href = format!("{scheme}{}", value.replace(' ', ""));
+    let value = value.to_string();
+    let name = if icon == Icon::Phone {
+        t_string!(i18n, list.call_value, value).to_string()
+    } else {
+        t_string!(i18n, list.write_value, value).to_string()
+    };
+    Some(view! {
+        <a class="cell-contact" href=href aria-label=name.clone() title=name>
+            <Svg icon=icon />
+        </a>
+    })
 }
 
 /// The input of an `EditableCell` being edited: Enter or leaving saves,
