@@ -13,6 +13,7 @@ use crate::settings::layouts::{LayoutKey, save_layout};
 use crate::tx;
 use crate::ui::browser::load_in_browser;
 use crate::ui::feedback::{I18n, error_text, redirect_if_logged_out};
+use crate::ui::later::hydrate_later;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use std::future::Future;
@@ -101,7 +102,8 @@ fn desk_view(
         move || {
             order()
                 .into_iter()
-                .map(|p| panel(&p, &d, i18n))
+                // Each panel is hydrated in a task of its own.
+                .map(|p| hydrate_later(panel(&p, &d, i18n)))
                 .collect_view()
         }
     };
@@ -208,7 +210,7 @@ fn Arrange(current: Vec<String>, arranged: RwSignal<Option<Vec<String>>>) -> imp
     .into_any()
 }
 
-fn panel(p: &str, d: &Desk, i18n: I18n) -> AnyView {
+fn panel(p: &str, d: &Desk, i18n: I18n) -> impl IntoView + use<> {
     let title = panel_title(i18n, p);
     let label = title.clone();
     let (overdue_count, tasks_count) = (d.overdue_count, d.tasks_count);
@@ -238,7 +240,6 @@ fn panel(p: &str, d: &Desk, i18n: I18n) -> AnyView {
             {body}
         </section>
     }
-    .into_any()
 }
 
 fn hours(i18n: I18n, minutes: i64) -> String {

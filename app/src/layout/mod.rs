@@ -10,6 +10,7 @@ use crate::auth::{CurrentUser, me};
 use crate::i18n::*;
 use crate::tx;
 use crate::ui::icons::{Icon, Svg};
+use crate::ui::later::hydrate_later;
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
 use links::NavLink;
@@ -139,22 +140,24 @@ fn BottomBar() -> impl IntoView {
         ("/search", Icon::Search, tx!(i18n, nav.search).into()),
         ("/interactions/new", Icon::Plus, tx!(i18n, nav.new).into()),
     ];
-    view! {
-        <nav class="bottom-bar" aria-label=tx!(i18n, nav.quick_nav)>
-            {items
-                .into_iter()
-                .map(|(href, icon, label)| {
-                    view! {
-                        <NavLink href=href exact=true>
-                            <Svg icon=icon />
-                            <span>{move || label.get().to_string()}</span>
-                        </NavLink>
-                    }
-                })
-                .collect_view()}
-        </nav>
-    }
-    .into_any()
+    // Hydrated in a task of its own.
+    hydrate_later({
+        view! {
+            <nav class="bottom-bar" aria-label=tx!(i18n, nav.quick_nav)>
+                {items
+                    .into_iter()
+                    .map(|(href, icon, label)| {
+                        view! {
+                            <NavLink href=href exact=true>
+                                <Svg icon=icon />
+                                <span>{move || label.get().to_string()}</span>
+                            </NavLink>
+                        }
+                    })
+                    .collect_view()}
+            </nav>
+        }
+    })
 }
 
 #[component]
@@ -175,9 +178,15 @@ pub fn AppShell() -> impl IntoView {
         }
     });
     let drawer = RwSignal::new(false);
-    // Effects run in the browser only, after hydration: tests wait for this.
+    // Effects run in the browser only, after hydration (the parts of the
+    // page hydrated later included): tests wait for this.
     let ready = RwSignal::new(false);
-    Effect::new(move || ready.set(true));
+    Effect::new(move || {
+        leptos::task::spawn_local(async move {
+            crate::ui::later::hydrated().await;
+            ready.set(true);
+        })
+    });
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
         if ev.key() == "Escape" {
             drawer.set(false);
@@ -187,6 +196,8 @@ pub fn AppShell() -> impl IntoView {
         <a class="skip-link" href="#main">{tx!(i18n, nav.skip_to_content)}</a>
         <div class="app" class:drawer-open=move || drawer.get() data-ready=move || ready.get().to_string() on:keydown=on_key>
             <topbar::TopBar drawer=drawer />
+            // The menu is hydrated in a task of its own.
+            {hydrate_later(view! {
             <nav id="sidebar" class="sidebar" aria-label=tx!(i18n, nav.main_menu)>
                 <div class="sidebar-head">
                     <span class="brand">{tx!(i18n, app_name)}</span>
@@ -216,6 +227,7 @@ pub fn AppShell() -> impl IntoView {
                 </ul>
                 <AdminLinks />
             </nav>
+            })}
             <div class="scrim" aria-hidden="true" on:click=move |_| drawer.set(false)></div>
             <main id="main" class="main" tabindex="-1">
                 <SecondFactorBanner />

@@ -7,6 +7,7 @@ pub mod dialog;
 pub mod feedback;
 pub mod form;
 pub mod icons;
+pub mod later;
 pub mod list;
 pub mod pickers;
 pub mod record;

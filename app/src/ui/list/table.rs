@@ -15,6 +15,7 @@ use crate::i18n::*;
 use crate::records::RecordKind;
 use crate::tx;
 use crate::ui::feedback::{ErrorBanner, I18n};
+use crate::ui::later::hydrate_later;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::{NavigateOptions, components::A};
@@ -387,6 +388,9 @@ where
         let id = row.id();
         let version = row.version();
         let href = format!("{base}/{id}");
+        // Drawn once, like the cells' labels: a row holds reactive nodes
+        // only where the page changes it (its selection).
+        let select_label = t_string!(i18n, list.select_row).to_string();
         let cells = visible()
             .into_iter()
             .enumerate()
@@ -428,7 +432,7 @@ where
                     <label class="tap-target">
                     <input
                         type="checkbox"
-                        aria-label=move || t_string!(i18n, list.select_row).to_string()
+                        aria-label=select_label.clone()
                         prop:checked=move || selected.with(|s| s.contains(&id))
                         on:change=move |ev| {
                             let on = event_target_checked(&ev);
@@ -454,6 +458,69 @@ where
         format!("{base}{}", q.to_query_string())
     };
 
+    let toolbar = view! {
+        <div class="list-toolbar">
+            <label class="visually-hidden" for="list-search">
+                {move || t_string!(i18n, list.search).to_string()}
+            </label>
+            <input
+                id="list-search"
+                class="list-search"
+                type="search"
+                placeholder=move || t_string!(i18n, list.search_placeholder).to_string()
+                prop:value=move || typed.get()
+                on:input=on_search
+            />
+            <label class="toggle">
+                <input
+                    type="checkbox"
+                    prop:checked=move || query.get().mine
+                    on:change=move |ev| {
+                        let mut q = query.get_untracked().first_page();
+                        q.mine = event_target_checked(&ev);
+                        go.run(q);
+                    }
+                />
+                {move || t_string!(i18n, list.my_items).to_string()}
+            </label>
+            <button
+                class="button"
+                aria-expanded=move || filter_open.get().to_string()
+                aria-controls="filter-panel"
+                on:click=move |_| filter_open.update(|o| *o = !*o)
+            >
+                {move || t_string!(i18n, list.filters).to_string()}
+                {move || {
+                    let n = query.get().filters.len();
+                    (n > 0).then(|| format!(" ({n})"))
+                }}
+            </button>
+            <SavedFilters kind=kind query=query go=go />
+            <ColumnChooser columns=infos.get_value() shown=shown choose=choose_columns defaults=defaults />
+            <details class="menu export-menu">
+                <summary class="button">{move || t_string!(i18n, list.export).to_string()}</summary>
+                <div class="menu-panel">{export_choices}</div>
+            </details>
+            <Transition fallback=|| ()>
+                {move || {
+                    data.get()
+                        .and_then(|r| r.ok())
+                        .map(|p| {
+                            let count = group_digits(i18n, p.total);
+                            let text = if p.total_is_estimate {
+                                t_string!(i18n, list.results_about, count).to_string()
+                            } else if p.total == 1 {
+                                t_string!(i18n, list.result_one).to_string()
+                            } else {
+                                t_string!(i18n, list.results, count).to_string()
+                            };
+                            view! { <span class="list-count" aria-live="polite">{text}</span> }
+                        })
+                }}
+            </Transition>
+        </div>
+    };
+
     view! {
         <div class="page list-page">
             <header class="page-header">
@@ -462,66 +529,8 @@ where
                     {move || new_label.get().to_string()}
                 </A>
             </header>
-            <div class="list-toolbar">
-                <label class="visually-hidden" for="list-search">
-                    {move || t_string!(i18n, list.search).to_string()}
-                </label>
-                <input
-                    id="list-search"
-                    class="list-search"
-                    type="search"
-                    placeholder=move || t_string!(i18n, list.search_placeholder).to_string()
-                    prop:value=move || typed.get()
-                    on:input=on_search
-                />
-                <label class="toggle">
-                    <input
-                        type="checkbox"
-                        prop:checked=move || query.get().mine
-                        on:change=move |ev| {
-                            let mut q = query.get_untracked().first_page();
-                            q.mine = event_target_checked(&ev);
-                            go.run(q);
-                        }
-                    />
-                    {move || t_string!(i18n, list.my_items).to_string()}
-                </label>
-                <button
-                    class="button"
-                    aria-expanded=move || filter_open.get().to_string()
-                    aria-controls="filter-panel"
-                    on:click=move |_| filter_open.update(|o| *o = !*o)
-                >
-                    {move || t_string!(i18n, list.filters).to_string()}
-                    {move || {
-                        let n = query.get().filters.len();
-                        (n > 0).then(|| format!(" ({n})"))
-                    }}
-                </button>
-                <SavedFilters kind=kind query=query go=go />
-                <ColumnChooser columns=infos.get_value() shown=shown choose=choose_columns defaults=defaults />
-                <details class="menu export-menu">
-                    <summary class="button">{move || t_string!(i18n, list.export).to_string()}</summary>
-                    <div class="menu-panel">{export_choices}</div>
-                </details>
-                <Transition fallback=|| ()>
-                    {move || {
-                        data.get()
-                            .and_then(|r| r.ok())
-                            .map(|p| {
-                                let count = group_digits(i18n, p.total);
-                                let text = if p.total_is_estimate {
-                                    t_string!(i18n, list.results_about, count).to_string()
-                                } else if p.total == 1 {
-                                    t_string!(i18n, list.result_one).to_string()
-                                } else {
-                                    t_string!(i18n, list.results, count).to_string()
-                                };
-                                view! { <span class="list-count" aria-live="polite">{text}</span> }
-                            })
-                    }}
-                </Transition>
-            </div>
+            // Hydrated in a task of its own, like the table and the pager.
+            {hydrate_later(toolbar)}
             <FilterChips columns=filters.get_value() query=query go=go />
             <Show when=move || filter_open.get()>
                 <FilterPanel columns=filters.get_value() query=query go=go close=Callback::new(move |_| filter_open.set(false)) />
@@ -549,12 +558,17 @@ where
                             let pages = group_digits(i18n, i64::from(p.pages()));
                             let (prev, next) = (p.prev.clone(), p.next.clone());
                             let prev_page = page.saturating_sub(1).max(1);
-                            let rows = p.rows.into_iter().map(row_view).collect_view();
-                            view! {
+                            let rows = p.rows;
+                            // The table, its rows and the pager are hydrated in
+                            // tasks of their own, after the rest of the page.
+                            let table = hydrate_later(view! {
                                 <div class="table-wrap">
                                     <table class="list-table">
                                         <thead>{header}</thead>
-                                        <tbody>{rows}</tbody>
+                                        // The rows hydrate in a task of their own.
+                                        {hydrate_later(view! {
+                                            <tbody>{rows.into_iter().map(row_view).collect_view()}</tbody>
+                                        })}
                                     </table>
                                     {empty
                                         .then(|| {
@@ -563,6 +577,8 @@ where
                                             }
                                         })}
                                 </div>
+                            });
+                            let pager = hydrate_later(view! {
                                 <nav class="pager" aria-label=move || t_string!(i18n, list.pagination).to_string()>
                                     {(page > 1)
                                         .then(|| {
@@ -600,7 +616,8 @@ where
                                             }
                                         })}
                                 </nav>
-                            }
+                            });
+                            view! { {table} {pager} }
                         }))
                 }}
             </Transition>
