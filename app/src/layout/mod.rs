@@ -141,22 +141,58 @@ fn BottomBar() -> impl IntoView {
         ("/interactions/new", Icon::Plus, tx!(i18n, nav.new).into()),
     ];
     // Hydrated in a task of its own.
-    hydrate_later({
-        view! {
-            <nav class="bottom-bar" aria-label=tx!(i18n, nav.quick_nav)>
-                {items
+    hydrate_later(view! {
+        <nav class="bottom-bar" aria-label=tx!(i18n, nav.quick_nav)>
+            {items
+                .into_iter()
+                .map(|(href, icon, label)| {
+                    view! {
+                        <NavLink href=href exact=true>
+                            <Svg icon=icon />
+                            <span>{move || label.get().to_string()}</span>
+                        </NavLink>
+                    }
+                })
+                .collect_view()}
+        </nav>
+    })
+}
+
+/// The main menu: a sidebar, a drawer on phones. Hydrated in a task of its
+/// own.
+#[component]
+fn Sidebar(drawer: RwSignal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    hydrate_later(view! {
+        <nav id="sidebar" class="sidebar" aria-label=tx!(i18n, nav.main_menu)>
+            <div class="sidebar-head">
+                <span class="brand">{tx!(i18n, app_name)}</span>
+                <button
+                    class="icon-button drawer-close"
+                    aria-label=tx!(i18n, nav.close_menu)
+                    on:click=move |_| drawer.set(false)
+                >
+                    <Svg icon=Icon::Close />
+                </button>
+            </div>
+            // Following a link closes the drawer.
+            <ul on:click=move |_| drawer.set(false)>
+                {modules(i18n)
                     .into_iter()
                     .map(|(href, icon, label)| {
                         view! {
-                            <NavLink href=href exact=true>
-                                <Svg icon=icon />
-                                <span>{move || label.get().to_string()}</span>
-                            </NavLink>
+                            <li>
+                                <NavLink href=href>
+                                    <Svg icon=icon />
+                                    <span>{move || label.get().to_string()}</span>
+                                </NavLink>
+                            </li>
                         }
                     })
                     .collect_view()}
-            </nav>
-        }
+            </ul>
+            <AdminLinks />
+        </nav>
     })
 }
 
@@ -196,38 +232,7 @@ pub fn AppShell() -> impl IntoView {
         <a class="skip-link" href="#main">{tx!(i18n, nav.skip_to_content)}</a>
         <div class="app" class:drawer-open=move || drawer.get() data-ready=move || ready.get().to_string() on:keydown=on_key>
             <topbar::TopBar drawer=drawer />
-            // The menu is hydrated in a task of its own.
-            {hydrate_later(view! {
-            <nav id="sidebar" class="sidebar" aria-label=tx!(i18n, nav.main_menu)>
-                <div class="sidebar-head">
-                    <span class="brand">{tx!(i18n, app_name)}</span>
-                    <button
-                        class="icon-button drawer-close"
-                        aria-label=tx!(i18n, nav.close_menu)
-                        on:click=move |_| drawer.set(false)
-                    >
-                        <Svg icon=Icon::Close />
-                    </button>
-                </div>
-                // Following a link closes the drawer.
-                <ul on:click=move |_| drawer.set(false)>
-                    {modules(i18n)
-                        .into_iter()
-                        .map(|(href, icon, label)| {
-                            view! {
-                                <li>
-                                    <NavLink href=href>
-                                        <Svg icon=icon />
-                                        <span>{move || label.get().to_string()}</span>
-                                    </NavLink>
-                                </li>
-                            }
-                        })
-                        .collect_view()}
-                </ul>
-                <AdminLinks />
-            </nav>
-            })}
+            <Sidebar drawer=drawer />
             <div class="scrim" aria-hidden="true" on:click=move |_| drawer.set(false)></div>
             <main id="main" class="main" tabindex="-1">
                 <SecondFactorBanner />
