@@ -16,7 +16,7 @@ test('the app is installable: manifest, icons, a worker in control', async ({ pa
   expect(caches.some((k) => k.startsWith('relais-shell-'))).toBe(true);
 });
 
-test('a page brings its own code: the login page and the Desk load no list, calendar or report piece, a list no bulk tool; the worker keeps them all', async ({ page }) => {
+test('a page brings its own code: the login page and the Desk load no list, calendar or report piece, a list no record page or bulk tool; the worker keeps them all', async ({ page }) => {
   // The wasm files the page itself asks for (not the worker's install).
   const fetched: string[] = [];
   page.on('request', (req) => {
@@ -29,7 +29,7 @@ test('a page brings its own code: the login page and the Desk load no list, cale
   await login(page);
   expect(has('welcome')).toBe(true);
   expect(has('desk')).toBe(true);
-  for (const other of ['records', 'agenda', 'admin']) {
+  for (const other of ['lists', 'records', 'agenda', 'admin']) {
     expect(has(other), `${other} piece fetched before any of its pages`).toBe(false);
   }
   // Opening the calendar from the menu fetches its piece, and it works.
@@ -37,12 +37,21 @@ test('a page brings its own code: the login page and the Desk load no list, cale
   await page.waitForURL('**/calendar');
   await expect(page.locator('.cal-grid')).toBeVisible();
   expect(has('agenda')).toBe(true);
-  expect(has('records')).toBe(false);
-  // A list brings the records piece, not the bulk tools (import, merge,
-  // trash, duplicates, quality), which are with the admin pages.
+  expect(has('lists')).toBe(false);
+  // A list brings the lists piece: not the record pages and forms, nor the
+  // bulk tools (import, merge, trash, duplicates, quality), which are with
+  // the admin pages.
   await page.locator('nav#sidebar a[href="/persons"]').click();
   await page.waitForURL('**/persons');
-  await expect(page.locator('.list-table tbody tr').first()).toBeVisible();
+  const first = page.locator('.list-table tbody tr td.cell-main a').first();
+  await expect(first).toBeVisible();
+  expect(has('lists')).toBe(true);
+  expect(has('records')).toBe(false);
+  expect(has('admin')).toBe(false);
+  // A record opened from the list brings the records piece, and its page works.
+  await first.click();
+  await page.waitForURL(/\/persons\/\d+$/);
+  await expect(page.locator('main h1')).toBeVisible();
   expect(has('records')).toBe(true);
   expect(has('admin')).toBe(false);
   await page.locator('nav#sidebar a[href="/trash"]').click();
@@ -56,7 +65,7 @@ test('a page brings its own code: the login page and the Desk load no list, cale
     const shell = await caches.open(names.find((k) => k.startsWith('relais-shell-'))!);
     return (await shell.keys()).map((r) => new URL(r.url).pathname);
   });
-  for (const piece of ['welcome', 'desk', 'records', 'agenda', 'admin']) {
+  for (const piece of ['welcome', 'desk', 'lists', 'records', 'agenda', 'admin']) {
     expect(kept.some((p) => p.includes(`split_${piece}_piece`)), `${piece} kept`).toBe(true);
   }
 });
