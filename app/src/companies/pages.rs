@@ -13,7 +13,8 @@ use crate::ui::form::{CheckboxGroup, FormSection, SelectField, TextArea, TextFie
 use crate::ui::list::{Column, ListView, ValueKind, tags_cell, text_cell};
 use crate::ui::pickers::OwnerSelect;
 use crate::ui::record::{
-    Detail, EditableDetail, Loaded, RecordForm, RecordHeader, one_line_address, route_id,
+    Detail, EditableDetail, Loaded, RecordBody, RecordForm, RecordHeader, one_line_address,
+    route_id,
 };
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -234,7 +235,7 @@ pub fn CompanyPage() -> impl IntoView {
                             delete=move || delete_company(id, version.get_untracked())
                             after_delete="/companies"
                         />
-                        <div class="record-body">
+                        <RecordBody>
                             <section class="card">
                                 <h2>{tx!(i18n, common.details)}</h2>
                                 <dl class="details">
@@ -285,7 +286,7 @@ pub fn CompanyPage() -> impl IntoView {
                             <RelatedEnrolments kind=k id=id />
                             <RecordDocuments kind=k id=id />
                             <RecordActivity kind=k id=id reload=reload />
-                        </div>
+                        </RecordBody>
                     </article>
                 }
             }

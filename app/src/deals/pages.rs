@@ -11,7 +11,9 @@ use crate::ui::browser::load_in_browser;
 use crate::ui::form::{FormSection, SelectField, TextArea, TextField};
 use crate::ui::list::{Column, ListView, ValueKind, tags_cell, text_cell};
 use crate::ui::pickers::{OwnerSelect, RecordPicker};
-use crate::ui::record::{Detail, EditableDetail, Loaded, RecordForm, RecordHeader, route_id};
+use crate::ui::record::{
+    Detail, EditableDetail, Loaded, RecordBody, RecordForm, RecordHeader, route_id,
+};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
@@ -296,7 +298,7 @@ pub fn DealPage() -> impl IntoView {
                             delete=move || delete_deal(id, version.get_untracked())
                             after_delete="/deals"
                         />
-                        <div class="record-body">
+                        <RecordBody>
                             <section class="card">
                                 <h2>{tx!(i18n, common.details)}</h2>
                                 <dl class="details">
@@ -313,7 +315,7 @@ pub fn DealPage() -> impl IntoView {
                             </section>
                             <crate::documents::pages::RecordDocuments kind=k id=id />
                             <RecordActivity kind=k id=id reload=reload />
-                        </div>
+                        </RecordBody>
                     </article>
                 }
             }

@@ -17,7 +17,7 @@ use crate::ui::form::{FormSection, SelectField, TextField};
 use crate::ui::list::{
     Column, Filter, FilterOp, ListQuery, ListView, ValueKind, tags_cell, text_cell, urlencode,
 };
-use crate::ui::record::{Detail, Loaded, RecordForm, RecordHeader, route_id};
+use crate::ui::record::{Detail, Loaded, RecordBody, RecordForm, RecordHeader, route_id};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -499,7 +499,7 @@ pub fn DocumentPage() -> impl IntoView {
                             delete=move || delete_document(id, version.get_untracked())
                             after_delete="/documents"
                         />
-                        <div class="record-body">
+                        <RecordBody>
                             <section class="card">
                                 <header class="card-header">
                                     <h2>{tx!(i18n, common.details)}</h2>
@@ -526,7 +526,7 @@ pub fn DocumentPage() -> impl IntoView {
                                 <ol class="related">{versions}</ol>
                             </section>
                             <RecordActivity kind=RecordKind::Document id=id reload=reload />
-                        </div>
+                        </RecordBody>
                     </article>
                 }
             }

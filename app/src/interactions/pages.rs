@@ -8,7 +8,7 @@ use crate::tx;
 use crate::ui::list::{
     Column, Filter, FilterOp, ListQuery, ListView, ValueKind, tags_cell, text_cell,
 };
-use crate::ui::record::{Detail, Loaded, RecordForm, RecordHeader, route_id};
+use crate::ui::record::{Detail, Loaded, RecordBody, RecordForm, RecordHeader, route_id};
 use leptos::prelude::*;
 use leptos_router::components::{A, Redirect};
 use leptos_router::hooks::use_query_map;
@@ -322,7 +322,7 @@ pub fn InteractionPage() -> impl IntoView {
                             </p>
                         })}
                         <crate::ui::feedback::ErrorBanner error=Signal::derive(move || done.value().get().and_then(|r| r.err())) />
-                        <div class="record-body">
+                        <RecordBody>
                             <section class="card">
                                 <h2>{tx!(i18n, common.details)}</h2>
                                 <dl class="details">
@@ -371,7 +371,7 @@ pub fn InteractionPage() -> impl IntoView {
                             </section>
                             <crate::documents::pages::RecordDocuments kind=k id=id />
                             <RecordActivity kind=k id=id reload=reload />
-                        </div>
+                        </RecordBody>
                     </article>
                 }
             }

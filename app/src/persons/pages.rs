@@ -13,7 +13,8 @@ use crate::ui::form::{CheckboxField, CheckboxGroup, FormSection, SelectField, Te
 use crate::ui::list::{Column, ListView, ValueKind, tags_cell, text_cell};
 use crate::ui::pickers::{OwnerSelect, RecordPicker};
 use crate::ui::record::{
-    Detail, EditableDetail, Loaded, RecordForm, RecordHeader, one_line_address, route_id,
+    Detail, EditableDetail, Loaded, RecordBody, RecordForm, RecordHeader, one_line_address,
+    route_id,
 };
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -278,7 +279,7 @@ pub fn PersonPage() -> impl IntoView {
                             delete=move || delete_person(id, version.get_untracked())
                             after_delete="/persons"
                         />
-                        <div class="record-body">
+                        <RecordBody>
                             <section class="card">
                                 <h2>{tx!(i18n, common.details)}</h2>
                                 <dl class="details">
@@ -334,7 +335,7 @@ pub fn PersonPage() -> impl IntoView {
                             <RecordDocuments kind=k id=id />
                             <super::privacy::PrivacyCard id=id erased=p.erased.clone() consent_history=p.consent_history.clone() />
                             <RecordActivity kind=k id=id reload=reload />
-                        </div>
+                        </RecordBody>
                     </article>
                 }
             }

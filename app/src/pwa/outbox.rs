@@ -315,11 +315,16 @@ mod worker {
                 return;
             };
             if msg.kind == "outbox" {
-                outbox.items.set(msg.items);
-                outbox.syncing.set(msg.syncing);
-                if !msg.syncing {
-                    outbox.sent.set(msg.sent);
-                }
+                // Shown by parts of the page that may still wait for their
+                // hydration (`ui::later`): set once they are hydrated.
+                leptos::task::spawn_local(async move {
+                    crate::ui::later::hydrated().await;
+                    outbox.items.set(msg.items);
+                    outbox.syncing.set(msg.syncing);
+                    if !msg.syncing {
+                        outbox.sent.set(msg.sent);
+                    }
+                });
             }
         });
         let hello = serde_json::json!({ "type": "hello", "user": user_id });

@@ -334,11 +334,18 @@ pub fn Timeline(
     let items = RwSignal::new(Vec::<TimelineItem>::new());
     let next = RwSignal::new(None::<TimelineCursor>);
     let error = RwSignal::new(None::<AppError>);
+    // Whether a first answer came: until then the card holds a line (on the
+    // server too), not "nothing yet", which it does not know.
+    let loaded = RwSignal::new(false);
     let load = Action::new(move |before: &Option<TimelineCursor>| {
         let before = before.clone();
         async move {
             let fresh = before.is_none();
-            match timeline(kind, id, before).await {
+            let page = timeline(kind, id, before).await;
+            // The card may still wait for its hydration (`ui::later`).
+            crate::ui::later::hydrated().await;
+            loaded.set(true);
+            match page {
                 Ok(page) => {
                     if fresh {
                         items.set(page.items);
@@ -529,7 +536,9 @@ pub fn Timeline(
             <ErrorBanner error=error />
             <ol class="tl">{move || items.get().into_iter().map(show_item).collect_view()}</ol>
             {move || {
-                if items.with(|v| v.is_empty()) && !load.pending().get() {
+                if !loaded.get() {
+                    Some(crate::ui::browser::loading_line())
+                } else if items.with(|v| v.is_empty()) && !load.pending().get() {
                     Some(view! { <p class="muted">{t_string!(i18n, record.timeline_empty).to_string()}</p> }.into_any())
                 } else {
                     next.get()

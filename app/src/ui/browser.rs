@@ -32,6 +32,10 @@ where
         });
         leptos::task::spawn_local(async move {
             let answer = answer.await;
+            // A part of the page whose hydration waits (`ui::later`) must
+            // still find the server's HTML as drawn: the answer waits for
+            // it (at once when nothing waits).
+            crate::ui::later::hydrated().await;
             // The page may be gone by then (nothing to show it on), or a
             // later call may have been made.
             if call.is_some() && asked.try_get_value() == call {

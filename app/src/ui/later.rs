@@ -8,11 +8,18 @@
 //!
 //! The invariants:
 //! - the part is one element (its HTML is one node the walk can step over);
+//!   a part that drew no element (an empty `Option`, say) is hydrated in
+//!   place, at once;
 //! - it is made with the page, in its place; only its hydration waits. A
 //!   Resource, a Suspense or a Transition takes the next hydration id when
 //!   it is made, and finds the server's data and HTML by it: made later,
 //!   it and every one after it would find another's (tried: the page
 //!   failed to hydrate);
+//! - until it is hydrated, a part must render what the server drew: data
+//!   that comes later must wait for [`hydrated`] before it changes what the
+//!   part shows (`load_in_browser` does; tried without: a record's card
+//!   whose deals arrived first drew a list where the server had drawn the
+//!   loading line, and the page failed to hydrate);
 //! - [`hydrated`] waits until every deferred part is hydrated: the shell's
 //!   `data-ready`, which the browser tests wait for, waits for it.
 //!
@@ -47,15 +54,50 @@ pub fn hydrate_later<V>(view: V) -> HydrateLater<V> {
 
 /// Ready once no part of the page waits for its hydration.
 pub async fn hydrated() {
+    let mut waited = false;
     poll_fn(|cx| {
         if PENDING.get() == 0 {
             Poll::Ready(())
         } else {
+            waited = true;
             WAITING.with_borrow_mut(|w| w.push(cx.waker().clone()));
             Poll::Pending
         }
     })
-    .await
+    .await;
+    if waited {
+        // Every waiter is woken at once: each goes on in a task of its own,
+        // or the answers held back (a record's cards) would all be drawn in
+        // one long task.
+        next_task().await;
+    }
+}
+
+/// Ready in a task of its own (after a `setTimeout(0)`). Unlike
+/// `gloo_timers`' future it holds no JavaScript value (the callback is
+/// handed to the browser), so it is `Send`, as an `Action`'s future must be.
+fn next_task() -> impl std::future::Future<Output = ()> + Send {
+    let mut asked = false;
+    poll_fn(move |cx| {
+        if asked {
+            return Poll::Ready(());
+        }
+        asked = true;
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let waker = cx.waker().clone();
+            let wake = wasm_bindgen::closure::Closure::once_into_js(move || waker.wake());
+            let set = web_sys::window()
+                .and_then(|w| w.set_timeout_with_callback(wake.unchecked_ref()).ok());
+            if set.is_some() {
+                return Poll::Pending;
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = cx;
+        Poll::Ready(())
+    })
 }
 
 fn done() {
@@ -70,18 +112,27 @@ fn done() {
 /// See [`hydrate_later`].
 pub struct HydrateLater<V>(V);
 
-/// The element, and its view's state once it is hydrated (or rebuilt).
+/// The view's state once it is hydrated (or built), and until then the
+/// server's element it will hydrate.
 pub struct HydrateLaterState<S> {
-    el: Element,
+    el: Option<Element>,
     state: Rc<RefCell<Option<S>>>,
 }
 
-fn first_element(state: &impl Mountable) -> Element {
-    state
-        .elements()
-        .into_iter()
-        .next()
-        .expect("hydrate_later holds one element")
+impl<S> HydrateLaterState<S> {
+    fn now(state: S) -> Self {
+        HydrateLaterState {
+            el: None,
+            state: Rc::new(RefCell::new(Some(state))),
+        }
+    }
+
+    /// The server's element, while its hydration waits.
+    fn waiting(&self) -> &Element {
+        self.el
+            .as_ref()
+            .expect("a part not hydrated yet has the server's element")
+    }
 }
 
 impl<V> Render for HydrateLater<V>
@@ -92,11 +143,7 @@ where
     type State = HydrateLaterState<V::State>;
 
     fn build(self) -> Self::State {
-        let state = self.0.build();
-        HydrateLaterState {
-            el: first_element(&state),
-            state: Rc::new(RefCell::new(Some(state))),
-        }
+        HydrateLaterState::now(self.0.build())
     }
 
     fn rebuild(self, this: &mut Self::State) {
@@ -108,11 +155,14 @@ where
         // New content before the server's was hydrated: it replaces it (the
         // pending hydration then finds the slot taken, and does nothing).
         let mut state = self.0.build();
-        if let Some(parent) = Rndr::get_parent(&this.el).and_then(Element::cast_from) {
-            state.mount(&parent, Some(&this.el));
+        let el = this
+            .el
+            .take()
+            .expect("a part not hydrated yet has the server's element");
+        if let Some(parent) = Rndr::get_parent(&el).and_then(Element::cast_from) {
+            state.mount(&parent, Some(&el));
         }
-        Rndr::remove(&this.el);
-        this.el = first_element(&state);
+        Rndr::remove(&el);
         *slot = Some(state);
     }
 }
@@ -191,20 +241,21 @@ where
         position: &PositionState,
     ) -> Self::State {
         if !FROM_SERVER {
-            let state = self.0.hydrate::<FROM_SERVER>(cursor, position);
-            return HydrateLaterState {
-                el: first_element(&state),
-                state: Rc::new(RefCell::new(Some(state))),
-            };
+            return HydrateLaterState::now(self.0.hydrate::<FROM_SERVER>(cursor, position));
         }
         // Step over the element, as an element's own hydration would.
-        match position.get() {
+        let (before, at) = (cursor.current(), position.get());
+        match at {
             Position::FirstChild => cursor.child(),
             Position::Current => {}
             _ => cursor.sibling(),
         }
-        let el = Element::cast_from(cursor.current())
-            .expect("hydrate_later: the server drew an element here");
+        let Some(el) = Element::cast_from(cursor.current()) else {
+            // No element (an empty part's marker): hydrated here, now.
+            cursor.set(before);
+            position.set(at);
+            return HydrateLaterState::now(self.0.hydrate::<FROM_SERVER>(cursor, position));
+        };
         cursor.set(AsRef::<Node>::as_ref(&el).clone());
         position.set(Position::NextChild);
 
@@ -235,7 +286,10 @@ where
             }
             done();
         });
-        HydrateLaterState { el, state: slot }
+        HydrateLaterState {
+            el: Some(el),
+            state: slot,
+        }
     }
 
     fn into_owned(self) -> Self::Owned {
@@ -247,14 +301,14 @@ impl<S: Mountable> Mountable for HydrateLaterState<S> {
     fn unmount(&mut self) {
         match self.state.borrow_mut().as_mut() {
             Some(state) => state.unmount(),
-            None => Rndr::remove(&self.el),
+            None => Rndr::remove(self.waiting()),
         }
     }
 
     fn mount(&mut self, parent: &Element, marker: Option<&Node>) {
         match self.state.borrow_mut().as_mut() {
             Some(state) => state.mount(parent, marker),
-            None => Rndr::insert_node(parent, &self.el, marker),
+            None => Rndr::insert_node(parent, self.waiting(), marker),
         }
     }
 
@@ -262,9 +316,10 @@ impl<S: Mountable> Mountable for HydrateLaterState<S> {
         if let Some(state) = self.state.borrow().as_ref() {
             return state.insert_before_this(child);
         }
-        match Rndr::get_parent(&self.el).and_then(Element::cast_from) {
+        let el = self.waiting();
+        match Rndr::get_parent(el).and_then(Element::cast_from) {
             Some(parent) => {
-                child.mount(&parent, Some(&self.el));
+                child.mount(&parent, Some(el));
                 true
             }
             None => false,
@@ -274,7 +329,7 @@ impl<S: Mountable> Mountable for HydrateLaterState<S> {
     fn elements(&self) -> Vec<Element> {
         match self.state.borrow().as_ref() {
             Some(state) => state.elements(),
-            None => vec![self.el.clone()],
+            None => vec![self.waiting().clone()],
         }
     }
 }

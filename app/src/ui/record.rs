@@ -5,6 +5,7 @@ use super::browser::load_in_browser;
 use super::dialog::ConfirmDialog;
 use super::feedback::ErrorBanner;
 use super::form::FormErrors;
+use super::later::hydrate_later;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::i18n::*;
 use crate::records::RecordKind;
@@ -295,7 +296,7 @@ where
             t_string!(i18n, common.delete_body, name).to_string()
         }
     };
-    view! {
+    let header = hydrate_later(view! {
         <header class="page-header record-header">
             <div>
                 <div class="title-row">
@@ -323,6 +324,9 @@ where
                 </Show>
             </div>
         </header>
+    });
+    view! {
+        {header}
         {suspects_view}
         <ConfirmDialog
             open=asking
@@ -337,6 +341,19 @@ where
         <ErrorBanner error=error />
     }
     .into_any()
+}
+
+/// The cards of a record page, under its header: each is hydrated in a
+/// task of its own (`ui::later`), so that a record's start-up is several
+/// short tasks, not one long one.
+#[component]
+pub fn RecordBody(children: ChildrenFragment) -> impl IntoView {
+    let cards = children()
+        .nodes
+        .into_iter()
+        .map(hydrate_later)
+        .collect_view();
+    view! { <div class="record-body">{cards}</div> }
 }
 
 /// A field of a record page that can be edited in place; `version` follows

@@ -10,7 +10,9 @@ use crate::ui::browser::load_in_browser;
 use crate::ui::form::{FormSection, SelectField, TextArea, TextField};
 use crate::ui::list::{Column, ListView, ValueKind, tags_cell, text_cell};
 use crate::ui::pickers::{OwnerSelect, RecordPicker};
-use crate::ui::record::{Detail, EditableDetail, Loaded, RecordForm, RecordHeader, route_id};
+use crate::ui::record::{
+    Detail, EditableDetail, Loaded, RecordBody, RecordForm, RecordHeader, route_id,
+};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
@@ -291,7 +293,7 @@ pub fn EnrolmentPage() -> impl IntoView {
                             delete=move || delete_enrolment(id, version.get_untracked())
                             after_delete="/programmes"
                         />
-                        <div class="record-body">
+                        <RecordBody>
                             <section class="card">
                                 <header class="card-header">
                                     <h2>{tx!(i18n, common.details)}</h2>
@@ -310,7 +312,7 @@ pub fn EnrolmentPage() -> impl IntoView {
                             </section>
                             <crate::documents::pages::RecordDocuments kind=k id=id />
                             <RecordActivity kind=k id=id reload=reload />
-                        </div>
+                        </RecordBody>
                     </article>
                 }
             }
