@@ -73,7 +73,8 @@ pub async fn hydrated() {
     }
 }
 
-/// Ready in a task of its own (after a `setTimeout(0)`). Unlike
+/// Ready in a task of its own (after a `setTimeout(0)`): the one way this
+/// module yields to the browser. Unlike
 /// `gloo_timers`' future it holds no JavaScript value (the callback is
 /// handed to the browser), so it is `Send`, as an `Action`'s future must be.
 fn next_task() -> impl std::future::Future<Output = ()> + Send {
@@ -275,7 +276,7 @@ where
             // this one's microtasks once start-up's executor is plain
             // wasm-bindgen-futures again (`frontend::startup`), as it is
             // when a page's piece arrived late.
-            gloo_timers::future::TimeoutFuture::new(0).await;
+            next_task().await;
             if let Some(slot) = later.upgrade()
                 && !gone.load(Ordering::Relaxed)
                 && slot.borrow().is_none()
