@@ -70,10 +70,20 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     // For the pages' pieces (`routes::prefetch`).
     #[cfg(feature = "ssr")]
     provide_context(options.clone());
+    // The login page is plain HTML forms: it is sent without the app
+    // (`auth::login_form`), and what its last answer left to show is taken
+    // from its cookie here, before anything is sent.
+    #[cfg(feature = "ssr")]
+    let plain_html =
+        use_context::<http::request::Parts>().is_some_and(|p| p.uri.path() == "/login");
+    #[cfg(feature = "ssr")]
+    if plain_html && let Some(flash) = auth::login_form::take_flash() {
+        provide_context(flash);
+    }
     #[cfg(feature = "ssr")]
     let (css, boot) = (
         ssr::assets::pkg_files(&options).css.clone(),
-        ssr::assets::boot_script(&options),
+        ssr::assets::boot_script(&options, !plain_html),
     );
     #[cfg(not(feature = "ssr"))]
     let (css, boot) = (String::new(), String::new());

@@ -1,5 +1,5 @@
 import { test, expect } from './fixtures';
-import { ADMIN, changePreference, login, ready, shot } from './helpers';
+import { ADMIN, changePreference, chooseLanguage, login, ready, shot } from './helpers';
 
 test('an anonymous visitor is sent to the login page', async ({ page }) => {
   await page.goto('/companies');
@@ -16,12 +16,33 @@ test('a wrong password is refused with a clear message', async ({ page }) => {
   await page.locator('form.auth-form button[type="submit"]').click();
   await expect(page.locator('.banner-error')).toHaveText('Email or password is incorrect.');
   await expect(page).toHaveURL(/\/login/);
+  // The email stays typed; the password does not.
+  await expect(page.locator('#f-email')).toHaveValue(ADMIN.email);
+  await expect(page.locator('#f-password')).toHaveValue('');
+  // A reload shows a clean form.
+  await page.reload();
+  await expect(page.locator('.banner-error')).toHaveCount(0);
+});
+
+test('the login page works before any of the app has loaded, and loads none of it', async ({ page }) => {
+  const wasm: string[] = [];
+  page.on('request', (req) => {
+    if (req.url().endsWith('.wasm')) wasm.push(req.url());
+  });
+  await page.goto('/login?next=%2Fpersons');
+  await page.locator('#f-email').fill(ADMIN.email);
+  await page.locator('#f-password').fill(ADMIN.password);
+  expect(wasm).toEqual([]);
+  await page.locator('form.auth-form button[type="submit"]').click();
+  await page.waitForURL((url) => url.pathname === '/persons');
+  await ready(page);
+  expect(wasm.length).toBeGreaterThan(0);
 });
 
 test('a language chosen on the login page is kept by the next page', async ({ page }) => {
   await page.goto('/login');
   await expect(page.locator('main[data-ready="true"]')).toBeVisible();
-  await page.locator('#login-language').selectOption('fr');
+  await chooseLanguage(page, 'fr');
   await expect(page.locator('h1')).toHaveText('Se connecter à Relais');
   // Nobody is signed in: the page keeps the choice in the cookie the
   // server reads, and the server draws the next page in French.
@@ -30,7 +51,7 @@ test('a language chosen on the login page is kept by the next page', async ({ pa
   await page.reload();
   await expect(page.locator('main[data-ready="true"]')).toBeVisible();
   await expect(page.locator('h1')).toHaveText('Se connecter à Relais');
-  await page.locator('#login-language').selectOption('en');
+  await chooseLanguage(page, 'en');
   await expect(page.locator('h1')).toHaveText('Log in to Relais');
   await page.reload();
   await expect(page.locator('h1')).toHaveText('Log in to Relais');

@@ -7,7 +7,7 @@ export const ADMIN = { email: 'admin@relais.example', password: 'relais-e2e-2026
 export async function login(page: Page, who = ADMIN, language: 'en' | 'fr' = 'en') {
   await page.goto('/login');
   await expect(page.locator('main.auth-page[data-ready="true"]')).toBeVisible();
-  await page.locator('#login-language').selectOption(language);
+  await chooseLanguage(page, language);
   await page.locator('#f-email').fill(who.email);
   await page.locator('#f-password').fill(who.password);
   await page.locator('form.auth-form button[type="submit"]').click();
@@ -15,6 +15,14 @@ export async function login(page: Page, who = ADMIN, language: 'en' | 'fr' = 'en
   await expect(page.locator('nav#sidebar')).toBeAttached();
   await expect(page.locator('.desk h1')).not.toBeEmpty();
   await ready(page);
+}
+
+/** The login page's language buttons (a plain form: the page reloads in it). */
+export async function chooseLanguage(page: Page, language: 'en' | 'fr') {
+  if ((await page.locator('html').getAttribute('lang')) === language) return;
+  await page.locator(`form.auth-languages button[value="${language}"]`).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', language);
+  await expect(page.locator(`form.auth-languages button[value="${language}"]`)).toHaveAttribute('aria-pressed', 'true');
 }
 
 /** Waits until the page is hydrated (the app's event handlers are live). */

@@ -16,7 +16,7 @@ test('the app is installable: manifest, icons, a worker in control', async ({ pa
   expect(caches.some((k) => k.startsWith('relais-shell-'))).toBe(true);
 });
 
-test('a page brings its own code: the login page and the Desk load no list, calendar or report piece, a list no record page or bulk tool; the worker keeps them all', async ({ page }) => {
+test('a page brings its own code: the login page none, the Desk no list, calendar or report piece, a list no record page or bulk tool; the worker keeps them all', async ({ page }) => {
   // The wasm files the page itself asks for (not the worker's install).
   const fetched: string[] = [];
   page.on('request', (req) => {
@@ -26,8 +26,13 @@ test('a page brings its own code: the login page and the Desk load no list, cale
     }
   });
   const has = (piece: string) => fetched.some((p) => p.includes(`split_${piece}_piece`));
+  // The login page is plain forms: no wasm at all, even once the worker
+  // it registers is in control.
+  await page.goto('/login');
+  await controlled(page);
+  expect(fetched).toEqual([]);
   await login(page);
-  expect(has('welcome')).toBe(true);
+  expect(has('welcome')).toBe(false);
   expect(has('desk')).toBe(true);
   for (const other of ['lists', 'records', 'agenda', 'admin']) {
     expect(has(other), `${other} piece fetched before any of its pages`).toBe(false);

@@ -1,6 +1,6 @@
 import { test, expect, Page } from './fixtures';
 import { createHmac } from 'node:crypto';
-import { login, ready, shot } from './helpers';
+import { chooseLanguage, login, ready, shot } from './helpers';
 
 // A demo user no other test signs in as; two-step sign-in is off again at
 // the end.
@@ -48,7 +48,7 @@ test('the codes computed here are RFC 6238 codes', () => {
 async function signInWithCode(page: Page, code: string, recovery = false) {
   await page.goto('/login');
   await expect(page.locator('main.auth-page[data-ready="true"]')).toBeVisible();
-  await page.locator('#login-language').selectOption('en');
+  await chooseLanguage(page, 'en');
   await page.locator('#f-email').fill(MANAGER.email);
   await page.locator('#f-password').fill(MANAGER.password);
   await page.getByRole('button', { name: 'Log in' }).click();
@@ -58,7 +58,8 @@ async function signInWithCode(page: Page, code: string, recovery = false) {
   await expect(field).toHaveAttribute('autocomplete', 'one-time-code');
   await expect(page.locator('#f-password')).toBeHidden();
   if (recovery) {
-    await page.getByRole('button', { name: 'Use a recovery code instead' }).click();
+    await page.getByRole('link', { name: 'Use a recovery code instead' }).click();
+    await expect(page).toHaveURL(/recovery=1/);
     await expect(page.locator('#f-code')).not.toHaveAttribute('inputmode', 'numeric');
   } else {
     await expect(field).toHaveAttribute('inputmode', 'numeric');

@@ -25,6 +25,9 @@ use leptos::prelude::*;
 pub const PUBLIC_SERVER_FNS: &[&str] = &[
     "/api/auth/login",
     "/api/auth/login_second_factor",
+    "/api/auth/login_form",
+    "/api/auth/login_code_form",
+    "/api/auth/language_form",
     "/api/auth/logout",
     "/api/auth/request_password_reset",
     "/api/auth/reset_password",

@@ -1,10 +1,12 @@
 //! Accounts: who is logged in, with which role, and the server functions of
 //! logging in and out, resetting a password and saving preferences
 //! (`api.rs`); my password and my sessions (`account.rs`); the optional
-//! second sign-in factor and its recovery codes (`second_factor.rs`).
+//! second sign-in factor and its recovery codes (`second_factor.rs`); the
+//! login page's plain HTML forms, which need no wasm (`login_form.rs`).
 
 mod account;
 mod api;
+pub mod login_form;
 pub mod pages;
 pub mod second_factor;
 

@@ -1,9 +1,12 @@
 //! Log in, forgot password and reset password pages (outside the shell).
+//! The login page is plain HTML forms (`login_form.rs`); the other two are
+//! hydrated.
 
-use super::{login, login_second_factor, request_password_reset, reset_password};
+use super::login_form::{LoginFlash, login_path, safe_next};
+use super::{request_password_reset, reset_password};
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::layout::profile::{locale_code, locale_from, show_in};
+use crate::layout::profile::locale_code;
 use crate::tx;
 use crate::ui::feedback::ErrorBanner;
 use crate::ui::form::{FormErrors, TextField};
@@ -12,11 +15,13 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 /// A centered card with the brand, for pages shown before login.
+/// `plain_html`: the page works as the server draws it, with no wasm (the
+/// login page), so it is ready at once; the others are ready once hydrated.
 #[component]
-pub(crate) fn AuthCard(children: Children) -> impl IntoView {
+pub(crate) fn AuthCard(children: Children, #[prop(optional)] plain_html: bool) -> impl IntoView {
     let i18n = use_i18n();
     // Lets tests (and people on slow links) know the page is interactive.
-    let ready = RwSignal::new(false);
+    let ready = RwSignal::new(plain_html);
     Effect::new(move || ready.set(true));
     view! {
         <main class="auth-page" data-ready=move || ready.get().to_string()>
@@ -30,136 +35,66 @@ pub(crate) fn AuthCard(children: Children) -> impl IntoView {
     .into_any()
 }
 
-/// Full navigation (not client-side) after login and logout, so the server
-/// renders the next page with the new session, language and theme.
-fn go_to(href: &str) {
-    #[cfg(feature = "hydrate")]
-    if let Some(w) = web_sys::window() {
-        let _ = w.location().set_href(href);
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = href;
-}
-
-/// Only local paths are followed after login: no open redirect.
-fn safe_next(next: Option<String>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n,
-        _ => "/".into(),
-    }
-}
-
+/// The login page: plain HTML forms that post to `login_form`,
+/// `login_code_form` and `language_form` (see `login_form.rs`), so the page
+/// needs no wasm; the server sends none with it. What the last answer left
+/// to show (the email typed, the error) is the `LoginFlash` the shell took
+/// from its cookie.
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
+    let (next, code_step, recovery) = query.with_untracked(|q| {
+        (
+            safe_next(q.get("next")),
+            q.get("step").as_deref() == Some("code"),
+            q.get("recovery").as_deref() == Some("1"),
+        )
+    });
+    let flash = use_context::<LoginFlash>().unwrap_or_default();
     let errors = FormErrors::provide();
-    let email = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
-    // With a second factor, the password step is followed by a code step.
-    let code_step = RwSignal::new(false);
-    let code = RwSignal::new(String::new());
-    let recovery = RwSignal::new(false);
-    let expired = RwSignal::new(false);
-    let action = Action::new(move |(e, p, l): &(String, String, String)| {
-        login(e.clone(), p.clone(), l.clone())
-    });
-    let code_action = Action::new(move |c: &String| login_second_factor(c.clone()));
-    Effect::new(move || match action.value().get() {
-        Some(Ok(_)) => go_to(&safe_next(query.with_untracked(|q| q.get("next")))),
-        Some(Err(AppError::SecondFactorNeeded)) => {
-            errors.0.set(None);
-            code.set(String::new());
-            code_step.set(true);
-        }
-        Some(Err(e)) => errors.0.set(Some(e)),
-        None => {}
-    });
-    Effect::new(move || match code_action.value().get() {
-        Some(Ok(_)) => go_to(&safe_next(query.with_untracked(|q| q.get("next")))),
-        // The password step is gone (too long ago): start again.
-        Some(Err(AppError::InvalidCredentials)) => {
-            errors.0.set(None);
-            password.set(String::new());
-            code_step.set(false);
-            expired.set(true);
-        }
-        Some(Err(e)) => errors.0.set(Some(e)),
-        None => {}
-    });
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        expired.set(false);
-        let locale = locale_code(i18n.get_locale_untracked()).to_string();
-        action.dispatch((email.get_untracked(), password.get_untracked(), locale));
-    };
-    let on_code = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let value = code.get_untracked();
-        let local = super::check_code("code", &value);
-        if !local.is_empty() {
-            errors.set_fields(local);
-            return;
-        }
-        code_action.dispatch(value);
-    };
-    let code_field = move || {
-        let bind = (code.into(), Callback::new(move |v| code.set(v)));
-        if recovery.get() {
-            view! {
-                <TextField name="code" label=tx!(i18n, second_factor.login_code) bind=bind
-                    autocomplete="one-time-code" required=true max=64 />
-            }
-            .into_any()
-        } else {
-            view! {
-                <TextField name="code" label=tx!(i18n, second_factor.login_code) bind=bind
-                    autocomplete="one-time-code" inputmode="numeric" required=true max=64 />
-            }
-            .into_any()
-        }
-    };
-    let on_language = move |ev| show_in(i18n, locale_from(&event_target_value(&ev)));
+    errors.0.set(flash.error.clone());
     let banner = Signal::derive(move || {
         errors
             .0
             .get()
             .filter(|e| !matches!(e, AppError::Invalid { .. }))
     });
-    view! {
-        <AuthCard>
-            <h1>{tx!(i18n, auth.login_title)}</h1>
-            <Show when=move || code_step.get()>
-                <form class="auth-form second-factor-form" on:submit=on_code novalidate>
-                    <p>{tx!(i18n, second_factor.login_intro)}</p>
-                    {code_field}
-                    <button type="button" class="link-button" on:click=move |_| recovery.update(|r| *r = !*r)>
-                        {move || if recovery.get() {
-                            t_string!(i18n, second_factor.use_app_code).to_string()
-                        } else {
-                            t_string!(i18n, second_factor.use_recovery_code).to_string()
-                        }}
-                    </button>
-                    <ErrorBanner error=banner />
-                    <button type="submit" class="button button-primary button-block" disabled=move || code_action.pending().get()>
-                        {move || {
-                            if code_action.pending().get() {
-                                t_string!(i18n, second_factor.verifying).to_string()
-                            } else {
-                                t_string!(i18n, second_factor.verify).to_string()
-                            }
-                        }}
-                    </button>
-                </form>
-            </Show>
-            <form class="auth-form" on:submit=on_submit novalidate hidden=move || code_step.get()>
-                <div class="field">
-                    <label for="login-language">{tx!(i18n, auth.language)}</label>
-                    <select id="login-language" on:change=on_language>
-                        <option value="en" selected=move || i18n.get_locale() == Locale::en>"English"</option>
-                        <option value="fr" selected=move || i18n.get_locale() == Locale::fr>"Français"</option>
-                    </select>
-                </div>
+    let email = RwSignal::new(flash.email.clone());
+    let ignore = Callback::new(|_: String| {});
+    let hidden_next =
+        (next != "/").then(|| view! { <input type="hidden" name="next" value=next.clone() /> });
+    let locale = locale_code(i18n.get_locale_untracked());
+    let step = if code_step {
+        let toggle = login_path(&next, true, !recovery);
+        view! {
+            <form class="auth-form second-factor-form" method="post" action="/api/auth/login_code_form" novalidate>
+                {hidden_next.clone()}
+                {recovery.then(|| view! { <input type="hidden" name="recovery" value="1" /> })}
+                <p>{tx!(i18n, second_factor.login_intro)}</p>
+                <TextField name="code" label=tx!(i18n, second_factor.login_code)
+                    bind=(Signal::stored(String::new()), ignore)
+                    autocomplete="one-time-code" inputmode=if recovery { "text" } else { "numeric" }
+                    required=true max=64 />
+                <a class="link-button" href=toggle>
+                    {if recovery {
+                        tx!(i18n, second_factor.use_app_code).into_any()
+                    } else {
+                        tx!(i18n, second_factor.use_recovery_code).into_any()
+                    }}
+                </a>
+                <ErrorBanner error=banner />
+                <button type="submit" class="button button-primary button-block">
+                    {tx!(i18n, second_factor.verify)}
+                </button>
+            </form>
+        }
+        .into_any()
+    } else {
+        view! {
+            <form class="auth-form" method="post" action="/api/auth/login_form" novalidate>
+                {hidden_next.clone()}
+                <input type="hidden" name="locale" value=locale />
                 <TextField
                     name="email"
                     label=tx!(i18n, auth.email)
@@ -171,30 +106,44 @@ pub fn LoginPage() -> impl IntoView {
                 <TextField
                     name="password"
                     label=tx!(i18n, auth.password)
-                    bind=(password.into(), Callback::new(move |v| password.set(v)))
+                    bind=(Signal::stored(String::new()), ignore)
                     kind="password"
                     autocomplete="current-password"
                     required=true
                     max=1024
                 />
-                <Show when=move || expired.get()>
+                {flash.expired.then(|| view! {
                     <p class="banner banner-error" role="alert">{tx!(i18n, second_factor.login_expired)}</p>
-                </Show>
-                <Show when=move || !code_step.get()>
-                    <ErrorBanner error=banner />
-                </Show>
-                <button type="submit" class="button button-primary button-block" disabled=move || action.pending().get()>
-                    {move || {
-                        if action.pending().get() {
-                            t_string!(i18n, auth.logging_in).to_string()
-                        } else {
-                            t_string!(i18n, auth.login).to_string()
-                        }
-                    }}
+                })}
+                <ErrorBanner error=banner />
+                <button type="submit" class="button button-primary button-block">
+                    {tx!(i18n, auth.login)}
                 </button>
             </form>
+        }
+        .into_any()
+    };
+    let language = move |code: &'static str, name: &'static str| {
+        view! {
+            <button type="submit" name="locale" value=code lang=code
+                aria-pressed=(locale == code).to_string()>{name}</button>
+        }
+    };
+    view! {
+        <AuthCard plain_html=true>
+            <h1>{tx!(i18n, auth.login_title)}</h1>
+            <form class="auth-languages" method="post" action="/api/auth/language_form">
+                {hidden_next.clone()}
+                {code_step.then(|| view! { <input type="hidden" name="step" value="code" /> })}
+                <fieldset class="segmented">
+                    <legend>{tx!(i18n, auth.language)}</legend>
+                    {language("en", "English")}
+                    {language("fr", "Français")}
+                </fieldset>
+            </form>
+            {step}
             <p class="auth-links">
-                <A href="/forgot-password">{tx!(i18n, auth.forgot_password)}</A>
+                <a href="/forgot-password">{tx!(i18n, auth.forgot_password)}</a>
             </p>
         </AuthCard>
     }

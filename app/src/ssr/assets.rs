@@ -124,19 +124,31 @@ pub const PIECES_META: &str = "relais-pieces";
 /// in cookies for the server's next page, and shows a theme of `auto` in
 /// the device's setting at once and whenever it changes
 /// (`layout::shown_theme`'s rule).
-pub fn boot_script(options: &LeptosOptions) -> String {
+/// `with_app: false` (the login page, plain HTML forms): no wasm; the
+/// script registers the service worker itself, as the app does once it
+/// starts (`pwa::register_service_worker`), so the app can be installed
+/// from that page too.
+pub fn boot_script(options: &LeptosOptions, with_app: bool) -> String {
     let files = pkg_files(options);
+    let start = if with_app {
+        format!(
+            "const pieces = () => (document.querySelector('meta[name={PIECES_META}]')?.content || '').split(' ').filter(Boolean).forEach((url) => fetch(url).catch(() => {{}}));\n\
+             const start = () => {{ pieces(); import({js:?}).then((app) => app.default({{ module_or_path: {wasm:?} }}).then(() => app.hydrate())); }};\n",
+            js = files.js,
+            wasm = files.wasm,
+        )
+    } else {
+        "const start = () => navigator.serviceWorker?.register('/sw.js').catch(() => {});\n"
+            .to_string()
+    };
     format!(
         "document.cookie = '{narrow}=' + (innerWidth < 768 ? 1 : 0) + '; path=/; max-age=31536000; samesite=lax';\n\
          const dark = matchMedia('(prefers-color-scheme: dark)'), html = document.documentElement;\n\
          const device = () => {{ document.cookie = '{dark}=' + (dark.matches ? 1 : 0) + '; path=/; max-age=31536000; samesite=lax'; if (html.dataset.themeChoice === 'auto') html.dataset.theme = dark.matches ? 'dark' : 'light'; }};\n\
          device(); dark.addEventListener('change', device);\n\
-         const pieces = () => (document.querySelector('meta[name={PIECES_META}]')?.content || '').split(' ').filter(Boolean).forEach((url) => fetch(url).catch(() => {{}}));\n\
-         const start = () => {{ pieces(); import({js:?}).then((app) => app.default({{ module_or_path: {wasm:?} }}).then(() => app.hydrate())); }};\n\
+         {start}\
          const idle = () => ('requestIdleCallback' in window ? requestIdleCallback(start, {{ timeout: 2000 }}) : setTimeout(start, 1));\n\
          if (document.readyState === 'complete') idle(); else addEventListener('load', idle, {{ once: true }});",
-        js = files.js,
-        wasm = files.wasm,
         narrow = crate::layout::NARROW_COOKIE,
         dark = crate::layout::DEVICE_DARK_COOKIE,
     )
@@ -231,7 +243,7 @@ mod tests {
     #[test]
     fn the_boot_script_loads_this_builds_files_after_the_page() {
         let options = LeptosOptions::builder().output_name("relais").build();
-        let script = boot_script(&options);
+        let script = boot_script(&options, true);
         let files = pkg_files(&options);
         assert!(
             script.contains(&format!("import({:?})", files.js)),
@@ -246,5 +258,16 @@ mod tests {
             script.contains(&format!("meta[name={PIECES_META}]")),
             "the page's piece is fetched beside the main wasm: {script}"
         );
+        // The login page: the same cookies and theme, the worker, no app.
+        let plain = boot_script(&options, false);
+        assert!(
+            !plain.contains(".wasm") && !plain.contains("import("),
+            "{plain}"
+        );
+        assert!(
+            plain.contains("serviceWorker?.register('/sw.js')"),
+            "{plain}"
+        );
+        assert!(plain.contains("prefers-color-scheme"), "{plain}");
     }
 }

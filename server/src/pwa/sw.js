@@ -35,7 +35,13 @@ const PAGES = __PAGES_CACHE__;
 const SHELL = `relais-shell-${VERSION}`;
 const DATA = "relais-data";
 const OFFLINE_PAGE = "/offline.html";
-const SESSION_CHANGES = ["/api/auth/login", "/api/auth/login_second_factor", "/api/auth/logout"];
+const SESSION_CHANGES = [
+  "/api/auth/login",
+  "/api/auth/login_second_factor",
+  "/api/auth/login_form",
+  "/api/auth/login_code_form",
+  "/api/auth/logout",
+];
 // The routes that take a file as their body: a new document, a new version
 // of one (the server's `documents::is_upload_path` says the same).
 const FILE_UPLOADS = /^\/files\/(upload|[0-9]+\/replace)$/;

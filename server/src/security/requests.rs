@@ -14,6 +14,10 @@ use axum::response::{IntoResponse, Response};
 /// (a 20,000-character note, a mass action on 1,000 ids) are far below.
 pub const MAX_BODY: usize = 1024 * 1024;
 
+/// The largest body of the login page's forms (an email, a password of at
+/// most 1,024 characters, a page to go to after).
+pub const FORM_BODY: usize = 16 * 1024;
+
 /// The deepest JSON a server function takes (the deepest argument, an
 /// interaction with its recurrence, is 4 levels).
 pub const MAX_DEPTH: usize = 32;
@@ -108,6 +112,17 @@ fn cross_site(headers: &HeaderMap, origins: &Origins) -> bool {
     }
 }
 
+fn is_form(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|m| {
+            m.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
+}
+
 fn is_json(headers: &HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)
@@ -198,6 +213,21 @@ pub async fn check(State(origins): State<Origins>, req: Request, next: Next) -> 
     // page of another site can send without asking first).
     if req.method() != Method::POST {
         return refuse(BadRequest::Method);
+    }
+    // The login page's forms, which work without the app (same origin
+    // only, as every change above; bounded like JSON).
+    if app::auth::login_form::FORM_SERVER_FNS.contains(&req.uri().path()) && is_form(req.headers())
+    {
+        let (parts, body) = req.into_parts();
+        let Ok(bytes) = to_bytes(body, FORM_BODY).await else {
+            return refuse(BadRequest::TooLarge);
+        };
+        if bytes.contains(&0) || bytes.windows(3).any(|w| w.eq_ignore_ascii_case(b"%00")) {
+            return refuse(BadRequest::NulByte);
+        }
+        return next
+            .run(Request::from_parts(parts, Body::from(bytes)))
+            .await;
     }
     if !is_json(req.headers()) {
         return refuse(BadRequest::ContentType);

@@ -22,6 +22,7 @@ mod import;
 mod interactions;
 mod kanban;
 mod lists;
+mod login_form;
 mod mail;
 mod merge;
 mod notifications;

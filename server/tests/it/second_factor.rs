@@ -441,3 +441,140 @@ async fn an_admin_removes_a_lost_second_factor(pool: PgPool) {
     .unwrap();
     assert_eq!(audited, 1);
 }
+
+/// The same steps from the login page's plain HTML forms (no app): the
+/// password form goes on to the code form, a wrong code comes back with
+/// its message, a recovery code signs in, and a code with no password
+/// before it sends the person back to the password.
+#[sqlx::test(migrations = "../migrations")]
+async fn the_login_page_forms_ask_for_the_code(pool: PgPool) {
+    let app = TestApp::new(pool.clone());
+    let (_, s) = app.login_as("me@example.fr", "member").await;
+    let (_, recovery) = set_up(&app, &s).await;
+    let pair = |c: &str| c.split(';').next().unwrap().to_string();
+    let flash_of = |r: &Reply| {
+        r.cookies
+            .iter()
+            .find(|c| c.starts_with("relais_login_flash="))
+            .map(|c| pair(c))
+    };
+
+    let r = app
+        .post_urlencoded(
+            "/api/auth/login_form",
+            &[
+                ("email", "me@example.fr"),
+                ("password", PASSWORD),
+                ("locale", "en"),
+                ("next", "/deals"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert_eq!(
+        r.location.as_deref(),
+        Some("/login?next=%2Fdeals&step=code")
+    );
+    let pending = session_cookie(&r).expect("the pending login's session");
+    assert_eq!(me(&app, &pending).await.status, StatusCode::UNAUTHORIZED);
+
+    let page = app
+        .get("/login?next=%2Fdeals&step=code", Some(&pending))
+        .await;
+    assert!(
+        page.text.contains(r#"action="/api/auth/login_code_form""#),
+        "{}",
+        page.text
+    );
+    assert!(
+        page.text.contains(r#"inputmode="numeric""#),
+        "{}",
+        page.text
+    );
+    assert!(
+        !page.text.contains(r#"name="password""#),
+        "the password step is over"
+    );
+    // Changing the language keeps the step.
+    let r = app
+        .post_urlencoded(
+            "/api/auth/language_form",
+            &[("locale", "fr"), ("next", "/deals"), ("step", "code")],
+            Some(&pending),
+        )
+        .await;
+    assert_eq!(
+        r.location.as_deref(),
+        Some("/login?next=%2Fdeals&step=code")
+    );
+
+    // A wrong code: back to the code form, the message on its field.
+    let r = app
+        .post_urlencoded(
+            "/api/auth/login_code_form",
+            &[("code", "000000"), ("next", "/deals")],
+            Some(&pending),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        r.location.as_deref(),
+        Some("/login?next=%2Fdeals&step=code")
+    );
+    let flash = flash_of(&r).unwrap();
+    let page = app
+        .get(
+            "/login?next=%2Fdeals&step=code",
+            Some(&format!("{pending}; {flash}")),
+        )
+        .await;
+    assert!(
+        page.text.contains("This code is not right"),
+        "{}",
+        page.text
+    );
+
+    // A recovery code, from its own form: signed in, at the page asked for.
+    let page = app
+        .get("/login?next=%2Fdeals&step=code&recovery=1", Some(&pending))
+        .await;
+    assert!(
+        !page.text.contains(r#"inputmode="numeric""#),
+        "{}",
+        page.text
+    );
+    assert!(
+        page.text.contains(r#"name="recovery" value="1""#),
+        "{}",
+        page.text
+    );
+    let r = app
+        .post_urlencoded(
+            "/api/auth/login_code_form",
+            &[
+                ("code", &recovery[0]),
+                ("next", "/deals"),
+                ("recovery", "1"),
+            ],
+            Some(&pending),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert_eq!(r.location.as_deref(), Some("/deals"));
+    let signed_in = session_cookie(&r).expect("a new session id");
+    assert_eq!(me(&app, &signed_in).await.status, StatusCode::OK);
+
+    // A code with no password step before it: the password again, said why.
+    let r = app
+        .post_urlencoded("/api/auth/login_code_form", &[("code", "123456")], None)
+        .await;
+    assert_eq!(r.location.as_deref(), Some("/login"));
+    let page = app.get("/login", flash_of(&r).as_deref()).await;
+    assert!(
+        page.text.contains("This sign-in took too long"),
+        "{}",
+        page.text
+    );
+    assert!(page.text.contains(r#"name="password""#));
+}

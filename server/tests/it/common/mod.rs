@@ -146,6 +146,34 @@ impl TestApp {
         }
     }
 
+    /// POSTs an HTML form (`application/x-www-form-urlencoded`) as a
+    /// browser submits it without script: a navigation, asking for HTML.
+    pub async fn post_urlencoded(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        cookie: Option<&str>,
+    ) -> Reply {
+        let body = fields
+            .iter()
+            .map(|(k, v)| {
+                format!(
+                    "{}={}",
+                    app::ui::list::urlencode(k),
+                    app::ui::list::urlencode(v)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("&");
+        let mut req = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "text/html,application/xhtml+xml");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req.body(Body::from(body)).unwrap()).await
+    }
+
     /// POSTs a `multipart/form-data` form: `(name, file name, bytes)` per
     /// part, a file name making a file part.
     pub async fn post_form(

@@ -1,0 +1,220 @@
+//! The login page as plain HTML forms: it works before (and without) any
+//! wasm, so a first visit downloads none of the app to log in (issue 20:
+//! the page is interactive as soon as it is drawn).
+//!
+//! Each form posts to a server function taking a form body (`PostUrl`)
+//! that calls the JSON one (`login`, `login_second_factor`) — the rules
+//! exist once — and always answers `303 See Other`: to the page asked for
+//! after a login, back to `/login` otherwise (post / redirect / get). What
+//! the next `/login` must show — the email typed and the error — rides in
+//! a short-lived, HttpOnly cookie read and cleared by that page
+//! (`LoginFlash`), never in the address (history, logs).
+
+#[cfg(feature = "ssr")]
+use super::{login, login_second_factor};
+use crate::error::{AppError, AppResult};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The server functions that take an HTML form's body
+/// (`application/x-www-form-urlencoded`) instead of JSON. The request
+/// check lets them through (still same-origin only, size-bounded); every
+/// other server function takes JSON.
+pub const FORM_SERVER_FNS: &[&str] = &[
+    "/api/auth/login_form",
+    "/api/auth/login_code_form",
+    "/api/auth/language_form",
+];
+
+/// The cookie carrying a `LoginFlash` from a form's answer to the next
+/// `/login` (only sent to `/login`, for a few minutes, HttpOnly).
+pub const FLASH_COOKIE: &str = "relais_login_flash";
+
+/// What the next `/login` shows after a form's answer: the email typed
+/// (a password is never kept) and what went wrong.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LoginFlash {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub error: Option<AppError>,
+    /// The code step came too late: the password is asked again.
+    #[serde(default)]
+    pub expired: bool,
+}
+
+/// Only local paths are followed after login: no open redirect.
+pub fn safe_next(next: Option<String>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n,
+        _ => "/".into(),
+    }
+}
+
+/// `/login` with its page to go to after, and the code step if asked.
+pub fn login_path(next: &str, code_step: bool, recovery: bool) -> String {
+    let mut query = Vec::new();
+    if next != "/" {
+        query.push(format!("next={}", crate::ui::list::urlencode(next)));
+    }
+    if code_step {
+        query.push("step=code".to_string());
+    }
+    if recovery {
+        query.push("recovery=1".to_string());
+    }
+    if query.is_empty() {
+        "/login".into()
+    } else {
+        format!("/login?{}", query.join("&"))
+    }
+}
+
+/// The password step, from the login page's form.
+#[server(prefix = "/api/auth", endpoint = "login_form", input = server_fn::codec::PostUrl)]
+pub async fn login_form(
+    email: String,
+    password: String,
+    locale: String,
+    next: Option<String>,
+) -> AppResult<()> {
+    let next = safe_next(next);
+    match login(email.clone(), password, locale).await {
+        Ok(_) => see_other(&next),
+        Err(AppError::SecondFactorNeeded) => see_other(&login_path(&next, true, false)),
+        Err(error) => {
+            set_flash(&LoginFlash {
+                email,
+                error: Some(error),
+                expired: false,
+            });
+            see_other(&login_path(&next, false, false));
+        }
+    }
+    Ok(())
+}
+
+/// The code step (an app's code or a recovery code).
+#[server(prefix = "/api/auth", endpoint = "login_code_form", input = server_fn::codec::PostUrl)]
+pub async fn login_code_form(
+    code: String,
+    next: Option<String>,
+    recovery: Option<String>,
+) -> AppResult<()> {
+    let next = safe_next(next);
+    match login_second_factor(code).await {
+        Ok(_) => see_other(&next),
+        // The password step is gone (too long ago, or never made): start again.
+        Err(AppError::InvalidCredentials) => {
+            set_flash(&LoginFlash {
+                expired: true,
+                ..LoginFlash::default()
+            });
+            see_other(&login_path(&next, false, false));
+        }
+        Err(error) => {
+            set_flash(&LoginFlash {
+                error: Some(error),
+                ..LoginFlash::default()
+            });
+            see_other(&login_path(&next, true, recovery.is_some()));
+        }
+    }
+    Ok(())
+}
+
+/// The language of the pages drawn before login: kept in the language
+/// cookie the server reads, then back to the login page, at the step it
+/// was at (a pending code step stays pending).
+#[server(prefix = "/api/auth", endpoint = "language_form", input = server_fn::codec::PostUrl)]
+pub async fn language_form(
+    locale: String,
+    next: Option<String>,
+    step: Option<String>,
+) -> AppResult<()> {
+    if super::LOCALES.contains(&locale.as_str()) {
+        crate::ssr::cookies::set_pref(crate::ssr::cookies::LOCALE, &locale);
+    }
+    let code_step = step.as_deref() == Some("code");
+    see_other(&login_path(&safe_next(next), code_step, false));
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+fn see_other(path: &str) {
+    use http::{HeaderValue, StatusCode, header::LOCATION};
+    if let (Some(resp), Ok(location)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        HeaderValue::from_str(path),
+    ) {
+        resp.set_status(StatusCode::SEE_OTHER);
+        resp.insert_header(LOCATION, location);
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn flash_cookie(value: &str, max_age: i64) -> String {
+    let secure = if crate::ssr::settings().secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!(
+        "{FLASH_COOKIE}={value}; Path=/login; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}"
+    )
+}
+
+#[cfg(feature = "ssr")]
+fn set_flash(flash: &LoginFlash) {
+    let value = hex::encode(serde_json::to_vec(flash).unwrap_or_default());
+    if let (Some(resp), Ok(v)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(&flash_cookie(&value, 300)),
+    ) {
+        resp.append_header(http::header::SET_COOKIE, v);
+    }
+}
+
+/// The flash of the request being rendered, if any, cleared in the answer
+/// so that a reload shows a clean form. Called while the shell is drawn,
+/// before anything is sent.
+#[cfg(feature = "ssr")]
+pub fn take_flash() -> Option<LoginFlash> {
+    let raw = crate::ssr::cookies::from_request(FLASH_COOKIE)?;
+    if let (Some(resp), Ok(v)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(&flash_cookie("", 0)),
+    ) {
+        resp.append_header(http::header::SET_COOKIE, v);
+    }
+    serde_json::from_slice(&hex::decode(raw).ok()?).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(safe_next(Some("/companies/3".into())), "/companies/3");
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(bad.into())), "/", "{bad}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn the_login_path_keeps_the_page_asked_for() {
+        assert_eq!(login_path("/", false, false), "/login");
+        assert_eq!(
+            login_path("/persons?q=a b", true, false),
+            "/login?next=%2Fpersons%3Fq%3Da%20b&step=code"
+        );
+        assert_eq!(login_path("/", true, true), "/login?step=code&recovery=1");
+    }
+}
