@@ -183,6 +183,11 @@ pub struct ServeArgs {
     #[arg(long, env = "RELAIS_UPLOAD_LIMIT_MB", default_value_t = app::documents::DEFAULT_LIMIT_MB,
           value_parser = clap::value_parser!(u64).range(1..=10_240))]
     pub upload_limit_mb: u64,
+    /// Seconds the requests under way get to finish once the server is
+    /// asked to stop (SIGTERM, Ctrl-C); past them it stops anyway.
+    #[arg(long, env = "RELAIS_SHUTDOWN_GRACE_SECS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(0..=3600))]
+    pub shutdown_grace_secs: u64,
     /// Seconds between two runs of the reminder dispatcher.
     #[arg(long, env = "RELAIS_REMINDER_SECS", default_value_t = 30,
           value_parser = clap::value_parser!(u64).range(1..))]

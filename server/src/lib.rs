@@ -268,6 +268,45 @@ pub fn spawn_duplicate_scan(pool: PgPool) {
     });
 }
 
+/// Serves `app` on `listener` until `signal` resolves, then lets the
+/// requests under way finish for at most `grace`. Past it the server stops
+/// anyway: a connection that never finishes (a client gone without closing
+/// it, an answer that is never read to its end) would otherwise hold a
+/// deploy's stop until the service manager kills the process.
+pub async fn serve_until(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    signal: impl std::future::Future<Output = ()> + Send + 'static,
+    grace: Duration,
+) -> std::io::Result<()> {
+    let (signalled, on_signal) = tokio::sync::oneshot::channel::<()>();
+    let serve = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        signal.await;
+        tracing::info!(
+            ?grace,
+            "stopping: no new connections, open ones get the grace period"
+        );
+        let _ = signalled.send(());
+    });
+    let deadline = async move {
+        if on_signal.await.is_err() {
+            std::future::pending::<()>().await;
+        }
+        tokio::time::sleep(grace).await;
+    };
+    tokio::select! {
+        served = serve.into_future() => served,
+        () = deadline => {
+            tracing::warn!(?grace, "connections still open after the grace period: stopped without them");
+            Ok(())
+        }
+    }
+}
+
 /// Deletes expired sessions, month-old idempotency keys, day-old login
 /// attempts and mail past its keeping time, every hour.
 pub fn spawn_session_cleanup(pool: PgPool) {

@@ -160,11 +160,12 @@ async fn serve(cli: Cli, pool: sqlx::PgPool) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     tracing::info!("Relais listening on http://{}", args.addr);
     println!("Relais is running on http://{}", args.addr);
-    axum::serve(
+    server::serve_until(
         listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        app,
+        shutdown_signal(),
+        std::time::Duration::from_secs(args.shutdown_grace_secs),
     )
-    .with_graceful_shutdown(shutdown_signal())
     .await?;
     pool.close().await;
     tracing::info!("shut down cleanly");

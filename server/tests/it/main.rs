@@ -36,5 +36,6 @@ mod reports;
 mod second_factor;
 mod security;
 mod settings;
+mod shutdown;
 mod team;
 mod tls;
