@@ -8,7 +8,9 @@ use leptos::prelude::*;
 #[component]
 pub fn TopBar(drawer: RwSignal<bool>) -> impl IntoView {
     let i18n = use_i18n();
-    view! {
+    // Hydrated in a task of its own, like the sidebar: the page's own
+    // hydration does not wait for the search box, the bell and the menus.
+    crate::ui::later::hydrate_later(view! {
         <header class="topbar">
             <button
                 class="icon-button menu-button"
@@ -41,6 +43,5 @@ pub fn TopBar(drawer: RwSignal<bool>) -> impl IntoView {
                 <ProfileMenu />
             </div>
         </header>
-    }
-    .into_any()
+    })
 }

@@ -3,7 +3,8 @@
 //!
 //! The list is a `LocalResource`: it loads in the browser after hydration
 //! (the server renders the bell with no count, as the browser's first render
-//! does), then every 30 seconds and whenever the panel opens.
+//! does; the top bar is hydrated in a task of its own, and the first load
+//! waits for it), then every 30 seconds and whenever the panel opens.
 
 use super::{NotificationItem, NotificationList, mark_all_read, mark_read, notifications};
 use crate::i18n::*;
@@ -56,7 +57,12 @@ pub fn Bell() -> impl IntoView {
             .and_then(|u| u.ok())
             .is_some_and(|u| u.reminders_by == "mail")
     };
-    let fetched = LocalResource::new(notifications);
+    // Not before the top bar is hydrated (`later::hydrated`): a count
+    // arriving first would draw a badge the server's HTML does not have.
+    let fetched = LocalResource::new(|| async {
+        crate::ui::later::hydrated().await;
+        notifications().await
+    });
     // The last list received, changed at once by the user's clicks.
     let data = RwSignal::new(NotificationList::default());
     let failed = RwSignal::new(false);
