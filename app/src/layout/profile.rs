@@ -159,9 +159,14 @@ pub fn ProfileMenu() -> impl IntoView {
                         Ok(u) => {
                             let name = u.name.clone();
                             let label = t_string!(i18n, topbar.profile_of, name).to_string();
+                            let said = label.clone();
                             view! {
-                                <summary class="icon-button profile-button" aria-label=label.clone() title=label>
+                                // Named by its hidden text, not `aria-label`: a
+                                // label must contain what is shown ("CM"), and
+                                // the initials alone say little to a screen reader.
+                                <summary class="icon-button profile-button" title=label>
                                     <span class="avatar" aria-hidden="true">{initials(&u.name)}</span>
+                                    <span class="visually-hidden">{said}</span>
                                 </summary>
                             }
                             .into_any()

@@ -142,9 +142,10 @@ pub fn boot_script(options: &LeptosOptions, with_app: bool) -> String {
             .to_string()
     };
     format!(
-        "document.cookie = '{narrow}=' + (innerWidth < 768 ? 1 : 0) + '; path=/; max-age=31536000; samesite=lax';\n\
+        "const secure = location.protocol === 'https:' ? '; secure' : '';\n\
+         document.cookie = '{narrow}=' + (innerWidth < 768 ? 1 : 0) + '; path=/; max-age=31536000; samesite=lax' + secure;\n\
          const dark = matchMedia('(prefers-color-scheme: dark)'), html = document.documentElement;\n\
-         const device = () => {{ document.cookie = '{dark}=' + (dark.matches ? 1 : 0) + '; path=/; max-age=31536000; samesite=lax'; if (html.dataset.themeChoice === 'auto') html.dataset.theme = dark.matches ? 'dark' : 'light'; }};\n\
+         const device = () => {{ document.cookie = '{dark}=' + (dark.matches ? 1 : 0) + '; path=/; max-age=31536000; samesite=lax' + secure; if (html.dataset.themeChoice === 'auto') html.dataset.theme = dark.matches ? 'dark' : 'light'; }};\n\
          device(); dark.addEventListener('change', device);\n\
          {start}\
          const idle = () => ('requestIdleCallback' in window ? requestIdleCallback(start, {{ timeout: 2000 }}) : setTimeout(start, 1));\n\
@@ -254,6 +255,12 @@ mod tests {
             "{script}"
         );
         assert!(script.contains("addEventListener('load'"), "{script}");
+        // Its cookies are `Secure` on HTTPS, as the server's are.
+        assert_eq!(
+            script.matches("samesite=lax' + secure").count(),
+            2,
+            "{script}"
+        );
         assert!(
             script.contains(&format!("meta[name={PIECES_META}]")),
             "the page's piece is fetched beside the main wasm: {script}"
