@@ -619,6 +619,26 @@ fn probes() -> Vec<Probe> {
             Status,
             |_| json!({"code": "123456"}),
         ),
+        // The login page's forms (a form body; probed with JSON, which
+        // they refuse as arguments: still not "log in first").
+        p(
+            "/api/auth/login_form",
+            Public,
+            Status,
+            |_| json!({"email": "nobody@relais.test", "password": "not the password", "locale": "en"}),
+        ),
+        p(
+            "/api/auth/login_code_form",
+            Public,
+            Status,
+            |_| json!({"code": "123456"}),
+        ),
+        p(
+            "/api/auth/language_form",
+            Public,
+            Status,
+            |_| json!({"locale": "fr"}),
+        ),
         p("/api/auth/logout", Public, Status, empty),
         p(
             "/api/auth/request_password_reset",
