@@ -74,8 +74,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     // (`auth::login_form`), and what its last answer left to show is taken
     // from its cookie here, before anything is sent.
     #[cfg(feature = "ssr")]
-    let plain_html =
-        use_context::<http::request::Parts>().is_some_and(|p| p.uri.path() == "/login");
+    let plain_html = use_context::<http::request::Parts>()
+        .is_some_and(|p| auth::login_form::without_app(p.uri.path()));
     #[cfg(feature = "ssr")]
     if plain_html && let Some(flash) = auth::login_form::take_flash() {
         provide_context(flash);

@@ -43,6 +43,12 @@ pub struct LoginFlash {
     pub expired: bool,
 }
 
+/// Whether the page at `path` is sent without the app (its boot script
+/// starts no wasm): the login page, whose forms work as plain HTML.
+pub fn without_app(path: &str) -> bool {
+    path == "/login"
+}
+
 /// Only local paths are followed after login: no open redirect.
 pub fn safe_next(next: Option<String>) -> String {
     match next {
@@ -140,6 +146,9 @@ pub async fn language_form(
     Ok(())
 }
 
+/// `303 See Other` to `path`: the browser follows it with a GET whatever
+/// the form's method. (`leptos_axum::redirect` answers 302, and to a
+/// script's call a header instead of a redirect; these forms have no script.)
 #[cfg(feature = "ssr")]
 fn see_other(path: &str) {
     use http::{HeaderValue, StatusCode, header::LOCATION};

@@ -60,7 +60,7 @@ pub fn LoginPage() -> impl IntoView {
             .get()
             .filter(|e| !matches!(e, AppError::Invalid { .. }))
     });
-    let email = RwSignal::new(flash.email.clone());
+    // The fields are the browser's: what they hold is posted with the form.
     let ignore = Callback::new(|_: String| {});
     let hidden_next =
         (next != "/").then(|| view! { <input type="hidden" name="next" value=next.clone() /> });
@@ -98,7 +98,7 @@ pub fn LoginPage() -> impl IntoView {
                 <TextField
                     name="email"
                     label=tx!(i18n, auth.email)
-                    bind=(email.into(), Callback::new(move |v| email.set(v)))
+                    bind=(Signal::stored(flash.email.clone()), ignore)
                     kind="email"
                     autocomplete="username"
                     required=true

@@ -451,12 +451,9 @@ async fn the_login_page_forms_ask_for_the_code(pool: PgPool) {
     let app = TestApp::new(pool.clone());
     let (_, s) = app.login_as("me@example.fr", "member").await;
     let (_, recovery) = set_up(&app, &s).await;
-    let pair = |c: &str| c.split(';').next().unwrap().to_string();
     let flash_of = |r: &Reply| {
-        r.cookies
-            .iter()
-            .find(|c| c.starts_with("relais_login_flash="))
-            .map(|c| pair(c))
+        r.cookie("relais_login_flash")
+            .map(|c| c.split(';').next().unwrap().to_string())
     };
 
     let r = app

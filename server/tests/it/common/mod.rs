@@ -34,6 +34,14 @@ pub struct Reply {
 }
 
 impl Reply {
+    /// The `Set-Cookie` of cookie `name`, whole (attributes included).
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.cookies
+            .iter()
+            .map(String::as_str)
+            .find(|c| c.split('=').next() == Some(name))
+    }
+
     /// The fields a 422 names, in its order.
     pub fn refused_fields(&self) -> Vec<&str> {
         self.body["fields"]
