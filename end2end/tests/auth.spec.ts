@@ -116,6 +116,12 @@ test.describe('on a device set to dark', () => {
     await changePreference(page, () => page.getByRole('button', { name: 'Device' }).click());
     await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
     await expect(page.getByRole('button', { name: 'Device' })).toHaveAttribute('aria-pressed', 'true');
+    // A new page shows the saved choice pressed, once hydrated.
+    await page.reload();
+    await ready(page);
+    await page.locator('details.profile > summary').click();
+    await expect(page.getByRole('button', { name: 'Device' })).toHaveAttribute('aria-pressed', 'true');
+    await expect(page.getByRole('button', { name: 'Light' })).toHaveAttribute('aria-pressed', 'false');
     // The device turns light: so does the page, at once.
     await page.emulateMedia({ colorScheme: 'light' });
     await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');

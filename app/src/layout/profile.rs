@@ -112,9 +112,15 @@ pub fn ProfileMenu() -> impl IntoView {
     };
     let theme = RwSignal::new(String::new());
     let density = RwSignal::new(String::new());
+    // Set once the top bar is hydrated (`later::hydrated`): set before, the
+    // buttons' `aria-pressed` would keep the server's "not pressed".
     Effect::new(move || {
-        theme.set(current(|u| u.theme.clone()));
-        density.set(current(|u| u.density.clone()));
+        let (t, d) = (current(|u| u.theme.clone()), current(|u| u.density.clone()));
+        leptos::task::spawn_local(async move {
+            crate::ui::later::hydrated().await;
+            theme.set(t);
+            density.set(d);
+        });
     });
     let set_locale = move |ev| {
         let code = event_target_value(&ev);
