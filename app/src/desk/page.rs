@@ -345,8 +345,12 @@ where
     F: Fn() -> Fut + 'static,
     Fut: Future<Output = AppResult<Vec<RecordLink>>> + 'static,
 {
-    let links = load_in_browser(load);
-    move || {
+    links_view(load_in_browser(load), empty)
+}
+
+/// The links as drawn, compiled once for every kind of link list.
+fn links_view(links: ReadSignal<Option<AppResult<Vec<RecordLink>>>>, empty: TextProp) -> AnyView {
+    (move || {
         let empty = empty.clone();
         links.get().and_then(|r| r.ok()).map(move |list| {
             if list.is_empty() {
@@ -370,5 +374,6 @@ where
                 .into_any()
             }
         })
-    }
+    })
+    .into_any()
 }

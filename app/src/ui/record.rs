@@ -16,6 +16,8 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
 
 /// A record form: runs the same checks as the server before sending, sends
 /// with `save`, shows field errors where they belong and, once saved, opens
@@ -38,9 +40,50 @@ where
     S: Fn(I, bool) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = AppResult<i64>> + Send + 'static,
 {
+    // Only these closures know the form's type; the frame is compiled once.
+    record_form(FormFrame {
+        check: Arc::new(move || form.with_untracked(check)),
+        save: Arc::new(move |confirmed| Box::pin(save(form.get_untracked(), confirmed))),
+        as_json: Arc::new(move || {
+            form.with_untracked(|f| serde_json::to_value(f).unwrap_or_default())
+        }),
+        base,
+        title,
+        cancel_href,
+        children,
+    })
+}
+
+/// A future sent to the server, whatever made it.
+type Sending<T> = Pin<Box<dyn Future<Output = AppResult<T>> + Send>>;
+
+/// What [`RecordForm`] hands its untyped frame.
+struct FormFrame {
+    /// The checks, on the form as it is now.
+    check: Arc<dyn Fn() -> Vec<FieldError> + Send + Sync>,
+    /// Sends the form as it is now (`true`: despite likely duplicates).
+    save: Arc<dyn Fn(bool) -> Sending<i64> + Send + Sync>,
+    /// The form as JSON, to compare with the stored record on a conflict.
+    as_json: Arc<dyn Fn() -> serde_json::Value + Send + Sync>,
+    base: &'static str,
+    title: TextProp,
+    cancel_href: String,
+    children: Children,
+}
+
+fn record_form(frame: FormFrame) -> AnyView {
+    let FormFrame {
+        check,
+        save,
+        as_json,
+        base,
+        title,
+        cancel_href,
+        children,
+    } = frame;
     let i18n = use_i18n();
     let errors = FormErrors::provide();
-    let action = Action::new(move |(input, confirmed): &(I, bool)| save(input.clone(), *confirmed));
+    let action = Action::new(move |confirmed: &bool| save(*confirmed));
     let navigate = use_navigate();
     let back = cancel_href.clone();
     Effect::new(move || match action.value().get() {
@@ -61,10 +104,10 @@ where
     });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let problems = form.with_untracked(check);
+        let problems = check();
         errors.set_fields(problems.clone());
         if problems.is_empty() {
-            action.dispatch((form.get_untracked(), false));
+            action.dispatch(false);
         }
     };
     let duplicates = move || {
@@ -98,7 +141,7 @@ where
                             class="button button-primary"
                             on:click=move |_| {
                                 errors.0.set(None);
-                                action.dispatch((form.get_untracked(), true));
+                                action.dispatch(true);
                             }
                         >
                             {t_string!(i18n, record.save_anyway).to_string()}
@@ -128,7 +171,7 @@ where
     };
     let conflict_view = move || {
         conflict().map(|theirs| {
-            let mine = form.with_untracked(|f| serde_json::to_value(f).unwrap_or_default());
+            let mine = as_json();
             let rows = differences(&mine, &theirs)
                 .into_iter()
                 .map(|(field, their, your)| {
@@ -215,6 +258,41 @@ where
     D: Fn() -> Fut + Send + Sync + 'static,
     Fut: Future<Output = AppResult<()>> + Send + 'static,
 {
+    record_header(HeaderParts {
+        kind,
+        id,
+        title,
+        subtitle,
+        edit_href,
+        delete: Arc::new(move || Box::pin(delete())),
+        after_delete,
+        delete_extra,
+    })
+}
+
+/// What [`RecordHeader`] hands its untyped body.
+struct HeaderParts {
+    kind: RecordKind,
+    id: i64,
+    title: String,
+    subtitle: String,
+    edit_href: String,
+    delete: Arc<dyn Fn() -> Sending<()> + Send + Sync>,
+    after_delete: &'static str,
+    delete_extra: Option<ViewFn>,
+}
+
+fn record_header(parts: HeaderParts) -> AnyView {
+    let HeaderParts {
+        kind,
+        id,
+        title,
+        subtitle,
+        edit_href,
+        delete,
+        after_delete,
+        delete_extra,
+    } = parts;
     let i18n = use_i18n();
     let action = Action::new(move |_: &()| delete());
     let error = RwSignal::new(None::<AppError>);
@@ -455,26 +533,31 @@ where
     V: Fn(T) -> IV + Send + Sync + Clone + 'static,
     IV: IntoView + 'static,
 {
+    // Only this closure knows the record's type; the frame is compiled once.
+    loaded_frame(Arc::new(move || {
+        resource
+            .get()
+            .map(|r| r.map(|t| view.clone()(t).into_any()))
+    }))
+}
+
+fn loaded_frame(content: Arc<dyn Fn() -> Option<AppResult<AnyView>> + Send + Sync>) -> AnyView {
     let i18n = use_i18n();
     view! {
         <Suspense fallback=move || view! { <p class="muted page">{t_string!(i18n, common.loading).to_string()}</p> }>
-            {
-                let view = view.clone();
-                move || {
-                    let view = view.clone();
-                    resource.get().map(move |r| match r {
-                        Ok(t) => view(t).into_any(),
-                        Err(e) => {
-                            if e == AppError::Offline {
-                                // The device may hold this page whole: load it
-                                // from there, and again once back online.
-                                Effect::new(crate::pwa::offline_nav::recover_page);
-                            }
-                            view! { <div class="page"><ErrorBanner error=Signal::stored(Some(e)) /></div> }.into_any()
+            {move || {
+                content().map(|r| match r {
+                    Ok(view) => view,
+                    Err(e) => {
+                        if e == AppError::Offline {
+                            // The device may hold this page whole: load it
+                            // from there, and again once back online.
+                            Effect::new(crate::pwa::offline_nav::recover_page);
                         }
-                    })
-                }
-            }
+                        view! { <div class="page"><ErrorBanner error=Signal::stored(Some(e)) /></div> }.into_any()
+                    }
+                })
+            }}
         </Suspense>
     }
     .into_any()

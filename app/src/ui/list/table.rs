@@ -20,6 +20,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::{NavigateOptions, components::A};
 use serde::{Serialize, de::DeserializeOwned};
+use std::any::Any;
 use std::collections::BTreeSet;
 use std::future::Future;
 use std::sync::Arc;
@@ -156,6 +157,62 @@ pub fn group_digits(i18n: I18n, n: i64) -> String {
     if n < 0 { format!("-{out}") } else { out }
 }
 
+/// A row of any list, its type erased: the list's view below is compiled
+/// once, not once per kind of record (six copies of the whole toolbar,
+/// table and pager were most of the lists' wasm piece).
+#[derive(Clone)]
+pub struct AnyRow {
+    id: i64,
+    version: i32,
+    row: Arc<dyn Any + Send + Sync>,
+}
+
+impl AnyRow {
+    fn new<T: ListRow + Send + Sync + 'static>(row: T) -> Self {
+        AnyRow {
+            id: row.id(),
+            version: row.version(),
+            row: Arc::new(row),
+        }
+    }
+
+    /// The row as the type its columns were written for. Only `ListView`
+    /// makes rows and columns, from the same `T`, so the type always matches.
+    fn get<T: 'static>(&self) -> &T {
+        self.row
+            .downcast_ref()
+            .expect("a list's rows and columns are of one type")
+    }
+}
+
+/// A column of [`AnyRow`]s: what `ListView` hands its untyped body.
+#[derive(Clone)]
+struct RowColumn {
+    info: ColumnInfo,
+    cell: Arc<dyn Fn(&AnyRow) -> AnyView + Send + Sync>,
+    edit: Option<(&'static str, RowValue)>,
+}
+
+/// A column's value of an [`AnyRow`], as its in-place editor starts with it.
+type RowValue = Arc<dyn Fn(&AnyRow) -> String + Send + Sync>;
+
+impl<T: Send + Sync + 'static> Column<T> {
+    fn erase(self) -> RowColumn {
+        let cell = self.cell;
+        RowColumn {
+            info: self.info,
+            cell: Arc::new(move |r: &AnyRow| cell(r.get::<T>())),
+            edit: self.edit.map(|(field, value)| {
+                let value: RowValue = Arc::new(move |r: &AnyRow| value(r.get::<T>()));
+                (field, value)
+            }),
+        }
+    }
+}
+
+/// The page of rows `ListView`'s body draws, whatever their type.
+type RowPage = Signal<Option<AppResult<Page<AnyRow>>>>;
+
 #[component]
 pub fn ListView<T, F, Fut>(
     kind: RecordKind,
@@ -169,13 +226,61 @@ where
     F: Fn(ListQuery) -> Fut + Copy + Send + Sync + 'static,
     Fut: Future<Output = AppResult<Page<T>>> + Send + 'static,
 {
-    let i18n = use_i18n();
-    let base = kind.base();
+    // Only the fetch (a resource the server sends its answer in) knows
+    // the row type; everything drawn is in `list_body`, compiled once.
     let query_map = use_query_map();
     let query = Memo::new(move |_| query_map.with(|m| ListQuery::from_params(|k| m.get(k))));
     // Bumped after a mass action or an inline edit, to fetch the page again.
     let refresh = RwSignal::new(0u32);
     let data = Resource::new(move || (query.get(), refresh.get()), move |(q, _)| fetch(q));
+    // Read where `list_body` reads it, inside its `Transition`s, which so
+    // still wait for the resource.
+    let page: RowPage = Signal::derive(move || {
+        data.get().map(|r| {
+            r.map(|p| Page {
+                rows: p.rows.into_iter().map(AnyRow::new).collect(),
+                total: p.total,
+                total_is_estimate: p.total_is_estimate,
+                next: p.next,
+                prev: p.prev,
+                page: p.page,
+                per_page: p.per_page,
+            })
+        })
+    });
+    list_body(ListBody {
+        kind,
+        title,
+        new_label,
+        columns: columns.into_iter().map(Column::erase).collect(),
+        query,
+        refresh,
+        data: page,
+    })
+}
+
+struct ListBody {
+    kind: RecordKind,
+    title: TextProp,
+    new_label: TextProp,
+    columns: Vec<RowColumn>,
+    query: Memo<ListQuery>,
+    refresh: RwSignal<u32>,
+    data: RowPage,
+}
+
+fn list_body(list: ListBody) -> AnyView {
+    let ListBody {
+        kind,
+        title,
+        new_label,
+        columns,
+        query,
+        refresh,
+        data,
+    } = list;
+    let i18n = use_i18n();
+    let base = kind.base();
     let navigate = use_navigate();
     let go = Callback::new(move |q: ListQuery| {
         navigate(
@@ -243,7 +348,7 @@ where
     let visible = move || {
         let keys = shown.get();
         let all = cols.get_value();
-        let mut v: Vec<Column<T>> = keys
+        let mut v: Vec<RowColumn> = keys
             .iter()
             .filter_map(|k| all.iter().find(|c| c.info.key == k).cloned())
             .collect();
@@ -302,7 +407,7 @@ where
         let page_ids: Vec<i64> = data
             .get()
             .and_then(|r| r.ok())
-            .map(|p| p.rows.iter().map(|r| r.id()).collect())
+            .map(|p| p.rows.iter().map(|r| r.id).collect())
             .unwrap_or_default();
         let all_ids = page_ids.clone();
         let all_selected = move || {
@@ -384,9 +489,9 @@ where
         }
     };
 
-    let row_view = move |row: T| {
-        let id = row.id();
-        let version = row.version();
+    let row_view = move |row: AnyRow| {
+        let id = row.id;
+        let version = row.version;
         let href = format!("{base}/{id}");
         // Drawn once, like the cells' labels: a row holds reactive nodes
         // only where the page changes it (its selection).
@@ -552,7 +657,7 @@ where
                     shown.track();
                     untrack(move || page
                         .and_then(|r| r.ok())
-                        .map(|p: Page<T>| {
+                        .map(|p: Page<AnyRow>| {
                             let empty = p.rows.is_empty();
                             let page = p.page;
                             let pages = group_digits(i18n, i64::from(p.pages()));
@@ -624,4 +729,47 @@ where
         </div>
     }
     .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Clone)]
+    struct Row {
+        id: i64,
+        city: String,
+    }
+
+    impl ListRow for Row {
+        fn id(&self) -> i64 {
+            self.id
+        }
+        fn version(&self) -> i32 {
+            7
+        }
+    }
+
+    #[test]
+    fn an_erased_column_draws_and_edits_its_own_rows_field() {
+        use leptos::tachys::view::RenderHtml;
+        let column = Column::new("city", "City", |r: &Row| text_cell(&r.city))
+            .editable("city", |r: &Row| r.city.clone())
+            .erase();
+        let row = AnyRow::new(Row {
+            id: 42,
+            city: "Lyon".into(),
+        });
+        assert_eq!((row.id, row.version), (42, 7));
+        let html = (column.cell)(&row).to_html();
+        assert!(html.contains(">Lyon<"), "{html}");
+        let (field, value) = column.edit.expect("the column is editable");
+        assert_eq!((field, value(&row).as_str()), ("city", "Lyon"));
+        // The empty value is a dash, from the same typed cell.
+        let empty = AnyRow::new(Row {
+            id: 1,
+            city: String::new(),
+        });
+        assert!((column.cell)(&empty).to_html().contains("—"));
+    }
 }
