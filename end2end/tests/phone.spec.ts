@@ -32,6 +32,38 @@ test('phone: the menu is a drawer that opens and closes', async ({ page }) => {
   await expect(sidebar).toBeHidden();
 });
 
+test.describe('on a phone whose app starts late', () => {
+  // The worker would answer the wasm from its cache, out of the route's reach.
+  test.use({ serviceWorkers: 'block' });
+
+  test('phone: a tap on the menu before the app has started is not lost', async ({ page }) => {
+    await login(page);
+    // The next page's app is held back, as on a slow phone and network.
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    await page.route(/\/pkg\/relais\.[^/]*\.wasm$/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto('/persons');
+    const shell = page.locator('.app');
+    const menu = page.getByRole('button', { name: 'Open menu' });
+    await expect(menu).toBeVisible();
+    await menu.click();
+    // Tapped while the page was only the server's HTML.
+    await expect(shell).toHaveAttribute('data-ready', 'false');
+    await expect(page.locator('nav#sidebar')).toBeHidden();
+    release();
+    // Once the app has started, the tap is played: the drawer opens, once.
+    await expect(shell).toHaveAttribute('data-ready', 'true');
+    await expect(page.locator('nav#sidebar')).toBeVisible();
+    await expect(menu).toHaveAttribute('aria-expanded', 'true');
+    // And later taps go straight to the app.
+    await page.getByRole('button', { name: 'Close menu' }).click();
+    await expect(page.locator('nav#sidebar')).toBeHidden();
+  });
+});
+
 test('phone: lists are cards and nothing scrolls sideways', async ({ page }) => {
   await login(page);
   await page.goto('/persons');

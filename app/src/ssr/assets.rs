@@ -110,6 +110,21 @@ fn piece_paths(pkg: &str, names: impl Iterator<Item = String>, main: &PkgFiles) 
 /// (`routes::prefetch`), space-separated, for the boot script.
 pub const PIECES_META: &str = "relais-pieces";
 
+/// A tap on a button before the app has hydrated the page would be lost
+/// (the button has no handler yet) or, on a form's submit button, send the
+/// form the browser's way (its fields in the address). While the page says
+/// it is not ready (`data-ready="false"`, the shell's and the password
+/// pages' mark, `true` once every deferred part is hydrated:
+/// `ui::later::hydrated`), the last such tap is held and played again once
+/// it is. Links and `<summary>` work without the app and are left alone;
+/// a page without the mark holds nothing.
+const TAPS_BEFORE_READY: &str = "const waiting = () => document.querySelector('[data-ready=\"false\"]') !== null;\n\
+     let tapped = null;\n\
+     const early = (e) => { const b = e.target.closest?.('button'); if (b && !b.disabled && waiting()) { e.preventDefault(); e.stopImmediatePropagation(); tapped = b; } };\n\
+     addEventListener('click', early, true);\n\
+     new MutationObserver((_, seen) => { if (waiting()) return; seen.disconnect(); removeEventListener('click', early, true); if (tapped?.isConnected) tapped.click(); tapped = null; })\
+     .observe(document.documentElement, { subtree: true, attributes: true, attributeFilter: ['data-ready'] });\n";
+
 /// The script that starts the app in the browser. The page is complete
 /// without it (rendered by the server); the wasm is fetched only once the
 /// page has loaded and the browser is idle, so on a slow network it never
@@ -133,9 +148,11 @@ pub fn boot_script(options: &LeptosOptions, with_app: bool) -> String {
     let start = if with_app {
         format!(
             "const pieces = () => (document.querySelector('meta[name={PIECES_META}]')?.content || '').split(' ').filter(Boolean).forEach((url) => fetch(url).catch(() => {{}}));\n\
-             const start = () => {{ pieces(); import({js:?}).then((app) => app.default({{ module_or_path: {wasm:?} }}).then(() => app.hydrate())); }};\n",
+             const start = () => {{ pieces(); import({js:?}).then((app) => app.default({{ module_or_path: {wasm:?} }}).then(() => app.hydrate())); }};\n\
+             {taps}",
             js = files.js,
             wasm = files.wasm,
+            taps = TAPS_BEFORE_READY,
         )
     } else {
         "const start = () => navigator.serviceWorker?.register('/sw.js').catch(() => {});\n"
@@ -265,6 +282,14 @@ mod tests {
             script.contains(&format!("meta[name={PIECES_META}]")),
             "the page's piece is fetched beside the main wasm: {script}"
         );
+        // A tap before the page is ready is held and played once it is.
+        assert!(script.contains(TAPS_BEFORE_READY), "{script}");
+        assert!(
+            TAPS_BEFORE_READY.contains("[data-ready=\"false\"]")
+                && TAPS_BEFORE_READY.contains("tapped.click()")
+                && !TAPS_BEFORE_READY.contains("{{"),
+            "{TAPS_BEFORE_READY}"
+        );
         // The login page: the same cookies and theme, the worker, no app.
         let plain = boot_script(&options, false);
         assert!(
@@ -276,5 +301,7 @@ mod tests {
             "{plain}"
         );
         assert!(plain.contains("prefers-color-scheme"), "{plain}");
+        // Its forms work without the app: no tap is held.
+        assert!(!plain.contains("tapped"), "{plain}");
     }
 }
