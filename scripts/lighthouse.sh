@@ -116,11 +116,11 @@ set_cookies() {
 # --- audits -----------------------------------------------------------------
 mkdir -p "$OUT_DIR"
 rm -f "$OUT_DIR"/*-run*.report.*
-# Every kind of page: name|path. /login first, before the session cookies
-# exist. A record page's {list} is the first row of that list, asked of the
+# Every kind of page: name|path. /login and /forgot-password first, before
+# the session cookies exist. A record page's {list} is the first row of that list, asked of the
 # server with the session (skipped if the list is empty).
 ALL_PAGES=(
-  "login|/login" "desk|/"
+  "login|/login" "forgot-password|/forgot-password" "desk|/"
   "companies|/companies" "persons|/persons" "deals|/deals" "interactions|/interactions"
   "enrolments|/programmes"
   "company|/companies/{companies}" "person|/persons/{persons}" "deal|/deals/{deals}"
@@ -142,7 +142,8 @@ cookies_set=""
 for entry in "${ALL_PAGES[@]}"; do
   IFS='|' read -r name path <<<"$entry"
   if [ -n "${PAGES:-}" ] && [[ ",$PAGES," != *",$name,"* ]]; then continue; fi
-  if [ "$name" != login ] && [ -z "$cookies_set" ]; then set_cookies; cookies_set=1; fi
+  # The login and password pages are audited as a visitor sees them.
+  if [ "$name" != login ] && [ "$name" != forgot-password ] && [ -z "$cookies_set" ]; then set_cookies; cookies_set=1; fi
   if [[ "$path" =~ \{([a-z]+)\} ]]; then
     id="$(first_id "${BASH_REMATCH[1]}")"
     if [ -z "$id" ]; then echo "==> $name: no ${BASH_REMATCH[1]} to open, skipped" >&2; continue; fi

@@ -32,7 +32,6 @@ test('a page brings its own code: the login page none, the Desk no list, calenda
   await controlled(page);
   expect(fetched).toEqual([]);
   await login(page);
-  expect(has('welcome')).toBe(false);
   expect(has('desk')).toBe(true);
   for (const other of ['lists', 'records', 'agenda', 'admin']) {
     expect(has(other), `${other} piece fetched before any of its pages`).toBe(false);
@@ -70,7 +69,7 @@ test('a page brings its own code: the login page none, the Desk no list, calenda
     const shell = await caches.open(names.find((k) => k.startsWith('relais-shell-'))!);
     return (await shell.keys()).map((r) => new URL(r.url).pathname);
   });
-  for (const piece of ['welcome', 'desk', 'lists', 'records', 'agenda', 'admin']) {
+  for (const piece of ['desk', 'lists', 'records', 'agenda', 'admin']) {
     expect(kept.some((p) => p.includes(`split_${piece}_piece`)), `${piece} kept`).toBe(true);
   }
 });
