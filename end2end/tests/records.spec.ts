@@ -136,3 +136,33 @@ test('edit and delete a company', async ({ page }) => {
   await ready(page);
   await expect(page.locator('.banner-error')).toContainText('does not exist');
 });
+
+test.describe('on a computer whose app starts late', () => {
+  // The worker would answer the wasm from its cache, out of the route's reach.
+  test.use({ serviceWorkers: 'block' });
+
+  test('what is typed and tapped before the app has started is kept: the record is saved with it', async ({ page }) => {
+    await login(page);
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    await page.route(/\/pkg\/relais\.[^/]*\.wasm$/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto('/persons/new');
+    const name = unique('Early');
+    await page.locator('#f-last_name').fill(name);
+    await page.locator('#f-first_name').fill('Ada');
+    await page.getByRole('button', { name: 'Save' }).click();
+    // All of it while the page was only the server's HTML, which stays put
+    // (no form sent the browser's way, no field wiped).
+    await expect(page.locator('.app')).toHaveAttribute('data-ready', 'false');
+    expect(new URL(page.url()).pathname).toBe('/persons/new');
+    expect(new URL(page.url()).search).toBe('');
+    release();
+    // Once the app has started, the fields are back and the Save is played.
+    await page.waitForURL(/\/persons\/\d+$/);
+    await expect(page.locator('.record-header h1')).toContainText(name);
+    await deleteRecord(page);
+  });
+});

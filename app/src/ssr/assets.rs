@@ -110,19 +110,26 @@ fn piece_paths(pkg: &str, names: impl Iterator<Item = String>, main: &PkgFiles) 
 /// (`routes::prefetch`), space-separated, for the boot script.
 pub const PIECES_META: &str = "relais-pieces";
 
-/// A tap on a button before the app has hydrated the page would be lost
+/// Before the app has hydrated the page, a tap on a button would be lost
 /// (the button has no handler yet) or, on a form's submit button, send the
-/// form the browser's way (its fields in the address). While the page says
-/// it is not ready (`data-ready="false"`, the shell's and the password
-/// pages' mark, `true` once every deferred part is hydrated:
-/// `ui::later::hydrated`), the last such tap is held and played again once
-/// it is. Links and `<summary>` work without the app and are left alone;
-/// a page without the mark holds nothing.
+/// form the browser's way (its fields in the address); and what was typed
+/// into a field would be wiped by the hydration, which sets each field to
+/// its (empty) value. While the page says it is not ready
+/// (`data-ready="false"`, the shell's and the password pages' mark, `true`
+/// once every deferred part is hydrated: `ui::later::hydrated`), the boot
+/// script notes what was typed or chosen and holds the last tap on a
+/// button; once the page is ready it puts the fields back (with the event
+/// the app listens to, so its state follows) and then plays the tap. Links
+/// and `<summary>` work without the app and are left alone; a page without
+/// the mark holds nothing.
 const TAPS_BEFORE_READY: &str = "const waiting = () => document.querySelector('[data-ready=\"false\"]') !== null;\n\
-     let tapped = null;\n\
+     let tapped = null; const typed = new Map();\n\
      const early = (e) => { const b = e.target.closest?.('button'); if (b && !b.disabled && waiting()) { e.preventDefault(); e.stopImmediatePropagation(); tapped = b; } };\n\
-     addEventListener('click', early, true);\n\
-     new MutationObserver((_, seen) => { if (waiting()) return; seen.disconnect(); removeEventListener('click', early, true); if (tapped?.isConnected) tapped.click(); tapped = null; })\
+     const field = (e) => { const f = e.target; if (waiting() && f.matches?.('input, select, textarea')) typed.set(f, f.type === 'checkbox' || f.type === 'radio' ? f.checked : f.value); };\n\
+     addEventListener('click', early, true); addEventListener('input', field, true); addEventListener('change', field, true);\n\
+     new MutationObserver((_, seen) => { if (waiting()) return; seen.disconnect(); removeEventListener('click', early, true); removeEventListener('input', field, true); removeEventListener('change', field, true);\
+     typed.forEach((v, f) => { if (!f.isConnected) return; const box = typeof v === 'boolean'; if (box ? f.checked === v : f.value === v) return; if (box) f.checked = v; else f.value = v; f.dispatchEvent(new Event(box || f.tagName === 'SELECT' ? 'change' : 'input', { bubbles: true })); });\
+     if (tapped?.isConnected) tapped.click(); tapped = null; typed.clear(); })\
      .observe(document.documentElement, { subtree: true, attributes: true, attributeFilter: ['data-ready'] });\n";
 
 /// The script that starts the app in the browser. The page is complete
@@ -282,11 +289,14 @@ mod tests {
             script.contains(&format!("meta[name={PIECES_META}]")),
             "the page's piece is fetched beside the main wasm: {script}"
         );
-        // A tap before the page is ready is held and played once it is.
+        // A tap before the page is ready is held and played once it is,
+        // after the fields typed into meanwhile are put back.
         assert!(script.contains(TAPS_BEFORE_READY), "{script}");
         assert!(
             TAPS_BEFORE_READY.contains("[data-ready=\"false\"]")
                 && TAPS_BEFORE_READY.contains("tapped.click()")
+                && TAPS_BEFORE_READY.find("typed.forEach")
+                    < TAPS_BEFORE_READY.find("tapped.click()")
                 && !TAPS_BEFORE_READY.contains("{{"),
             "{TAPS_BEFORE_READY}"
         );
