@@ -61,6 +61,23 @@ export async function shot(page: Page, name: string) {
 }
 
 /** Waits until the service worker controls the page (first visit: reload once). */
+/**
+ * Holds back the main wasm of the pages `page` opens next, as on a slow
+ * phone and network: the page is only the server's HTML until the returned
+ * function is called. The test must block the service worker
+ * (`test.use({ serviceWorkers: 'block' })`), which would answer the wasm
+ * from its cache, out of the route's reach.
+ */
+export async function holdApp(page: Page): Promise<() => void> {
+  let release = () => {};
+  const held = new Promise<void>((r) => (release = r));
+  await page.route(/\/pkg\/relais\.[^/]*\.wasm$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  return release;
+}
+
 export async function controlled(page: Page) {
   await page.evaluate(() => navigator.serviceWorker.ready);
   if (!(await page.evaluate(() => !!navigator.serviceWorker.controller))) {

@@ -1,5 +1,5 @@
 import { test, expect } from './fixtures';
-import { login, ready, shot } from './helpers';
+import { holdApp, login, ready, shot } from './helpers';
 
 test('phone: login page fits the screen', async ({ page }) => {
   await page.goto('/login');
@@ -33,18 +33,13 @@ test('phone: the menu is a drawer that opens and closes', async ({ page }) => {
 });
 
 test.describe('on a phone whose app starts late', () => {
-  // The worker would answer the wasm from its cache, out of the route's reach.
+  // The worker would answer the wasm from its cache, out of holdApp's reach.
   test.use({ serviceWorkers: 'block' });
 
   test('phone: a tap on the menu before the app has started is not lost', async ({ page }) => {
     await login(page);
     // The next page's app is held back, as on a slow phone and network.
-    let release = () => {};
-    const held = new Promise<void>((r) => (release = r));
-    await page.route(/\/pkg\/relais\.[^/]*\.wasm$/, async (route) => {
-      await held;
-      await route.continue();
-    });
+    const release = await holdApp(page);
     await page.goto('/persons');
     const shell = page.locator('.app');
     const menu = page.getByRole('button', { name: 'Open menu' });

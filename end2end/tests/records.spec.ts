@@ -1,5 +1,5 @@
 import { test, expect } from './fixtures';
-import { login, ready, shot, unique, deleteRecord, saveNew } from './helpers';
+import { login, ready, shot, unique, deleteRecord, saveNew, holdApp } from './helpers';
 
 test('create a company, with per-field errors first', async ({ page }) => {
   await login(page);
@@ -138,17 +138,12 @@ test('edit and delete a company', async ({ page }) => {
 });
 
 test.describe('on a computer whose app starts late', () => {
-  // The worker would answer the wasm from its cache, out of the route's reach.
+  // The worker would answer the wasm from its cache, out of holdApp's reach.
   test.use({ serviceWorkers: 'block' });
 
   test('what is typed and tapped before the app has started is kept: the record is saved with it', async ({ page }) => {
     await login(page);
-    let release = () => {};
-    const held = new Promise<void>((r) => (release = r));
-    await page.route(/\/pkg\/relais\.[^/]*\.wasm$/, async (route) => {
-      await held;
-      await route.continue();
-    });
+    const release = await holdApp(page);
     await page.goto('/persons/new');
     const name = unique('Early');
     await page.locator('#f-last_name').fill(name);
