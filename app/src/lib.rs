@@ -70,14 +70,17 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     // For the pages' pieces (`routes::prefetch`).
     #[cfg(feature = "ssr")]
     provide_context(options.clone());
-    // The login page is plain HTML forms: it is sent without the app
-    // (`auth::login_form`), and what its last answer left to show is taken
-    // from its cookie here, before anything is sent.
+    // The pages before login are plain HTML forms: they are sent without
+    // the app (`auth::plain_forms`), and what their last answer left to
+    // show is taken from its cookie here, before anything is sent.
     #[cfg(feature = "ssr")]
-    let plain_html = use_context::<http::request::Parts>()
-        .is_some_and(|p| auth::login_form::without_app(p.uri.path()));
+    let plain_page = use_context::<http::request::Parts>()
+        .map(|p| p.uri.path().to_string())
+        .filter(|path| auth::plain_forms::without_app(path));
     #[cfg(feature = "ssr")]
-    if plain_html && let Some(flash) = auth::login_form::take_flash() {
+    let plain_html = plain_page.is_some();
+    #[cfg(feature = "ssr")]
+    if let Some(flash) = plain_page.and_then(|page| auth::plain_forms::take_flash(&page)) {
         provide_context(flash);
     }
     #[cfg(feature = "ssr")]

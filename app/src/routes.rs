@@ -6,7 +6,8 @@
 //! browser fetches when one of its pages is first opened, and the service
 //! worker keeps for offline use. A first visit to `/login` then the Desk
 //! downloads the main wasm and the Desk's piece (the login page, plain
-//! HTML, none), not the calendar, the boards, the forms or the reports.
+//! HTML like every page before login, none), not the calendar, the
+//! boards, the forms or the reports.
 //!
 //! A piece is one `#[lazy]` function: the splitter moves into its file
 //! every function reachable only from it; what two pieces share goes into a
@@ -14,8 +15,8 @@
 //! is one more file to fetch, so pieces are few and follow what a first
 //! visit opens: the lists apart from the record pages and forms (a list's
 //! first visit is 400 KB lighter; opening a record from it then fetches
-//! the records piece, once), the seldom-opened admin pages, bulk tools and
-//! password pages apart from both. On the server a piece is a plain
+//! the records piece, once), the seldom-opened admin pages and bulk tools
+//! apart from both. On the server a piece is a plain
 //! async function; without `--split` (debug builds) the pieces stay in the
 //! one wasm and load at once.
 
@@ -129,13 +130,12 @@ piece!(
     /// every list's first visit downloads (216 KB brotli less).
     /// What they share with the lists goes into a shared file.
     ///
-    /// And the password and invitation pages (the login page, plain HTML,
-    /// loads no wasm; its route is here for a page the browser would draw).
-    /// They were a piece of their own: one more piece makes one more set
-    /// of shared files for every other page (the Desk fetched 23 wasm
-    /// files instead of 17, a list and a record page 27–28), and each file
-    /// is a request on a phone's slow network. They are seldom opened, once
-    /// each per person, and the pages the price falls on.
+    /// And the pages before login: plain HTML forms that load no wasm
+    /// (`auth::plain_forms`); their routes are here for a page the browser
+    /// would draw. They were a piece of their own: one more piece makes
+    /// one more set of shared files for every other page (the Desk fetched
+    /// 23 wasm files instead of 17, a list and a record page 27–28), and
+    /// each file is a request on a phone's slow network.
     admin_piece / __preload_admin_piece, AdminPages {
         Login => auth::pages::LoginPage,
         ForgotPassword => auth::pages::ForgotPasswordPage,

@@ -50,6 +50,15 @@ impl Checks {
         self
     }
 
+    /// A new password typed twice: `field` (the second typing) must match
+    /// it. Said only once a password is typed.
+    pub fn confirms(&mut self, field: &str, password: &str, confirm: &str) -> &mut Self {
+        if !password.is_empty() && confirm != password {
+            self.push(field, FieldProblem::Mismatch);
+        }
+        self
+    }
+
     pub fn min_len(&mut self, field: &str, value: &str, min: usize) -> &mut Self {
         if value.chars().count() < min {
             self.push(field, FieldProblem::TooShort { min });

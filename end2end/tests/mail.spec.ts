@@ -8,10 +8,16 @@ const MEMBER = { email: 'member@relais.example', password: 'relais-e2e-2026' };
 test('a forgotten password: the link arrives by mail in French, and following it works', async ({ page }) => {
   expect(MAIL_DIR, 'E2E_MAIL_DIR: the SMTP sink the suite runs with').not.toBe('');
   const before = mailsTo(MEMBER.email).length;
+  // The password pages are plain HTML forms: they load none of the app.
+  const wasm: string[] = [];
+  page.on('request', (r) => {
+    if (new URL(r.url()).pathname.endsWith('.wasm')) wasm.push(r.url());
+  });
   await page.goto('/forgot-password');
   await expect(page.locator('main.auth-page[data-ready="true"]')).toBeVisible();
   await page.locator('#f-email').fill(MEMBER.email);
   await page.locator('form.auth-form button[type="submit"]').click();
+  await expect(page.locator('main.auth-page .banner-ok[role="status"]')).toBeVisible();
 
   await expect.poll(() => mailsTo(MEMBER.email).length, { timeout: 60_000 }).toBe(before + 1);
   const mail = mailsTo(MEMBER.email).find((m) => m.subject.includes('réinitialisation'))!;
@@ -22,10 +28,18 @@ test('a forgotten password: the link arrives by mail in French, and following it
 
   await page.goto(link);
   await expect(page.locator('main.auth-page[data-ready="true"]')).toBeVisible();
+  // Typed twice, differently: said on the second field, back to the link.
+  await page.locator('#f-password').fill(MEMBER.password);
+  await page.locator('#f-confirm').fill(`${MEMBER.password}!`);
+  await page.locator('form.auth-form button[type="submit"]').click();
+  await expect(page.locator('#f-confirm')).toHaveAttribute('aria-invalid', 'true');
+  const here = new URL(page.url());
+  expect(here.pathname + here.search).toBe(new URL(link).pathname + new URL(link).search);
   await page.locator('#f-password').fill(MEMBER.password);
   await page.locator('#f-confirm').fill(MEMBER.password);
   await page.locator('form.auth-form button[type="submit"]').click();
   await expect(page.locator('main.auth-page .banner-ok[role="status"]')).toBeVisible();
+  expect(wasm).toEqual([]);
 
   await login(page, MEMBER, 'fr');
   await expect(page.locator('.desk h1')).toHaveText('Bonjour Hugo');

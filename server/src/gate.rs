@@ -13,10 +13,6 @@ fn is_public(path: &str) -> bool {
     // `/feed/`: calendar subscriptions, whose secret token is the key.
     const PREFIXES: &[&str] = &["/pkg/", "/icons/", "/feed/", "/offline/"];
     const EXACT: &[&str] = &[
-        "/login",
-        "/forgot-password",
-        "/reset-password",
-        "/invitation",
         "/healthz",
         "/manifest.webmanifest",
         "/favicon.ico",
@@ -24,7 +20,10 @@ fn is_public(path: &str) -> bool {
         "/sw.js",
         "/offline.html",
     ];
-    EXACT.contains(&path) || PREFIXES.iter().any(|p| path.starts_with(p))
+    // The pages before login (`PLAIN_PAGES`): the login flow.
+    app::auth::plain_forms::PLAIN_PAGES.contains(&path)
+        || EXACT.contains(&path)
+        || PREFIXES.iter().any(|p| path.starts_with(p))
 }
 
 pub async fn require_login(

@@ -1,7 +1,7 @@
 //! My account: change my password, see where I am signed in and end those
 //! sessions. Every server function starts with `require`.
 
-use crate::error::{AppResult, FieldError, FieldProblem};
+use crate::error::{AppResult, FieldError};
 use crate::validate::Checks;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use {
     super::Role,
     super::api::{client_address, throttled},
-    crate::error::AppError,
+    crate::error::{AppError, FieldProblem},
     crate::ssr::{guard, passwords, pool, throttle},
 };
 
@@ -36,18 +36,18 @@ pub fn check_password_change(current: &str, password: &str, confirm: &str) -> Ve
     checks
         .required("current", current)
         .max_len("current", current, 1024);
+    check_new_password(&mut checks, password, confirm);
+    checks.errors().to_vec()
+}
+
+/// A new password typed twice (`password`, `confirm`): the rules of every
+/// form that sets one (my password, a reset link, an invitation).
+pub fn check_new_password(checks: &mut Checks, password: &str, confirm: &str) {
     checks
         .required("password", password)
         .min_len("password", password, super::MIN_PASSWORD)
-        .max_len("password", password, 1024);
-    let mut errors = checks.errors().to_vec();
-    if !password.is_empty() && confirm != password {
-        errors.push(FieldError {
-            field: "confirm".into(),
-            problem: FieldProblem::Mismatch,
-        });
-    }
-    errors
+        .max_len("password", password, 1024)
+        .confirms("confirm", password, confirm);
 }
 
 /// A short name for a browser and its system, from a User-Agent header.
@@ -229,6 +229,7 @@ pub async fn end_sessions(handle: String) -> AppResult<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::FieldProblem;
 
     #[test]
     fn devices_are_named_by_browser_and_system() {

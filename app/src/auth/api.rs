@@ -1,13 +1,14 @@
 //! Server functions of accounts. `login`, `login_second_factor`, `logout`,
-//! `request_password_reset` and `reset_password` are the only server
-//! functions open to anonymous callers (see `PUBLIC_SERVER_FNS`); every
+//! `request_password_reset` and `reset_password` (and the plain forms
+//! calling them, `plain_forms.rs`) are the only server functions of
+//! accounts open to anonymous callers (see `PUBLIC_SERVER_FNS`); every
 //! other one calls `require`.
 
 use super::CurrentUser;
 #[cfg(feature = "ssr")]
 use super::second_factor::codes as second_factor;
 #[cfg(feature = "ssr")]
-use super::{DENSITIES, LOCALES, MIN_PASSWORD, Role, THEMES};
+use super::{DENSITIES, LOCALES, Role, THEMES};
 #[cfg(feature = "ssr")]
 use crate::error::AppError;
 use crate::error::AppResult;
@@ -31,8 +32,11 @@ pub const PUBLIC_SERVER_FNS: &[&str] = &[
     "/api/auth/logout",
     "/api/auth/request_password_reset",
     "/api/auth/reset_password",
+    "/api/auth/forgot_password_form",
+    "/api/auth/reset_password_form",
     "/api/users/invitation",
     "/api/users/accept",
+    "/api/users/accept_form",
 ];
 
 /// Lifetime of a password reset link.
@@ -355,11 +359,9 @@ pub async fn request_password_reset(email: String) -> AppResult<()> {
 
 #[server(prefix = "/api/auth", endpoint = "reset_password", input = server_fn::codec::Json)]
 pub async fn reset_password(token: String, password: String) -> AppResult<()> {
+    // Typed once here; the page's form checks the second typing first.
     let mut checks = Checks::new();
-    checks
-        .required("password", &password)
-        .min_len("password", &password, MIN_PASSWORD);
-    checks.max_len("password", &password, 1024);
+    super::check_new_password(&mut checks, &password, &password);
     checks.finish()?;
     let pool = pool()?;
     throttled(throttle::attempt(&pool, &throttle::reset_limits(&client_address().await)).await)?;

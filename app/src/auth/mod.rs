@@ -6,8 +6,8 @@
 
 mod account;
 mod api;
-pub mod login_form;
 pub mod pages;
+pub mod plain_forms;
 pub mod second_factor;
 
 pub use account::*;

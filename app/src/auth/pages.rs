@@ -1,9 +1,7 @@
-//! Log in, forgot password and reset password pages (outside the shell).
-//! The login page is plain HTML forms (`login_form.rs`); the other two are
-//! hydrated.
+//! Log in, forgot password and reset password pages (outside the shell):
+//! plain HTML forms, sent without the app (`plain_forms.rs`).
 
-use super::login_form::{LoginFlash, login_path, safe_next};
-use super::{request_password_reset, reset_password};
+use super::plain_forms::{FormFlash, login_path, safe_next};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::layout::profile::locale_code;
@@ -11,20 +9,21 @@ use crate::tx;
 use crate::ui::feedback::ErrorBanner;
 use crate::ui::form::{FormErrors, TextField};
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-/// A centered card with the brand, for pages shown before login.
-/// `plain_html`: the page works as the server draws it, with no wasm (the
-/// login page), so it is ready at once; the others are ready once hydrated.
+/// A centered card with the brand, for the pages shown before login:
+/// plain HTML forms that work as the server draws them, with no wasm, so
+/// the page is ready at once (`data-ready`, for tests and the boot
+/// script). `lang`: the card's language when it is not the page's (an
+/// invitation's).
 #[component]
-pub(crate) fn AuthCard(children: Children, #[prop(optional)] plain_html: bool) -> impl IntoView {
+pub(crate) fn AuthCard(
+    children: Children,
+    #[prop(optional)] lang: Option<&'static str>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    // Lets tests (and people on slow links) know the page is interactive.
-    let ready = RwSignal::new(plain_html);
-    Effect::new(move || ready.set(true));
     view! {
-        <main class="auth-page" data-ready=move || ready.get().to_string()>
+        <main class="auth-page" data-ready="true" lang=lang>
             <div class="auth-card">
                 <p class="brand auth-brand">{tx!(i18n, app_name)}</p>
                 <p class="muted tagline">{tx!(i18n, tagline)}</p>
@@ -38,7 +37,7 @@ pub(crate) fn AuthCard(children: Children, #[prop(optional)] plain_html: bool) -
 /// The login page: plain HTML forms that post to `login_form`,
 /// `login_code_form` and `language_form` (see `login_form.rs`), so the page
 /// needs no wasm; the server sends none with it. What the last answer left
-/// to show (the email typed, the error) is the `LoginFlash` the shell took
+/// to show (the email typed, the error) is the `FormFlash` the shell took
 /// from its cookie.
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -51,17 +50,8 @@ pub fn LoginPage() -> impl IntoView {
             q.get("recovery").as_deref() == Some("1"),
         )
     });
-    let flash = use_context::<LoginFlash>().unwrap_or_default();
-    let errors = FormErrors::provide();
-    errors.0.set(flash.error.clone());
-    let banner = Signal::derive(move || {
-        errors
-            .0
-            .get()
-            .filter(|e| !matches!(e, AppError::Invalid { .. }))
-    });
     // The fields are the browser's: what they hold is posted with the form.
-    let ignore = Callback::new(|_: String| {});
+    let (flash, banner) = flash_and_errors();
     let hidden_next =
         (next != "/").then(|| view! { <input type="hidden" name="next" value=next.clone() /> });
     let locale = locale_code(i18n.get_locale_untracked());
@@ -73,7 +63,7 @@ pub fn LoginPage() -> impl IntoView {
                 {recovery.then(|| view! { <input type="hidden" name="recovery" value="1" /> })}
                 <p>{tx!(i18n, second_factor.login_intro)}</p>
                 <TextField name="code" label=tx!(i18n, second_factor.login_code)
-                    bind=(Signal::stored(String::new()), ignore)
+                    bind=typed(String::new())
                     autocomplete="one-time-code" inputmode=if recovery { "text" } else { "numeric" }
                     required=true max=64 />
                 <a class="link-button" href=toggle>
@@ -98,7 +88,7 @@ pub fn LoginPage() -> impl IntoView {
                 <TextField
                     name="email"
                     label=tx!(i18n, auth.email)
-                    bind=(Signal::stored(flash.email.clone()), ignore)
+                    bind=typed(flash.email.clone())
                     kind="email"
                     autocomplete="username"
                     required=true
@@ -106,7 +96,7 @@ pub fn LoginPage() -> impl IntoView {
                 <TextField
                     name="password"
                     label=tx!(i18n, auth.password)
-                    bind=(Signal::stored(String::new()), ignore)
+                    bind=typed(String::new())
                     kind="password"
                     autocomplete="current-password"
                     required=true
@@ -130,7 +120,7 @@ pub fn LoginPage() -> impl IntoView {
         }
     };
     view! {
-        <AuthCard plain_html=true>
+        <AuthCard>
             <h1>{tx!(i18n, auth.login_title)}</h1>
             <form class="auth-languages" method="post" action="/api/auth/language_form">
                 {hidden_next.clone()}
@@ -150,134 +140,124 @@ pub fn LoginPage() -> impl IntoView {
     .into_any()
 }
 
-#[component]
-pub fn ForgotPasswordPage() -> impl IntoView {
-    let i18n = use_i18n();
+/// What a plain page's last answer left to show (`plain_forms.rs`), its
+/// error put in the form's `FormErrors` (per field, or in the banner),
+/// and the banner's signal.
+pub(crate) fn flash_and_errors() -> (FormFlash, Signal<Option<AppError>>) {
+    let flash = use_context::<FormFlash>().unwrap_or_default();
     let errors = FormErrors::provide();
-    let email = RwSignal::new(String::new());
-    let action = Action::new(move |e: &String| request_password_reset(e.clone()));
-    Effect::new(move || {
-        if let Some(Err(e)) = action.value().get() {
-            errors.0.set(Some(e));
-        }
-    });
-    let sent = move || matches!(action.value().get(), Some(Ok(())));
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        action.dispatch(email.get_untracked());
-    };
+    errors.0.set(flash.error.clone());
     let banner = Signal::derive(move || {
         errors
             .0
             .get()
             .filter(|e| !matches!(e, AppError::Invalid { .. }))
     });
+    (flash, banner)
+}
+
+/// What a new password must be, under its fields.
+pub(crate) fn password_rule(i18n: crate::ui::feedback::I18n) -> String {
+    t_string!(i18n, auth.password_rule, min = super::MIN_PASSWORD).to_string()
+}
+
+/// A field of a plain form: the browser holds what is typed and posts it
+/// with the form; `value` is what the server draws in it.
+pub(crate) fn typed(value: String) -> (Signal<String>, Callback<String>) {
+    (Signal::stored(value), Callback::new(|_: String| {}))
+}
+
+/// The forgotten password page: a plain HTML form posting to
+/// `forgot_password_form`; once sent, the same words whether or not an
+/// account has this address.
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let (flash, banner) = flash_and_errors();
+    let body = if flash.done {
+        view! { <p class="banner banner-ok" role="status">{tx!(i18n, auth.link_sent)}</p> }
+            .into_any()
+    } else {
+        view! {
+            <p>{tx!(i18n, auth.forgot_intro)}</p>
+            <form class="auth-form" method="post" action="/api/auth/forgot_password_form" novalidate>
+                <TextField
+                    name="email"
+                    label=tx!(i18n, auth.email)
+                    bind=typed(flash.email)
+                    kind="email"
+                    autocomplete="username"
+                    required=true
+                />
+                <ErrorBanner error=banner />
+                <button type="submit" class="button button-primary button-block">
+                    {tx!(i18n, auth.send_link)}
+                </button>
+            </form>
+        }
+        .into_any()
+    };
     view! {
         <AuthCard>
             <h1>{tx!(i18n, auth.forgot_title)}</h1>
-            <Show
-                when=sent
-                fallback=move || {
-                    view! {
-                        <p>{tx!(i18n, auth.forgot_intro)}</p>
-                        <form class="auth-form" on:submit=on_submit novalidate>
-                            <TextField
-                                name="email"
-                                label=tx!(i18n, auth.email)
-                                bind=(email.into(), Callback::new(move |v| email.set(v)))
-                                kind="email"
-                                autocomplete="username"
-                                required=true
-                            />
-                            <ErrorBanner error=banner />
-                            <button type="submit" class="button button-primary button-block">
-                                {tx!(i18n, auth.send_link)}
-                            </button>
-                        </form>
-                    }
-                }
-            >
-                <p class="banner banner-ok" role="status">{tx!(i18n, auth.link_sent)}</p>
-            </Show>
+            {body}
             <p class="auth-links">
-                <A href="/login">{tx!(i18n, auth.back_to_login)}</A>
+                <a href="/login">{tx!(i18n, auth.back_to_login)}</a>
             </p>
         </AuthCard>
     }
     .into_any()
 }
 
+/// The page a reset link opens: a plain HTML form posting the new
+/// password, typed twice, with the link's token to `reset_password_form`.
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
-    let errors = FormErrors::provide();
-    let password = RwSignal::new(String::new());
-    let confirm = RwSignal::new(String::new());
-    let mismatch = RwSignal::new(false);
-    let action = Action::new(move |(t, p): &(String, String)| reset_password(t.clone(), p.clone()));
-    Effect::new(move || {
-        if let Some(Err(e)) = action.value().get() {
-            errors.0.set(Some(e));
+    let token = use_query_map()
+        .with_untracked(|q| q.get("token"))
+        .unwrap_or_default();
+    let (flash, banner) = flash_and_errors();
+    let body = if flash.done {
+        view! { <p class="banner banner-ok" role="status">{tx!(i18n, auth.reset_done)}</p> }
+            .into_any()
+    } else {
+        view! {
+            <form class="auth-form" method="post" action="/api/auth/reset_password_form" novalidate>
+                <input type="hidden" name="token" value=token />
+                <TextField
+                    name="password"
+                    label=tx!(i18n, auth.new_password)
+                    bind=typed(String::new())
+                    kind="password"
+                    autocomplete="new-password"
+                    required=true
+                    max=1024
+                />
+                <TextField
+                    name="confirm"
+                    label=tx!(i18n, auth.confirm_password)
+                    bind=typed(String::new())
+                    kind="password"
+                    autocomplete="new-password"
+                    required=true
+                    max=1024
+                />
+                <p class="muted hint">{password_rule(i18n)} " " {tx!(i18n, settings.password_hint)}</p>
+                <ErrorBanner error=banner />
+                <button type="submit" class="button button-primary button-block">
+                    {tx!(i18n, auth.save_password)}
+                </button>
+            </form>
         }
-    });
-    let done = move || matches!(action.value().get(), Some(Ok(())));
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let (p, c) = (password.get_untracked(), confirm.get_untracked());
-        mismatch.set(p != c);
-        if p == c {
-            let token = query.with_untracked(|q| q.get("token")).unwrap_or_default();
-            action.dispatch((token, p));
-        }
+        .into_any()
     };
-    let banner = Signal::derive(move || {
-        errors
-            .0
-            .get()
-            .filter(|e| !matches!(e, AppError::Invalid { .. }))
-    });
     view! {
         <AuthCard>
             <h1>{tx!(i18n, auth.reset_title)}</h1>
-            <Show
-                when=done
-                fallback=move || {
-                    view! {
-                        <form class="auth-form" on:submit=on_submit novalidate>
-                            <TextField
-                                name="password"
-                                label=tx!(i18n, auth.new_password)
-                                bind=(password.into(), Callback::new(move |v| password.set(v)))
-                                kind="password"
-                                autocomplete="new-password"
-                                required=true
-                                max=1024
-                            />
-                            <TextField
-                                name="confirm"
-                                label=tx!(i18n, auth.confirm_password)
-                                bind=(confirm.into(), Callback::new(move |v| confirm.set(v)))
-                                kind="password"
-                                autocomplete="new-password"
-                                required=true
-                                max=1024
-                            />
-                            <Show when=move || mismatch.get()>
-                                <p class="banner banner-error" role="alert">{tx!(i18n, auth.passwords_differ)}</p>
-                            </Show>
-                            <ErrorBanner error=banner />
-                            <button type="submit" class="button button-primary button-block">
-                                {tx!(i18n, auth.save_password)}
-                            </button>
-                        </form>
-                    }
-                }
-            >
-                <p class="banner banner-ok" role="status">{tx!(i18n, auth.reset_done)}</p>
-            </Show>
+            {body}
             <p class="auth-links">
-                <A href="/login">{tx!(i18n, auth.back_to_login)}</A>
+                <a href="/login">{tx!(i18n, auth.back_to_login)}</a>
             </p>
         </AuthCard>
     }

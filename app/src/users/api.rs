@@ -1,6 +1,6 @@
-//! Server functions of the team. All but `invitation_info` and
-//! `accept_invitation` (the invitee has no account yet; both are in
-//! `PUBLIC_SERVER_FNS` and hold only a link's token) start with
+//! Server functions of the team. All but `invitation_info`,
+//! `accept_invitation` and `accept_form` (the invitee has no account yet;
+//! they are in `PUBLIC_SERVER_FNS` and hold only a link's token) start with
 //! `require(Role::Admin)`: a manager or a member is refused.
 
 use super::{Invitee, TeamFilter, TeamView};
@@ -456,14 +456,14 @@ pub async fn invitation_info(token: String) -> AppResult<Invitee> {
 }
 
 /// Becomes a user through an invitation: the link works once, and the
-/// account has the invitation's address, role and language.
+/// account has the invitation's address, role and language (answered).
 #[server(prefix = "/api/users", endpoint = "accept", input = server_fn::codec::Json)]
 pub async fn accept_invitation(
     token: String,
     name: String,
     password: String,
     confirm: String,
-) -> AppResult<()> {
+) -> AppResult<Invitee> {
     let errors = check_acceptance(&name, &password, &confirm);
     if !errors.is_empty() {
         return Err(AppError::invalid(errors));
@@ -520,5 +520,38 @@ pub async fn accept_invitation(
         .await?;
     tx.commit().await?;
     tracing::info!(user_id, "invitation accepted");
+    Ok(Invitee { email, locale })
+}
+
+/// The invitation page's form (`auth::plain_forms`). Once joined, the
+/// pages before login speak the new account's language.
+#[server(prefix = "/api/users", endpoint = "accept_form", input = server_fn::codec::PostUrl)]
+pub async fn accept_form(
+    token: String,
+    name: String,
+    password: String,
+    confirm: String,
+) -> AppResult<()> {
+    use crate::auth::plain_forms::{FormFlash, answer};
+    use crate::ssr::cookies;
+    match accept_invitation(token.clone(), name.clone(), password, confirm).await {
+        Ok(joined) => {
+            cookies::set_pref(cookies::LOCALE, &joined.locale);
+            let done = FormFlash {
+                done: true,
+                ..FormFlash::default()
+            };
+            answer("/invitation", "/invitation", &done);
+        }
+        Err(error) => {
+            let again = FormFlash {
+                name,
+                error: Some(error),
+                ..FormFlash::default()
+            };
+            let back = format!("/invitation?token={}", crate::ui::list::urlencode(&token));
+            answer("/invitation", &back, &again);
+        }
+    }
     Ok(())
 }

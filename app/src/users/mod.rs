@@ -87,17 +87,8 @@ pub fn check_invitation(email: &str, role: &str, locale: &str) -> Vec<FieldError
 pub fn check_acceptance(name: &str, password: &str, confirm: &str) -> Vec<FieldError> {
     let mut c = Checks::new();
     c.required("name", name).line("name", name);
-    c.required("password", password)
-        .min_len("password", password, crate::auth::MIN_PASSWORD)
-        .max_len("password", password, 1024);
-    let mut errors = c.errors().to_vec();
-    if !password.is_empty() && confirm != password {
-        errors.push(FieldError {
-            field: "confirm".into(),
-            problem: crate::error::FieldProblem::Mismatch,
-        });
-    }
-    errors
+    crate::auth::check_new_password(&mut c, password, confirm);
+    c.errors().to_vec()
 }
 
 #[cfg(test)]

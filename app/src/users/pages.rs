@@ -2,20 +2,18 @@
 //! link opens (`/invitation?token=…`, outside the shell).
 
 use super::{
-    Invitee, TeamFilter, TeamView, UserRow, accept_invitation, check_acceptance, check_invitation,
-    invitation_info, invite_user, remove_second_factor, resend_invitation, revoke_invitation,
-    set_active, set_role, team,
+    Invitee, TeamFilter, TeamView, UserRow, check_invitation, invitation_info, invite_user,
+    remove_second_factor, resend_invitation, revoke_invitation, set_active, set_role, team,
 };
-use crate::auth::pages::AuthCard;
+use crate::auth::pages::{AuthCard, flash_and_errors, password_rule, typed};
 use crate::error::{AppError, AppResult};
 use crate::i18n::*;
-use crate::layout::profile::{locale_from, show_in};
+use crate::layout::profile::{locale_code, locale_from};
 use crate::tx;
 use crate::ui::dialog::ConfirmDialog;
 use crate::ui::feedback::{ErrorBanner, I18n};
 use crate::ui::form::{Bind, FormErrors, SelectField, TextField};
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 fn bind_to(s: RwSignal<String>) -> Bind<String> {
@@ -392,90 +390,83 @@ fn InviteCard(on_invited: Callback<()>) -> impl IntoView {
 }
 
 /// Where an invitation link leads: who is invited, then their name and
-/// password; shown in the invitation's language.
+/// password, in a plain HTML form posting to `accept_form`
+/// (`auth::plain_forms`). The server looks the link up before it sends
+/// the page, which is drawn in the invitation's language.
 #[component]
 pub fn InvitationPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let query = use_query_map();
-    let token = move || query.with(|q| q.get("token")).unwrap_or_default();
-    let info = Resource::new(token, invitation_info);
-    // The invitation's language, once known (the page may have been
-    // rendered in the browser's).
-    Effect::new(move || {
-        if let Some(Ok(Invitee { locale, .. })) = info.get() {
-            let wanted = locale_from(&locale);
-            if i18n.get_locale_untracked() != wanted {
-                show_in(i18n, wanted);
-            }
+    let token = use_query_map()
+        .with_untracked(|q| q.get("token"))
+        .unwrap_or_default();
+    let (flash, banner) = flash_and_errors();
+    if flash.done {
+        // Joined: the language is the account's now (set by `accept_form`).
+        let i18n = use_i18n();
+        return view! {
+            <AuthCard>
+                <h1>{tx!(i18n, users.welcome_title)}</h1>
+                <p class="banner banner-ok" role="status">{tx!(i18n, users.joined)}</p>
+                <p><a href="/login">{tx!(i18n, auth.login)}</a></p>
+            </AuthCard>
         }
-    });
-    let errors = FormErrors::provide();
-    let name = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
-    let confirm = RwSignal::new(String::new());
-    let accepted = RwSignal::new(false);
-    let busy = RwSignal::new(false);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let (n, p, c) = (
-            name.get_untracked(),
-            password.get_untracked(),
-            confirm.get_untracked(),
-        );
-        let local = check_acceptance(&n, &p, &c);
-        if !local.is_empty() {
-            errors.set_fields(local);
-            return;
+        .into_any();
+    }
+    // Blocking: the page is sent once the link is known, drawn whole.
+    let info = Resource::new_blocking(move || token.clone(), invitation_info);
+    let form = move |invitee: Invitee| {
+        let i18n = use_i18n();
+        let token = use_query_map()
+            .with_untracked(|q| q.get("token"))
+            .unwrap_or_default();
+        let email = invitee.email;
+        let name = flash.name.clone();
+        view! {
+            <AuthCard lang=locale_code(locale_from(&invitee.locale))>
+                <h1>{tx!(i18n, users.welcome_title)}</h1>
+                <p>{move || t_string!(i18n, users.welcome_body, email = email.clone()).to_string()}</p>
+                <form class="auth-form" method="post" action="/api/users/accept_form" novalidate>
+                    <input type="hidden" name="token" value=token />
+                    <TextField name="name" label=tx!(i18n, users.your_name) bind=typed(name) autocomplete="name" required=true />
+                    <TextField name="password" label=tx!(i18n, auth.new_password) bind=typed(String::new()) kind="password" autocomplete="new-password" required=true max=1024 />
+                    <TextField name="confirm" label=tx!(i18n, auth.confirm_password) bind=typed(String::new()) kind="password" autocomplete="new-password" required=true max=1024 />
+                    <p class="muted hint">{password_rule(i18n)}</p>
+                    <ErrorBanner error=banner />
+                    <button type="submit" class="button button-primary button-block">
+                        {tx!(i18n, users.join)}
+                    </button>
+                </form>
+            </AuthCard>
         }
-        busy.set(true);
-        let t = token();
-        leptos::task::spawn_local(async move {
-            match accept_invitation(t, n, p, c).await {
-                Ok(()) => accepted.set(true),
-                Err(e) => errors.0.set(Some(e)),
-            }
-            busy.set(false);
-        });
     };
-    let banner = Signal::derive(move || {
-        errors
-            .0
-            .get()
-            .filter(|e| !matches!(e, AppError::Invalid { .. }))
-    });
     view! {
-        <AuthCard>
-            <h1>{tx!(i18n, users.welcome_title)}</h1>
-            <Suspense fallback=move || view! { <p class="muted">{t_string!(i18n, common.loading).to_string()}</p> }>
-                {move || info.get().map(|r| match r {
-                    Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.into_any(),
-                    Ok(info) => view! {
-                        <Show
-                            when=move || accepted.get()
-                            fallback=move || {
-                                let email = info.email.clone();
-                                view! {
-                                    <p>{move || t_string!(i18n, users.welcome_body, email = email.clone()).to_string()}</p>
-                                    <form class="auth-form" method="post" on:submit=submit novalidate>
-                                        <TextField name="name" label=tx!(i18n, users.your_name) bind=bind_to(name) autocomplete="name" required=true />
-                                        <TextField name="password" label=tx!(i18n, auth.new_password) bind=bind_to(password) kind="password" autocomplete="new-password" required=true max=1024 />
-                                        <TextField name="confirm" label=tx!(i18n, auth.confirm_password) bind=bind_to(confirm) kind="password" autocomplete="new-password" required=true max=1024 />
-                                        <p class="muted hint">{tx!(i18n, settings.password_hint)}</p>
-                                        <ErrorBanner error=banner />
-                                        <button type="submit" class="button button-primary button-block" disabled=move || busy.get()>
-                                            {tx!(i18n, users.join)}
-                                        </button>
-                                    </form>
-                                }
+        <Suspense>
+            {move || {
+                let form = form.clone();
+                Suspend::new(async move {
+                    match info.await {
+                        Ok(invitee) => {
+                            let locale = locale_from(&invitee.locale);
+                            view! {
+                                <I18nSubContextProvider initial_locale=Signal::stored(locale)>
+                                    {form(invitee)}
+                                </I18nSubContextProvider>
                             }
-                        >
-                            <p class="banner banner-ok" role="status">{tx!(i18n, users.joined)}</p>
-                            <p><A href="/login">{tx!(i18n, auth.login)}</A></p>
-                        </Show>
-                    }.into_any(),
-                })}
-            </Suspense>
-        </AuthCard>
+                            .into_any()
+                        }
+                        Err(e) => {
+                            let i18n = use_i18n();
+                            view! {
+                                <AuthCard>
+                                    <h1>{tx!(i18n, users.welcome_title)}</h1>
+                                    <ErrorBanner error=Signal::stored(Some(e)) />
+                                </AuthCard>
+                            }
+                            .into_any()
+                        }
+                    }
+                })
+            }}
+        </Suspense>
     }
     .into_any()
 }

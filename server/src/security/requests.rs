@@ -216,7 +216,7 @@ pub async fn check(State(origins): State<Origins>, req: Request, next: Next) -> 
     }
     // The login page's forms, which work without the app (same origin
     // only, as every change above; bounded like JSON).
-    if app::auth::login_form::FORM_SERVER_FNS.contains(&req.uri().path()) && is_form(req.headers())
+    if app::auth::plain_forms::FORM_SERVER_FNS.contains(&req.uri().path()) && is_form(req.headers())
     {
         let (parts, body) = req.into_parts();
         let Ok(bytes) = to_bytes(body, FORM_BODY).await else {

@@ -652,6 +652,19 @@ fn probes() -> Vec<Probe> {
             Status,
             |_| json!({"token": "0000", "password": "a brand new password"}),
         ),
+        // The password pages' forms (a form body, like the login page's).
+        p(
+            "/api/auth/forgot_password_form",
+            Public,
+            Status,
+            |_| json!({"email": "nobody@relais.test"}),
+        ),
+        p(
+            "/api/auth/reset_password_form",
+            Public,
+            Status,
+            |_| json!({"token": "0000", "password": "a brand new password", "confirm": "a brand new password"}),
+        ),
         p("/api/auth/me", Anyone, Status, empty),
         p(
             "/api/account/change_password",
@@ -1086,6 +1099,12 @@ fn probes() -> Vec<Probe> {
         ),
         p(
             "/api/users/accept",
+            Public,
+            Status,
+            |_| json!({"token": "0000", "name": "Nobody", "password": "a long password", "confirm": "a long password"}),
+        ),
+        p(
+            "/api/users/accept_form",
             Public,
             Status,
             |_| json!({"token": "0000", "name": "Nobody", "password": "a long password", "confirm": "a long password"}),

@@ -1,20 +1,32 @@
-//! The login page as plain HTML forms: it works before (and without) any
-//! wasm, so a first visit downloads none of the app to log in (issue 20:
-//! the page is interactive as soon as it is drawn).
+//! The pages shown before login as plain HTML forms: the login page, the
+//! forgotten and new password pages, and the invitation page. They work
+//! before (and without) any wasm, so a visit downloads none of the app
+//! (issue 20: each is interactive as soon as it is drawn).
 //!
 //! Each form posts to a server function taking a form body (`PostUrl`)
-//! that calls the JSON one (`login`, `login_second_factor`) — the rules
-//! exist once — and always answers `303 See Other`: to the page asked for
-//! after a login, back to `/login` otherwise (post / redirect / get). What
-//! the next `/login` must show — the email typed and the error — rides in
-//! a short-lived, HttpOnly cookie read and cleared by that page
-//! (`LoginFlash`), never in the address (history, logs).
+//! that calls the JSON one (`login`, `request_password_reset`,
+//! `reset_password`, `accept_invitation`…) — the rules exist once — and
+//! always answers `303 See Other`: to the page asked for after a login,
+//! back to the form's page otherwise (post / redirect / get). What the
+//! next page must show — what was typed (never a password), the error,
+//! "done" — rides in a short-lived, HttpOnly cookie scoped to that page
+//! and read and cleared by it (`FormFlash`), never in the address
+//! (history, logs).
 
 #[cfg(feature = "ssr")]
-use super::{login, login_second_factor};
+use super::{login, login_second_factor, request_password_reset, reset_password};
 use crate::error::{AppError, AppResult};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+
+/// The pages sent without the app (their boot script starts no wasm):
+/// anyone may open them (`server::gate`).
+pub const PLAIN_PAGES: &[&str] = &[
+    "/login",
+    "/forgot-password",
+    "/reset-password",
+    "/invitation",
+];
 
 /// The server functions that take an HTML form's body
 /// (`application/x-www-form-urlencoded`) instead of JSON. The request
@@ -24,29 +36,38 @@ pub const FORM_SERVER_FNS: &[&str] = &[
     "/api/auth/login_form",
     "/api/auth/login_code_form",
     "/api/auth/language_form",
+    "/api/auth/forgot_password_form",
+    "/api/auth/reset_password_form",
+    "/api/users/accept_form",
 ];
 
-/// The cookie carrying a `LoginFlash` from a form's answer to the next
-/// `/login` (only sent to `/login`, for a few minutes, HttpOnly).
-pub const FLASH_COOKIE: &str = "relais_login_flash";
+/// The cookie carrying a `FormFlash` from a form's answer to the next
+/// visit of its page (only sent to that page, for a few minutes,
+/// HttpOnly).
+pub const FLASH_COOKIE: &str = "relais_flash";
 
-/// What the next `/login` shows after a form's answer: the email typed
-/// (a password is never kept) and what went wrong.
+/// What a plain page shows after its form's answer.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct LoginFlash {
+pub struct FormFlash {
+    /// The email typed (login, forgotten password).
     #[serde(default)]
     pub email: String,
+    /// The name typed (invitation).
+    #[serde(default)]
+    pub name: String,
     #[serde(default)]
     pub error: Option<AppError>,
     /// The code step came too late: the password is asked again.
     #[serde(default)]
     pub expired: bool,
+    /// The form did what it was for (link sent, password saved, joined).
+    #[serde(default)]
+    pub done: bool,
 }
 
-/// Whether the page at `path` is sent without the app (its boot script
-/// starts no wasm): the login page, whose forms work as plain HTML.
+/// Whether the page at `path` is sent without the app.
 pub fn without_app(path: &str) -> bool {
-    path == "/login"
+    PLAIN_PAGES.contains(&path)
 }
 
 /// Only local paths are followed after login: no open redirect.
@@ -89,11 +110,14 @@ pub async fn login_form(
         Ok(_) => see_other(&next),
         Err(AppError::SecondFactorNeeded) => see_other(&login_path(&next, true, false)),
         Err(error) => {
-            set_flash(&LoginFlash {
-                email,
-                error: Some(error),
-                expired: false,
-            });
+            set_flash(
+                "/login",
+                &FormFlash {
+                    email,
+                    error: Some(error),
+                    ..FormFlash::default()
+                },
+            );
             see_other(&login_path(&next, false, false));
         }
     }
@@ -112,17 +136,23 @@ pub async fn login_code_form(
         Ok(_) => see_other(&next),
         // The password step is gone (too long ago, or never made): start again.
         Err(AppError::InvalidCredentials) => {
-            set_flash(&LoginFlash {
-                expired: true,
-                ..LoginFlash::default()
-            });
+            set_flash(
+                "/login",
+                &FormFlash {
+                    expired: true,
+                    ..FormFlash::default()
+                },
+            );
             see_other(&login_path(&next, false, false));
         }
         Err(error) => {
-            set_flash(&LoginFlash {
-                error: Some(error),
-                ..LoginFlash::default()
-            });
+            set_flash(
+                "/login",
+                &FormFlash {
+                    error: Some(error),
+                    ..FormFlash::default()
+                },
+            );
             see_other(&login_path(&next, true, recovery.is_some()));
         }
     }
@@ -146,6 +176,69 @@ pub async fn language_form(
     Ok(())
 }
 
+/// The forgotten password page's form: the same answer whether or not
+/// an account has this address (`request_password_reset`).
+#[server(prefix = "/api/auth", endpoint = "forgot_password_form", input = server_fn::codec::PostUrl)]
+pub async fn forgot_password_form(email: String) -> AppResult<()> {
+    let flash = match request_password_reset(email.clone()).await {
+        Ok(()) => FormFlash {
+            done: true,
+            ..FormFlash::default()
+        },
+        Err(error) => FormFlash {
+            email,
+            error: Some(error),
+            ..FormFlash::default()
+        },
+    };
+    answer("/forgot-password", "/forgot-password", &flash);
+    Ok(())
+}
+
+/// The new password page's form: the password typed twice, and the
+/// link's token. A refused password comes back to the same link.
+#[server(prefix = "/api/auth", endpoint = "reset_password_form", input = server_fn::codec::PostUrl)]
+pub async fn reset_password_form(
+    token: String,
+    password: String,
+    confirm: String,
+) -> AppResult<()> {
+    let mut checks = crate::validate::Checks::new();
+    super::check_new_password(&mut checks, &password, &confirm);
+    let saved = match checks.finish() {
+        Ok(()) => reset_password(token.clone(), password).await,
+        Err(refused) => Err(refused),
+    };
+    let flash = match saved {
+        Ok(()) => FormFlash {
+            done: true,
+            ..FormFlash::default()
+        },
+        Err(error) => FormFlash {
+            error: Some(error),
+            ..FormFlash::default()
+        },
+    };
+    let back = if flash.done {
+        "/reset-password".to_string()
+    } else {
+        format!(
+            "/reset-password?token={}",
+            crate::ui::list::urlencode(&token)
+        )
+    };
+    answer("/reset-password", &back, &flash);
+    Ok(())
+}
+
+/// A form's answer: its flash for `page`, and `303 See Other` to `to`
+/// (that page, with its address's query if it needs one).
+#[cfg(feature = "ssr")]
+pub fn answer(page: &str, to: &str, flash: &FormFlash) {
+    set_flash(page, flash);
+    see_other(to);
+}
+
 /// `303 See Other` to `path`: the browser follows it with a GET whatever
 /// the form's method. (`leptos_axum::redirect` answers 302, and to a
 /// script's call a header instead of a redirect; these forms have no script.)
@@ -162,37 +255,37 @@ fn see_other(path: &str) {
 }
 
 #[cfg(feature = "ssr")]
-fn flash_cookie(value: &str, max_age: i64) -> String {
+fn flash_cookie(page: &str, value: &str, max_age: i64) -> String {
     let secure = if crate::ssr::settings().secure_cookies {
         "; Secure"
     } else {
         ""
     };
     format!(
-        "{FLASH_COOKIE}={value}; Path=/login; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}"
+        "{FLASH_COOKIE}={value}; Path={page}; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}"
     )
 }
 
 #[cfg(feature = "ssr")]
-fn set_flash(flash: &LoginFlash) {
+fn set_flash(page: &str, flash: &FormFlash) {
     let value = hex::encode(serde_json::to_vec(flash).unwrap_or_default());
     if let (Some(resp), Ok(v)) = (
         use_context::<leptos_axum::ResponseOptions>(),
-        http::HeaderValue::from_str(&flash_cookie(&value, 300)),
+        http::HeaderValue::from_str(&flash_cookie(page, &value, 300)),
     ) {
         resp.append_header(http::header::SET_COOKIE, v);
     }
 }
 
-/// The flash of the request being rendered, if any, cleared in the answer
-/// so that a reload shows a clean form. Called while the shell is drawn,
-/// before anything is sent.
+/// The flash of the page being rendered (`page`, its path), if any,
+/// cleared in the answer so that a reload shows a clean form. Called while
+/// the shell is drawn, before anything is sent.
 #[cfg(feature = "ssr")]
-pub fn take_flash() -> Option<LoginFlash> {
+pub fn take_flash(page: &str) -> Option<FormFlash> {
     let raw = crate::ssr::cookies::from_request(FLASH_COOKIE)?;
     if let (Some(resp), Ok(v)) = (
         use_context::<leptos_axum::ResponseOptions>(),
-        http::HeaderValue::from_str(&flash_cookie("", 0)),
+        http::HeaderValue::from_str(&flash_cookie(page, "", 0)),
     ) {
         resp.append_header(http::header::SET_COOKIE, v);
     }
