@@ -165,7 +165,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/interactions/:id") view={Lazy::<routes::InteractionPage>::new()} />
                         <Route path=path!("/interactions/:id/edit") view={Lazy::<routes::InteractionEdit>::new()} />
                         <Route path=path!("/calendar") view={Lazy::<routes::Calendar>::new()} ssr=SsrMode::InOrder />
-                        <Route path=path!("/planning") view={Lazy::<routes::Planning>::new()} />
+                        <Route path=path!("/planning") view={Lazy::<routes::Planning>::new()} ssr=SsrMode::InOrder />
                         <Route path=path!("/kanban") view={Lazy::<routes::TasksBoard>::new()} ssr=SsrMode::InOrder />
                         <Route path=path!("/kanban/deals") view={Lazy::<routes::DealsBoard>::new()} ssr=SsrMode::InOrder />
                         <Route path=path!("/reports") view={Lazy::<routes::Reports>::new()} />

@@ -267,14 +267,19 @@ pub fn shown_theme(choice: &str, device_dark: bool) -> &'static str {
 }
 
 /// Whether this page was drawn for a phone-narrow screen: by the server,
-/// from [`NARROW_COOKIE`] (written on `<html data-narrow>`); in the browser,
-/// from that attribute, so hydration draws what the server drew. The
-/// calendar and the Planning then open on one day without redrawing; when
-/// the hint is missing (a first visit) or wrong (a turned tablet), they move
-/// to the right view once running ([`phone_width`]).
+/// from [`NARROW_COOKIE`] (written on `<html data-narrow>`), or on a first
+/// visit, before the boot script has written it, from what the browser
+/// says it is ([`phone_by_headers`]); in the browser, from that attribute,
+/// so hydration draws what the server drew. The calendar and the Planning
+/// then open on one day without redrawing; when the hint is wrong (a
+/// turned tablet), they move to the right view once running
+/// ([`phone_width`]).
 pub fn drawn_narrow() -> bool {
     #[cfg(feature = "ssr")]
-    return crate::ssr::cookies::from_request(NARROW_COOKIE).as_deref() == Some("1");
+    return match crate::ssr::cookies::from_request(NARROW_COOKIE) {
+        Some(narrow) => narrow == "1",
+        None => use_context::<http::request::Parts>().is_some_and(|p| phone_by_headers(&p.headers)),
+    };
     #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
     return leptos::prelude::document()
         .document_element()
@@ -283,6 +288,18 @@ pub fn drawn_narrow() -> bool {
         == Some("1");
     #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
     false
+}
+
+/// Whether a request comes from a phone, by the browser's own word: the
+/// `Sec-CH-UA-Mobile` client hint (Chromium browsers send it with every
+/// request) or the `Mobi` of its User-Agent (Safari, Firefox; and a
+/// desktop browser emulating a phone, which changes only the latter).
+/// Tablets say neither and are drawn wide.
+#[cfg(feature = "ssr")]
+pub fn phone_by_headers(headers: &http::HeaderMap) -> bool {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    header("sec-ch-ua-mobile").is_some_and(|m| m.trim() == "?1")
+        || header("user-agent").is_some_and(|ua| ua.contains("Mobi"))
 }
 
 /// Whether the window is phone-narrow (the layout's 768 px breakpoint):
@@ -294,4 +311,42 @@ pub fn phone_width() -> bool {
         .ok()
         .and_then(|w| w.as_f64())
         .is_some_and(|w| w < 768.0)
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::phone_by_headers;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> http::HeaderMap {
+        pairs
+            .iter()
+            .map(|(k, v)| {
+                (
+                    http::HeaderName::from_static(k),
+                    http::HeaderValue::from_static(v),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_phone_is_known_by_its_client_hint_or_its_user_agent() {
+        let android = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36";
+        let iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1";
+        let ipad = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15";
+        assert!(phone_by_headers(&headers(&[("sec-ch-ua-mobile", "?1")])));
+        // A desktop browser emulating a phone changes only its User-Agent.
+        assert!(phone_by_headers(&headers(&[
+            ("sec-ch-ua-mobile", "?0"),
+            ("user-agent", android)
+        ])));
+        assert!(!phone_by_headers(&headers(&[
+            ("sec-ch-ua-mobile", "?0"),
+            ("user-agent", ipad)
+        ])));
+        assert!(phone_by_headers(&headers(&[("user-agent", android)])));
+        assert!(phone_by_headers(&headers(&[("user-agent", iphone)])));
+        assert!(!phone_by_headers(&headers(&[("user-agent", ipad)])));
+        assert!(!phone_by_headers(&headers(&[])));
+    }
 }
