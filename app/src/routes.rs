@@ -67,6 +67,11 @@ macro_rules! piece {
     };
 }
 
+/// The piece of the page after login, where the installed app opens too:
+/// the service worker's install takes it with the main wasm, and the
+/// other pieces only once the app has started (`server::pwa`).
+pub const FIRST_PIECE: &str = "desk_piece";
+
 piece!(
     /// The home page.
     desk_piece / __preload_desk_piece, DeskPages { Desk => desk::DeskPage }

@@ -86,8 +86,36 @@ export async function controlled(page: Page) {
   await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
 }
 
-/** Cuts the network for the page *and* its service worker. */
+/**
+ * How many files of this release's shell the worker still lacks: its
+ * install takes the main wasm and the Desk's piece (`PRECACHE`), the app
+ * asks for the other pieces once started (`LATER`).
+ */
+export async function shellMissing(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const script = await (await fetch('/sw.js')).text();
+    const constant = (name: string) =>
+      JSON.parse(script.match(new RegExp(`^const ${name} = (.*);$`, 'm'))![1]);
+    const wanted: string[] = [...constant('PRECACHE'), ...constant('LATER')];
+    const shell = await caches.open(`relais-shell-${constant('VERSION')}`);
+    let missing = 0;
+    for (const url of wanted) if (!(await shell.match(url))) missing += 1;
+    return missing;
+  });
+}
+
+/**
+ * Cuts the network for the page *and* its service worker — once the
+ * worker in control of a page holds the whole shell, as it does a moment
+ * after the app has started.
+ */
 export async function goOffline(context: BrowserContext) {
+  for (const page of context.pages()) {
+    if (await page.evaluate(() => !!navigator.serviceWorker?.controller).catch(() => false)) {
+      await expect.poll(() => shellMissing(page), { timeout: 30_000 }).toBe(0);
+      break;
+    }
+  }
   await context.route('**/*', (route) => route.abort('internetdisconnected'));
   await context.setOffline(true);
 }

@@ -1,5 +1,5 @@
-import { test, expect } from './fixtures';
-import { controlled, goOffline, goOnline, login, ready, shot } from './helpers';
+import { test, expect, Page } from './fixtures';
+import { controlled, goOffline, goOnline, login, ready, shellMissing, shot } from './helpers';
 
 test('the app is installable: manifest, icons, a worker in control', async ({ page }) => {
   await page.goto('/login');
@@ -16,6 +16,15 @@ test('the app is installable: manifest, icons, a worker in control', async ({ pa
   expect(caches.some((k) => k.startsWith('relais-shell-'))).toBe(true);
 });
 
+/** The paths of the files in the worker's shell cache. */
+async function shellPaths(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const names = await caches.keys();
+    const shell = await caches.open(names.find((k) => k.startsWith('relais-shell-'))!);
+    return (await shell.keys()).map((r) => new URL(r.url).pathname);
+  });
+}
+
 test('a page brings its own code: the login page none, the Desk no list, calendar or report piece, a list no record page or bulk tool; the worker keeps them all', async ({ page }) => {
   // The wasm files the page itself asks for (not the worker's install).
   const fetched: string[] = [];
@@ -31,6 +40,14 @@ test('a page brings its own code: the login page none, the Desk no list, calenda
   await page.goto('/login');
   await controlled(page);
   expect(fetched).toEqual([]);
+  // The worker's install took the main wasm and the Desk's piece only: a
+  // first visit downloads the rest once the app has started, not while
+  // the Desk waits for its own files.
+  const keptAtInstall = await shellPaths(page);
+  expect(keptAtInstall.some((p) => p.includes('split_desk_piece'))).toBe(true);
+  for (const later of ['lists', 'records', 'agenda', 'admin']) {
+    expect(keptAtInstall.some((p) => p.includes(`split_${later}_piece`)), `${later} at install`).toBe(false);
+  }
   await login(page);
   expect(has('desk')).toBe(true);
   for (const other of ['lists', 'records', 'agenda', 'admin']) {
@@ -62,13 +79,11 @@ test('a page brings its own code: the login page none, the Desk no list, calenda
   await page.waitForURL('**/trash');
   await expect(page.locator('main h1')).toBeVisible();
   expect(has('admin')).toBe(true);
-  // For offline use the worker keeps every piece of this release.
+  // For offline use the worker keeps every piece of this release: the
+  // Desk's at install, the others once the app has started.
   await controlled(page);
-  const kept: string[] = await page.evaluate(async () => {
-    const names = await caches.keys();
-    const shell = await caches.open(names.find((k) => k.startsWith('relais-shell-'))!);
-    return (await shell.keys()).map((r) => new URL(r.url).pathname);
-  });
+  await expect.poll(() => shellMissing(page), { timeout: 30_000 }).toBe(0);
+  const kept = await shellPaths(page);
   for (const piece of ['desk', 'lists', 'records', 'agenda', 'admin']) {
     expect(kept.some((p) => p.includes(`split_${piece}_piece`)), `${piece} kept`).toBe(true);
   }

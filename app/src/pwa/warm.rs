@@ -7,6 +7,8 @@
 //! the pages it is asked to (`keep`), and keeps the answers of the read
 //! calls below as it keeps any read (`READS`), under the same key the pages
 //! use offline — so the calendar's "next day" works offline for a week.
+//! Then, at every start, the worker is asked for the rest of the app's
+//! pieces (`shell`: those its install left for later).
 
 /// The pages kept for offline use, as the bottom bar and the calendar's
 /// views open them. The Desk first: it is where the installed app opens
@@ -82,43 +84,50 @@ mod browser {
         leptos::task::spawn_local(async move {
             // Warmed less than an hour ago, and the worker still has what it
             // kept then (a login or logout since has dropped it).
-            if recent && desk_kept().await {
-                return;
+            if !(recent && desk_kept().await) {
+                warm(storage, key, now).await;
             }
-            super::super::outbox::post(serde_json::json!({ "type": "keep", "urls": PAGES }));
-            // One call after the other: this is background work, it must
-            // not compete with what the person is doing.
-            let Ok(today) = calendar_now().await.map(|t| t.date()) else {
-                return;
-            };
-            let week_start = week_start();
-            let mut ranges: Vec<_> = (0..DAYS_AHEAD)
-                .map(|i| View::Day.range(today + Duration::days(i), week_start))
-                .collect();
-            ranges.push(View::Agenda.range(today, week_start));
-            ranges.push(View::Week.range(today, week_start));
-            ranges.push(View::Week.range(today + Duration::days(7), week_start));
-            for (from, to) in ranges {
-                if calendar_events(from, to, Vec::new()).await.is_err() {
-                    return;
-                }
-            }
-            // The board as `/kanban` opens it: my tasks.
-            let mine = TaskFilter {
-                mine: true,
-                ..TaskFilter::default()
-            };
-            if task_board(mine).await.is_err() {
-                return;
-            }
-            let _ = my_layout(LayoutKey::TaskCards).await;
-            let _ = crate::auth::user_options().await;
-            // Marked done only once done: a warm-up cut short (the page
-            // left, the connection lost) runs again at the next page load.
-            if let Some(s) = &storage {
-                let _ = s.set_item(&key, &now.to_string());
-            }
+            // Then the pieces of the app its install left for later
+            // (`server::pwa`): the worker takes those it lacks.
+            super::super::outbox::post(serde_json::json!({ "type": "shell" }));
         });
+    }
+
+    /// Keeps the pages and their data, one call after the other.
+    async fn warm(storage: Option<web_sys::Storage>, key: String, now: f64) {
+        super::super::outbox::post(serde_json::json!({ "type": "keep", "urls": PAGES }));
+        // One call after the other: this is background work, it must
+        // not compete with what the person is doing.
+        let Ok(today) = calendar_now().await.map(|t| t.date()) else {
+            return;
+        };
+        let week_start = week_start();
+        let mut ranges: Vec<_> = (0..DAYS_AHEAD)
+            .map(|i| View::Day.range(today + Duration::days(i), week_start))
+            .collect();
+        ranges.push(View::Agenda.range(today, week_start));
+        ranges.push(View::Week.range(today, week_start));
+        ranges.push(View::Week.range(today + Duration::days(7), week_start));
+        for (from, to) in ranges {
+            if calendar_events(from, to, Vec::new()).await.is_err() {
+                return;
+            }
+        }
+        // The board as `/kanban` opens it: my tasks.
+        let mine = TaskFilter {
+            mine: true,
+            ..TaskFilter::default()
+        };
+        if task_board(mine).await.is_err() {
+            return;
+        }
+        let _ = my_layout(LayoutKey::TaskCards).await;
+        let _ = crate::auth::user_options().await;
+        // Marked done only once done: a warm-up cut short (the page
+        // left, the connection lost) runs again at the next page load.
+        if let Some(s) = &storage {
+            let _ = s.set_item(&key, &now.to_string());
+        }
     }
 
     /// Whether the worker's page cache holds the Desk.

@@ -52,28 +52,38 @@ pub fn script(options: &LeptosOptions) -> String {
     let root = Path::new(options.site_root.as_ref());
     let mut version = Sha256::new();
     version.update(TEMPLATE.as_bytes());
-    let mut precache = Vec::new();
+    let (mut precache, mut later) = (Vec::new(), Vec::new());
     // The wasm pieces too (`app::routes`): a page opened offline for the
-    // first time needs its piece.
-    let pieces = app::ssr::assets::pieces(options);
-    for url in [&pkg.js, &pkg.wasm, &pkg.css]
+    // first time needs its piece. The install takes the Desk's (the page
+    // after login, and where the installed app opens) with the main wasm;
+    // the others are taken once the app has started (`LATER`, asked by
+    // `app::pwa::warm`), so that a first visit's install, on the login
+    // page, does not download the whole app while the Desk waits for its
+    // own files.
+    let first = app::ssr::assets::piece_files(options, app::routes::FIRST_PIECE);
+    let (now, rest): (Vec<&String>, Vec<&String>) = app::ssr::assets::pieces(options)
+        .iter()
+        .partition(|p| !p.ends_with(".wasm") || first.contains(p));
+    let files = [&pkg.js, &pkg.wasm, &pkg.css]
         .into_iter()
-        .chain(pieces)
-        .map(String::as_str)
-        .chain(STATIC_FILES.iter().copied())
-    {
+        .chain(now)
+        .map(|p| (p.as_str(), false))
+        .chain(STATIC_FILES.iter().map(|p| (*p, false)))
+        .chain(rest.into_iter().map(|p| (p.as_str(), true)));
+    for (url, is_later) in files {
         // A file missing from the site (a build without the front end)
         // is left out: one missing file would fail the whole install.
         if let Ok(bytes) = std::fs::read(root.join(url.trim_start_matches('/'))) {
             version.update(url.as_bytes());
             version.update(&bytes);
-            precache.push(url);
+            if is_later { &mut later } else { &mut precache }.push(url);
         }
     }
     let version = hex::encode(&version.finalize()[..8]);
     TEMPLATE
         .replacen("__VERSION__", &json(&version), 1)
         .replacen("__PRECACHE__", &json(&precache), 1)
+        .replacen("__LATER__", &json(&later), 1)
         .replacen("__READS__", &json(&app::pwa::READS), 1)
         .replacen("__QUEUED__", &json(&app::pwa::QUEUED), 1)
         .replacen("__PAGES_CACHE__", &json(&app::pwa::PAGES_CACHE), 1)
@@ -122,6 +132,10 @@ mod tests {
         let first = super::script(&options);
         assert!(!first.contains("__"), "every placeholder filled");
         assert!(first.contains(r#"const PRECACHE = ["/pkg/relais.css","/offline.html"];"#));
+        assert!(
+            first.contains("const LATER = [];"),
+            "no pieces without --split"
+        );
         assert!(first.contains(r#""/api/desk/today""#));
         std::fs::write(dir.join("offline.html"), "<p>hors ligne</p>").unwrap();
         let second = super::script(&options);

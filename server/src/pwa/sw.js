@@ -1,11 +1,16 @@
-// Relais service worker. The server fills in the five constants below
+// Relais service worker. The server fills in the six constants below
 // (see `server/src/pwa/mod.rs`); everything else is this file as written.
 //
 // Caches:
 // - `relais-shell-<version>`: the app shell of one release (the hashed
-//   wasm, JS and CSS, icons, manifest, offline page), taken whole at
-//   install; a new release is a new version, so a new cache, and the old
-//   one is deleted once the new worker takes over.
+//   wasm, JS and CSS, icons, manifest, offline page): `PRECACHE` (the
+//   main wasm and the Desk's piece) taken at install, `LATER` (the other
+//   pieces) once the app has started and asks for them (`shell`), one
+//   after the other, so that the install on a first visit's login page
+//   does not compete with the Desk's own download; a piece a page fetches
+//   before then is kept as it passes. A new release is a new version, so
+//   a new cache, and the old one is deleted once the new worker takes
+//   over.
 // - `relais-pages`: pages opened (network first; the copy answers when the
 //   network does not).
 // - `relais-data`: answers of the server functions that only read (network
@@ -28,6 +33,7 @@
 // record, type and title are in its query) and its content type.
 const VERSION = __VERSION__;
 const PRECACHE = __PRECACHE__;
+const LATER = __LATER__;
 const READS = __READS__;
 const QUEUED = __QUEUED__;
 const PAGES = __PAGES_CACHE__;
@@ -102,8 +108,43 @@ self.addEventListener("message", (event) => {
     event.waitUntil(remove(msg.seq).then(() => announce()));
   } else if (msg.type === "keep" && Array.isArray(msg.urls)) {
     event.waitUntil(keepPages(msg.urls));
+  } else if (msg.type === "shell") {
+    event.waitUntil(keepShell());
   }
 });
+
+// Takes the files of `LATER` the shell does not have yet, one after the
+// other (background work); stops at the first failure (offline). One run
+// at a time.
+let keepingShell = null;
+function keepShell() {
+  keepingShell ??= (async () => {
+    const cache = await caches.open(SHELL);
+    for (const url of LATER) {
+      if (await cache.match(url)) continue;
+      try {
+        const answer = await fetch(url);
+        if (!answer.ok) return;
+        await cache.put(url, answer);
+      } catch (offline) {
+        return;
+      }
+    }
+  })().finally(() => {
+    keepingShell = null;
+  });
+  return keepingShell;
+}
+
+// A file of the shell: the copy kept, else the network's answer, kept.
+async function shellFile(request) {
+  const cache = await caches.open(SHELL);
+  const hit = await cache.match(request);
+  if (hit) return hit;
+  const answer = await fetch(request);
+  if (answer.ok) cache.put(request, answer.clone()).catch(() => {});
+  return answer;
+}
 
 // Loads same-origin pages and keeps them as if they had been opened. One
 // after the other; stops at the first failure (offline, or signed out).
@@ -160,8 +201,8 @@ self.addEventListener("fetch", (event) => {
     return;
   } else if (request.mode === "navigate") {
     event.respondWith(page(request));
-  } else if (PRECACHE.includes(url.pathname)) {
-    event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
+  } else if (PRECACHE.includes(url.pathname) || LATER.includes(url.pathname)) {
+    event.respondWith(shellFile(request));
   }
 });
 
