@@ -2,7 +2,7 @@
 //! logging in and out, resetting a password and saving preferences
 //! (`api.rs`); my password and my sessions (`account.rs`); the optional
 //! second sign-in factor and its recovery codes (`second_factor.rs`); the
-//! login page's plain HTML forms, which need no wasm (`login_form.rs`).
+//! pages before login as plain HTML forms, which need no wasm (`plain_forms.rs`).
 
 mod account;
 mod api;

@@ -35,7 +35,7 @@ pub(crate) fn AuthCard(
 }
 
 /// The login page: plain HTML forms that post to `login_form`,
-/// `login_code_form` and `language_form` (see `login_form.rs`), so the page
+/// `login_code_form` and `language_form` (see `plain_forms.rs`), so the page
 /// needs no wasm; the server sends none with it. What the last answer left
 /// to show (the email typed, the error) is the `FormFlash` the shell took
 /// from its cookie.

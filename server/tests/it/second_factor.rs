@@ -452,7 +452,7 @@ async fn the_login_page_forms_ask_for_the_code(pool: PgPool) {
     let (_, s) = app.login_as("me@example.fr", "member").await;
     let (_, recovery) = set_up(&app, &s).await;
     let flash_of = |r: &Reply| {
-        r.cookie("relais_login_flash")
+        r.cookie("relais_flash")
             .map(|c| c.split(';').next().unwrap().to_string())
     };
 
