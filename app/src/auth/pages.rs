@@ -156,6 +156,17 @@ pub(crate) fn flash_and_errors() -> (FormFlash, Signal<Option<AppError>>) {
     (flash, banner)
 }
 
+/// A new password typed twice, in a plain form (`password`, `confirm`:
+/// the fields `check_new_password` judges).
+pub(crate) fn new_password_fields(i18n: crate::ui::feedback::I18n) -> impl IntoView {
+    view! {
+        <TextField name="password" label=tx!(i18n, auth.new_password) bind=typed(String::new())
+            kind="password" autocomplete="new-password" required=true max=1024 />
+        <TextField name="confirm" label=tx!(i18n, auth.confirm_password) bind=typed(String::new())
+            kind="password" autocomplete="new-password" required=true max=1024 />
+    }
+}
+
 /// What a new password must be, under its fields.
 pub(crate) fn password_rule(i18n: crate::ui::feedback::I18n) -> String {
     t_string!(i18n, auth.password_rule, min = super::MIN_PASSWORD).to_string()
@@ -225,24 +236,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
         view! {
             <form class="auth-form" method="post" action="/api/auth/reset_password_form" novalidate>
                 <input type="hidden" name="token" value=token />
-                <TextField
-                    name="password"
-                    label=tx!(i18n, auth.new_password)
-                    bind=typed(String::new())
-                    kind="password"
-                    autocomplete="new-password"
-                    required=true
-                    max=1024
-                />
-                <TextField
-                    name="confirm"
-                    label=tx!(i18n, auth.confirm_password)
-                    bind=typed(String::new())
-                    kind="password"
-                    autocomplete="new-password"
-                    required=true
-                    max=1024
-                />
+                {new_password_fields(i18n)}
                 <p class="muted hint">{password_rule(i18n)} " " {tx!(i18n, settings.password_hint)}</p>
                 <ErrorBanner error=banner />
                 <button type="submit" class="button button-primary button-block">

@@ -65,6 +65,24 @@ pub struct FormFlash {
     pub done: bool,
 }
 
+impl FormFlash {
+    /// The form did what it was for.
+    pub fn done() -> Self {
+        Self {
+            done: true,
+            ..Self::default()
+        }
+    }
+
+    /// The form was refused: `error` to show, on its fields or above.
+    pub fn refused(error: AppError) -> Self {
+        Self {
+            error: Some(error),
+            ..Self::default()
+        }
+    }
+}
+
 /// Whether the page at `path` is sent without the app.
 pub fn without_app(path: &str) -> bool {
     PLAIN_PAGES.contains(&path)
@@ -114,8 +132,7 @@ pub async fn login_form(
                 "/login",
                 &FormFlash {
                     email,
-                    error: Some(error),
-                    ..FormFlash::default()
+                    ..FormFlash::refused(error)
                 },
             );
             see_other(&login_path(&next, false, false));
@@ -146,13 +163,7 @@ pub async fn login_code_form(
             see_other(&login_path(&next, false, false));
         }
         Err(error) => {
-            set_flash(
-                "/login",
-                &FormFlash {
-                    error: Some(error),
-                    ..FormFlash::default()
-                },
-            );
+            set_flash("/login", &FormFlash::refused(error));
             see_other(&login_path(&next, true, recovery.is_some()));
         }
     }
@@ -181,14 +192,10 @@ pub async fn language_form(
 #[server(prefix = "/api/auth", endpoint = "forgot_password_form", input = server_fn::codec::PostUrl)]
 pub async fn forgot_password_form(email: String) -> AppResult<()> {
     let flash = match request_password_reset(email.clone()).await {
-        Ok(()) => FormFlash {
-            done: true,
-            ..FormFlash::default()
-        },
+        Ok(()) => FormFlash::done(),
         Err(error) => FormFlash {
             email,
-            error: Some(error),
-            ..FormFlash::default()
+            ..FormFlash::refused(error)
         },
     };
     answer("/forgot-password", "/forgot-password", &flash);
@@ -210,14 +217,8 @@ pub async fn reset_password_form(
         Err(refused) => Err(refused),
     };
     let flash = match saved {
-        Ok(()) => FormFlash {
-            done: true,
-            ..FormFlash::default()
-        },
-        Err(error) => FormFlash {
-            error: Some(error),
-            ..FormFlash::default()
-        },
+        Ok(()) => FormFlash::done(),
+        Err(error) => FormFlash::refused(error),
     };
     let back = if flash.done {
         "/reset-password".to_string()

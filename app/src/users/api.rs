@@ -537,17 +537,12 @@ pub async fn accept_form(
     match accept_invitation(token.clone(), name.clone(), password, confirm).await {
         Ok(joined) => {
             cookies::set_pref(cookies::LOCALE, &joined.locale);
-            let done = FormFlash {
-                done: true,
-                ..FormFlash::default()
-            };
-            answer("/invitation", "/invitation", &done);
+            answer("/invitation", "/invitation", &FormFlash::done());
         }
         Err(error) => {
             let again = FormFlash {
                 name,
-                error: Some(error),
-                ..FormFlash::default()
+                ..FormFlash::refused(error)
             };
             let back = format!("/invitation?token={}", crate::ui::list::urlencode(&token));
             answer("/invitation", &back, &again);

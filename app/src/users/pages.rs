@@ -5,7 +5,7 @@ use super::{
     Invitee, TeamFilter, TeamView, UserRow, check_invitation, invitation_info, invite_user,
     remove_second_factor, resend_invitation, revoke_invitation, set_active, set_role, team,
 };
-use crate::auth::pages::{AuthCard, flash_and_errors, password_rule, typed};
+use crate::auth::pages::{AuthCard, flash_and_errors, new_password_fields, password_rule, typed};
 use crate::error::{AppError, AppResult};
 use crate::i18n::*;
 use crate::layout::profile::{locale_code, locale_from};
@@ -412,12 +412,16 @@ pub fn InvitationPage() -> impl IntoView {
         .into_any();
     }
     // Blocking: the page is sent once the link is known, drawn whole.
-    let info = Resource::new_blocking(move || token.clone(), invitation_info);
+    let info = Resource::new_blocking(
+        {
+            let token = token.clone();
+            move || token.clone()
+        },
+        invitation_info,
+    );
     let form = move |invitee: Invitee| {
         let i18n = use_i18n();
-        let token = use_query_map()
-            .with_untracked(|q| q.get("token"))
-            .unwrap_or_default();
+        let token = token.clone();
         let email = invitee.email;
         let name = flash.name.clone();
         view! {
@@ -427,8 +431,7 @@ pub fn InvitationPage() -> impl IntoView {
                 <form class="auth-form" method="post" action="/api/users/accept_form" novalidate>
                     <input type="hidden" name="token" value=token />
                     <TextField name="name" label=tx!(i18n, users.your_name) bind=typed(name) autocomplete="name" required=true />
-                    <TextField name="password" label=tx!(i18n, auth.new_password) bind=typed(String::new()) kind="password" autocomplete="new-password" required=true max=1024 />
-                    <TextField name="confirm" label=tx!(i18n, auth.confirm_password) bind=typed(String::new()) kind="password" autocomplete="new-password" required=true max=1024 />
+                    {new_password_fields(i18n)}
                     <p class="muted hint">{password_rule(i18n)}</p>
                     <ErrorBanner error=banner />
                     <button type="submit" class="button button-primary button-block">

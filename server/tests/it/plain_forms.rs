@@ -3,7 +3,7 @@
 //! redirect / get) and leave what was typed and the error in a
 //! short-lived cookie for the next visit of the page.
 
-use crate::common::{PASSWORD, TestApp};
+use crate::common::{PASSWORD, Reply, TestApp};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use serde_json::json;
@@ -43,6 +43,14 @@ async fn the_login_page_comes_without_the_app(pool: PgPool) {
     let (_, session) = app.login_as("ana@example.fr", "member").await;
     let desk = app.get("/", Some(&session)).await;
     assert!(desk.text.contains("module_or_path"));
+}
+
+/// The page a form's answer leads to (its `Location`), opened with the
+/// answer's flash cookie, as the browser follows it.
+async fn followed(app: &TestApp, answer: &Reply) -> Reply {
+    let to = answer.location.as_deref().expect("a redirect");
+    let flash = answer.cookie("relais_flash").expect("the flash cookie");
+    app.get(to, Some(pair(flash))).await
 }
 
 /// The last mail to `to` holds a link to `page`: its token.
@@ -102,12 +110,7 @@ async fn a_forgotten_password_is_asked_and_set_again_with_no_wasm(pool: PgPool) 
             .post_urlencoded("/api/auth/forgot_password_form", &[("email", email)], None)
             .await;
         assert_eq!(r.location.as_deref(), Some("/forgot-password"));
-        let page = app
-            .get(
-                "/forgot-password",
-                Some(pair(r.cookie("relais_flash").unwrap())),
-            )
-            .await;
+        let page = followed(&app, &r).await;
         assert!(
             page.text.contains(r#"class="banner banner-ok""#),
             "{}",
@@ -138,9 +141,7 @@ async fn a_forgotten_password_is_asked_and_set_again_with_no_wasm(pool: PgPool) 
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
     let back = format!("/reset-password?token={token}");
     assert_eq!(r.location.as_deref(), Some(back.as_str()));
-    let page = app
-        .get(&back, Some(pair(r.cookie("relais_flash").unwrap())))
-        .await;
+    let page = followed(&app, &r).await;
     assert!(
         page.text.contains("Does not match the new password."),
         "{}",
@@ -162,12 +163,7 @@ async fn a_forgotten_password_is_asked_and_set_again_with_no_wasm(pool: PgPool) 
         .post_urlencoded("/api/auth/reset_password_form", &form, None)
         .await;
     assert_eq!(r.location.as_deref(), Some("/reset-password"));
-    let page = app
-        .get(
-            "/reset-password",
-            Some(pair(r.cookie("relais_flash").unwrap())),
-        )
-        .await;
+    let page = followed(&app, &r).await;
     assert!(
         page.text.contains(r#"class="banner banner-ok""#),
         "{}",
@@ -182,9 +178,7 @@ async fn a_forgotten_password_is_asked_and_set_again_with_no_wasm(pool: PgPool) 
         .post_urlencoded("/api/auth/reset_password_form", &form, None)
         .await;
     assert_eq!(again.location.as_deref(), Some(back.as_str()));
-    let page = app
-        .get(&back, Some(pair(again.cookie("relais_flash").unwrap())))
-        .await;
+    let page = followed(&app, &again).await;
     assert!(page.text.contains("banner-error"), "{}", page.text);
 }
 
@@ -237,9 +231,7 @@ async fn an_invitation_is_drawn_in_its_language_and_accepted_with_no_wasm(pool: 
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
     assert_eq!(r.location.as_deref(), Some(link.as_str()));
-    let page = app
-        .get(&link, Some(pair(r.cookie("relais_flash").unwrap())))
-        .await;
+    let page = followed(&app, &r).await;
     assert!(
         page.text.contains(r#"value="Claire Petit""#),
         "{}",
