@@ -43,7 +43,7 @@ use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::{Lazy, SsrMode, path};
+use leptos_router::{SsrMode, path};
 
 /// The HTML document. Theme and density come from cookies the server set
 /// from the user's profile, so the first paint already has the right colours.
@@ -128,56 +128,56 @@ pub fn App() -> impl IntoView {
             <pwa::ConnectionBar />
             <Router>
                 <Routes fallback=pages::NotFound>
-                    <Route path=path!("/login") view={Lazy::<routes::Login>::new()} />
-                    <Route path=path!("/forgot-password") view={Lazy::<routes::ForgotPassword>::new()} />
-                    <Route path=path!("/reset-password") view={Lazy::<routes::ResetPassword>::new()} />
-                    <Route path=path!("/invitation") view={Lazy::<routes::Invitation>::new()} />
+                    <Route path=path!("/login") view=routes::Login />
+                    <Route path=path!("/forgot-password") view=routes::ForgotPassword />
+                    <Route path=path!("/reset-password") view=routes::ResetPassword />
+                    <Route path=path!("/invitation") view=routes::Invitation />
                     <ParentRoute path=path!("") view=layout::AppShell>
-                        <Route path=path!("") view={Lazy::<routes::Desk>::new()} ssr=SsrMode::InOrder />
-                        <Route path=path!("/search") view={Lazy::<routes::Search>::new()} ssr=SsrMode::InOrder />
-                        <Route path=path!("/companies") view={Lazy::<routes::CompanyList>::new()} ssr=SsrMode::InOrder />
-                        <Route path=path!("/companies/new") view={Lazy::<routes::CompanyNew>::new()} />
-                        <Route path=path!("/companies/:id") view={Lazy::<routes::CompanyPage>::new()} />
-                        <Route path=path!("/companies/:id/edit") view={Lazy::<routes::CompanyEdit>::new()} />
-                        <Route path=path!("/persons") view={Lazy::<routes::PersonList>::new()} ssr=SsrMode::InOrder />
-                        <Route path=path!("/persons/new") view={Lazy::<routes::PersonNew>::new()} />
-                        <Route path=path!("/persons/:id") view={Lazy::<routes::PersonPage>::new()} />
-                        <Route path=path!("/persons/:id/edit") view={Lazy::<routes::PersonEdit>::new()} />
-                        <Route path=path!("/deals") view={Lazy::<routes::DealList>::new()} ssr=SsrMode::InOrder />
-                        <Route path=path!("/deals/new") view={Lazy::<routes::DealNew>::new()} />
-                        <Route path=path!("/deals/:id") view={Lazy::<routes::DealPage>::new()} />
-                        <Route path=path!("/deals/:id/edit") view={Lazy::<routes::DealEdit>::new()} />
-                        <Route path=path!("/trash") view={Lazy::<routes::Trash>::new()} />
-                        <Route path=path!("/merge") view={Lazy::<routes::Merge>::new()} />
-                        <Route path=path!("/duplicates") view={Lazy::<routes::Duplicates>::new()} />
-                        <Route path=path!("/quality") view={Lazy::<routes::Quality>::new()} />
-                        <Route path=path!("/import") view={Lazy::<routes::Imports>::new()} />
-                        <Route path=path!("/import/:id") view={Lazy::<routes::Import>::new()} />
-                        <Route path=path!("/outbox") view={Lazy::<routes::Outbox>::new()} />
-                        <Route path=path!("/settings/pipelines") view={Lazy::<routes::Pipelines>::new()} />
-                        <Route path=path!("/settings/programmes") view={Lazy::<routes::ProgrammesSettings>::new()} />
-                        <Route path=path!("/settings/profile") view={Lazy::<routes::Profile>::new()} ssr=SsrMode::InOrder />
-                        <Route path=path!("/settings/users") view={Lazy::<routes::Users>::new()} />
-                        <Route path=path!("/settings/audit") view={Lazy::<routes::Audit>::new()} />
-                        <Route path=path!("/interactions") view={Lazy::<routes::InteractionList>::new()} ssr=SsrMode::InOrder />
-                        <Route path=path!("/interactions/new") view={Lazy::<routes::InteractionNew>::new()} />
-                        <Route path=path!("/interactions/history") view={Lazy::<routes::TaskHistory>::new()} />
-                        <Route path=path!("/interactions/:id") view={Lazy::<routes::InteractionPage>::new()} />
-                        <Route path=path!("/interactions/:id/edit") view={Lazy::<routes::InteractionEdit>::new()} />
-                        <Route path=path!("/calendar") view={Lazy::<routes::Calendar>::new()} ssr=SsrMode::InOrder />
-                        <Route path=path!("/planning") view={Lazy::<routes::Planning>::new()} ssr=SsrMode::InOrder />
-                        <Route path=path!("/kanban") view={Lazy::<routes::TasksBoard>::new()} ssr=SsrMode::InOrder />
-                        <Route path=path!("/kanban/deals") view={Lazy::<routes::DealsBoard>::new()} ssr=SsrMode::InOrder />
-                        <Route path=path!("/reports") view={Lazy::<routes::Reports>::new()} />
-                        <Route path=path!("/reports/:kind") view={Lazy::<routes::Report>::new()} ssr=SsrMode::InOrder />
-                        <Route path=path!("/documents") view={Lazy::<routes::DocumentList>::new()} ssr=SsrMode::InOrder />
-                        <Route path=path!("/documents/new") view={Lazy::<routes::DocumentNew>::new()} />
-                        <Route path=path!("/documents/:id") view={Lazy::<routes::DocumentPage>::new()} />
-                        <Route path=path!("/documents/:id/edit") view={Lazy::<routes::DocumentEdit>::new()} />
-                        <Route path=path!("/programmes") view={Lazy::<routes::EnrolmentList>::new()} ssr=SsrMode::InOrder />
-                        <Route path=path!("/programmes/new") view={Lazy::<routes::EnrolmentNew>::new()} />
-                        <Route path=path!("/programmes/:id") view={Lazy::<routes::EnrolmentPage>::new()} />
-                        <Route path=path!("/programmes/:id/edit") view={Lazy::<routes::EnrolmentEdit>::new()} />
+                        <Route path=path!("") view=routes::Desk ssr=SsrMode::InOrder />
+                        <Route path=path!("/search") view=routes::Search ssr=SsrMode::InOrder />
+                        <Route path=path!("/companies") view=routes::CompanyList ssr=SsrMode::InOrder />
+                        <Route path=path!("/companies/new") view=routes::CompanyNew />
+                        <Route path=path!("/companies/:id") view=routes::CompanyPage />
+                        <Route path=path!("/companies/:id/edit") view=routes::CompanyEdit />
+                        <Route path=path!("/persons") view=routes::PersonList ssr=SsrMode::InOrder />
+                        <Route path=path!("/persons/new") view=routes::PersonNew />
+                        <Route path=path!("/persons/:id") view=routes::PersonPage />
+                        <Route path=path!("/persons/:id/edit") view=routes::PersonEdit />
+                        <Route path=path!("/deals") view=routes::DealList ssr=SsrMode::InOrder />
+                        <Route path=path!("/deals/new") view=routes::DealNew />
+                        <Route path=path!("/deals/:id") view=routes::DealPage />
+                        <Route path=path!("/deals/:id/edit") view=routes::DealEdit />
+                        <Route path=path!("/trash") view=routes::Trash />
+                        <Route path=path!("/merge") view=routes::Merge />
+                        <Route path=path!("/duplicates") view=routes::Duplicates />
+                        <Route path=path!("/quality") view=routes::Quality />
+                        <Route path=path!("/import") view=routes::Imports />
+                        <Route path=path!("/import/:id") view=routes::Import />
+                        <Route path=path!("/outbox") view=routes::Outbox />
+                        <Route path=path!("/settings/pipelines") view=routes::Pipelines />
+                        <Route path=path!("/settings/programmes") view=routes::ProgrammesSettings />
+                        <Route path=path!("/settings/profile") view=routes::Profile ssr=SsrMode::InOrder />
+                        <Route path=path!("/settings/users") view=routes::Users />
+                        <Route path=path!("/settings/audit") view=routes::Audit />
+                        <Route path=path!("/interactions") view=routes::InteractionList ssr=SsrMode::InOrder />
+                        <Route path=path!("/interactions/new") view=routes::InteractionNew />
+                        <Route path=path!("/interactions/history") view=routes::TaskHistory />
+                        <Route path=path!("/interactions/:id") view=routes::InteractionPage />
+                        <Route path=path!("/interactions/:id/edit") view=routes::InteractionEdit />
+                        <Route path=path!("/calendar") view=routes::Calendar ssr=SsrMode::InOrder />
+                        <Route path=path!("/planning") view=routes::Planning ssr=SsrMode::InOrder />
+                        <Route path=path!("/kanban") view=routes::TasksBoard ssr=SsrMode::InOrder />
+                        <Route path=path!("/kanban/deals") view=routes::DealsBoard ssr=SsrMode::InOrder />
+                        <Route path=path!("/reports") view=routes::Reports />
+                        <Route path=path!("/reports/:kind") view=routes::Report ssr=SsrMode::InOrder />
+                        <Route path=path!("/documents") view=routes::DocumentList ssr=SsrMode::InOrder />
+                        <Route path=path!("/documents/new") view=routes::DocumentNew />
+                        <Route path=path!("/documents/:id") view=routes::DocumentPage />
+                        <Route path=path!("/documents/:id/edit") view=routes::DocumentEdit />
+                        <Route path=path!("/programmes") view=routes::EnrolmentList ssr=SsrMode::InOrder />
+                        <Route path=path!("/programmes/new") view=routes::EnrolmentNew />
+                        <Route path=path!("/programmes/:id") view=routes::EnrolmentPage />
+                        <Route path=path!("/programmes/:id/edit") view=routes::EnrolmentEdit />
                     </ParentRoute>
                 </Routes>
             </Router>

@@ -22,19 +22,19 @@
 
 use crate::*;
 use leptos::prelude::*;
-use leptos_router::LazyRoute;
+use leptos_router::ChooseView;
 
-/// `piece!(function / __preload_function, Enum { Route => page component, … })`
-/// makes the lazy function that draws the pages of one piece, and one
-/// route type per page (`view={Lazy::<Route>::new()}`) that asks it for its
-/// page. `#[lazy]` also makes `__preload_<function>` in the browser, which
-/// only fetches the piece: the router awaits it before hydrating a page
-/// the server drew, whose view must then be ready at once (a page still
+/// `piece!(function / __preload_function, Variant, Enum { Route => page component, … })`
+/// makes the lazy function that draws the pages of one piece, its enum of
+/// pages, and one constant per page (`view=routes::Route`), a [`Page`].
+/// `#[lazy]` also makes `__preload_<function>` in the browser, which only
+/// fetches the piece: the router awaits it before hydrating a page the
+/// server drew, whose view must then be ready at once (a page still
 /// loading would hydrate as an empty slot and not match the HTML).
 macro_rules! piece {
-    ($(#[$doc:meta])* $piece:ident / $preload:ident, $pages:ident { $($route:ident => $page:path),+ $(,)? }) => {
-        #[derive(Clone, Copy, Debug)]
-        enum $pages { $($route),+ }
+    ($(#[$doc:meta])* $piece:ident / $preload:ident, $variant:ident, $pages:ident { $($route:ident => $page:path),+ $(,)? }) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum $pages { $($route),+ }
 
         $(#[$doc])*
         #[lazy]
@@ -44,27 +44,61 @@ macro_rules! piece {
             }
         }
 
-        $(
-            pub struct $route;
-
-            impl LazyRoute for $route {
-                fn data() -> Self {
-                    $route
-                }
-
-                async fn preload() {
-                    #[cfg(feature = "hydrate")]
-                    $preload().await;
-                }
-
-                async fn view(_: Self) -> AnyView {
-                    #[cfg(feature = "ssr")]
-                    prefetch(stringify!($piece));
-                    $piece($pages::$route).await
-                }
+        impl $pages {
+            async fn view(self) -> AnyView {
+                #[cfg(feature = "ssr")]
+                prefetch(stringify!($piece));
+                $piece(self).await
             }
+
+            async fn preload() {
+                #[cfg(feature = "hydrate")]
+                $preload().await;
+            }
+        }
+
+        $(
+            #[allow(non_upper_case_globals)]
+            pub const $route: Page = Page::$variant($pages::$route);
         )+
     };
+}
+
+/// What a route draws: a page of a piece. Every route has this one view
+/// type, so the router's choosers (one per group of routes, generic over
+/// the routes' view types) are compiled for it once. With a type per page
+/// (`Lazy<Route>`, as the router's docs do it), every route brought its own
+/// copy of the code that loads a piece and hydrates a page into the main
+/// wasm.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Page {
+    Desk(DeskPages),
+    List(ListPages),
+    Record(RecordPages),
+    Agenda(AgendaPages),
+    Admin(AdminPages),
+}
+
+impl ChooseView for Page {
+    async fn choose(self) -> AnyView {
+        match self {
+            Page::Desk(page) => page.view().await,
+            Page::List(page) => page.view().await,
+            Page::Record(page) => page.view().await,
+            Page::Agenda(page) => page.view().await,
+            Page::Admin(page) => page.view().await,
+        }
+    }
+
+    async fn preload(&self) {
+        match self {
+            Page::Desk(_) => DeskPages::preload().await,
+            Page::List(_) => ListPages::preload().await,
+            Page::Record(_) => RecordPages::preload().await,
+            Page::Agenda(_) => AgendaPages::preload().await,
+            Page::Admin(_) => AdminPages::preload().await,
+        }
+    }
 }
 
 /// The piece of the page after login, where the installed app opens too:
@@ -74,13 +108,13 @@ pub const FIRST_PIECE: &str = "desk_piece";
 
 piece!(
     /// The home page.
-    desk_piece / __preload_desk_piece, DeskPages { Desk => desk::DeskPage }
+    desk_piece / __preload_desk_piece, Desk, DeskPages { Desk => desk::DeskPage }
 );
 
 piece!(
     /// The lists of records (they share the list kit) and search: what a
     /// list's first visit downloads.
-    lists_piece / __preload_lists_piece, ListPages {
+    lists_piece / __preload_lists_piece, List, ListPages {
         Search => pages::search::SearchPage,
         CompanyList => companies::pages::CompanyList,
         PersonList => persons::pages::PersonList,
@@ -95,7 +129,7 @@ piece!(
 piece!(
     /// The records: every record page and form (they share the form and
     /// record-page kit).
-    records_piece / __preload_records_piece, RecordPages {
+    records_piece / __preload_records_piece, Record, RecordPages {
         CompanyNew => companies::pages::CompanyNew,
         CompanyPage => companies::pages::CompanyPage,
         CompanyEdit => companies::pages::CompanyEdit,
@@ -119,7 +153,7 @@ piece!(
 
 piece!(
     /// Time and boards: the calendar, the Planning, both Kanban boards.
-    agenda_piece / __preload_agenda_piece, AgendaPages {
+    agenda_piece / __preload_agenda_piece, Agenda, AgendaPages {
         Calendar => calendar::CalendarPage,
         Planning => planning::PlanningPage,
         TasksBoard => kanban::tasks::TasksBoardPage,
@@ -141,7 +175,7 @@ piece!(
     /// one more set of shared files for every other page (the Desk fetched
     /// 23 wasm files instead of 17, a list and a record page 27–28), and
     /// each file is a request on a phone's slow network.
-    admin_piece / __preload_admin_piece, AdminPages {
+    admin_piece / __preload_admin_piece, Admin, AdminPages {
         Login => auth::pages::LoginPage,
         ForgotPassword => auth::pages::ForgotPasswordPage,
         ResetPassword => auth::pages::ResetPasswordPage,
