@@ -196,6 +196,12 @@ pub fn router_with_files(
         .route("/files/{id}/{n}", get(documents::download))
         .route("/feed/{file}", get(feed::calendar_feed))
         .route("/sw.js", get(pwa::service_worker))
+        // The settings have no page of their own: an address typed without
+        // a tab opens the first one.
+        .route(
+            "/settings",
+            get(|| async { axum::response::Redirect::temporary("/settings/profile") }),
+        )
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = options.clone();
             move || app::shell(options.clone())

@@ -150,3 +150,23 @@ async fn calendar_sharing_and_profile_settings_are_checked(pool: PgPool) {
     let r = app.call("/api/settings/my_settings", json!({}), None).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_settings_address_opens_the_first_tab(pool: PgPool) {
+    let app = TestApp::new(pool);
+    let (_, s) = member(&app, "a@relais.test").await;
+    let r = app.get("/settings", Some(&s)).await;
+    assert_eq!(r.status, StatusCode::TEMPORARY_REDIRECT, "{}", r.text);
+    assert_eq!(r.location.as_deref(), Some("/settings/profile"));
+    let page = app.get("/settings/profile", Some(&s)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    // Without a session, the login page first, as for every page.
+    let anonymous = app.get("/settings", None).await;
+    assert!(
+        anonymous
+            .location
+            .as_deref()
+            .is_some_and(|l| l.starts_with("/login")),
+        "{anonymous:?}"
+    );
+}
