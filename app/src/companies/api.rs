@@ -59,8 +59,8 @@ pub const LIST: ListSpec = ListSpec {
         Field { key: "source", expr: "c.source", kind: ValueKind::Text },
         Field { key: "owner", expr: "c.owner_id", kind: ValueKind::Owner },
         Field { key: "tags", expr: "", kind: ValueKind::Tag },
-        Field { key: "created_at", expr: "c.created_at::date", kind: ValueKind::Date },
-        Field { key: "updated_at", expr: "c.updated_at::date", kind: ValueKind::Date },
+        Field { key: "created_at", expr: "c.created_at", kind: ValueKind::Moment },
+        Field { key: "updated_at", expr: "c.updated_at", kind: ValueKind::Moment },
     ],
 };
 

@@ -93,12 +93,12 @@ pub fn CompanyList() -> impl IntoView {
         Column::new("created_at", tx!(i18n, common.created), |c: &CompanyRow| {
             c.created_at.format("%Y-%m-%d").to_string().into_any()
         })
-        .filter(ValueKind::Date)
+        .filter(ValueKind::Moment)
         .hidden(),
         Column::new("updated_at", tx!(i18n, common.updated), |c: &CompanyRow| {
             c.updated_at.format("%Y-%m-%d").to_string().into_any()
         })
-        .filter(ValueKind::Date)
+        .filter(ValueKind::Moment)
         .hidden(),
     ];
     view! {

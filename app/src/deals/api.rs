@@ -54,7 +54,7 @@ pub const LIST: ListSpec = ListSpec {
         Field { key: "next_step", expr: "d.next_step", kind: ValueKind::Text },
         Field { key: "owner", expr: "d.owner_id", kind: ValueKind::Owner },
         Field { key: "tags", expr: "", kind: ValueKind::Tag },
-        Field { key: "updated_at", expr: "d.updated_at::date", kind: ValueKind::Date },
+        Field { key: "updated_at", expr: "d.updated_at", kind: ValueKind::Moment },
     ],
 };
 

@@ -86,7 +86,7 @@ pub fn DealList() -> impl IntoView {
         Column::new("updated_at", tx!(i18n, common.updated), |d: &DealRow| {
             d.updated_at.format("%Y-%m-%d").to_string().into_any()
         })
-        .filter(ValueKind::Date)
+        .filter(ValueKind::Moment)
         .hidden(),
     ];
     view! {

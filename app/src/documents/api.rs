@@ -72,7 +72,7 @@ pub const LIST: ListSpec = ListSpec {
         Field { key: "file_name", expr: "dc.file_name", kind: ValueKind::Text },
         Field { key: "owner", expr: "dc.owner_id", kind: ValueKind::Owner },
         Field { key: "tags", expr: "", kind: ValueKind::Tag },
-        Field { key: "updated_at", expr: "dc.updated_at::date", kind: ValueKind::Date },
+        Field { key: "updated_at", expr: "dc.updated_at", kind: ValueKind::Moment },
     ],
 };
 

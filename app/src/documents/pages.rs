@@ -94,7 +94,7 @@ pub fn DocumentList() -> impl IntoView {
             tx!(i18n, common.updated),
             |d: &DocumentRow| d.updated_at.format("%Y-%m-%d").to_string().into_any(),
         )
-        .filter(ValueKind::Date),
+        .filter(ValueKind::Moment),
     ];
     view! {
         <ListView

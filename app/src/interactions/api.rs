@@ -55,11 +55,11 @@ pub const LIST: ListSpec = ListSpec {
         Field { key: "kind", expr: "i.kind", kind: ValueKind::Choice(KINDS) },
         Field { key: "status", expr: "i.status", kind: ValueKind::Choice(ALL_STATUSES) },
         Field { key: "priority", expr: "i.priority", kind: ValueKind::Choice(PRIORITIES) },
-        Field { key: "starts", expr: "i.starts_at::date", kind: ValueKind::Date },
-        Field { key: "completed", expr: "i.completed_at::date", kind: ValueKind::Date },
+        Field { key: "starts", expr: "i.starts_at", kind: ValueKind::Moment },
+        Field { key: "completed", expr: "i.completed_at", kind: ValueKind::Moment },
         Field { key: "owner", expr: "i.owner_id", kind: ValueKind::Owner },
         Field { key: "tags", expr: "", kind: ValueKind::Tag },
-        Field { key: "updated_at", expr: "i.updated_at::date", kind: ValueKind::Date },
+        Field { key: "updated_at", expr: "i.updated_at", kind: ValueKind::Moment },
     ],
 };
 

@@ -56,7 +56,7 @@ pub fn InteractionList() -> impl IntoView {
         Column::new("starts", tx!(i18n, interaction.when), |r: &InteractionRow| {
             text_cell(&r.starts)
         })
-        .filter(ValueKind::Date),
+        .filter(ValueKind::Moment),
         Column::new("main_record", tx!(i18n, interaction.main_record), |r: &InteractionRow| {
             text_cell(&r.main_record)
         })
@@ -75,7 +75,7 @@ pub fn InteractionList() -> impl IntoView {
         Column::new("completed", tx!(i18n, interaction.completed_at), |r: &InteractionRow| {
             text_cell(&r.completed)
         })
-        .filter(ValueKind::Date)
+        .filter(ValueKind::Moment)
         .hidden(),
         Column::new("tags", tx!(i18n, record.tags), |r: &InteractionRow| tags_cell(&r.tags))
             .unsortable()
@@ -84,7 +84,7 @@ pub fn InteractionList() -> impl IntoView {
         Column::new("updated_at", tx!(i18n, common.updated), |r: &InteractionRow| {
             r.updated_at.format("%Y-%m-%d").to_string().into_any()
         })
-        .filter(ValueKind::Date)
+        .filter(ValueKind::Moment)
         .hidden(),
     ];
     view! {

@@ -64,8 +64,8 @@ pub const LIST: ListSpec = ListSpec {
         Field { key: "source", expr: "p.source", kind: ValueKind::Text },
         Field { key: "owner", expr: "p.owner_id", kind: ValueKind::Owner },
         Field { key: "tags", expr: "", kind: ValueKind::Tag },
-        Field { key: "created_at", expr: "p.created_at::date", kind: ValueKind::Date },
-        Field { key: "updated_at", expr: "p.updated_at::date", kind: ValueKind::Date },
+        Field { key: "created_at", expr: "p.created_at", kind: ValueKind::Moment },
+        Field { key: "updated_at", expr: "p.updated_at", kind: ValueKind::Moment },
     ],
 };
 

@@ -103,12 +103,12 @@ pub fn PersonList() -> impl IntoView {
         Column::new("created_at", tx!(i18n, common.created), |p: &PersonRow| {
             p.created_at.format("%Y-%m-%d").to_string().into_any()
         })
-        .filter(ValueKind::Date)
+        .filter(ValueKind::Moment)
         .hidden(),
         Column::new("updated_at", tx!(i18n, common.updated), |p: &PersonRow| {
             p.updated_at.format("%Y-%m-%d").to_string().into_any()
         })
-        .filter(ValueKind::Date)
+        .filter(ValueKind::Moment)
         .hidden(),
     ];
     view! {

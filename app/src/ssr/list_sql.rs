@@ -361,12 +361,12 @@ impl ListSpec {
             cond.push(format!("{} = {p}::bigint", self.owner));
         }
         for f in &q.filters {
-            cond.push(self.filter_sql(f, b)?);
+            cond.push(self.filter_sql(f, user_id, b)?);
         }
         Ok(cond.join(" AND "))
     }
 
-    fn filter_sql(&self, f: &Filter, b: &mut Built) -> AppResult<String> {
+    fn filter_sql(&self, f: &Filter, user_id: i64, b: &mut Built) -> AppResult<String> {
         let field = self
             .fields
             .iter()
@@ -461,6 +461,40 @@ impl ListSpec {
                     AtLeast => format!("{e} >= {}::{ty}", b.bind(value)),
                     AtMost => format!("{e} <= {}::{ty}", b.bind(value)),
                     Empty => format!("{e} IS NULL"),
+                    _ => format!("{e} IS NOT NULL"),
+                }
+            }
+            ValueKind::Moment => {
+                // The reader's day, not the database session's: the column
+                // is compared with the bounds of the day in their time
+                // zone, which also lets an index on it serve.
+                let day = if f.op.needs_value() {
+                    let d = crate::validate::parse_date(v).ok_or_else(bad_filter)?;
+                    Some(b.bind(d.format("%Y-%m-%d").to_string()))
+                } else {
+                    None
+                };
+                let mut zone = || {
+                    format!(
+                        "(SELECT time_zone FROM users WHERE id = {}::bigint)",
+                        b.bind(user_id.to_string())
+                    )
+                };
+                let start = |day: &str, zone: &str, plus: u8| {
+                    format!("({day}::date + {plus})::timestamp AT TIME ZONE {zone}")
+                };
+                match (f.op, day) {
+                    (Is, Some(d)) => {
+                        let zone = zone();
+                        format!(
+                            "({e} >= {} AND {e} < {})",
+                            start(&d, &zone, 0),
+                            start(&d, &zone, 1)
+                        )
+                    }
+                    (AtLeast, Some(d)) => format!("{e} >= {}", start(&d, &zone(), 0)),
+                    (AtMost, Some(d)) => format!("{e} < {}", start(&d, &zone(), 1)),
+                    (Empty, _) => format!("{e} IS NULL"),
                     _ => format!("{e} IS NOT NULL"),
                 }
             }

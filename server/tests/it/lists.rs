@@ -105,6 +105,82 @@ async fn filters_combine_ignore_accents_and_refuse_unknown_fields(pool: PgPool) 
     }
 }
 
+/// A filter on a moment (created, changed, an interaction's start) takes the
+/// day the reader means: their own, in their time zone, not the database's.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_day_filter_is_the_readers_day_in_their_time_zone(pool: PgPool) {
+    let app = TestApp::new(pool);
+    let (me, s) = app.login_as("a@relais.test", "member").await;
+    let late = new_company(&app, &s, "Late", "Lyon").await;
+    let early = new_company(&app, &s, "Early", "Lyon").await;
+    // 23:30 UTC on the 10th is 00:30 on the 11th in Paris (UTC+1 in March);
+    // 08:00 UTC on the 10th is the 10th everywhere near.
+    for (id, at) in [
+        (late, "2026-03-10 23:30+00"),
+        (early, "2026-03-10 08:00+00"),
+    ] {
+        sqlx::query("UPDATE companies SET created_at = $2::timestamptz WHERE id = $1")
+            .bind(id)
+            .bind(at)
+            .execute(&app.pool)
+            .await
+            .unwrap();
+    }
+    let on =
+        |op: &str, day: &str| json!({"filters": [{"field": "created_at", "op": op, "value": day}]});
+    let zone = |z: &'static str| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query("UPDATE users SET time_zone = $2 WHERE id = $1")
+                .bind(me)
+                .bind(z)
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+    };
+
+    zone("Europe/Paris").await;
+    let paris = [
+        (on("is", "2026-03-11"), vec!["Late"]),
+        (on("is", "2026-03-10"), vec!["Early"]),
+        (on("at_least", "2026-03-11"), vec!["Late"]),
+        (on("at_most", "2026-03-10"), vec!["Early"]),
+    ];
+    for (query, expected) in paris {
+        assert_eq!(
+            names(&list(&app, &s, "companies", query.clone()).await),
+            expected,
+            "{query}"
+        );
+    }
+
+    // The same rows, read by someone in UTC: both on the 10th.
+    zone("UTC").await;
+    let page = list(&app, &s, "companies", on("is", "2026-03-10")).await;
+    assert_eq!(names(&page), vec!["Early", "Late"]);
+    let page = list(&app, &s, "companies", on("at_least", "2026-03-11")).await;
+    assert!(names(&page).is_empty(), "{page}");
+
+    // Empty and not empty need no day; a day that is not one is refused.
+    let page = list(
+        &app,
+        &s,
+        "companies",
+        json!({"filters": [{"field": "created_at", "op": "not_empty", "value": ""}]}),
+    )
+    .await;
+    assert_eq!(names(&page).len(), 2);
+    let r = app
+        .call(
+            "/api/companies/list",
+            json!({"query": on("is", "2026-02-30")}),
+            Some(&s),
+        )
+        .await;
+    assert_eq!(r.body["kind"], "invalid", "{}", r.text);
+}
+
 #[sqlx::test(migrations = "../migrations")]
 async fn history_is_written_in_the_same_transaction_and_the_trash_restores(pool: PgPool) {
     let app = TestApp::new(pool.clone());

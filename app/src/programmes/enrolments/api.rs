@@ -53,7 +53,7 @@ pub const LIST: ListSpec = ListSpec {
         Field { key: "ends_on", expr: "e.ends_on", kind: ValueKind::Date },
         Field { key: "owner", expr: "e.owner_id", kind: ValueKind::Owner },
         Field { key: "tags", expr: "", kind: ValueKind::Tag },
-        Field { key: "updated_at", expr: "e.updated_at::date", kind: ValueKind::Date },
+        Field { key: "updated_at", expr: "e.updated_at", kind: ValueKind::Moment },
     ],
 };
 

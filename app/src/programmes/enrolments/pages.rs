@@ -78,7 +78,7 @@ pub fn EnrolmentList() -> impl IntoView {
             tx!(i18n, common.updated),
             |e: &EnrolmentRow| e.updated_at.format("%Y-%m-%d").to_string().into_any(),
         )
-        .filter(ValueKind::Date)
+        .filter(ValueKind::Moment)
         .hidden(),
     ];
     view! {

@@ -223,7 +223,7 @@ pub fn FilterPanel(
                 _ => {
                     let input_type = match kind {
                         ValueKind::Number => "number",
-                        ValueKind::Date => "date",
+                        ValueKind::Date | ValueKind::Moment => "date",
                         _ => "text",
                     };
                     view! {

@@ -86,7 +86,12 @@ pub enum ValueKind {
     /// Any of fixed values (a text array such as roles).
     Choices(&'static [&'static str]),
     Number,
+    /// A calendar day (an SQL `date`).
     Date,
+    /// A moment (an SQL `timestamptz`: when a record was created, changed,
+    /// an interaction starts), filtered by the reader's calendar day in
+    /// their time zone (`ssr::list_sql`); chosen with a date input.
+    Moment,
     /// A user id.
     Owner,
     /// A tag id, matched against the record's tags.
@@ -103,7 +108,9 @@ impl ValueKind {
             ValueKind::Text => &[Contains, Is, IsNot, StartsWith, Empty, NotEmpty],
             ValueKind::Choice(_) | ValueKind::Owner => &[Is, IsNot, Empty, NotEmpty],
             ValueKind::Choices(_) | ValueKind::Tag | ValueKind::Quality(_) => &[Is, IsNot],
-            ValueKind::Number | ValueKind::Date => &[Is, AtLeast, AtMost, Empty, NotEmpty],
+            ValueKind::Number | ValueKind::Date | ValueKind::Moment => {
+                &[Is, AtLeast, AtMost, Empty, NotEmpty]
+            }
         }
     }
 }
