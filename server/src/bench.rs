@@ -173,6 +173,19 @@ pub async fn run(pool: &PgPool, args: &BenchArgs) -> anyhow::Result<()> {
         "sort": "name",
         "filters": [{"field": "owner", "op": "is", "value": busy.user_id.to_string()}]
     }))?;
+    // A date filter (the reader's day, in their time zone): the day in the
+    // middle of the persons' changes, newest change first. Cast to a date
+    // in SQL, it read the index from today back to that day.
+    let middle: NaiveDate = sqlx::query_scalar(
+        "SELECT (percentile_disc(0.5) WITHIN GROUP (ORDER BY updated_at))::date
+         FROM persons WHERE deleted_at IS NULL",
+    )
+    .fetch_one(pool)
+    .await?;
+    let one_day = list_query(json!({
+        "sort": "updated_at", "desc": true,
+        "filters": [{"field": "updated_at", "op": "is", "value": middle.to_string()}]
+    }))?;
     let month = month_grid(pool, busy.user_id).await?;
     describe_calendar(pool, busy.user_id, company, &month).await?;
     let planner = bench.manager_session().await?;
@@ -187,6 +200,10 @@ pub async fn run(pool: &PgPool, args: &BenchArgs) -> anyhow::Result<()> {
         (
             "persons: filtered (one owner) + sorted (name)",
             Scenario::PersonList(owned),
+        ),
+        (
+            "persons: changed on one day (a date filter) + sorted (changed, desc)",
+            Scenario::PersonList(one_day),
         ),
         (
             "global search (5 queries in turn, as the busy user)",
