@@ -464,40 +464,29 @@ impl ListSpec {
                     _ => format!("{e} IS NOT NULL"),
                 }
             }
-            ValueKind::Moment => {
-                // The reader's day, not the database session's: the column
-                // is compared with the bounds of the day in their time
-                // zone, which also lets an index on it serve.
-                let day = if f.op.needs_value() {
-                    let d = crate::validate::parse_date(v).ok_or_else(bad_filter)?;
-                    Some(b.bind(d.format("%Y-%m-%d").to_string()))
-                } else {
-                    None
-                };
-                let mut zone = || {
-                    format!(
+            // The reader's day, not the database session's: the column is
+            // compared with the bounds of the day in their time zone, which
+            // also lets an index on it seek.
+            ValueKind::Moment => match f.op {
+                Empty => format!("{e} IS NULL"),
+                NotEmpty => format!("{e} IS NOT NULL"),
+                op => {
+                    let day = crate::validate::parse_date(v).ok_or_else(bad_filter)?;
+                    let day = b.bind(day.format("%Y-%m-%d").to_string());
+                    let zone = format!(
                         "(SELECT time_zone FROM users WHERE id = {}::bigint)",
                         b.bind(user_id.to_string())
-                    )
-                };
-                let start = |day: &str, zone: &str, plus: u8| {
-                    format!("({day}::date + {plus})::timestamp AT TIME ZONE {zone}")
-                };
-                match (f.op, day) {
-                    (Is, Some(d)) => {
-                        let zone = zone();
-                        format!(
-                            "({e} >= {} AND {e} < {})",
-                            start(&d, &zone, 0),
-                            start(&d, &zone, 1)
-                        )
+                    );
+                    let start =
+                        |plus: u8| format!("({day}::date + {plus})::timestamp AT TIME ZONE {zone}");
+                    match op {
+                        Is => format!("({e} >= {} AND {e} < {})", start(0), start(1)),
+                        AtLeast => format!("{e} >= {}", start(0)),
+                        AtMost => format!("{e} < {}", start(1)),
+                        _ => return Err(bad_filter()),
                     }
-                    (AtLeast, Some(d)) => format!("{e} >= {}", start(&d, &zone(), 0)),
-                    (AtMost, Some(d)) => format!("{e} < {}", start(&d, &zone(), 1)),
-                    (Empty, _) => format!("{e} IS NULL"),
-                    _ => format!("{e} IS NOT NULL"),
                 }
-            }
+            },
             ValueKind::Quality(problems) => {
                 if !problems.contains(&v) {
                     return Err(bad_filter());
