@@ -40,6 +40,7 @@ pub mod validate;
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 use crate::i18n::*;
+use crate::ui::erase::Erase;
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
@@ -183,6 +184,8 @@ pub fn App() -> impl IntoView {
             </Router>
         </I18nContextProvider>
     }
+    // Not `.erase()`: the routes inside are hydrated asynchronously, once
+    // the page's piece is there (`ui::erase`).
     .into_any()
 }
 
@@ -223,7 +226,7 @@ fn provide_language_quietly() {
 /// whatever the page; this way only the page shown is compiled.
 #[inline(never)]
 fn page<V: IntoView + 'static>(view: fn() -> V) -> AnyView {
-    view().into_any()
+    view().erase()
 }
 
 /// Title, manifest and icons.
@@ -238,7 +241,7 @@ fn Head() -> impl IntoView {
         <Link rel="icon" href="/icons/icon.svg" type_="image/svg+xml" />
         <Link rel="apple-touch-icon" href="/icons/icon-192.png" />
     }
-    .into_any()
+    .erase()
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use crate::error::AppError;
 use crate::i18n::*;
 use crate::records::RecordKind;
 use crate::tx;
+use crate::ui::erase::Erase;
 use crate::ui::feedback::{ErrorBanner, I18n};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -34,17 +35,17 @@ pub fn action_label(i18n: I18n, action: &str) -> String {
 /// What an entry is about, linked when it is a record one can open.
 fn subject(i18n: I18n, e: &AuditEntry) -> AnyView {
     let Some(id) = e.record_id else {
-        return e.record_type.clone().into_any();
+        return e.record_type.clone().erase();
     };
     if let Some(kind) = RecordKind::parse(&e.record_type) {
         let label = format!("{} #{id}", crate::records::search::kind_label(i18n, kind));
-        return view! { <a href=kind.href(id)>{label}</a> }.into_any();
+        return view! { <a href=kind.href(id)>{label}</a> }.erase();
     }
     if e.record_type == "user" {
         let label = format!("{} #{id}", t_string!(i18n, audit.user));
-        return view! { <a href="/settings/users">{label}</a> }.into_any();
+        return view! { <a href="/settings/users">{label}</a> }.erase();
     }
-    format!("{} #{id}", e.record_type).into_any()
+    format!("{} #{id}", e.record_type).erase()
 }
 
 #[component]
@@ -159,7 +160,7 @@ pub fn AuditPage() -> impl IntoView {
             <ErrorBanner error=error />
             <Suspense fallback=move || view! { <p class="muted">{t_string!(i18n, common.loading).to_string()}</p> }>
                 {move || first.get().map(|r| match r {
-                    Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.into_any(),
+                    Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.erase(),
                     Ok(page) => {
                         let empty = page.entries.is_empty();
                         view! {
@@ -184,7 +185,7 @@ pub fn AuditPage() -> impl IntoView {
                                 {empty.then(|| view! { <p class="empty">{t_string!(i18n, audit.none).to_string()}</p> })}
                             </div>
                         }
-                        .into_any()
+                        .erase()
                     }
                 })}
             </Suspense>
@@ -195,7 +196,7 @@ pub fn AuditPage() -> impl IntoView {
             </Show>
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 /// The detail, with a change's field names in the reader's words.

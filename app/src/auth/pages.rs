@@ -6,6 +6,7 @@ use crate::error::AppError;
 use crate::i18n::*;
 use crate::layout::profile::locale_code;
 use crate::tx;
+use crate::ui::erase::{Erase, erased};
 use crate::ui::feedback::ErrorBanner;
 use crate::ui::form::{FormErrors, TextField};
 use leptos::prelude::*;
@@ -17,10 +18,14 @@ use leptos_router::hooks::use_query_map;
 /// script). `lang`: the card's language when it is not the page's (an
 /// invitation's).
 #[component]
-pub(crate) fn AuthCard(
-    children: Children,
+pub(crate) fn AuthCard<C: IntoView + 'static>(
+    children: TypedChildren<C>,
     #[prop(optional)] lang: Option<&'static str>,
 ) -> impl IntoView {
+    auth_card(erased(children), lang)
+}
+
+fn auth_card(children: Children, lang: Option<&'static str>) -> AnyView {
     let i18n = use_i18n();
     view! {
         <main class="auth-page" data-ready="true" lang=lang>
@@ -31,7 +36,7 @@ pub(crate) fn AuthCard(
             </div>
         </main>
     }
-    .into_any()
+    .erase()
 }
 
 /// The login page: plain HTML forms that post to `login_form`,
@@ -68,9 +73,9 @@ pub fn LoginPage() -> impl IntoView {
                     required=true max=64 />
                 <a class="link-button" href=toggle>
                     {if recovery {
-                        tx!(i18n, second_factor.use_app_code).into_any()
+                        tx!(i18n, second_factor.use_app_code).erase()
                     } else {
-                        tx!(i18n, second_factor.use_recovery_code).into_any()
+                        tx!(i18n, second_factor.use_recovery_code).erase()
                     }}
                 </a>
                 <ErrorBanner error=banner />
@@ -79,7 +84,7 @@ pub fn LoginPage() -> impl IntoView {
                 </button>
             </form>
         }
-        .into_any()
+        .erase()
     } else {
         view! {
             <form class="auth-form" method="post" action="/api/auth/login_form" novalidate>
@@ -111,7 +116,7 @@ pub fn LoginPage() -> impl IntoView {
                 </button>
             </form>
         }
-        .into_any()
+        .erase()
     };
     let language = move |code: &'static str, name: &'static str| {
         view! {
@@ -137,7 +142,7 @@ pub fn LoginPage() -> impl IntoView {
             </p>
         </AuthCard>
     }
-    .into_any()
+    .erase()
 }
 
 /// What a plain page's last answer left to show (`plain_forms.rs`), its
@@ -186,8 +191,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     let i18n = use_i18n();
     let (flash, banner) = flash_and_errors();
     let body = if flash.done {
-        view! { <p class="banner banner-ok" role="status">{tx!(i18n, auth.link_sent)}</p> }
-            .into_any()
+        view! { <p class="banner banner-ok" role="status">{tx!(i18n, auth.link_sent)}</p> }.erase()
     } else {
         view! {
             <p>{tx!(i18n, auth.forgot_intro)}</p>
@@ -206,7 +210,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                 </button>
             </form>
         }
-        .into_any()
+        .erase()
     };
     view! {
         <AuthCard>
@@ -217,7 +221,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
             </p>
         </AuthCard>
     }
-    .into_any()
+    .erase()
 }
 
 /// The page a reset link opens: a plain HTML form posting the new
@@ -230,8 +234,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
         .unwrap_or_default();
     let (flash, banner) = flash_and_errors();
     let body = if flash.done {
-        view! { <p class="banner banner-ok" role="status">{tx!(i18n, auth.reset_done)}</p> }
-            .into_any()
+        view! { <p class="banner banner-ok" role="status">{tx!(i18n, auth.reset_done)}</p> }.erase()
     } else {
         view! {
             <form class="auth-form" method="post" action="/api/auth/reset_password_form" novalidate>
@@ -244,7 +247,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                 </button>
             </form>
         }
-        .into_any()
+        .erase()
     };
     view! {
         <AuthCard>
@@ -255,5 +258,5 @@ pub fn ResetPasswordPage() -> impl IntoView {
             </p>
         </AuthCard>
     }
-    .into_any()
+    .erase()
 }

@@ -14,6 +14,7 @@ use super::Role;
 use crate::error::{AppResult, FieldError};
 use crate::i18n::*;
 use crate::tx;
+use crate::ui::erase::Erase;
 use crate::ui::feedback::ErrorBanner;
 use crate::ui::form::FormErrors;
 use crate::validate::Checks;
@@ -551,7 +552,7 @@ pub fn RequireSecondFactorCard() -> impl IntoView {
             })}
         </Suspense>
     }
-    .into_any()
+    .erase()
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use super::{CalEvent, CalendarData, hhmm};
 use crate::i18n::*;
 use crate::interactions::{kind_label, status_label};
 use crate::tx;
+use crate::ui::erase::Erase;
 use chrono::{Duration, NaiveDate, NaiveTime};
 use leptos::prelude::*;
 
@@ -38,7 +39,7 @@ pub fn AgendaView(data: CalendarData) -> impl IntoView {
             {move || {
                 let groups = groups();
                 if groups.is_empty() {
-                    return view! { <p class="muted cal-empty">{tx!(i18n, calendar.no_events)}</p> }.into_any();
+                    return view! { <p class="muted cal-empty">{tx!(i18n, calendar.no_events)}</p> }.erase();
                 }
                 groups
                     .into_iter()
@@ -60,7 +61,7 @@ pub fn AgendaView(data: CalendarData) -> impl IntoView {
                                             let label = event_label(i18n, &e);
                                             let class = format!("cal-agenda-item kind-{} cal-u{}", e.kind, e.calendar.rem_euclid(8));
                                             let what = if e.busy {
-                                                view! { <span class="cal-event-title">{t_string!(i18n, interaction.busy).to_string()}</span> }.into_any()
+                                                view! { <span class="cal-event-title">{t_string!(i18n, interaction.busy).to_string()}</span> }.erase()
                                             } else {
                                                 view! {
                                                     <a class="cal-event-title" href=format!("/interactions/{}", e.id) title=label>
@@ -68,7 +69,7 @@ pub fn AgendaView(data: CalendarData) -> impl IntoView {
                                                         <span class="visually-hidden">{super::week::event_context(i18n, &e)}</span>
                                                     </a>
                                                 }
-                                                    .into_any()
+                                                    .erase()
                                             };
                                             let kind = if e.busy { String::new() } else { kind_label(i18n, &e.kind) };
                                             let status = if e.busy { String::new() } else { status_label(i18n, &e.status) };
@@ -89,9 +90,9 @@ pub fn AgendaView(data: CalendarData) -> impl IntoView {
                         }
                     })
                     .collect_view()
-                    .into_any()
+                    .erase()
             }}
         </div>
     }
-    .into_any()
+    .erase()
 }

@@ -6,6 +6,7 @@ use super::page::{Cal, weekday_name};
 use super::week::{event_class, event_shell};
 use super::{CalEvent, CalendarData, View, hhmm};
 use crate::i18n::*;
+use crate::ui::erase::Erase;
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime};
 use leptos::prelude::*;
 
@@ -104,7 +105,7 @@ pub fn MonthView(data: CalendarData, date: NaiveDate) -> impl IntoView {
                                         " "
                                         <span class="cal-event-title">{title}</span>
                                     }
-                                        .into_any(),
+                                        .erase(),
                                 )
                             })
                             .collect_view();
@@ -134,5 +135,5 @@ pub fn MonthView(data: CalendarData, date: NaiveDate) -> impl IntoView {
             <div class="cal-month-grid">{heads}{cells}</div>
         </div>
     }
-    .into_any()
+    .erase()
 }

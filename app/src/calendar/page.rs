@@ -11,6 +11,7 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::*;
 use crate::interactions::Scope;
 use crate::tx;
+use crate::ui::erase::Erase;
 use crate::ui::feedback::{I18n, error_text, redirect_if_logged_out};
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Weekday};
 use leptos::prelude::*;
@@ -492,13 +493,13 @@ pub fn CalendarPage() -> impl IntoView {
                             data.get().map(|r| match r {
                                 Err(e) => {
                                     redirect_if_logged_out(&e);
-                                    view! { <div class="banner banner-error" role="alert">{error_text(i18n, &e)}</div> }.into_any()
+                                    view! { <div class="banner banner-error" role="alert">{error_text(i18n, &e)}</div> }.erase()
                                 }
                                 Ok(l) => {
                                     match l.view {
-                                        View::Day | View::Week => view! { <TimeGrid data=l.data /> }.into_any(),
-                                        View::Month => view! { <MonthView data=l.data date=l.date /> }.into_any(),
-                                        View::Agenda => view! { <AgendaView data=l.data /> }.into_any(),
+                                        View::Day | View::Week => view! { <TimeGrid data=l.data /> }.erase(),
+                                        View::Month => view! { <MonthView data=l.data date=l.date /> }.erase(),
+                                        View::Agenda => view! { <AgendaView data=l.data /> }.erase(),
                                     }
                                 }
                             })
@@ -510,7 +511,7 @@ pub fn CalendarPage() -> impl IntoView {
             <ScopeDialog />
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 /// "This one or the whole series?" before moving an occurrence.
@@ -564,6 +565,6 @@ fn ScopeDialog() -> impl IntoView {
             }
         })
     }
-    .into_any()
+    .erase()
     }
 }

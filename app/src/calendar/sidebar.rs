@@ -6,6 +6,7 @@ use crate::error::AppResult;
 use crate::i18n::*;
 use crate::interactions::kind_label;
 use crate::tx;
+use crate::ui::erase::Erase;
 use leptos::prelude::*;
 
 #[component]
@@ -92,5 +93,5 @@ pub fn Sidebar(
             </section>
         </aside>
     }
-    .into_any()
+    .erase()
 }

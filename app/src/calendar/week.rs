@@ -8,6 +8,7 @@ use super::{CalEvent, CalendarData, day_segment, hhmm, side_by_side};
 use crate::i18n::*;
 use crate::interactions::kind_label;
 use crate::tx;
+use crate::ui::erase::Erase;
 use crate::ui::feedback::I18n;
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime};
 use leptos::html::Div;
@@ -135,7 +136,7 @@ pub fn event_shell(
                 {children}
             </div>
         }
-        .into_any();
+        .erase();
     }
     let (down, down_e) = (cal, e.clone());
     let context = event_context(i18n, &e);
@@ -154,7 +155,7 @@ pub fn event_shell(
             <span class="visually-hidden">{context}</span>
         </a>
     }
-    .into_any()
+    .erase()
 }
 
 fn block_view(cal: Cal, i18n: I18n, b: Block) -> AnyView {
@@ -186,7 +187,7 @@ fn block_view(cal: Cal, i18n: I18n, b: Block) -> AnyView {
         <span class="cal-event-title">{title}</span>
         {resizable.then(|| view! { <span class="cal-resize" aria-hidden="true"></span> })}
     }
-    .into_any();
+    .erase();
     event_shell(cal, i18n, e, class, style, children)
 }
 
@@ -259,7 +260,7 @@ pub fn TimeGrid(data: CalendarData) -> impl IntoView {
                         {
                             let dragging = dragged.get_untracked() == Some(e.id);
                             let title = if e.busy { t_string!(i18n, interaction.busy).to_string() } else { e.subject.clone() };
-                            event_shell(cal, i18n, e.clone(), event_class("cal-chip", &e, dragging), String::new(), view! { <span class="cal-event-title">{title}</span> }.into_any())
+                            event_shell(cal, i18n, e.clone(), event_class("cal-chip", &e, dragging), String::new(), view! { <span class="cal-event-title">{title}</span> }.erase())
                         }
                     </For>
                 </div>
@@ -346,5 +347,5 @@ pub fn TimeGrid(data: CalendarData) -> impl IntoView {
             </div>
         </div>
     }
-    .into_any()
+    .erase()
 }

@@ -9,6 +9,7 @@ use crate::records::RecordKind;
 use crate::records::search::DuplicateWarning;
 use crate::records::timeline::RecordActivity;
 use crate::tx;
+use crate::ui::erase::Erase;
 use crate::ui::form::{CheckboxGroup, FormSection, SelectField, TextArea, TextField};
 use crate::ui::list::{Column, ListView, ValueKind, tags_cell, text_cell};
 use crate::ui::pickers::OwnerSelect;
@@ -91,12 +92,12 @@ pub fn CompanyList() -> impl IntoView {
         .filter(ValueKind::Tag)
         .hidden(),
         Column::new("created_at", tx!(i18n, common.created), |c: &CompanyRow| {
-            c.created_at.format("%Y-%m-%d").to_string().into_any()
+            c.created_at.format("%Y-%m-%d").to_string().erase()
         })
         .filter(ValueKind::Moment)
         .hidden(),
         Column::new("updated_at", tx!(i18n, common.updated), |c: &CompanyRow| {
-            c.updated_at.format("%Y-%m-%d").to_string().into_any()
+            c.updated_at.format("%Y-%m-%d").to_string().erase()
         })
         .filter(ValueKind::Moment)
         .hidden(),
@@ -110,7 +111,7 @@ pub fn CompanyList() -> impl IntoView {
             fetch=list_companies
         />
     }
-    .into_any()
+    .erase()
 }
 
 #[component]
@@ -150,7 +151,7 @@ fn CompanyFields(form: RwSignal<CompanyInput>) -> impl IntoView {
             <TextArea name="description" label=tx!(i18n, company.description) bind=bind!(form.description) />
         </FormSection>
     }
-    .into_any()
+    .erase()
 }
 
 #[component]
@@ -175,7 +176,7 @@ pub fn CompanyNew() -> impl IntoView {
             <CompanyFields form=form />
         </RecordForm>
     }
-    .into_any()
+    .erase()
 }
 
 #[component]
@@ -204,7 +205,7 @@ pub fn CompanyEdit() -> impl IntoView {
             }
         />
     }
-    .into_any()
+    .erase()
 }
 
 #[component]
@@ -260,7 +261,7 @@ pub fn CompanyPage() -> impl IntoView {
                                     </A>
                                 </header>
                                 {if c.people.is_empty() {
-                                    view! { <p class="muted">{tx!(i18n, company.no_people)}</p> }.into_any()
+                                    view! { <p class="muted">{tx!(i18n, company.no_people)}</p> }.erase()
                                 } else {
                                     view! {
                                         <ul class="related">
@@ -279,7 +280,7 @@ pub fn CompanyPage() -> impl IntoView {
                                                 .collect_view()}
                                         </ul>
                                     }
-                                        .into_any()
+                                        .erase()
                                 }}
                             </section>
                             <RelatedDeals kind=k id=id />
@@ -292,5 +293,5 @@ pub fn CompanyPage() -> impl IntoView {
             }
         />
     }
-    .into_any()
+    .erase()
 }

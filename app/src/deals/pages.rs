@@ -8,6 +8,7 @@ use crate::records::timeline::RecordActivity;
 use crate::records::{RecordKind, RecordLink};
 use crate::tx;
 use crate::ui::browser::load_in_browser;
+use crate::ui::erase::Erase;
 use crate::ui::form::{FormSection, SelectField, TextArea, TextField};
 use crate::ui::list::{Column, ListView, ValueKind, tags_cell, text_cell};
 use crate::ui::pickers::{OwnerSelect, RecordPicker};
@@ -57,7 +58,7 @@ pub fn DealList() -> impl IntoView {
         .filter(ValueKind::Date)
         .editable("expected_close", |d| d.expected_close.clone()),
         Column::new("probability", tx!(i18n, deal.probability), |d: &DealRow| {
-            format!("{} %", d.probability).into_any()
+            format!("{} %", d.probability).erase()
         })
         .filter(ValueKind::Number)
         .hidden(),
@@ -84,7 +85,7 @@ pub fn DealList() -> impl IntoView {
         .filter(ValueKind::Tag)
         .hidden(),
         Column::new("updated_at", tx!(i18n, common.updated), |d: &DealRow| {
-            d.updated_at.format("%Y-%m-%d").to_string().into_any()
+            d.updated_at.format("%Y-%m-%d").to_string().erase()
         })
         .filter(ValueKind::Moment)
         .hidden(),
@@ -98,7 +99,7 @@ pub fn DealList() -> impl IntoView {
             fetch=list_deals
         />
     }
-    .into_any()
+    .erase()
 }
 
 #[component]
@@ -200,7 +201,7 @@ fn DealFields(form: RwSignal<DealInput>) -> impl IntoView {
             <TextArea name="description" label=tx!(i18n, deal.description) bind=bind!(form.description) />
         </FormSection>
     }
-    .into_any()
+    .erase()
 }
 
 #[component]
@@ -237,7 +238,7 @@ pub fn DealNew() -> impl IntoView {
             <DealFields form=form />
         </RecordForm>
     }
-    .into_any()
+    .erase()
 }
 
 #[component]
@@ -266,7 +267,7 @@ pub fn DealEdit() -> impl IntoView {
             }
         />
     }
-    .into_any()
+    .erase()
 }
 
 #[component]
@@ -321,7 +322,7 @@ pub fn DealPage() -> impl IntoView {
             }
         />
     }
-    .into_any()
+    .erase()
 }
 
 /// The deals of a company or person, with a button to add one.
@@ -359,11 +360,11 @@ pub fn RelatedDeals(kind: RecordKind, id: i64) -> impl IntoView {
                     crate::ui::browser::related_list(
                         deals.get(),
                         || t_string!(i18n, deal.none).to_string(),
-                        |list| view! { <ul class="related">{list.into_iter().map(show).collect_view()}</ul> }.into_any(),
+                        |list| view! { <ul class="related">{list.into_iter().map(show).collect_view()}</ul> }.erase(),
                     )
                 }}
 
         </section>
     }
-    .into_any()
+    .erase()
 }

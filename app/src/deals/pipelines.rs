@@ -5,6 +5,7 @@ use super::{Pipeline, list_pipelines};
 use crate::error::{AppError, AppResult};
 use crate::i18n::*;
 use crate::tx;
+use crate::ui::erase::Erase;
 use crate::ui::feedback::ErrorBanner;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
@@ -202,7 +203,7 @@ fn StageRow(
                 on:click=move |_| run(Box::pin(remove_stage(id)))>"×"</button>
         </li>
     }
-    .into_any()
+    .erase()
 }
 
 #[component]
@@ -247,7 +248,7 @@ fn PipelineCard(p: Pipeline, changed: Callback<()>) -> impl IntoView {
             </form>
         </section>
     }
-    .into_any()
+    .erase()
 }
 
 /// A pipeline as a member sees it: its stages and their probabilities.
@@ -265,7 +266,7 @@ fn PipelineView(p: Pipeline) -> impl IntoView {
             </ol>
         </section>
     }
-    .into_any()
+    .erase()
 }
 
 /// The pipelines page: editable by an admin; a member or manager who opens
@@ -292,20 +293,20 @@ pub fn PipelinesPage() -> impl IntoView {
                                 {list.into_iter().map(|p| view! { <PipelineCard p=p changed=changed /> }).collect_view()}
                                 <NewPipeline changed=changed />
                             }
-                            .into_any()
+                            .erase()
                         } else {
                             view! {
                                 <p class="banner banner-info" role="note">{t_string!(i18n, pipeline.read_only).to_string()}</p>
                                 {list.into_iter().map(|p| view! { <PipelineView p=p /> }).collect_view()}
                             }
-                            .into_any()
+                            .erase()
                         }
-                    }).unwrap_or_else(|e| view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.into_any()))
+                    }).unwrap_or_else(|e| view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.erase()))
                 }}
             </Transition>
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 /// "New pipeline" (admin).
@@ -336,5 +337,5 @@ fn NewPipeline(changed: Callback<()>) -> impl IntoView {
                 <button type="submit" class="button">{move || t_string!(i18n, pipeline.add_pipeline).to_string()}</button>
             </form>
     }
-    .into_any()
+    .erase()
 }

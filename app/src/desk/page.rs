@@ -12,6 +12,7 @@ use crate::records::marks::{my_favourites, recently_viewed};
 use crate::settings::layouts::{LayoutKey, save_layout};
 use crate::tx;
 use crate::ui::browser::load_in_browser;
+use crate::ui::erase::Erase;
 use crate::ui::feedback::{I18n, error_text, redirect_if_logged_out};
 use crate::ui::later::hydrate_later;
 use leptos::prelude::*;
@@ -52,24 +53,24 @@ pub fn DeskPage() -> impl IntoView {
                     aria-pressed=move || arranging.get().to_string()
                     on:click=move |_| arranging.update(|a| *a = !*a)
                 >
-                    {move || if arranging.get() { tx!(i18n, desk.arrange_done)().into_any() } else { tx!(i18n, desk.arrange)().into_any() }}
+                    {move || if arranging.get() { tx!(i18n, desk.arrange_done)().erase() } else { tx!(i18n, desk.arrange)().erase() }}
                 </button>
             </header>
             <Suspense fallback=move || view! { <p class="muted">{tx!(i18n, common.loading)}</p> }>
                 {move || {
                     data.get()
                         .map(|r| match r {
-                            Ok(d) => desk_view(d, arranging, arranged, i18n).into_any(),
+                            Ok(d) => desk_view(d, arranging, arranged, i18n).erase(),
                             Err(e) => {
                                 redirect_if_logged_out(&e);
-                                view! { <div class="banner banner-error" role="alert">{error_text(i18n, &e)}</div> }.into_any()
+                                view! { <div class="banner banner-error" role="alert">{error_text(i18n, &e)}</div> }.erase()
                             }
                         })
                 }}
             </Suspense>
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 fn panel_title(i18n: I18n, panel: &str) -> String {
@@ -207,7 +208,7 @@ fn Arrange(current: Vec<String>, arranged: RwSignal<Option<Vec<String>>>) -> imp
             {move || error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
         </section>
     }
-    .into_any()
+    .erase()
 }
 
 fn panel(p: &str, d: &Desk, i18n: I18n) -> impl IntoView + use<> {
@@ -215,24 +216,24 @@ fn panel(p: &str, d: &Desk, i18n: I18n) -> impl IntoView + use<> {
     let label = title.clone();
     let (overdue_count, tasks_count) = (d.overdue_count, d.tasks_count);
     let body = match p {
-        "agenda" => items_view(&d.agenda, false, tx!(i18n, desk.no_agenda)().into_any(), i18n).into_any(),
+        "agenda" => items_view(&d.agenda, false, tx!(i18n, desk.no_agenda)().erase(), i18n).erase(),
         "overdue" => view! {
             {(overdue_count > 0).then(|| view! { <p class="desk-count state-overdue">{t_string!(i18n, desk.overdue_count, count = overdue_count).to_string()}</p> })}
-            {items_view(&d.overdue, true, tx!(i18n, desk.no_overdue)().into_any(), i18n)}
+            {items_view(&d.overdue, true, tx!(i18n, desk.no_overdue)().erase(), i18n)}
         }
-        .into_any(),
+        .erase(),
         "tasks" => view! {
-            {items_view(&d.tasks, true, tx!(i18n, desk.no_tasks)().into_any(), i18n)}
+            {items_view(&d.tasks, true, tx!(i18n, desk.no_tasks)().erase(), i18n)}
             <p class="desk-more">
                 <A href="/kanban">{t_string!(i18n, desk.all_tasks, count = tasks_count).to_string()}</A>
             </p>
         }
-        .into_any(),
-        "load" => load_view(d.planned_minutes, d.capacity_minutes, i18n).into_any(),
-        "pipeline" => pipeline_view(d, i18n).into_any(),
-        "favourites" => view! { <Links load=my_favourites empty=tx!(i18n, desk.no_favourites) /> }.into_any(),
-        "recent" => view! { <Links load=recently_viewed empty=tx!(i18n, desk.no_recent) /> }.into_any(),
-        _ => ().into_any(),
+        .erase(),
+        "load" => load_view(d.planned_minutes, d.capacity_minutes, i18n).erase(),
+        "pipeline" => pipeline_view(d, i18n).erase(),
+        "favourites" => view! { <Links load=my_favourites empty=tx!(i18n, desk.no_favourites) /> }.erase(),
+        "recent" => view! { <Links load=recently_viewed empty=tx!(i18n, desk.no_recent) /> }.erase(),
+        _ => ().erase(),
     };
     view! {
         <section class=format!("card desk-panel panel-{p}") data-panel=p.to_string() aria-label=label>
@@ -310,7 +311,7 @@ fn pipeline_view(d: &Desk, i18n: I18n) -> impl IntoView {
 
 fn items_view(items: &[DeskItem], with_day: bool, empty: AnyView, i18n: I18n) -> impl IntoView {
     if items.is_empty() {
-        return view! { <p class="muted">{empty}</p> }.into_any();
+        return view! { <p class="muted">{empty}</p> }.erase();
     }
     let list = items
         .iter()
@@ -333,7 +334,7 @@ fn items_view(items: &[DeskItem], with_day: bool, empty: AnyView, i18n: I18n) ->
             }
         })
         .collect_view();
-    view! { <ul class="desk-items">{list}</ul> }.into_any()
+    view! { <ul class="desk-items">{list}</ul> }.erase()
 }
 
 /// Record links (favourites, recently viewed), loaded in the browser after
@@ -354,7 +355,7 @@ fn links_view(links: ReadSignal<Option<AppResult<Vec<RecordLink>>>>, empty: Text
         let empty = empty.clone();
         links.get().and_then(|r| r.ok()).map(move |list| {
             if list.is_empty() {
-                view! { <p class="muted">{move || empty.get().to_string()}</p> }.into_any()
+                view! { <p class="muted">{move || empty.get().to_string()}</p> }.erase()
             } else {
                 view! {
                     <ul class="related">
@@ -371,9 +372,9 @@ fn links_view(links: ReadSignal<Option<AppResult<Vec<RecordLink>>>>, empty: Text
                             .collect_view()}
                     </ul>
                 }
-                .into_any()
+                .erase()
             }
         })
     })
-    .into_any()
+    .erase()
 }

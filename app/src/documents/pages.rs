@@ -12,6 +12,7 @@ use crate::records::RecordKind;
 use crate::records::timeline::RecordActivity;
 use crate::tx;
 use crate::ui::browser::load_in_browser;
+use crate::ui::erase::Erase;
 use crate::ui::feedback::{ErrorBanner, problem_text};
 use crate::ui::form::{FormSection, SelectField, TextField};
 use crate::ui::list::{
@@ -60,7 +61,7 @@ pub fn DocumentList() -> impl IntoView {
             |d: &DocumentRow| {
                 let href = RecordKind::parse(&d.record_type).map(|k| k.href(d.record_id));
                 match href {
-                    Some(href) => view! { <a href=href>{d.record_name.clone()}</a> }.into_any(),
+                    Some(href) => view! { <a href=href>{d.record_name.clone()}</a> }.erase(),
                     None => text_cell(&d.record_name),
                 }
             },
@@ -92,7 +93,7 @@ pub fn DocumentList() -> impl IntoView {
         Column::new(
             "updated_at",
             tx!(i18n, common.updated),
-            |d: &DocumentRow| d.updated_at.format("%Y-%m-%d").to_string().into_any(),
+            |d: &DocumentRow| d.updated_at.format("%Y-%m-%d").to_string().erase(),
         )
         .filter(ValueKind::Moment),
     ];
@@ -105,7 +106,7 @@ pub fn DocumentList() -> impl IntoView {
             fetch=list_documents
         />
     }
-    .into_any()
+    .erase()
 }
 
 /// Sends `file` by `POST` to `url` as the body; the document saved, or the
@@ -192,8 +193,8 @@ fn UploadError(error: RwSignal<Option<AppError>>) -> impl IntoView {
                     {fields.into_iter().map(|f| view! { <p>{problem_text(i18n, f.problem)}</p> }).collect_view()}
                 </div>
             }
-            .into_any(),
-            other => view! { <ErrorBanner error=Signal::stored(Some(other)) /> }.into_any(),
+            .erase(),
+            other => view! { <ErrorBanner error=Signal::stored(Some(other)) /> }.erase(),
         })
     }
 }
@@ -384,9 +385,9 @@ pub fn RecordDocuments(kind: RecordKind, id: i64) -> impl IntoView {
                     None => Some(crate::ui::browser::loading_line()),
                     Some(r) => r.ok().map(|list| {
                         if list.is_empty() && waiting.with(Vec::is_empty) {
-                            view! { <p class="muted">{t_string!(i18n, document.none).to_string()}</p> }.into_any()
+                            view! { <p class="muted">{t_string!(i18n, document.none).to_string()}</p> }.erase()
                         } else {
-                            view! { <ul class="related documents-list">{list.into_iter().map(show).collect_view()}</ul> }.into_any()
+                            view! { <ul class="related documents-list">{list.into_iter().map(show).collect_view()}</ul> }.erase()
                         }
                     }),
                 }
@@ -409,7 +410,7 @@ pub fn RecordDocuments(kind: RecordKind, id: i64) -> impl IntoView {
             </div>
         </section>
     }
-    .into_any()
+    .erase()
 }
 
 #[component]
@@ -532,7 +533,7 @@ pub fn DocumentPage() -> impl IntoView {
             }
         />
     }
-    .into_any()
+    .erase()
 }
 
 #[component]
@@ -569,7 +570,7 @@ pub fn DocumentEdit() -> impl IntoView {
             }
         />
     }
-    .into_any()
+    .erase()
 }
 
 /// `/documents/new`: the record first (a kind, then a picker), then the
@@ -613,5 +614,5 @@ pub fn DocumentNew() -> impl IntoView {
             {move || record.get().map(|id| view! { <RecordDocuments kind=chosen_kind() id=id /> })}
         </div>
     }
-    .into_any()
+    .erase()
 }

@@ -12,6 +12,7 @@ use crate::i18n::*;
 use crate::records::RecordKind;
 use crate::tx;
 use crate::ui::dialog::ConfirmDialog;
+use crate::ui::erase::Erase;
 use crate::ui::feedback::{ErrorBanner, I18n, problem_text};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -107,10 +108,10 @@ pub fn ImportsPage() -> impl IntoView {
                 <h2 id="import-latest">{tx!(i18n, import.latest)}</h2>
                 <Transition fallback=|| ()>
                     {move || list.get().map(|r| match r {
-                        Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.into_any(),
+                        Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.erase(),
                         Ok(rows) if rows.is_empty() => view! {
                             <p class="empty">{tx!(i18n, import.none)}</p>
-                        }.into_any(),
+                        }.erase(),
                         Ok(rows) => view! {
                             <table class="list-table import-list">
                                 <thead><tr>
@@ -143,13 +144,13 @@ pub fn ImportsPage() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
-                        }.into_any(),
+                        }.erase(),
                     })}
                 </Transition>
             </section>
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 #[component]
@@ -180,14 +181,14 @@ pub fn ImportPage() -> impl IntoView {
             </header>
             <Transition fallback=|| ()>
                 {move || data.get().map(|r| match r {
-                    Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.into_any(),
-                    Ok(v) if v.status == ImportStatus::Draft => view! { <Draft data=v version /> }.into_any(),
-                    Ok(v) => view! { <Progress data=v version /> }.into_any(),
+                    Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.erase(),
+                    Ok(v) if v.status == ImportStatus::Draft => view! { <Draft data=v version /> }.erase(),
+                    Ok(v) => view! { <Progress data=v version /> }.erase(),
                 })}
             </Transition>
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 /// The file's columns, each with the field it fills; the preview; what to
@@ -318,8 +319,8 @@ fn Draft(data: ImportView, version: RwSignal<u32>) -> impl IntoView {
         <section class="card" aria-labelledby="import-preview">
             <h2 id="import-preview">{tx!(i18n, import.preview)}</h2>
             {move || preview.get().map(|r| match r {
-                Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.into_any(),
-                Ok(rows) => view! { <PreviewTable kind rows mapping=mapping.get_untracked() /> }.into_any(),
+                Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.erase(),
+                Ok(rows) => view! { <PreviewTable kind rows mapping=mapping.get_untracked() /> }.erase(),
             })}
         </section>
         <section class="card" aria-labelledby="import-duplicates">
@@ -355,8 +356,8 @@ fn Draft(data: ImportView, version: RwSignal<u32>) -> impl IntoView {
                 {tx!(i18n, import.rows_looking)}
             </p>
             {move || duplicates.get().map(|r| match r {
-                Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.into_any(),
-                Ok(found) => view! { <DuplicateRowsTable found mapping=mapping.get_untracked() choices /> }.into_any(),
+                Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.erase(),
+                Ok(found) => view! { <DuplicateRowsTable found mapping=mapping.get_untracked() choices /> }.erase(),
             })}
             </div>
             <ErrorBanner error=Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Invalid { .. }))) />
@@ -378,7 +379,7 @@ fn Draft(data: ImportView, version: RwSignal<u32>) -> impl IntoView {
             </div>
         </section>
     }
-    .into_any()
+    .erase()
 }
 
 /// The rows of the file already in Relais, each with what to do with it
@@ -391,7 +392,7 @@ fn DuplicateRowsTable(
 ) -> impl IntoView {
     let i18n = use_i18n();
     if found.total == 0 {
-        return view! { <p class="muted">{tx!(i18n, import.rows_none)}</p> }.into_any();
+        return view! { <p class="muted">{tx!(i18n, import.rows_none)}</p> }.erase();
     }
     let total = found.total;
     let listed = found.rows.len();
@@ -466,7 +467,7 @@ fn DuplicateRowsTable(
             </table>
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 /// The first rows as they will be saved: the mapped columns, each cell's
@@ -520,15 +521,15 @@ fn PreviewTable(kind: RecordKind, rows: Vec<PreviewRow>, mapping: Vec<String>) -
                     <span class="badge badge-danger">{tx!(i18n, import.will_refuse)}</span>
                     {others.into_iter().map(|e| view! { <span class="cell-problem">{move || problem_line(i18n, kind, &e)}</span> }).collect_view()}
                 }
-                .into_any()
+                .erase()
             } else if let Some(link) = row.same_as {
                 view! {
                     <span class="badge badge-warning">{tx!(i18n, import.same_as)}</span>
                     " " <A href=link.kind.href(link.id)>{link.name}</A>
                 }
-                .into_any()
+                .erase()
             } else {
-                view! { <span class="badge">{tx!(i18n, import.will_create)}</span> }.into_any()
+                view! { <span class="badge">{tx!(i18n, import.will_create)}</span> }.erase()
             };
             view! {
                 <tr class:row-refused=refused>
@@ -551,7 +552,7 @@ fn PreviewTable(kind: RecordKind, rows: Vec<PreviewRow>, mapping: Vec<String>) -
             </table>
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 /// A queued or running import's progress; a finished one's counts, its
@@ -647,5 +648,5 @@ fn Progress(data: ImportView, version: RwSignal<u32>) -> impl IntoView {
             />
         </section>
     }
-    .into_any()
+    .erase()
 }

@@ -7,6 +7,7 @@ use crate::auth::user_options;
 use crate::bind;
 use crate::records::search::record_name;
 use crate::tx;
+use crate::ui::erase::Erase;
 use crate::ui::form::{CheckboxField, FormSection, SelectField, TextArea, TextField};
 use crate::ui::pickers::{OwnerSelect, RecordPicker};
 use leptos::prelude::*;
@@ -108,7 +109,7 @@ fn LinksEditor(form: RwSignal<InteractionInput>) -> impl IntoView {
                                 <li class="link-item">
                                     <A href=l.kind.href(l.id)>{name}</A>
                                     {if l.main {
-                                        view! { <span class="chip">{t_string!(i18n, interaction.main).to_string()}</span> }.into_any()
+                                        view! { <span class="chip">{t_string!(i18n, interaction.main).to_string()}</span> }.erase()
                                     } else {
                                         view! {
                                             <button type="button" class="link-button" on:click=move |_| form.update(|f| {
@@ -116,7 +117,7 @@ fn LinksEditor(form: RwSignal<InteractionInput>) -> impl IntoView {
                                                     x.main = i == index;
                                                 }
                                             })>{t_string!(i18n, interaction.make_main).to_string()}</button>
-                                        }.into_any()
+                                        }.erase()
                                     }}
                                     <button type="button" class="link-button" on:click=move |_| form.update(|f| {
                                         let removed = f.links.remove(index);
@@ -138,7 +139,7 @@ fn LinksEditor(form: RwSignal<InteractionInput>) -> impl IntoView {
             </div>
         </FormSection>
     }
-    .into_any()
+    .erase()
 }
 
 /// Colleagues (checkboxes) and persons (picker) attending.
@@ -210,7 +211,7 @@ fn AttendeesEditor(form: RwSignal<InteractionInput>) -> impl IntoView {
             />
         </FormSection>
     }
-    .into_any()
+    .erase()
 }
 
 /// "Repeat": none, daily, weekly on chosen days, monthly; until a date or
@@ -286,7 +287,7 @@ fn RecurrenceEditor(form: RwSignal<InteractionInput>) -> impl IntoView {
             </Show>
         </FormSection>
     }
-    .into_any()
+    .erase()
 }
 
 /// Every field of the interaction form. `new` shows the recurrence.
@@ -417,5 +418,5 @@ pub fn InteractionFields(form: RwSignal<InteractionInput>, new: bool) -> impl In
             <TextArea name="description" label=tx!(i18n, interaction.description) bind=bind!(form.description) />
         </FormSection>
     }
-    .into_any()
+    .erase()
 }

@@ -13,6 +13,7 @@ pub mod series;
 use crate::error::{FieldError, FieldProblem};
 use crate::i18n::*;
 use crate::records::RecordKind;
+use crate::ui::erase::Erase;
 use crate::ui::feedback::I18n;
 use crate::ui::list::ListRow;
 use crate::validate::Checks;
@@ -376,7 +377,7 @@ pub fn direction_in(l: Locale, direction: &str) -> String {
 /// "Log a call, plan a meeting…" on the record page of another kind.
 pub fn quick_actions(kind: RecordKind, id: i64) -> leptos::prelude::AnyView {
     use leptos::prelude::*;
-    view! { <pages::QuickActions kind=kind id=id /> }.into_any()
+    view! { <pages::QuickActions kind=kind id=id /> }.erase()
 }
 
 /// What shared code (history, search, trash, inline edits, export, import)

@@ -5,6 +5,7 @@ use super::form::{InteractionFields, add_link};
 use super::*;
 use crate::records::timeline::RecordActivity;
 use crate::tx;
+use crate::ui::erase::Erase;
 use crate::ui::list::{
     Column, Filter, FilterOp, ListQuery, ListView, ValueKind, tags_cell, text_cell,
 };
@@ -44,7 +45,7 @@ pub fn InteractionList() -> impl IntoView {
         .filter(ValueKind::Text),
         Column::new("kind", tx!(i18n, interaction.kind), move |r: &InteractionRow| {
             view! { <span class=format!("kind-chip kind-{}", r.kind)>{kind_label(i18n, &r.kind)}</span> }
-                .into_any()
+                .erase()
         })
         .unsortable()
         .choices(ValueKind::Choice(KINDS), kind_label),
@@ -82,7 +83,7 @@ pub fn InteractionList() -> impl IntoView {
             .filter(ValueKind::Tag)
             .hidden(),
         Column::new("updated_at", tx!(i18n, common.updated), |r: &InteractionRow| {
-            r.updated_at.format("%Y-%m-%d").to_string().into_any()
+            r.updated_at.format("%Y-%m-%d").to_string().erase()
         })
         .filter(ValueKind::Moment)
         .hidden(),
@@ -100,14 +101,14 @@ pub fn InteractionList() -> impl IntoView {
             fetch=list_interactions
         />
     }
-    .into_any()
+    .erase()
 }
 
 /// `/interactions/history`: the list, filtered to done tasks.
 #[component]
 pub fn TaskHistory() -> impl IntoView {
     view! { <Redirect path=format!("/interactions{}", history_query().to_query_string()) /> }
-        .into_any()
+        .erase()
 }
 
 /// The local time the browser shows now, rounded up to the next quarter.
@@ -178,7 +179,7 @@ pub fn InteractionNew() -> impl IntoView {
             <InteractionFields form=form new=true />
         </RecordForm>
     }
-    .into_any()
+    .erase()
 }
 
 /// "Only this one / the whole series", for an occurrence of a series, with
@@ -214,7 +215,7 @@ fn ScopeChoice(scope: RwSignal<Scope>, #[prop(optional)] deleting: bool) -> impl
             {option(Scope::All, tx!(i18n, interaction.scope_all).into())}
         </fieldset>
     }
-    .into_any()
+    .erase()
 }
 
 #[component]
@@ -245,7 +246,7 @@ pub fn InteractionEdit() -> impl IntoView {
             }
         />
     }
-    .into_any()
+    .erase()
 }
 
 /// "When" of an interaction page: start – end, or the due moment.
@@ -377,7 +378,7 @@ pub fn InteractionPage() -> impl IntoView {
             }
         />
     }
-    .into_any()
+    .erase()
 }
 
 /// Log a call, schedule a meeting, create a task: the interaction form,
@@ -400,5 +401,5 @@ pub fn QuickActions(kind: RecordKind, id: i64) -> impl IntoView {
             {link("task", tx!(i18n, interaction.create_task).into())}
         </nav>
     }
-    .into_any()
+    .erase()
 }

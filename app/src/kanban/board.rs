@@ -19,6 +19,7 @@ use super::{Card, Column, Drop};
 use crate::deals::format_amount;
 use crate::i18n::*;
 use crate::tx;
+use crate::ui::erase::Erase;
 use crate::ui::feedback::I18n;
 use crate::ui::list::group_digits;
 use leptos::prelude::*;
@@ -230,7 +231,7 @@ pub fn BoardView(
         <p class="visually-hidden" aria-live="assertive">{move || board.status.get()}</p>
         <p class="muted board-help">{tx!(i18n, kanban.keyboard_help)}</p>
     }
-    .into_any()
+    .erase()
 }
 
 fn column_view(
@@ -355,7 +356,7 @@ fn column_view(
             </div>
         </section>
     }
-    .into_any()
+    .erase()
 }
 
 fn card_view(
@@ -408,5 +409,5 @@ fn card_view(
             <ul class="kcard-fields">{fields}</ul>
         </article>
     }
-    .into_any()
+    .erase()
 }

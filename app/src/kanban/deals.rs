@@ -13,6 +13,7 @@ use crate::error::AppError;
 use crate::i18n::*;
 use crate::settings::layouts::LayoutKey;
 use crate::tx;
+use crate::ui::erase::Erase;
 use crate::ui::feedback::problem_text;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -82,7 +83,7 @@ pub fn DealsBoardPage() -> impl IntoView {
         view! {
             <BoardView board=board on_move=on_move on_more=on_more label=Signal::derive(move || t_string!(i18n, kanban.deals).to_string()) />
         }
-        .into_any()
+        .erase()
     };
 
     let pipelines = move || {
@@ -128,7 +129,7 @@ pub fn DealsBoardPage() -> impl IntoView {
                 {move || {
                     data.get()
                         .map(|r| match r {
-                            Ok(b) if b.columns.is_empty() => view! { <p class="empty">{tx!(i18n, kanban.no_pipeline)}</p> }.into_any(),
+                            Ok(b) if b.columns.is_empty() => view! { <p class="empty">{tx!(i18n, kanban.no_pipeline)}</p> }.erase(),
                             Ok(b) => board_view(b.columns),
                             Err(e) => load_failed(e),
                         })
@@ -137,7 +138,7 @@ pub fn DealsBoardPage() -> impl IntoView {
             <LostDialog losing=losing send=Callback::new(move |(l, reason): (Losing, String)| send(l.board, l.intent, reason)) />
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 /// Copies the server's counts and sums onto the columns on screen (their

@@ -6,6 +6,7 @@ use crate::i18n::*;
 use crate::interactions::priority_label;
 use crate::settings::layouts::{LayoutKey, save_layout};
 use crate::tx;
+use crate::ui::erase::Erase;
 use crate::ui::feedback::I18n;
 use leptos::prelude::*;
 
@@ -76,5 +77,5 @@ pub fn FieldPicker(fields: RwSignal<Vec<String>>, key: LayoutKey) -> impl IntoVi
             </div>
         </details>
     }
-    .into_any()
+    .erase()
 }

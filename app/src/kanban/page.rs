@@ -8,6 +8,7 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::*;
 use crate::settings::layouts::{LayoutKey, my_layout};
 use crate::tx;
+use crate::ui::erase::Erase;
 use crate::ui::feedback::{error_text, redirect_if_logged_out};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -29,7 +30,7 @@ pub fn BoardTabs(deals: bool) -> impl IntoView {
             </a>
         </nav>
     }
-    .into_any()
+    .erase()
 }
 
 /// The page's URL parameters: read one (`""` when absent), and set one
@@ -94,7 +95,7 @@ pub fn WhoSelect(#[prop(into)] value: Signal<String>, on_pick: Callback<String>)
             </select>
         </label>
     }
-    .into_any()
+    .erase()
 }
 
 /// The fields cards show: the defaults at once, the user's choice once read.
@@ -160,7 +161,7 @@ pub fn MoveRefused(error: RwSignal<Option<AppError>>) -> impl IntoView {
                         <button type="button" class="icon-button" aria-label=tx!(i18n, calendar.close) on:click=move |_| error.set(None)>"×"</button>
                     </div>
                 }
-                .into_any();
+                .erase();
             }
             view! {
                 <div class="banner banner-error" role="alert">
@@ -168,7 +169,7 @@ pub fn MoveRefused(error: RwSignal<Option<AppError>>) -> impl IntoView {
                     <button type="button" class="icon-button" aria-label=tx!(i18n, calendar.close) on:click=move |_| error.set(None)>"×"</button>
                 </div>
             }
-            .into_any()
+            .erase()
         })
     }
 }
@@ -177,5 +178,5 @@ pub fn MoveRefused(error: RwSignal<Option<AppError>>) -> impl IntoView {
 pub fn load_failed(e: AppError) -> AnyView {
     let i18n = use_i18n();
     redirect_if_logged_out(&e);
-    view! { <div class="banner banner-error" role="alert">{error_text(i18n, &e)}</div> }.into_any()
+    view! { <div class="banner banner-error" role="alert">{error_text(i18n, &e)}</div> }.erase()
 }

@@ -13,6 +13,7 @@ use crate::i18n::*;
 use crate::records::RecordKind;
 use crate::settings::layouts::LayoutKey;
 use crate::tx;
+use crate::ui::erase::Erase;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -64,7 +65,7 @@ pub fn TasksBoardPage() -> impl IntoView {
         view! {
             <BoardView board=board on_move=on_move on_more=on_more label=Signal::derive(move || t_string!(i18n, kanban.tasks).to_string()) />
         }
-        .into_any()
+        .erase()
     };
 
     let pick = move |k: &'static str| {
@@ -105,5 +106,5 @@ pub fn TasksBoardPage() -> impl IntoView {
             </Transition>
         </div>
     }
-    .into_any()
+    .erase()
 }

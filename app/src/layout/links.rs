@@ -3,6 +3,7 @@
 //! path serves every link of the shell; the router's `<A>` made a resolved
 //! path memo and two effects per link, about 25 of them on every page.
 
+use crate::ui::erase::Erase;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
@@ -39,7 +40,7 @@ pub fn NavLink(
 ) -> impl IntoView {
     let CurrentPath(path) = expect_context::<CurrentPath>();
     let current = move || path.with(|p| is_current(href, p, exact)).then_some("page");
-    view! { <a href=href aria-current=current>{children()}</a> }.into_any()
+    view! { <a href=href aria-current=current>{children()}</a> }.erase()
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ mod topbar;
 use crate::auth::{CurrentUser, me};
 use crate::i18n::*;
 use crate::tx;
+use crate::ui::erase::Erase;
 use crate::ui::icons::{Icon, Svg};
 use crate::ui::later::hydrate_later;
 use leptos::prelude::*;
@@ -98,7 +99,7 @@ fn AdminLinks() -> impl IntoView {
             }}
         </Suspense>
     }
-    .into_any()
+    .erase()
 }
 
 /// An admin without the second factor the organisation requires acts as a
@@ -125,7 +126,7 @@ fn SecondFactorBanner() -> impl IntoView {
             }}
         </Suspense>
     }
-    .into_any()
+    .erase()
 }
 
 /// Phones only (hidden from 768 px): what the thumb reaches most — the
@@ -242,7 +243,7 @@ pub fn AppShell() -> impl IntoView {
             <crate::ui::dialog::ToastRegion toasts=toasts />
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 /// The cookie in which the boot script notes whether the screen is

@@ -6,6 +6,7 @@ use super::Me;
 use crate::auth::{logout, update_preferences};
 use crate::i18n::*;
 use crate::tx;
+use crate::ui::erase::Erase;
 use crate::ui::icons::{Icon, Svg};
 use leptos::prelude::*;
 
@@ -175,9 +176,9 @@ pub fn ProfileMenu() -> impl IntoView {
                                     <span class="visually-hidden">{said}</span>
                                 </summary>
                             }
-                            .into_any()
+                            .erase()
                         }
-                        Err(_) => plain().into_any(),
+                        Err(_) => plain().erase(),
                     })
                 }}
             </Transition>
@@ -227,7 +228,7 @@ pub fn ProfileMenu() -> impl IntoView {
             </div>
         </details>
     }
-    .into_any()
+    .erase()
 }
 
 #[cfg(test)]

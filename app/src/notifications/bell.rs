@@ -10,6 +10,7 @@ use super::{NotificationItem, NotificationList, mark_all_read, mark_read, notifi
 use crate::i18n::*;
 use crate::interactions::kind_label;
 use crate::tx;
+use crate::ui::erase::Erase;
 use crate::ui::feedback::I18n;
 use crate::ui::icons::{Icon, Svg};
 use leptos::prelude::*;
@@ -217,21 +218,21 @@ pub fn Bell() -> impl IntoView {
                     {move || {
                         let items = data.with(|d| d.items.clone());
                         if items.is_empty() {
-                            view! { <p class="muted">{tx!(i18n, notifications.empty)}</p> }.into_any()
+                            view! { <p class="muted">{tx!(i18n, notifications.empty)}</p> }.erase()
                         } else {
                             view! {
                                 <ul class="notifications-list">
                                     {items.into_iter().map(|n| item(i18n, n, read_one)).collect_view()}
                                 </ul>
                             }
-                                .into_any()
+                                .erase()
                         }
                     }}
                 </div>
             </Show>
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 /// One notification: a link to its interaction; following it marks it read.
@@ -255,7 +256,7 @@ fn item(i18n: I18n, n: NotificationItem, read_one: impl Fn(i64) + Copy + 'static
             </A>
         </li>
     }
-    .into_any()
+    .erase()
 }
 
 /// What to announce on the desktop: the notifications newer than the

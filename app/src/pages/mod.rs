@@ -4,6 +4,7 @@ pub mod search;
 
 use crate::i18n::*;
 use crate::tx;
+use crate::ui::erase::Erase;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -21,5 +22,5 @@ pub fn NotFound() -> impl IntoView {
             <A href="/" attr:class="button">{tx!(i18n, common.go_home)}</A>
         </div>
     }
-    .into_any()
+    .erase()
 }

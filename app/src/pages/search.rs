@@ -5,6 +5,7 @@ use crate::i18n::*;
 use crate::records::RecordKind;
 use crate::records::search::global_search;
 use crate::tx;
+use crate::ui::erase::Erase;
 use crate::ui::list::urlencode;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -29,11 +30,11 @@ pub fn SearchPage() -> impl IntoView {
                             hits.get().and_then(|r| r.ok()).map(|list| {
                                 let mine: Vec<_> = list.into_iter().filter(|h| h.kind == kind).collect();
                                 if mine.is_empty() {
-                                    view! { <li class="muted">{t_string!(i18n, common.no_match).to_string()}</li> }.into_any()
+                                    view! { <li class="muted">{t_string!(i18n, common.no_match).to_string()}</li> }.erase()
                                 } else {
                                     mine.into_iter().map(|h| view! {
                                         <li><A href=h.kind.href(h.id)>{h.name}</A><span class="muted">{h.detail}</span></li>
-                                    }).collect_view().into_any()
+                                    }).collect_view().erase()
                                 }
                             })
                         }}
@@ -56,5 +57,5 @@ pub fn SearchPage() -> impl IntoView {
             </div>
         </div>
     }
-    .into_any()
+    .erase()
 }

@@ -9,6 +9,7 @@ use crate::records::RecordKind;
 use crate::records::search::DuplicateWarning;
 use crate::records::timeline::RecordActivity;
 use crate::tx;
+use crate::ui::erase::Erase;
 use crate::ui::form::{CheckboxField, CheckboxGroup, FormSection, SelectField, TextField};
 use crate::ui::list::{Column, ListView, ValueKind, tags_cell, text_cell};
 use crate::ui::pickers::{OwnerSelect, RecordPicker};
@@ -101,12 +102,12 @@ pub fn PersonList() -> impl IntoView {
         .filter(ValueKind::Tag)
         .hidden(),
         Column::new("created_at", tx!(i18n, common.created), |p: &PersonRow| {
-            p.created_at.format("%Y-%m-%d").to_string().into_any()
+            p.created_at.format("%Y-%m-%d").to_string().erase()
         })
         .filter(ValueKind::Moment)
         .hidden(),
         Column::new("updated_at", tx!(i18n, common.updated), |p: &PersonRow| {
-            p.updated_at.format("%Y-%m-%d").to_string().into_any()
+            p.updated_at.format("%Y-%m-%d").to_string().erase()
         })
         .filter(ValueKind::Moment)
         .hidden(),
@@ -120,7 +121,7 @@ pub fn PersonList() -> impl IntoView {
             fetch=list_persons
         />
     }
-    .into_any()
+    .erase()
 }
 
 #[component]
@@ -177,7 +178,7 @@ fn PersonFields(form: RwSignal<PersonInput>) -> impl IntoView {
             <TextField name="consent_method" label=tx!(i18n, person.consent_method) bind=bind!(form.consent_method) />
         </FormSection>
     }
-    .into_any()
+    .erase()
 }
 
 #[component]
@@ -207,7 +208,7 @@ pub fn PersonNew() -> impl IntoView {
             <PersonFields form=form />
         </RecordForm>
     }
-    .into_any()
+    .erase()
 }
 
 #[component]
@@ -236,7 +237,7 @@ pub fn PersonEdit() -> impl IntoView {
             }
         />
     }
-    .into_any()
+    .erase()
 }
 
 #[component]
@@ -301,7 +302,7 @@ pub fn PersonPage() -> impl IntoView {
                             <section class="card">
                                 <h2>{tx!(i18n, person.companies)}</h2>
                                 {if p.jobs.is_empty() {
-                                    view! { <p class="muted">{tx!(i18n, person.no_companies)}</p> }.into_any()
+                                    view! { <p class="muted">{tx!(i18n, person.no_companies)}</p> }.erase()
                                 } else {
                                     view! {
                                         <ul class="related">
@@ -327,7 +328,7 @@ pub fn PersonPage() -> impl IntoView {
                                                 .collect_view()}
                                         </ul>
                                     }
-                                        .into_any()
+                                        .erase()
                                 }}
                             </section>
                             <RelatedDeals kind=k id=id />
@@ -341,5 +342,5 @@ pub fn PersonPage() -> impl IntoView {
             }
         />
     }
-    .into_any()
+    .erase()
 }

@@ -9,6 +9,7 @@ use crate::i18n::*;
 use crate::layout::Me;
 use crate::tx;
 use crate::ui::dialog::ConfirmDialog;
+use crate::ui::erase::Erase;
 use crate::ui::feedback::ErrorBanner;
 use leptos::prelude::*;
 
@@ -49,7 +50,7 @@ pub fn PrivacyCard(id: i64, erased: String, consent_history: Vec<ConsentChange>)
     });
     let was_erased = !erased.is_empty();
     let history = if consent_history.is_empty() {
-        view! { <p class="muted">{tx!(i18n, person.no_consent_history)}</p> }.into_any()
+        view! { <p class="muted">{tx!(i18n, person.no_consent_history)}</p> }.erase()
     } else {
         view! {
             <ul class="consent-history">
@@ -78,7 +79,7 @@ pub fn PrivacyCard(id: i64, erased: String, consent_history: Vec<ConsentChange>)
                     .collect_view()}
             </ul>
         }
-        .into_any()
+        .erase()
     };
     view! {
         <section class="card privacy-card" aria-labelledby="person-privacy">
@@ -114,5 +115,5 @@ pub fn PrivacyCard(id: i64, erased: String, consent_history: Vec<ConsentChange>)
             />
         </section>
     }
-    .into_any()
+    .erase()
 }

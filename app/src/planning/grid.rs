@@ -10,6 +10,7 @@ use crate::calendar::{hhmm, side_by_side, weekday_name};
 use crate::i18n::*;
 use crate::interactions::kind_label;
 use crate::tx;
+use crate::ui::erase::Erase;
 use crate::ui::feedback::I18n;
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime};
 use leptos::html::Div;
@@ -69,7 +70,7 @@ fn block_view(plan: Plan, i18n: I18n, b: PlanBlock, class: &str, style: String) 
                 <span class="plan-subject">{t_string!(i18n, interaction.busy).to_string()}</span>
             </div>
         }
-        .into_any();
+        .erase();
     }
     let id = b.id;
     let dragging = move || {
@@ -101,7 +102,7 @@ fn block_view(plan: Plan, i18n: I18n, b: PlanBlock, class: &str, style: String) 
             <span class="visually-hidden">{context}</span>
         </a>
     }
-    .into_any()
+    .erase()
 }
 
 /// "2.5 / 5 h", amber from 80 % of the capacity, red over it.
@@ -138,7 +139,7 @@ fn load_view(i18n: I18n, minutes: Signal<i32>, cap: i32) -> AnyView {
             }}
         </span>
     }
-    .into_any()
+    .erase()
 }
 
 #[component]
@@ -203,7 +204,7 @@ pub fn Grid(data: PlanningData, span: Span, kinds: Vec<String>) -> impl IntoView
         let hours_head = (0..24)
             .map(|h| view! { <span class="plan-hour">{format!("{h:02}")}</span> })
             .collect_view();
-        view! { <div class="plan-dayhead plan-hours-head">{hours_head}</div> }.into_any()
+        view! { <div class="plan-dayhead plan-hours-head">{hours_head}</div> }.erase()
     } else {
         days.iter()
             .map(|d| {
@@ -222,7 +223,7 @@ pub fn Grid(data: PlanningData, span: Span, kinds: Vec<String>) -> impl IntoView
                 }
             })
             .collect_view()
-            .into_any()
+            .erase()
     };
 
     let rows = users
@@ -271,7 +272,7 @@ pub fn Grid(data: PlanningData, span: Span, kinds: Vec<String>) -> impl IntoView
                         {track}
                     </div>
                 }
-                .into_any()
+                .erase()
             } else {
                 days.iter()
                     .enumerate()
@@ -297,7 +298,7 @@ pub fn Grid(data: PlanningData, span: Span, kinds: Vec<String>) -> impl IntoView
                         }
                     })
                     .collect_view()
-                    .into_any()
+                    .erase()
             };
             view! {
                 <div class="plan-user" data-user-row=uid.to_string()>
@@ -319,7 +320,7 @@ pub fn Grid(data: PlanningData, span: Span, kinds: Vec<String>) -> impl IntoView
                 .collect()
         });
         if list.is_empty() {
-            return view! { <p class="muted">{tx!(i18n, planning.unplanned_none)}</p> }.into_any();
+            return view! { <p class="muted">{tx!(i18n, planning.unplanned_none)}</p> }.erase();
         }
         let items = list
             .into_iter()
@@ -337,7 +338,7 @@ pub fn Grid(data: PlanningData, span: Span, kinds: Vec<String>) -> impl IntoView
                 }
             })
             .collect_view();
-        view! { <ul class="plan-todo-list">{items}</ul> }.into_any()
+        view! { <ul class="plan-todo-list">{items}</ul> }.erase()
     };
     let ghost = move || {
         plan.drag.get().filter(|d| d.moved).map(|d| {
@@ -379,5 +380,5 @@ pub fn Grid(data: PlanningData, span: Span, kinds: Vec<String>) -> impl IntoView
         </div>
         {ghost}
     }
-    .into_any()
+    .erase()
 }

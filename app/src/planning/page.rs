@@ -12,6 +12,7 @@ use crate::calendar::{calendar_now, long_date, month_name, week_start};
 use crate::error::{AppError, AppResult};
 use crate::i18n::*;
 use crate::tx;
+use crate::ui::erase::Erase;
 use crate::ui::feedback::{I18n, error_text, redirect_if_logged_out};
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 use leptos::prelude::*;
@@ -453,11 +454,11 @@ pub fn PlanningPage() -> impl IntoView {
                     data.get().map(|r| match r {
                         Err(e) => {
                             redirect_if_logged_out(&e);
-                            view! { <div class="banner banner-error" role="alert">{error_text(i18n, &e)}</div> }.into_any()
+                            view! { <div class="banner banner-error" role="alert">{error_text(i18n, &e)}</div> }.erase()
                         }
                         Ok(d) => {
                             let s = state.get_untracked();
-                            view! { <Grid data=d span=s.span kinds=s.kinds /> }.into_any()
+                            view! { <Grid data=d span=s.span kinds=s.kinds /> }.erase()
                         }
                     })
                 }}
@@ -465,7 +466,7 @@ pub fn PlanningPage() -> impl IntoView {
             <p class="muted plan-help">{tx!(i18n, planning.help)}</p>
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 /// "All users", or the ones ticked: every row the viewer may show.
@@ -531,5 +532,5 @@ fn UserPicker(
             </div>
         </details>
     }
-    .into_any()
+    .erase()
 }

@@ -8,6 +8,7 @@ use crate::auth::Role;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::i18n::*;
 use crate::tx;
+use crate::ui::erase::Erase;
 use crate::ui::feedback::{ErrorBanner, problem_text};
 use leptos::prelude::*;
 use std::future::Future;
@@ -58,8 +59,8 @@ pub fn ProgrammesSettingsPage() -> impl IntoView {
                                 </section>
                             })}
                         }
-                        .into_any()
-                    }).unwrap_or_else(|e| view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.into_any()))
+                        .erase()
+                    }).unwrap_or_else(|e| view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.erase()))
                 }}
             </Transition>
             <Transition fallback=|| ()>
@@ -78,7 +79,7 @@ pub fn ProgrammesSettingsPage() -> impl IntoView {
             </Transition>
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 /// The enrolments list filtered on the entry named `name`.
@@ -237,7 +238,7 @@ fn EntryForm(
             })}
         </form>
     }
-    .into_any()
+    .erase()
 }
 
 /// An archived entry, with "Bring back" for an admin.
@@ -269,5 +270,5 @@ fn ArchivedEntry(p: Programme, admin: bool, changed: Callback<()>) -> impl IntoV
             {move || taken().map(|t| view! { <p class="field-error" role="alert">{t}</p> })}
         </li>
     }
-    .into_any()
+    .erase()
 }

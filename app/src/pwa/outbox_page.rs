@@ -10,6 +10,7 @@ use crate::i18n::*;
 use crate::interactions::{kind_label, status_label};
 use crate::records::RecordKind;
 use crate::tx;
+use crate::ui::erase::Erase;
 use crate::ui::feedback::{I18n, error_text};
 use crate::ui::record::differences;
 use leptos::prelude::*;
@@ -30,19 +31,19 @@ pub fn OutboxPage() -> impl IntoView {
             {move || {
                 let items = outbox.items.get();
                 if items.is_empty() {
-                    view! { <p class="empty-state">{tx!(i18n, outbox.empty)}</p> }.into_any()
+                    view! { <p class="empty-state">{tx!(i18n, outbox.empty)}</p> }.erase()
                 } else {
                     view! {
                         <ol class="outbox-list">
                             {items.into_iter().map(|k| view! { <KeptChange kept=k /> }).collect_view()}
                         </ol>
                     }
-                    .into_any()
+                    .erase()
                 }
             }}
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 /// What a change does, in words: "Note on a person: …", "New call:
@@ -99,9 +100,9 @@ fn KeptChange(kept: Kept) -> impl IntoView {
     let seq = kept.seq;
     let confirming = RwSignal::new(false);
     let state = if refusal.is_some() {
-        view! { <span class="badge badge-danger">{tx!(i18n, outbox.refused)}</span> }.into_any()
+        view! { <span class="badge badge-danger">{tx!(i18n, outbox.refused)}</span> }.erase()
     } else {
-        view! { <span class="badge">{tx!(i18n, outbox.waiting)}</span> }.into_any()
+        view! { <span class="badge">{tx!(i18n, outbox.waiting)}</span> }.erase()
     };
     let record_link = match &change {
         Change::Note { record, id, .. } => Some(record.href(*id)),
@@ -175,7 +176,7 @@ fn KeptChange(kept: Kept) -> impl IntoView {
             </div>
         </li>
     }
-    .into_any()
+    .erase()
 }
 
 /// Why the server refused a change, and both versions: the record as it
@@ -267,7 +268,7 @@ fn BothVersions(kept: Kept, refusal: AppError) -> impl IntoView {
                 })}
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 /// The changes to record `kind` `id` kept on this device: shown on its page

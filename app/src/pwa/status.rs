@@ -5,6 +5,7 @@
 
 use super::outbox::use_outbox;
 use crate::i18n::*;
+use crate::ui::erase::Erase;
 use leptos::prelude::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,7 +95,7 @@ pub fn ConnectionBar() -> impl IntoView {
             </Show>
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 #[cfg(feature = "hydrate")]

@@ -25,6 +25,7 @@ use super::{RecordKind, RecordLink};
 use crate::error::AppResult;
 use crate::i18n::*;
 use crate::tx;
+use crate::ui::erase::Erase;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
@@ -412,7 +413,7 @@ pub fn DuplicatesPage() -> impl IntoView {
                 {move || {
                     let result = pairs.get()?;
                     Some(match result {
-                        Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.into_any(),
+                        Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.erase(),
                         Ok(found) => {
                             let when = found.computed.clone().unwrap_or_default();
                             let list = found.pairs;
@@ -449,12 +450,12 @@ pub fn DuplicatesPage() -> impl IntoView {
                                     </table>
                                 </div>
                             }
-                                .into_any()
+                                .erase()
                         }
                     })
                 }}
             </Transition>
         </div>
     }
-    .into_any()
+    .erase()
 }

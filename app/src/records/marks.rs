@@ -4,6 +4,7 @@
 use super::{RecordKind, RecordLink};
 use crate::error::{AppError, AppResult};
 use crate::i18n::*;
+use crate::ui::erase::Erase;
 use crate::ui::feedback::ErrorBanner;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -296,7 +297,7 @@ pub fn Star(kind: RecordKind, id: i64, initial: bool) -> impl IntoView {
         </button>
         <ErrorBanner error=error />
     }
-    .into_any()
+    .erase()
 }
 
 /// A record's tags, with a field to add one (existing tags are proposed)
@@ -391,5 +392,5 @@ pub fn TagEditor(kind: RecordKind, id: i64, initial: Vec<Tag>, editable: bool) -
                 <ErrorBanner error=error />
             </div>
         }
-    .into_any()
+    .erase()
 }

@@ -12,6 +12,7 @@ use super::{RecordKind, RecordLink};
 use crate::error::{AppError, AppResult};
 use crate::i18n::*;
 use crate::tx;
+use crate::ui::erase::Erase;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
@@ -381,9 +382,9 @@ pub fn MergePage() -> impl IntoView {
                         </button>
                     </div>
                 }
-                    .into_any()
+                    .erase()
             } else {
-                view! { <p class="muted">{t_string!(i18n, merge.pick_one_more).to_string()}</p> }.into_any()
+                view! { <p class="muted">{t_string!(i18n, merge.pick_one_more).to_string()}</p> }.erase()
             }}
             <ConfirmDialog
                 open=asking
@@ -403,7 +404,7 @@ pub fn MergePage() -> impl IntoView {
                 })
             />
         }
-        .into_any()
+        .erase()
     };
     view! {
         <div class="page merge-page">
@@ -416,14 +417,14 @@ pub fn MergePage() -> impl IntoView {
                 {move || {
                     let result = sheet.get()?;
                     Some(match result {
-                        Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.into_any(),
+                        Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.erase(),
                         Ok(s) => table(s),
                     })
                 }}
             </Transition>
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 #[cfg(feature = "ssr")]

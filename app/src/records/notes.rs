@@ -6,6 +6,7 @@ use crate::error::{AppError, AppResult};
 #[cfg(feature = "ssr")]
 use crate::error::{FieldError, FieldProblem};
 use crate::i18n::*;
+use crate::ui::erase::Erase;
 use crate::ui::feedback::ErrorBanner;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
@@ -141,5 +142,5 @@ pub fn NoteComposer(kind: RecordKind, id: i64, on_added: Callback<()>) -> impl I
         </form>
         <crate::pwa::PendingHere kind=kind id=id />
     }
-    .into_any()
+    .erase()
 }

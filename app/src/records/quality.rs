@@ -17,6 +17,7 @@ use super::RecordKind;
 use crate::error::AppResult;
 use crate::i18n::*;
 use crate::tx;
+use crate::ui::erase::Erase;
 use crate::ui::feedback::I18n;
 use crate::ui::list::{Filter, FilterOp, ListQuery};
 use leptos::prelude::*;
@@ -480,7 +481,7 @@ pub fn QualityPage() -> impl IntoView {
                 {move || {
                     let result = figures.get()?;
                     Some(match result {
-                        Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.into_any(),
+                        Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.erase(),
                         Ok(list) => {
                             let when = list.first().map(|f| f.computed.clone());
                             view! {
@@ -506,14 +507,14 @@ pub fn QualityPage() -> impl IntoView {
                                     <A href="/duplicates">{t_string!(i18n, quality.to_duplicates).to_string()}</A>
                                 </p>
                             }
-                                .into_any()
+                                .erase()
                         }
                     })
                 }}
             </Transition>
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use super::{RecordKind, RecordLink};
 use crate::error::AppResult;
 use crate::i18n::*;
 use crate::tx;
+use crate::ui::erase::Erase;
 use crate::ui::icons::{Icon, Svg};
 use crate::ui::list::urlencode;
 use leptos::prelude::*;
@@ -536,7 +537,7 @@ pub fn GlobalSearch() -> impl IntoView {
             </Show>
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 /// "Possible duplicates" under a create form, refreshed as the name, email
@@ -600,7 +601,7 @@ pub fn DuplicateWarning(
             }}
         </Transition>
     }
-    .into_any()
+    .erase()
 }
 
 /// Records of a kind whose name contains `q`, for pickers (at most 10).

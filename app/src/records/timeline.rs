@@ -6,6 +6,7 @@ use super::RecordKind;
 use super::notes::delete_note;
 use crate::error::{AppError, AppResult};
 use crate::i18n::*;
+use crate::ui::erase::Erase;
 use crate::ui::feedback::{ErrorBanner, I18n};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -404,7 +405,7 @@ pub fn Timeline(
                             })}
                     </div>
                 }
-                .into_any()
+                .erase()
             }
             TimelineEntry::Interaction {
                 kind: ikind,
@@ -427,7 +428,7 @@ pub fn Timeline(
                         </p>
                     </div>
                 }
-                .into_any()
+                .erase()
             }
             TimelineEntry::Document {
                 title,
@@ -449,7 +450,7 @@ pub fn Timeline(
                         </p>
                     </div>
                 }
-                .into_any()
+                .erase()
             }
             TimelineEntry::Merge {
                 merge_id,
@@ -483,7 +484,7 @@ pub fn Timeline(
                         })}
                     </div>
                 }
-                .into_any()
+                .erase()
             }
             TimelineEntry::Change { action, changes } => {
                 let title = match action.as_str() {
@@ -514,7 +515,7 @@ pub fn Timeline(
                         </ul>
                     </div>
                 }
-                    .into_any()
+                    .erase()
             }
         };
         view! {
@@ -539,7 +540,7 @@ pub fn Timeline(
                 if !loaded.get() {
                     Some(crate::ui::browser::loading_line())
                 } else if items.with(|v| v.is_empty()) && !load.pending().get() {
-                    Some(view! { <p class="muted">{t_string!(i18n, record.timeline_empty).to_string()}</p> }.into_any())
+                    Some(view! { <p class="muted">{t_string!(i18n, record.timeline_empty).to_string()}</p> }.erase())
                 } else {
                     next.get()
                         .map(|c| {
@@ -548,13 +549,13 @@ pub fn Timeline(
                                     load.dispatch(Some(c.clone()));
                                 }>{t_string!(i18n, record.older).to_string()}</button>
                             }
-                                .into_any()
+                                .erase()
                         })
                 }
             }}
         </section>
     }
-    .into_any()
+    .erase()
 }
 
 /// The activity part of a record page: "add a note", then the timeline.
@@ -572,5 +573,5 @@ pub fn RecordActivity(kind: RecordKind, id: i64, reload: RwSignal<u32>) -> impl 
             <Timeline kind=kind id=id reload=reload />
         </div>
     }
-    .into_any()
+    .erase()
 }

@@ -4,6 +4,7 @@ use super::{RecordKind, RecordLink};
 use crate::error::{AppError, AppResult};
 use crate::i18n::*;
 use crate::tx;
+use crate::ui::erase::Erase;
 use crate::ui::feedback::ErrorBanner;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -185,9 +186,9 @@ pub fn TrashPage() -> impl IntoView {
                 {move || {
                     let result = items.get()?;
                     Some(match result {
-                        Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.into_any(),
+                        Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.erase(),
                         Ok(list) if list.is_empty() => {
-                            view! { <p class="empty">{t_string!(i18n, trash.empty).to_string()}</p> }.into_any()
+                            view! { <p class="empty">{t_string!(i18n, trash.empty).to_string()}</p> }.erase()
                         }
                         Ok(list) => {
                             view! {
@@ -228,7 +229,7 @@ pub fn TrashPage() -> impl IntoView {
                                         .collect_view()}
                                 </ul>
                             }
-                                .into_any()
+                                .erase()
                         }
                     })
                 }}
@@ -236,5 +237,5 @@ pub fn TrashPage() -> impl IntoView {
             <A href="/">{tx!(i18n, common.back)}</A>
         </div>
     }
-    .into_any()
+    .erase()
 }

@@ -9,6 +9,7 @@ use super::*;
 use crate::error::AppError;
 use crate::tx;
 use crate::ui::chart::ChartView;
+use crate::ui::erase::Erase;
 use crate::ui::feedback::ErrorBanner;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -52,8 +53,8 @@ pub fn ReportsIndex() -> impl IntoView {
                 <h2>{tx!(i18n, reports.saved)}</h2>
                 <Transition fallback=|| ()>
                     {move || saved.get().map(|r| match r {
-                        Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.into_any(),
-                        Ok(list) => view! { <SavedList list=list kind=None /> }.into_any(),
+                        Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.erase(),
+                        Ok(list) => view! { <SavedList list=list kind=None /> }.erase(),
                     })}
                 </Transition>
             </section>
@@ -180,7 +181,7 @@ pub fn ReportPage() -> impl IntoView {
     view! {
         <div class="page report-page">
             {move || match kind.get() {
-                None => view! { <crate::pages::NotFound /> }.into_any(),
+                None => view! { <crate::pages::NotFound /> }.erase(),
                 Some(k) => view! {
                     <p class="breadcrumb"><a href="/reports">{tx!(i18n, reports.title)}</a></p>
                     <header class="page-header">
@@ -188,14 +189,14 @@ pub fn ReportPage() -> impl IntoView {
                     </header>
                     <p class="muted">{move || k.intro(i18n.get_locale())}</p>
                 }
-                .into_any(),
+                .erase(),
             }}
             <Transition fallback=move || view! { <p class="muted">{tx!(i18n, common.loading)}</p> }>
                 {move || {
                     let result = report.get()?;
                     let k = kind.get()?;
                     Some(match result {
-                        Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.into_any(),
+                        Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.erase(),
                         Ok(r) => {
                             // The figures are drawn with the query they were
                             // built for: while a new sort or page loads, the
@@ -209,14 +210,14 @@ pub fn ReportPage() -> impl IntoView {
                                     <h2>{tx!(i18n, reports.saved_here)}</h2>
                                     <Transition fallback=|| ()>
                                         {move || saved.get().map(|s| match s {
-                                            Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.into_any(),
-                                            Ok(list) => view! { <SavedList list=list kind=Some(k) /> }.into_any(),
+                                            Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.erase(),
+                                            Ok(list) => view! { <SavedList list=list kind=Some(k) /> }.erase(),
                                         })}
                                     </Transition>
                                 </section>
                             }
                         }
-                        .into_any(),
+                        .erase(),
                     })
                 }}
             </Transition>
@@ -419,7 +420,7 @@ fn ReportBody(report: Report, query: ReportQuery) -> impl IntoView {
                 .map(|c| {
                     let label = c.label.clone();
                     if !main {
-                        return view! { <th scope="col" class:num=c.numeric>{label}</th> }.into_any();
+                        return view! { <th scope="col" class:num=c.numeric>{label}</th> }.erase();
                     }
                     let sorted = query.sort.as_deref() == Some(c.key.as_str());
                     let desc = sorted && query.desc;
@@ -443,7 +444,7 @@ fn ReportBody(report: Report, query: ReportQuery) -> impl IntoView {
                             <a href=report_href(k, &next)>{label}{arrow}</a>
                         </th>
                     }
-                    .into_any()
+                    .erase()
                 })
                 .collect_view();
             let body = rows
@@ -455,8 +456,8 @@ fn ReportBody(report: Report, query: ReportQuery) -> impl IntoView {
                         .map(|(cell, (numeric, label))| {
                             let text = cell.display(fr);
                             let content = match cell {
-                                Cell::CountLink(_, href) => view! { <a href=href>{text}</a> }.into_any(),
-                                _ => text.into_any(),
+                                Cell::CountLink(_, href) => view! { <a href=href>{text}</a> }.erase(),
+                                _ => text.erase(),
                             };
                             view! { <td class:num=numeric data-label=label>{content}</td> }
                         })
@@ -473,7 +474,7 @@ fn ReportBody(report: Report, query: ReportQuery) -> impl IntoView {
                         <a class="button" href=csv download="" rel="external">{tx!(i18n, reports.export_csv)}</a>
                     </header>
                     {if empty {
-                        view! { <p class="muted">{tx!(i18n, reports.no_figures)}</p> }.into_any()
+                        view! { <p class="muted">{tx!(i18n, reports.no_figures)}</p> }.erase()
                     } else {
                         view! {
                             <div class="table-scroll" tabindex="0" role="region" aria-label=t.title.clone()>
@@ -483,7 +484,7 @@ fn ReportBody(report: Report, query: ReportQuery) -> impl IntoView {
                                 </table>
                             </div>
                         }
-                        .into_any()
+                        .erase()
                     }}
                     {t.note.clone().map(|n| view! { <p class="muted">{n}</p> })}
                     {(main && t.total > t.rows.len()).then(|| pager(k, &query, &t, fr))}

@@ -14,6 +14,7 @@ use crate::error::{AppError, FieldError, FieldProblem};
 use crate::i18n::*;
 use crate::tx;
 use crate::ui::browser::load_in_browser;
+use crate::ui::erase::Erase;
 use crate::ui::feedback::ErrorBanner;
 use crate::ui::form::{Bind, CheckboxGroup, FormErrors, SelectField, TextField};
 use leptos::prelude::*;
@@ -38,14 +39,14 @@ pub fn ProfilePage() -> impl IntoView {
             <Transition fallback=move || view! { <p class="muted">{tx!(i18n, common.loading)}</p> }>
                 {move || {
                     data.get().map(|r| match r {
-                        Ok(s) => view! { <Sections s=s /> }.into_any(),
-                        Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.into_any(),
+                        Ok(s) => view! { <Sections s=s /> }.erase(),
+                        Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.erase(),
                     })
                 }}
             </Transition>
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 #[component]
@@ -59,7 +60,7 @@ fn Sections(s: ProfileSettings) -> impl IntoView {
         <SharingCard colleagues=s.colleagues sees_all=s.sees_all />
         <FeedCard url=s.feed_url />
     }
-    .into_any()
+    .erase()
 }
 
 /// Time zone (every IANA zone) and daily capacity in hours.
@@ -132,7 +133,7 @@ fn ZoneCard(
             </form>
         </section>
     }
-    .into_any()
+    .erase()
 }
 
 /// How my reminders reach me: the bell and a desktop notification, a mail,
@@ -189,7 +190,7 @@ fn RemindersCard(reminders_by: String, mail_configured: bool) -> impl IntoView {
             </form>
         </section>
     }
-    .into_any()
+    .erase()
 }
 
 /// Change my password: the current one, the new one twice. My other
@@ -247,7 +248,7 @@ fn PasswordCard() -> impl IntoView {
             </form>
         </section>
     }
-    .into_any()
+    .erase()
 }
 
 /// What the second factor card shows besides its status.
@@ -372,7 +373,7 @@ fn SecondFactorCard() -> impl IntoView {
                             <button type="button" class="button button-danger" on:click=move |_| go(FactorStep::Disable)>{tx!(i18n, second_factor.turn_off)}</button>
                         </div>
                     }
-                    .into_any()
+                    .erase()
                 }
                 Ok(_) => view! {
                     <p>{tx!(i18n, second_factor.status_off)}</p>
@@ -380,11 +381,11 @@ fn SecondFactorCard() -> impl IntoView {
                         <button type="button" class="button button-primary" disabled=move || busy.get() on:click=begin>{tx!(i18n, second_factor.set_up)}</button>
                     </div>
                 }
-                .into_any(),
-                Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.into_any(),
+                .erase(),
+                Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.erase(),
             })}
         }
-        .into_any(),
+        .erase(),
         FactorStep::Setup(setup) => view! {
             <form class="settings-form" novalidate on:submit=submit>
                 <p>{tx!(i18n, second_factor.scan)}</p>
@@ -402,7 +403,7 @@ fn SecondFactorCard() -> impl IntoView {
                 </div>
             </form>
         }
-        .into_any(),
+        .erase(),
         FactorStep::Codes(codes) => view! {
             <h3>{tx!(i18n, second_factor.codes_title)}</h3>
             <p>{tx!(i18n, second_factor.codes_intro)}</p>
@@ -413,7 +414,7 @@ fn SecondFactorCard() -> impl IntoView {
                 <button type="button" class="button button-primary" on:click=move |_| go(FactorStep::Status)>{tx!(i18n, second_factor.kept)}</button>
             </div>
         }
-        .into_any(),
+        .erase(),
         FactorStep::Disable | FactorStep::NewCodes => {
             let off = step.get_untracked() == FactorStep::Disable;
             view! {
@@ -436,7 +437,7 @@ fn SecondFactorCard() -> impl IntoView {
                     </div>
                 </form>
             }
-            .into_any()
+            .erase()
         }
     }
     };
@@ -455,7 +456,7 @@ fn SecondFactorCard() -> impl IntoView {
             <p class="muted" role="status">{move || turned_off.try_get().unwrap_or(false).then(|| t_string!(i18n, second_factor.turned_off).to_string())}</p>
         </section>
     }
-    .into_any()
+    .erase()
 }
 
 /// Where I am signed in: each session's device, sign-in and last request;
@@ -517,14 +518,14 @@ fn SessionsCard() -> impl IntoView {
                                 <button type="button" class="button" on:click=move |_| end(String::new())>{tx!(i18n, settings.end_other_sessions)}</button>
                             })}
                         }
-                        .into_any()
+                        .erase()
                     }
-                    Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.into_any(),
+                    Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.erase(),
                 })
             }}
         </section>
     }
-    .into_any()
+    .erase()
 }
 
 /// The colleagues who may see my calendar, as checkboxes.
@@ -569,7 +570,7 @@ fn SharingCard(colleagues: Vec<Colleague>, sees_all: bool) -> impl IntoView {
             <p class="muted">{tx!(i18n, settings.sharing_note)}</p>
             {sees_all.then(|| view! { <p class="muted">{tx!(i18n, settings.sharing_you_see_all)}</p> })}
             {if empty {
-                view! { <p>{tx!(i18n, settings.no_colleagues)}</p> }.into_any()
+                view! { <p>{tx!(i18n, settings.no_colleagues)}</p> }.erase()
             } else {
                 view! {
                     <form class="settings-form" on:submit=submit>
@@ -581,11 +582,11 @@ fn SharingCard(colleagues: Vec<Colleague>, sees_all: bool) -> impl IntoView {
                         </div>
                     </form>
                 }
-                .into_any()
+                .erase()
             }}
         </section>
     }
-    .into_any()
+    .erase()
 }
 
 /// Copies `text` to the clipboard, when the browser lets the page do it.
@@ -662,7 +663,7 @@ fn FeedCard(url: Option<String>) -> impl IntoView {
                         {tx!(i18n, settings.feed_create)}
                     </button>
                 }
-                .into_any(),
+                .erase(),
                 Some(u) => {
                     let href = webcal(&u);
                     view! {
@@ -680,7 +681,7 @@ fn FeedCard(url: Option<String>) -> impl IntoView {
                             </button>
                         </div>
                     }
-                    .into_any()
+                    .erase()
                 }
             }}
             <p class="muted" role="status">{note_text}</p>
@@ -693,5 +694,5 @@ fn FeedCard(url: Option<String>) -> impl IntoView {
             />
         </section>
     }
-    .into_any()
+    .erase()
 }

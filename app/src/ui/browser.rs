@@ -10,6 +10,7 @@
 //! the device kept (the service worker), so it is as fresh as the last time
 //! it was seen online.
 
+use crate::ui::erase::Erase;
 use leptos::prelude::*;
 use std::future::Future;
 
@@ -51,7 +52,7 @@ where
 /// below do not move when the answer comes (a tap aimed at them would land
 /// elsewhere).
 pub fn loading_line() -> AnyView {
-    view! { <p class="muted" aria-hidden="true">"\u{a0}"</p> }.into_any()
+    view! { <p class="muted" aria-hidden="true">"\u{a0}"</p> }.erase()
 }
 
 /// A card's list loaded with [`load_in_browser`]: the [`loading_line`]
@@ -66,7 +67,7 @@ pub fn related_list<T>(
         None => Some(loading_line()),
         Some(Err(_)) => None,
         Some(Ok(items)) if items.is_empty() => {
-            Some(view! { <p class="muted">{none()}</p> }.into_any())
+            Some(view! { <p class="muted">{none()}</p> }.erase())
         }
         Some(Ok(items)) => Some(list(items)),
     }

@@ -15,6 +15,7 @@
 //! The SVG has a fixed `viewBox` and `width: 100%`: it reflows to the
 //! width it is given (390 px on a phone) and keeps its proportions.
 
+use crate::ui::erase::Erase;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -212,8 +213,8 @@ pub fn ChartView(chart: Chart, #[prop(into)] id: String) -> impl IntoView {
         H
     };
     let marks = match chart.kind {
-        ChartKind::Funnel => funnel(&chart, fr).into_any(),
-        _ => plot(&chart, fr).into_any(),
+        ChartKind::Funnel => funnel(&chart, fr).erase(),
+        _ => plot(&chart, fr).erase(),
     };
     let legend = (chart.series.len() > 1 || chart.kind == ChartKind::Stacked).then(|| {
         view! {
@@ -354,7 +355,7 @@ fn plot(chart: &Chart, fr: bool) -> impl IntoView + use<> {
                 }
             })
             .collect_view()
-            .into_any(),
+            .erase(),
         _ => {
             let count = chart.series.len().max(1);
             let inner = band * 0.72;
@@ -389,7 +390,7 @@ fn plot(chart: &Chart, fr: bool) -> impl IntoView + use<> {
                     });
                 }
             }
-            rects.collect_view().into_any()
+            rects.collect_view().erase()
         }
     };
     view! {

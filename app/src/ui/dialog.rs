@@ -3,6 +3,7 @@
 //! short messages that follow an action, with an "Undo" where one exists.
 
 use crate::i18n::*;
+use crate::ui::erase::Erase;
 use leptos::prelude::*;
 
 /// Asks before something that cannot be taken back in one click: a modal
@@ -77,7 +78,7 @@ pub fn ConfirmDialog(
             </div>
         </Show>
     }
-    .into_any()
+    .erase()
 }
 
 /// What "Undo" does. A plain closure, not a `Callback`: the page that
@@ -211,5 +212,5 @@ pub fn ToastRegion(toasts: Toasts) -> impl IntoView {
             </For>
         </div>
     }
-    .into_any()
+    .erase()
 }

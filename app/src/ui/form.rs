@@ -5,6 +5,7 @@
 use super::feedback::problem_text;
 use crate::error::{AppError, FieldError, FieldProblem};
 use crate::i18n::*;
+use crate::ui::erase::{Erase, erased};
 use crate::validate::MAX_LINE;
 use leptos::prelude::*;
 
@@ -100,7 +101,7 @@ fn FieldFrame(
             </p>
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 /// A single-line input: text, email, tel, url, date, password, number.
@@ -151,7 +152,7 @@ pub fn TextField(
             />
         </FieldFrame>
     }
-    .into_any()
+    .erase()
 }
 
 #[component]
@@ -181,7 +182,7 @@ pub fn TextArea(
             ></textarea>
         </FieldFrame>
     }
-    .into_any()
+    .erase()
 }
 
 /// One choice among `options` (value, translated label); empty means none.
@@ -224,7 +225,7 @@ pub fn SelectField(
             </select>
         </FieldFrame>
     }
-    .into_any()
+    .erase()
 }
 
 /// Any number of choices among `options`, as checkboxes.
@@ -276,7 +277,7 @@ pub fn CheckboxGroup(
             </div>
         </fieldset>
     }
-    .into_any()
+    .erase()
 }
 
 #[component]
@@ -301,17 +302,24 @@ pub fn CheckboxField(
             </label>
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 /// A titled group of fields.
 #[component]
-pub fn FormSection(#[prop(into)] title: TextProp, children: Children) -> impl IntoView {
+pub fn FormSection<C: IntoView + 'static>(
+    #[prop(into)] title: TextProp,
+    children: TypedChildren<C>,
+) -> impl IntoView {
+    form_section(title, erased(children))
+}
+
+fn form_section(title: TextProp, children: Children) -> AnyView {
     view! {
         <section class="form-section">
             <h2>{move || title.get().to_string()}</h2>
             <div class="form-grid">{children()}</div>
         </section>
     }
-    .into_any()
+    .erase()
 }

@@ -1,5 +1,6 @@
 //! Line icons drawn for Relais (24×24, stroked with the current colour).
 
+use crate::ui::erase::Erase;
 use leptos::prelude::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,5 +74,5 @@ pub fn Svg(icon: Icon) -> impl IntoView {
             <path d=icon.path()></path>
         </svg>
     }
-    .into_any()
+    .erase()
 }

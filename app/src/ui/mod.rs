@@ -4,6 +4,7 @@
 pub mod browser;
 pub mod chart;
 pub mod dialog;
+pub mod erase;
 pub mod feedback;
 pub mod form;
 pub mod icons;

@@ -7,6 +7,7 @@ use crate::i18n::*;
 use crate::records::RecordKind;
 use crate::records::search::{pick_records, record_name};
 use crate::ui::browser::load_in_browser;
+use crate::ui::erase::Erase;
 use leptos::prelude::*;
 
 /// "Assigned to": a select of active users bound to an `Option<i64>`.
@@ -42,7 +43,7 @@ pub fn OwnerSelect(value: Signal<Option<i64>>, set: Callback<Option<i64>>) -> im
                     })
             }}
     }
-    .into_any()
+    .erase()
 }
 
 /// Type part of a record's name, pick it from the matches (a company for a
@@ -124,7 +125,7 @@ pub fn RecordPicker(
                             view! {
                                 <ul id=list_id class="picker-options" role="listbox">
                                     {if list.is_empty() {
-                                        view! { <li class="muted">{t_string!(i18n, common.no_match).to_string()}</li> }.into_any()
+                                        view! { <li class="muted">{t_string!(i18n, common.no_match).to_string()}</li> }.erase()
                                     } else {
                                         list.into_iter()
                                             .map(|(id, name)| {
@@ -145,7 +146,7 @@ pub fn RecordPicker(
                                                 }
                                             })
                                             .collect_view()
-                                            .into_any()
+                                            .erase()
                                     }}
                                 </ul>
                             }
@@ -155,5 +156,5 @@ pub fn RecordPicker(
             <p class="field-error"></p>
         </div>
     }
-    .into_any()
+    .erase()
 }

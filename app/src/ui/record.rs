@@ -11,6 +11,7 @@ use crate::i18n::*;
 use crate::records::RecordKind;
 use crate::records::marks::{Star, TagEditor, record_marks};
 use crate::tx;
+use crate::ui::erase::{Erase, erased};
 use crate::ui::list::EditableCell;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -26,16 +27,17 @@ use std::sync::Arc;
 /// server finds likely duplicates of is not saved: the matches are shown,
 /// and "Save anyway" sends it again with `save(input, true)`.
 #[component]
-pub fn RecordForm<I, S, Fut>(
+pub fn RecordForm<I, S, Fut, C>(
     form: RwSignal<I>,
     check: fn(&I) -> Vec<FieldError>,
     save: S,
     base: &'static str,
     #[prop(into)] title: TextProp,
     #[prop(into)] cancel_href: String,
-    children: Children,
+    children: TypedChildren<C>,
 ) -> impl IntoView
 where
+    C: IntoView + 'static,
     I: Clone + serde::Serialize + Send + Sync + 'static,
     S: Fn(I, bool) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = AppResult<i64>> + Send + 'static,
@@ -50,7 +52,7 @@ where
         base,
         title,
         cancel_href,
-        children,
+        children: erased(children),
     })
 }
 
@@ -234,7 +236,7 @@ fn record_form(frame: FormFrame) -> AnyView {
             </div>
         </form>
     }
-    .into_any()
+    .erase()
 }
 
 /// Title, favourite star, tags, edit link and delete button of a record page.
@@ -418,7 +420,7 @@ fn record_header(parts: HeaderParts) -> AnyView {
         />
         <ErrorBanner error=error />
     }
-    .into_any()
+    .erase()
 }
 
 /// The cards of a record page, under its header: each is hydrated in a
@@ -466,7 +468,7 @@ pub fn EditableDetail(
             </dd>
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 fn reload_page() {
@@ -514,14 +516,14 @@ pub fn Detail(#[prop(into)] label: TextProp, #[prop(into)] value: String) -> imp
             <dt>{move || label.get().to_string()}</dt>
             <dd>
                 {if value.is_empty() {
-                    view! { <span class="muted">"—"</span> }.into_any()
+                    view! { <span class="muted">"—"</span> }.erase()
                 } else {
-                    value.into_any()
+                    value.erase()
                 }}
             </dd>
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 /// Loads a record for a page and shows `view` once it is there, or the
@@ -535,9 +537,7 @@ where
 {
     // Only this closure knows the record's type; the frame is compiled once.
     loaded_frame(Arc::new(move || {
-        resource
-            .get()
-            .map(|r| r.map(|t| view.clone()(t).into_any()))
+        resource.get().map(|r| r.map(|t| view.clone()(t).erase()))
     }))
 }
 
@@ -554,13 +554,13 @@ fn loaded_frame(content: Arc<dyn Fn() -> Option<AppResult<AnyView>> + Send + Syn
                             // from there, and again once back online.
                             Effect::new(crate::pwa::offline_nav::recover_page);
                         }
-                        view! { <div class="page"><ErrorBanner error=Signal::stored(Some(e)) /></div> }.into_any()
+                        view! { <div class="page"><ErrorBanner error=Signal::stored(Some(e)) /></div> }.erase()
                     }
                 })
             }}
         </Suspense>
     }
-    .into_any()
+    .erase()
 }
 
 /// The `:id` of the current route (0 when absent or not a number).

@@ -11,6 +11,7 @@ use crate::i18n::*;
 use crate::layout::profile::{locale_code, locale_from};
 use crate::tx;
 use crate::ui::dialog::ConfirmDialog;
+use crate::ui::erase::Erase;
 use crate::ui::feedback::{ErrorBanner, I18n};
 use crate::ui::form::{Bind, FormErrors, SelectField, TextField};
 use leptos::prelude::*;
@@ -103,8 +104,8 @@ pub fn UsersPage() -> impl IntoView {
                     {move || {
                         data.get()
                             .map(|r| match r {
-                                Ok(t) => view! { <TeamTables team=t outcome /> }.into_any(),
-                                Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.into_any(),
+                                Ok(t) => view! { <TeamTables team=t outcome /> }.erase(),
+                                Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) /> }.erase(),
                             })
                     }}
                 </Suspense>
@@ -112,7 +113,7 @@ pub fn UsersPage() -> impl IntoView {
             <crate::auth::RequireSecondFactorCard />
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 /// Where the outcome of an action on the table goes: its message or its
@@ -174,9 +175,9 @@ fn TeamTables(team: TeamView, outcome: Outcome) -> impl IntoView {
                     <td data-label=move || t_string!(i18n, users.sent).to_string()>{inv.sent.clone()}</td>
                     <td data-label=move || t_string!(i18n, users.state).to_string()>
                         {if inv.expired {
-                            view! { <span class="badge badge-danger">{t_string!(i18n, users.expired).to_string()}</span> }.into_any()
+                            view! { <span class="badge badge-danger">{t_string!(i18n, users.expired).to_string()}</span> }.erase()
                         } else {
-                            view! { <span class="badge">{t_string!(i18n, users.pending).to_string()}</span> }.into_any()
+                            view! { <span class="badge">{t_string!(i18n, users.pending).to_string()}</span> }.erase()
                         }}
                     </td>
                     <td class="row-actions">
@@ -239,7 +240,7 @@ fn TeamTables(team: TeamView, outcome: Outcome) -> impl IntoView {
             on_confirm=deactivate
         />
     }
-    .into_any()
+    .erase()
 }
 
 fn user_row(
@@ -268,7 +269,7 @@ fn user_row(
                     {t_string!(i18n, users.deactivate).to_string()}
                 </button>
             }
-            .into_any()
+            .erase()
         })
     } else {
         let name3 = u.name.clone();
@@ -279,7 +280,7 @@ fn user_row(
                     outcome.run(set_active(id, true), message);
                 }>{t_string!(i18n, users.reactivate).to_string()}</button>
             }
-            .into_any(),
+            .erase(),
         )
     };
     let factor_button = u.second_factor.then(|| {
@@ -309,9 +310,9 @@ fn user_row(
             </td>
             <td data-label=move || t_string!(i18n, users.state).to_string()>
                 {if u.active {
-                    view! { <span class="badge">{t_string!(i18n, users.active).to_string()}</span> }.into_any()
+                    view! { <span class="badge">{t_string!(i18n, users.active).to_string()}</span> }.erase()
                 } else {
-                    view! { <span class="badge badge-danger">{t_string!(i18n, users.inactive).to_string()}</span> }.into_any()
+                    view! { <span class="badge badge-danger">{t_string!(i18n, users.inactive).to_string()}</span> }.erase()
                 }}
             </td>
             <td data-label=move || t_string!(i18n, users.last_login).to_string()>
@@ -386,7 +387,7 @@ fn InviteCard(on_invited: Callback<()>) -> impl IntoView {
             </form>
         </section>
     }
-    .into_any()
+    .erase()
 }
 
 /// Where an invitation link leads: who is invited, then their name and
@@ -409,7 +410,7 @@ pub fn InvitationPage() -> impl IntoView {
                 <p><a href="/login">{tx!(i18n, auth.login)}</a></p>
             </AuthCard>
         }
-        .into_any();
+        .erase();
     }
     // Blocking: the page is sent once the link is known, drawn whole.
     let info = Resource::new_blocking(
@@ -454,7 +455,7 @@ pub fn InvitationPage() -> impl IntoView {
                                     {form(invitee)}
                                 </I18nSubContextProvider>
                             }
-                            .into_any()
+                            .erase()
                         }
                         Err(e) => {
                             let i18n = use_i18n();
@@ -464,12 +465,12 @@ pub fn InvitationPage() -> impl IntoView {
                                     <ErrorBanner error=Signal::stored(Some(e)) />
                                 </AuthCard>
                             }
-                            .into_any()
+                            .erase()
                         }
                     }
                 })
             }}
         </Suspense>
     }
-    .into_any()
+    .erase()
 }

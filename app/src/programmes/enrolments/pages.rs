@@ -7,6 +7,7 @@ use crate::programmes::{Programme, api::list_programmes, kind_label};
 use crate::records::timeline::RecordActivity;
 use crate::tx;
 use crate::ui::browser::load_in_browser;
+use crate::ui::erase::Erase;
 use crate::ui::form::{FormSection, SelectField, TextArea, TextField};
 use crate::ui::list::{Column, ListView, ValueKind, tags_cell, text_cell};
 use crate::ui::pickers::{OwnerSelect, RecordPicker};
@@ -76,7 +77,7 @@ pub fn EnrolmentList() -> impl IntoView {
         Column::new(
             "updated_at",
             tx!(i18n, common.updated),
-            |e: &EnrolmentRow| e.updated_at.format("%Y-%m-%d").to_string().into_any(),
+            |e: &EnrolmentRow| e.updated_at.format("%Y-%m-%d").to_string().erase(),
         )
         .filter(ValueKind::Moment)
         .hidden(),
@@ -90,7 +91,7 @@ pub fn EnrolmentList() -> impl IntoView {
             fetch=list_enrolments
         />
     }
-    .into_any()
+    .erase()
 }
 
 /// The catalogue's entries a form offers, labelled in `l`: the offered
@@ -157,7 +158,7 @@ fn EnrolmentFields(form: RwSignal<EnrolmentInput>) -> impl IntoView {
             <TextArea name="notes" label=tx!(i18n, enrolment.notes) bind=bind!(form.notes) />
         </FormSection>
     }
-    .into_any()
+    .erase()
 }
 
 #[component]
@@ -193,7 +194,7 @@ pub fn EnrolmentNew() -> impl IntoView {
             <EnrolmentFields form=form />
         </RecordForm>
     }
-    .into_any()
+    .erase()
 }
 
 #[component]
@@ -222,7 +223,7 @@ pub fn EnrolmentEdit() -> impl IntoView {
             }
         />
     }
-    .into_any()
+    .erase()
 }
 
 /// "Completed" and "Withdrawn": ends a current enrolment read at
@@ -251,7 +252,7 @@ fn EndButtons(id: i64, version: RwSignal<i32>, ended: Callback<()>) -> impl Into
             <crate::ui::feedback::ErrorBanner error=error />
         </span>
     }
-    .into_any()
+    .erase()
 }
 
 #[component]
@@ -318,7 +319,7 @@ pub fn EnrolmentPage() -> impl IntoView {
             }
         />
     }
-    .into_any()
+    .erase()
 }
 
 /// The enrolments of a person or a company, with a button to enrol them.
@@ -353,10 +354,10 @@ pub fn RelatedEnrolments(kind: RecordKind, id: i64) -> impl IntoView {
                 crate::ui::browser::related_list(
                     enrolments.get(),
                     || t_string!(i18n, enrolment.none).to_string(),
-                    |list| view! { <ul class="related">{list.into_iter().map(show).collect_view()}</ul> }.into_any(),
+                    |list| view! { <ul class="related">{list.into_iter().map(show).collect_view()}</ul> }.erase(),
                 )
             }}
         </section>
     }
-    .into_any()
+    .erase()
 }

@@ -6,6 +6,7 @@ use crate::error::AppError;
 use crate::i18n::*;
 use crate::records::RecordKind;
 use crate::records::edit::{check_field, edit_field, editable};
+use crate::ui::erase::Erase;
 use crate::ui::feedback::{I18n, error_text, problem_text};
 use crate::ui::icons::{Icon, Svg};
 use leptos::prelude::*;
@@ -47,7 +48,7 @@ pub fn EditableCell(
                     on_saved=on_saved
                 />
             }
-            .into_any();
+            .erase();
         }
         let shown = text.get_untracked();
         let action = t_string!(i18n, list.edit_cell_named, column = label.get_value()).to_string();
@@ -62,14 +63,14 @@ pub fn EditableCell(
         view! {
             <button class="cell-edit" title=title aria-label=name on:click=move |_| editing.set(true)>
                 {if shown.is_empty() {
-                    view! { <span class="muted">"—"</span> }.into_any()
+                    view! { <span class="muted">"—"</span> }.erase()
                 } else {
-                    view! { <span class="cell-value">{shown.clone()}</span> }.into_any()
+                    view! { <span class="cell-value">{shown.clone()}</span> }.erase()
                 }}
             </button>
             {contact_link(i18n, input_type.0, &shown)}
         }
-        .into_any()
+        .erase()
     }
 }
 
@@ -190,5 +191,5 @@ fn CellEditor(
         />
         {move || error.get().map(|e| view! { <span class="field-error" role="alert">{e}</span> })}
     }
-    .into_any()
+    .erase()
 }

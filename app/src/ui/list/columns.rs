@@ -2,6 +2,7 @@
 
 use super::table::ColumnInfo;
 use crate::i18n::*;
+use crate::ui::erase::Erase;
 use leptos::prelude::*;
 
 #[component]
@@ -60,5 +61,5 @@ pub fn ColumnChooser(
             </div>
         </details>
     }
-    .into_any()
+    .erase()
 }

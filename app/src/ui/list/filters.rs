@@ -9,6 +9,7 @@ use crate::error::AppError;
 use crate::i18n::*;
 use crate::records::RecordKind;
 use crate::records::marks::all_tags;
+use crate::ui::erase::Erase;
 use crate::ui::feedback::{ErrorBanner, I18n};
 use leptos::prelude::*;
 
@@ -112,7 +113,7 @@ pub fn FilterChips(
         )
     };
     // Owner and tag names come from resources: read them inside a Transition.
-    view! { <Transition fallback=|| ()>{chips}</Transition> }.into_any()
+    view! { <Transition fallback=|| ()>{chips}</Transition> }.erase()
 }
 
 /// The editor of the advanced filter: one row per condition.
@@ -177,7 +178,7 @@ pub fn FilterPanel(
                 .and_then(|c| c.choice_label)
         });
         let value_input = if !f.op.needs_value() {
-            ().into_any()
+            ().erase()
         } else {
             match kind {
                 ValueKind::Choice(values)
@@ -196,7 +197,7 @@ pub fn FilterPanel(
                             {options}
                         </select>
                     }
-                    .into_any()
+                    .erase()
                 }
                 ValueKind::Owner | ValueKind::Tag => {
                     let current = f.value.clone();
@@ -218,7 +219,7 @@ pub fn FilterPanel(
                             }}
                         </select>
                     }
-                    .into_any()
+                    .erase()
                 }
                 _ => {
                     let input_type = match kind {
@@ -234,7 +235,7 @@ pub fn FilterPanel(
                             on:input=move |ev| set_value(event_target_value(&ev))
                         />
                     }
-                    .into_any()
+                    .erase()
                 }
             }
         };
@@ -280,7 +281,7 @@ pub fn FilterPanel(
             </div>
         </section>
     }
-    .into_any()
+    .erase()
 }
 
 /// Saved filters: apply one, save the current one (mine or shared), delete mine.
@@ -329,7 +330,7 @@ pub fn SavedFilters(
                     {move || {
                         let items = list.get().and_then(|r| r.ok()).unwrap_or_default();
                         if items.is_empty() {
-                            return view! { <li class="muted">{t_string!(i18n, list.no_saved_filters).to_string()}</li> }.into_any();
+                            return view! { <li class="muted">{t_string!(i18n, list.no_saved_filters).to_string()}</li> }.erase();
                         }
                         items
                             .into_iter()
@@ -348,7 +349,7 @@ pub fn SavedFilters(
                                 }
                             })
                             .collect_view()
-                            .into_any()
+                            .erase()
                     }}
                     </Transition>
                 </ul>
@@ -370,5 +371,5 @@ pub fn SavedFilters(
             </div>
         </details>
     }
-    .into_any()
+    .erase()
 }

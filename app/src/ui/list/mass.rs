@@ -8,6 +8,7 @@ use crate::records::RecordKind;
 use crate::records::edit::{MassChange, mass_action};
 use crate::tx;
 use crate::ui::dialog::ConfirmDialog;
+use crate::ui::erase::Erase;
 use crate::ui::feedback::ErrorBanner;
 use leptos::prelude::*;
 use std::collections::BTreeSet;
@@ -101,5 +102,5 @@ pub fn MassBar(
             </div>
         </Show>
     }
-    .into_any()
+    .erase()
 }

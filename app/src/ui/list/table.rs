@@ -14,6 +14,7 @@ use crate::error::AppResult;
 use crate::i18n::*;
 use crate::records::RecordKind;
 use crate::tx;
+use crate::ui::erase::Erase;
 use crate::ui::feedback::{ErrorBanner, I18n};
 use crate::ui::later::hydrate_later;
 use leptos::prelude::*;
@@ -119,24 +120,24 @@ impl<T> Column<T> {
 /// Text cell helper: the value, or a dash when empty.
 pub fn text_cell(v: &str) -> AnyView {
     if v.is_empty() {
-        view! { <span class="muted">"—"</span> }.into_any()
+        view! { <span class="muted">"—"</span> }.erase()
     } else {
         // On a wide screen a long value is cut: the whole of it is its tooltip.
-        view! { <span class="cell-value" title=v.to_string()>{v.to_string()}</span> }.into_any()
+        view! { <span class="cell-value" title=v.to_string()>{v.to_string()}</span> }.erase()
     }
 }
 
 /// A row's tags, as chips.
 pub fn tags_cell(tags: &[String]) -> AnyView {
     if tags.is_empty() {
-        return view! { <span class="muted">"—"</span> }.into_any();
+        return view! { <span class="muted">"—"</span> }.erase();
     }
     view! {
         <ul class="tag-list tag-chips">
             {tags.iter().map(|t| view! { <li class="tag">{t.clone()}</li> }).collect_view()}
         </ul>
     }
-    .into_any()
+    .erase()
 }
 
 /// "1,234,567" in English, "1 234 567" in French.
@@ -452,9 +453,9 @@ fn list_body(list: ListBody) -> AnyView {
                             </span>
                         </button>
                     }
-                    .into_any()
+                    .erase()
                 } else {
-                    view! { <span>{move || label.get().to_string()}</span> }.into_any()
+                    view! { <span>{move || label.get().to_string()}</span> }.erase()
                 };
                 view! {
                     <th scope="col" aria-sort=aria_sort class=format!("col-{key}")>
@@ -510,7 +511,7 @@ fn list_body(list: ListBody) -> AnyView {
                     let main = (c.cell)(&row);
                     // A plain link: the router takes its clicks all the
                     // same, without `A`'s memos for every row.
-                    view! { <a href=href.clone()>{main}</a> }.into_any()
+                    view! { <a href=href.clone()>{main}</a> }.erase()
                 } else if let Some((field, value)) = c.edit {
                     view! {
                         <EditableCell
@@ -523,7 +524,7 @@ fn list_body(list: ListBody) -> AnyView {
                             on_saved=Callback::new(move |_: i32| refresh.update(|n| *n += 1))
                         />
                     }
-                    .into_any()
+                    .erase()
                 } else {
                     (c.cell)(&row)
                 };
@@ -728,7 +729,7 @@ fn list_body(list: ListBody) -> AnyView {
             </Transition>
         </div>
     }
-    .into_any()
+    .erase()
 }
 
 #[cfg(test)]
