@@ -92,12 +92,12 @@ pub fn CompanyList() -> impl IntoView {
         .filter(ValueKind::Tag)
         .hidden(),
         Column::new("created_at", tx!(i18n, common.created), |c: &CompanyRow| {
-            c.created_at.format("%Y-%m-%d").to_string().erase()
+            text_cell(&c.created_day)
         })
         .filter(ValueKind::Moment)
         .hidden(),
         Column::new("updated_at", tx!(i18n, common.updated), |c: &CompanyRow| {
-            c.updated_at.format("%Y-%m-%d").to_string().erase()
+            text_cell(&c.updated_day)
         })
         .filter(ValueKind::Moment)
         .hidden(),

@@ -85,7 +85,7 @@ pub fn DealList() -> impl IntoView {
         .filter(ValueKind::Tag)
         .hidden(),
         Column::new("updated_at", tx!(i18n, common.updated), |d: &DealRow| {
-            d.updated_at.format("%Y-%m-%d").to_string().erase()
+            text_cell(&d.updated_day)
         })
         .filter(ValueKind::Moment)
         .hidden(),

@@ -18,7 +18,7 @@ use {
     crate::error::AppError,
     crate::i18n::td_string,
     crate::ssr::export::ExportColumn,
-    crate::ssr::list_sql::{Field, ListSpec, Sort},
+    crate::ssr::list_sql::{Day, Field, ListSpec, Sort},
     crate::ssr::{guard::require, pool, records},
     crate::ui::list::ValueKind,
     sqlx::AssertSqlSafe,
@@ -56,6 +56,7 @@ pub const LIST: ListSpec = ListSpec {
         ", '') AS record_name, dc.file_name, dc.content_type, dc.size, dc.current_version,
          coalesce(o.name, '') AS owner_name, dc.updated_at"
     ),
+    days: &[Day { expr: "dc.updated_at", alias: "updated_day" }],
     filter: "dc.deleted_at IS NULL",
     search: "dc.search_text",
     owner: "dc.owner_id",

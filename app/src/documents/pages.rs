@@ -93,7 +93,7 @@ pub fn DocumentList() -> impl IntoView {
         Column::new(
             "updated_at",
             tx!(i18n, common.updated),
-            |d: &DocumentRow| d.updated_at.format("%Y-%m-%d").to_string().erase(),
+            |d: &DocumentRow| text_cell(&d.updated_day),
         )
         .filter(ValueKind::Moment),
     ];

@@ -83,7 +83,7 @@ pub fn InteractionList() -> impl IntoView {
             .filter(ValueKind::Tag)
             .hidden(),
         Column::new("updated_at", tx!(i18n, common.updated), |r: &InteractionRow| {
-            r.updated_at.format("%Y-%m-%d").to_string().erase()
+            text_cell(&r.updated_day)
         })
         .filter(ValueKind::Moment)
         .hidden(),

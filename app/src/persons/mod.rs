@@ -158,6 +158,14 @@ pub struct PersonRow {
     /// The record's tags, by name (every list's rows carry them).
     #[serde(default)]
     pub tags: Vec<String>,
+    /// The day of `created_at` in the reader's time zone (`YYYY-MM-DD`).
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", sqlx(default))]
+    pub created_day: String,
+    /// The day of `updated_at` in the reader's time zone (`YYYY-MM-DD`).
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", sqlx(default))]
+    pub updated_day: String,
 }
 
 impl ListRow for PersonRow {

@@ -102,12 +102,12 @@ pub fn PersonList() -> impl IntoView {
         .filter(ValueKind::Tag)
         .hidden(),
         Column::new("created_at", tx!(i18n, common.created), |p: &PersonRow| {
-            p.created_at.format("%Y-%m-%d").to_string().erase()
+            text_cell(&p.created_day)
         })
         .filter(ValueKind::Moment)
         .hidden(),
         Column::new("updated_at", tx!(i18n, common.updated), |p: &PersonRow| {
-            p.updated_at.format("%Y-%m-%d").to_string().erase()
+            text_cell(&p.updated_day)
         })
         .filter(ValueKind::Moment)
         .hidden(),

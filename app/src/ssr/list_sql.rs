@@ -36,6 +36,22 @@ pub struct Field {
     pub kind: ValueKind,
 }
 
+/// A moment of a row shown as a day, `YYYY-MM-DD`: the reader's day, in
+/// their time zone, as its filter means it ([`ValueKind::Moment`]). The
+/// page's query selects it as `alias` (a `String` field of the row).
+pub struct Day {
+    pub expr: &'static str,
+    pub alias: &'static str,
+}
+
+/// The reader's time zone, read in the query (an init plan run once).
+fn reader_zone(user_id: i64, b: &mut Built) -> String {
+    format!(
+        "(SELECT time_zone FROM users WHERE id = {}::bigint)",
+        b.bind(user_id.to_string())
+    )
+}
+
 /// Past this many rows by the planner's estimate, a count is not run: the
 /// estimate is shown, rounded ("about 7,500"). Well above what PostgreSQL
 /// guesses for a table it has not analysed yet (ten pages' worth), so that a
@@ -194,6 +210,8 @@ pub struct ListSpec {
     pub joins: &'static str,
     /// Selected columns, matching the row type's `FromRow`.
     pub select: &'static str,
+    /// Moments selected too as the reader's day (besides `select`).
+    pub days: &'static [Day],
     /// Always-true condition of the module (e.g. not deleted).
     pub filter: &'static str,
     /// Folded (lower case, no accents) text the quick search looks into,
@@ -473,10 +491,7 @@ impl ListSpec {
                 op => {
                     let day = crate::validate::parse_date(v).ok_or_else(bad_filter)?;
                     let day = b.bind(day.format("%Y-%m-%d").to_string());
-                    let zone = format!(
-                        "(SELECT time_zone FROM users WHERE id = {}::bigint)",
-                        b.bind(user_id.to_string())
-                    );
+                    let zone = reader_zone(user_id, b);
                     let start =
                         |plus: u8| format!("({day}::date + {plus})::timestamp AT TIME ZONE {zone}");
                     match op {
@@ -540,8 +555,18 @@ impl ListSpec {
         }
         let dir = if desc { "DESC" } else { "ASC" };
         let limit = q.per_page() + 1;
+        let mut days = String::new();
+        if !self.days.is_empty() {
+            let zone = reader_zone(user_id, &mut b);
+            for d in self.days {
+                days.push_str(&format!(
+                    ", to_char({} AT TIME ZONE {zone}, 'YYYY-MM-DD') AS {}",
+                    d.expr, d.alias
+                ));
+            }
+        }
         b.sql = format!(
-            "SELECT {select}, {tags} AS tags, sort_key::text AS cursor_key
+            "SELECT {select}{days}, {tags} AS tags, sort_key::text AS cursor_key
              FROM (SELECT {a}.*, {expr} AS sort_key FROM {table} WHERE {cond}
                    ORDER BY {expr} {dir}, {a}.id {dir} LIMIT {limit}) {a}
              {joins}
@@ -682,6 +707,7 @@ mod tests {
         kind: crate::records::RecordKind::Person,
         joins: "",
         select: "x.id",
+        days: &[],
         filter: "x.deleted_at IS NULL",
         search: "x.search_text",
         owner: "x.owner_id",

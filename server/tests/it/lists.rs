@@ -108,7 +108,7 @@ async fn filters_combine_ignore_accents_and_refuse_unknown_fields(pool: PgPool) 
 /// A filter on a moment (created, changed, an interaction's start) takes the
 /// day the reader means: their own, in their time zone, not the database's.
 #[sqlx::test(migrations = "../migrations")]
-async fn a_day_filter_is_the_readers_day_in_their_time_zone(pool: PgPool) {
+async fn a_day_is_the_readers_day_in_their_time_zone_in_the_filter_and_the_list(pool: PgPool) {
     let app = TestApp::new(pool);
     let (me, s) = app.login_as("a@relais.test", "member").await;
     let late = new_company(&app, &s, "Late", "Lyon").await;
@@ -154,11 +154,44 @@ async fn a_day_filter_is_the_readers_day_in_their_time_zone(pool: PgPool) {
             "{query}"
         );
     }
+    // The list shows each its day as the filter means it: the reader's.
+    let created = |page: &Value| -> Vec<(String, String)> {
+        page["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let day = r["created_day"].as_str().unwrap_or("(none)");
+                (r["name"].as_str().unwrap().to_string(), day.to_string())
+            })
+            .collect()
+    };
+    let page = list(&app, &s, "companies", on("not_empty", "")).await;
+    let mut shown = created(&page);
+    shown.sort();
+    assert_eq!(
+        shown,
+        [
+            ("Early".into(), "2026-03-10".into()),
+            ("Late".into(), "2026-03-11".into())
+        ],
+        "{page}"
+    );
 
     // The same rows, read by someone in UTC: both on the 10th.
     zone("UTC").await;
     let page = list(&app, &s, "companies", on("is", "2026-03-10")).await;
     assert_eq!(names(&page), vec!["Early", "Late"]);
+    let mut shown = created(&page);
+    shown.sort();
+    assert_eq!(
+        shown,
+        [
+            ("Early".into(), "2026-03-10".into()),
+            ("Late".into(), "2026-03-10".into())
+        ],
+        "{page}"
+    );
     let page = list(&app, &s, "companies", on("at_least", "2026-03-11")).await;
     assert!(names(&page).is_empty(), "{page}");
 

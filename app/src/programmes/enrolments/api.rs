@@ -13,7 +13,7 @@ use {
     crate::error::{AppError, BadRequest, FieldError, FieldProblem},
     crate::i18n::td_string,
     crate::ssr::export::ExportColumn,
-    crate::ssr::list_sql::{Field, ListSpec, Sort},
+    crate::ssr::list_sql::{Day, Field, ListSpec, Sort},
     crate::ssr::{guard::require, pool, records},
     crate::ui::list::ValueKind,
     crate::validate::{opt, parse_date},
@@ -37,6 +37,7 @@ pub const LIST: ListSpec = ListSpec {
          coalesce(e.starts_on::text, '') AS starts_on, coalesce(e.ends_on::text, '') AS ends_on,
          coalesce(o.name, '') AS owner_name, e.updated_at"
     ),
+    days: &[Day { expr: "e.updated_at", alias: "updated_day" }],
     filter: "e.deleted_at IS NULL",
     search: "e.search_text",
     owner: "e.owner_id",

@@ -113,6 +113,10 @@ pub struct EnrolmentRow {
     #[serde(default)]
     #[cfg_attr(feature = "ssr", sqlx(default))]
     pub tags: Vec<String>,
+    /// The day of `updated_at` in the reader's time zone (`YYYY-MM-DD`).
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", sqlx(default))]
+    pub updated_day: String,
 }
 
 impl ListRow for EnrolmentRow {

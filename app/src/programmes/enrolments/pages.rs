@@ -77,7 +77,7 @@ pub fn EnrolmentList() -> impl IntoView {
         Column::new(
             "updated_at",
             tx!(i18n, common.updated),
-            |e: &EnrolmentRow| e.updated_at.format("%Y-%m-%d").to_string().erase(),
+            |e: &EnrolmentRow| text_cell(&e.updated_day),
         )
         .filter(ValueKind::Moment)
         .hidden(),
