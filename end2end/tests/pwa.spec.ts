@@ -1,4 +1,5 @@
 import { test, expect, Page } from './fixtures';
+import * as http from 'http';
 import { controlled, goOffline, goOnline, login, ready, shellMissing, shot } from './helpers';
 
 test('the app is installable: manifest, icons, a worker in control', async ({ page }) => {
@@ -87,6 +88,47 @@ test('a page brings its own code: the login page none, the Desk no list, calenda
   for (const piece of ['desk', 'lists', 'records', 'agenda', 'admin']) {
     expect(kept.some((p) => p.includes(`split_${piece}_piece`)), `${piece} kept`).toBe(true);
   }
+});
+
+/** Bytes the server sends for `url` to a browser that takes brotli. */
+async function brotliBytes(url: string): Promise<{ bytes: number; encoding: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers: { 'Accept-Encoding': 'br' } }, (res) => {
+        let bytes = 0;
+        res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+        res.on('end', () => resolve({ bytes, encoding: res.headers['content-encoding'] }));
+        res.on('error', reject);
+      })
+      .on('error', reject);
+  });
+}
+
+// The first visit's wasm, the Desk's pieces included, as the README's
+// measures give it (451,934 B on 2026-12-06). Issue 20 aims at 400 KB for
+// the whole visit; this budget keeps what was won: a change that brings
+// the Desk more code (a view erased with `into_any` instead of `.erase()`,
+// a heavy crate) fails here, and moving it is a decision, with its measure.
+const FIRST_VISIT_WASM_BUDGET = 465_000;
+
+test('a first visit to the Desk downloads at most its budget of wasm, brotli', async ({ page, baseURL }) => {
+  const fetched = new Set<string>();
+  page.on('request', (req) => {
+    const url = new URL(req.url());
+    if (url.pathname.startsWith('/pkg/') && url.pathname.endsWith('.wasm') && !req.serviceWorker()) {
+      fetched.add(url.pathname);
+    }
+  });
+  await login(page);
+  expect([...fetched].some((p) => p.includes('split_desk_piece')), 'the Desk piece').toBe(true);
+  let total = 0;
+  for (const path of fetched) {
+    const { bytes, encoding } = await brotliBytes(new URL(path, baseURL).href);
+    expect(encoding, path).toBe('br');
+    total += bytes;
+  }
+  expect(total).toBeGreaterThan(100_000);
+  expect(total, `wasm of the first visit, ${fetched.size} files`).toBeLessThanOrEqual(FIRST_VISIT_WASM_BUDGET);
 });
 
 test('offline: the Desk, its agenda and a person opened before stay readable', async ({ page, context }) => {
