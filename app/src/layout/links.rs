@@ -3,7 +3,7 @@
 //! path serves every link of the shell; the router's `<A>` made a resolved
 //! path memo and two effects per link, about 25 of them on every page.
 
-use crate::ui::erase::Erase;
+use crate::ui::erase::{Erase, erased};
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
@@ -31,13 +31,17 @@ fn is_current(href: &str, path: &str, exact: bool) -> bool {
 
 /// A link of the shell's menus.
 #[component]
-pub fn NavLink(
+pub fn NavLink<C: IntoView + 'static>(
     href: &'static str,
     /// Current only on this very path, not on its sub-pages.
     #[prop(optional)]
     exact: bool,
-    children: Children,
+    children: TypedChildren<C>,
 ) -> impl IntoView {
+    nav_link(href, exact, erased(children))
+}
+
+fn nav_link(href: &'static str, exact: bool, children: Children) -> AnyView {
     let CurrentPath(path) = expect_context::<CurrentPath>();
     let current = move || path.with(|p| is_current(href, p, exact)).then_some("page");
     view! { <a href=href aria-current=current>{children()}</a> }.erase()

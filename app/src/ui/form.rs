@@ -71,14 +71,25 @@ pub type Bind<T> = (Signal<T>, Callback<T>);
 
 /// The label, the control, and under it the field's error (or a hint).
 #[component]
-fn FieldFrame(
+fn FieldFrame<C: IntoView + 'static>(
     name: &'static str,
     #[prop(into)] label: TextProp,
     required: bool,
     problem: Signal<Option<FieldProblem>>,
     #[prop(optional)] hint: Option<Signal<Option<String>>>,
-    children: Children,
+    children: TypedChildren<C>,
 ) -> impl IntoView {
+    field_frame(name, label, required, problem, hint, erased(children))
+}
+
+fn field_frame(
+    name: &'static str,
+    label: TextProp,
+    required: bool,
+    problem: Signal<Option<FieldProblem>>,
+    hint: Option<Signal<Option<String>>>,
+    children: Children,
+) -> AnyView {
     let i18n = use_i18n();
     if let Some(errors) = use_context::<FormErrors>() {
         let label = label.clone();

@@ -426,15 +426,48 @@ fn record_header(parts: HeaderParts) -> AnyView {
 /// The cards of a record page, under its header: each is hydrated in a
 /// task of its own (`ui::later`), so that a record's start-up is several
 /// short tasks, not one long one.
+///
+/// The cards come as a tuple of views and are erased each with `.erase()`
+/// (`ChildrenFragment` would erase them with `into_any`, which brings their
+/// asynchronous hydration into the wasm: `ui::erase`).
 #[component]
-pub fn RecordBody(children: ChildrenFragment) -> impl IntoView {
-    let cards = children()
-        .nodes
-        .into_iter()
-        .map(hydrate_later)
-        .collect_view();
-    view! { <div class="record-body">{cards}</div> }
+pub fn RecordBody<C: IntoView + Cards + 'static>(children: TypedChildren<C>) -> impl IntoView {
+    record_body(children.into_inner()().into_inner().into_cards())
 }
+
+fn record_body(cards: Vec<AnyView>) -> AnyView {
+    let cards = cards.into_iter().map(hydrate_later).collect_view();
+    view! { <div class="record-body">{cards}</div> }.erase()
+}
+
+/// The cards of a [`RecordBody`]: a tuple of views, each erased.
+pub trait Cards {
+    fn into_cards(self) -> Vec<AnyView>;
+}
+
+macro_rules! cards {
+    ($($card:ident),+) => {
+        impl<$($card: RenderHtml + Send),+> Cards for ($($card,)+) {
+            #[allow(non_snake_case)]
+            fn into_cards(self) -> Vec<AnyView> {
+                let ($($card,)+) = self;
+                vec![$($card.erase()),+]
+            }
+        }
+    };
+}
+
+cards!(A, B);
+cards!(A, B, C);
+cards!(A, B, C, D);
+cards!(A, B, C, D, E);
+cards!(A, B, C, D, E, F);
+cards!(A, B, C, D, E, F, G);
+cards!(A, B, C, D, E, F, G, H);
+cards!(A, B, C, D, E, F, G, H, I);
+cards!(A, B, C, D, E, F, G, H, I, J);
+cards!(A, B, C, D, E, F, G, H, I, J, K);
+cards!(A, B, C, D, E, F, G, H, I, J, K, L);
 
 /// A field of a record page that can be edited in place; `version` follows
 /// the record's version across edits, `on_saved` runs after each.
