@@ -170,6 +170,20 @@ function forgetUser() {
   return Promise.all([caches.delete(PAGES), caches.delete(DATA)]);
 }
 
+// A login or a logout: what was kept is forgotten before it is sent, and
+// again once it is answered. A read sent while the session still held and
+// answered before the logout was would otherwise be kept after it, the last
+// user's data left on the device (a Playwright run caught one:
+// `relais-data` back after a logout, with the Desk's reads in flight).
+async function changeSession(request) {
+  await forgetUser();
+  try {
+    return await fetch(request);
+  } finally {
+    await forgetUser();
+  }
+}
+
 // Keeps `copy` under `key` in the cache `name`, unless the user was
 // forgotten since `sent`. Opening the cache creates it: when a logout came
 // between the check and the opening (or the keeping), the cache is
@@ -192,7 +206,7 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   if (request.method === "POST" && SESSION_CHANGES.includes(url.pathname)) {
-    event.respondWith(forgetUser().then(() => fetch(request)));
+    event.respondWith(changeSession(request));
   } else if (request.method === "POST" && READS.includes(url.pathname)) {
     event.respondWith(readThrough(request, url));
   } else if (request.method === "POST" && (QUEUED.includes(url.pathname) || FILE_UPLOADS.test(url.pathname))) {
