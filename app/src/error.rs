@@ -9,9 +9,11 @@ use server_fn::ServerFnError;
 use server_fn::codec::JsonEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 
-/// Why one field of a form was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "code", rename_all = "snake_case")]
+mod wire;
+
+/// Why one field of a form was refused. On the wire, one object named by
+/// its `code` (`{"code":"too_long","max":80}`); see `wire`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldProblem {
     Required,
     TooLong {
@@ -74,8 +76,9 @@ pub struct FieldError {
     pub problem: FieldProblem,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+/// On the wire, one object named by its `kind`
+/// (`{"kind":"invalid","fields":[…]}`); see `wire`.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum AppError {
     /// No valid session: the caller must log in.
     #[error("unauthorized")]
@@ -91,7 +94,6 @@ pub enum AppError {
         current_version: i32,
         /// The record as it is now (column → value), so the user sees what
         /// changed before deciding.
-        #[serde(default)]
         current: Option<serde_json::Value>,
     },
     /// Bad input, field by field. Nothing was changed.
@@ -136,7 +138,7 @@ pub enum AppError {
     /// browser (internal messages name types and tables).
     #[error("server error: {message}")]
     Server {
-        #[serde(skip_serializing, default)]
+        /// Never sent (see `wire`).
         message: String,
     },
 }
@@ -167,6 +169,21 @@ pub enum BadRequest {
 }
 
 impl BadRequest {
+    /// Its name on the wire (`"too_deep"`), shown in the message too.
+    pub fn code(self) -> &'static str {
+        match self {
+            BadRequest::Json => "json",
+            BadRequest::Arguments => "arguments",
+            BadRequest::ContentType => "content_type",
+            BadRequest::CrossSite => "cross_site",
+            BadRequest::TooLarge => "too_large",
+            BadRequest::TooDeep => "too_deep",
+            BadRequest::NulByte => "nul_byte",
+            BadRequest::Path => "path",
+            BadRequest::Method => "method",
+        }
+    }
+
     /// The HTTP status of this refusal.
     pub fn status(self) -> u16 {
         match self {

@@ -186,17 +186,43 @@ pub fn status_in(l: Locale, status: &str) -> String {
 
 /// An amount in the user's language: "12,500.00" or "12 500,00".
 pub fn format_amount(i18n: I18n, amount: &str) -> String {
-    let Ok(Some(v)) = parse_amount(amount) else {
+    let Some(cents) = cents(amount) else {
         return amount.to_string();
     };
-    let cents = (v * 100.0).round() as i64;
-    let whole = crate::ui::list::group_digits(i18n, cents / 100);
+    let whole = crate::ui::list::group_digits(i18n, cents.abs() / 100);
+    let sign = if cents < 0 { "-" } else { "" };
     let sep = if i18n.get_locale_untracked() == Locale::fr {
         ','
     } else {
         '.'
     };
-    format!("{whole}{sep}{:02} €", (cents % 100).abs())
+    format!("{sign}{whole}{sep}{:02} €", cents.abs() % 100)
+}
+
+/// An amount as the server writes it (`NUMERIC` as text: `"-12500.5"`),
+/// in cents, rounded half away from zero; `None` when it is not that.
+/// Read as digits rather than as a float: exact for any amount, and the
+/// pages that show amounts (the Desk among them) carry no float parsing.
+fn cents(amount: &str) -> Option<i64> {
+    let amount = amount.trim();
+    let (negative, digits) = match amount.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, amount),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || !all_digits(whole) || !all_digits(fraction) {
+        return None;
+    }
+    let mut f = fraction.bytes().map(|b| i64::from(b - b'0'));
+    let mut next = || f.next().unwrap_or(0);
+    let (tenths, hundredths, rest) = (next(), next(), next());
+    let cents = whole
+        .parse::<i64>()
+        .ok()?
+        .checked_mul(100)?
+        .checked_add(tenths * 10 + hundredths + i64::from(rest >= 5))?;
+    Some(if negative { -cents } else { cents })
 }
 
 /// What shared code (history, search, trash, inline edits, export, import)
@@ -304,5 +330,30 @@ mod tests {
         assert_eq!(problem("lost_reason"), Some(FieldProblem::Required));
         assert_eq!(parse_amount("12 500,50"), Ok(Some(12500.5)));
         assert_eq!(parse_amount("douze"), Err(NotANumber));
+    }
+
+    #[test]
+    fn an_amount_from_the_server_is_read_in_exact_cents() {
+        assert_eq!(cents("12500.00"), Some(1_250_000));
+        assert_eq!(cents("12500.5"), Some(1_250_050));
+        assert_eq!(cents("3750.0000000000000000"), Some(375_000));
+        assert_eq!(cents("0.125"), Some(13));
+        assert_eq!(cents("0.124999"), Some(12));
+        assert_eq!(cents("-0.5"), Some(-50));
+        assert_eq!(cents("42"), Some(4200));
+        // Beyond what a float holds exactly.
+        assert_eq!(cents("90071992547409.93"), Some(9_007_199_254_740_993));
+        for not_an_amount in [
+            "",
+            "-",
+            ".5",
+            "12,50",
+            "1e5",
+            "douze",
+            "1.2.3",
+            "99999999999999999999",
+        ] {
+            assert_eq!(cents(not_an_amount), None, "{not_an_amount}");
+        }
     }
 }

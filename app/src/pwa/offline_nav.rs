@@ -33,12 +33,14 @@ pub fn recover_page() {
             .and_then(|s| s.get_item(key).ok().flatten())
             .and_then(|v| {
                 let (at, url) = v.split_once(' ')?;
-                Some((at.parse::<f64>().ok()?, url.to_string()))
+                Some((at.parse::<i64>().ok()?, url.to_string()))
             })
-            .is_some_and(|(at, url)| url == here && now - at < 30_000.0);
+            .is_some_and(|(at, url)| url == here && now - (at as f64) < 30_000.0);
         if !recent {
             if let Some(s) = &storage {
-                let _ = s.set_item(key, &format!("{now} {here}"));
+                // Whole milliseconds: an `f64` written and read back would
+                // bring float formatting and parsing to every page's wasm.
+                let _ = s.set_item(key, &format!("{} {here}", now as i64));
             }
             let _ = w.location().reload();
             return;

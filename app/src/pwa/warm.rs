@@ -79,8 +79,8 @@ mod browser {
         let last = storage
             .as_ref()
             .and_then(|s| s.get_item(&key).ok().flatten())
-            .and_then(|v| v.parse::<f64>().ok());
-        let recent = last.is_some_and(|t| now - t < EVERY_MS);
+            .and_then(|v| v.parse::<i64>().ok());
+        let recent = last.is_some_and(|t| now - (t as f64) < EVERY_MS);
         leptos::task::spawn_local(async move {
             // Warmed less than an hour ago, and the worker still has what it
             // kept then (a login or logout since has dropped it).
@@ -126,7 +126,9 @@ mod browser {
         // Marked done only once done: a warm-up cut short (the page
         // left, the connection lost) runs again at the next page load.
         if let Some(s) = &storage {
-            let _ = s.set_item(&key, &now.to_string());
+            // In whole milliseconds: formatting and parsing an `f64` would
+            // bring the float tables into the main wasm (about 15 KB).
+            let _ = s.set_item(&key, &(now as i64).to_string());
         }
     }
 

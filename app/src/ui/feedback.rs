@@ -62,7 +62,7 @@ pub fn error_text(i18n: I18n, err: &AppError) -> String {
             reason: crate::error::BadRequest::CrossSite,
         } => t_string!(i18n, errors.cross_site).to_string(),
         AppError::BadRequest { reason } => {
-            let reason = format!("{reason:?}").to_lowercase();
+            let reason = reason.code();
             t_string!(i18n, errors.bad_request, reason).to_string()
         }
         AppError::Unavailable => t_string!(i18n, errors.unavailable).to_string(),
