@@ -18,7 +18,6 @@ use crate::ui::record::{
     route_id,
 };
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 #[component]
 pub fn CompanyList() -> impl IntoView {
@@ -256,9 +255,9 @@ pub fn CompanyPage() -> impl IntoView {
                             <section class="card">
                                 <header class="card-header">
                                     <h2>{tx!(i18n, company.people)}</h2>
-                                    <A href=format!("/persons/new?company={id}") attr:class="button">
+                                    <a href=format!("/persons/new?company={id}") class="button">
                                         {tx!(i18n, company.add_person)}
-                                    </A>
+                                    </a>
                                 </header>
                                 {if c.people.is_empty() {
                                     view! { <p class="muted">{tx!(i18n, company.no_people)}</p> }.erase()
@@ -271,7 +270,7 @@ pub fn CompanyPage() -> impl IntoView {
                                                     let former = p.end_date.is_some();
                                                     view! {
                                                         <li class:former=former>
-                                                            <A href=format!("/persons/{}", p.person_id)>{p.name}</A>
+                                                            <a href=format!("/persons/{}", p.person_id)>{p.name}</a>
                                                             <span class="muted">{p.job_title}</span>
                                                             <span class="muted">{p.email}</span>
                                                         </li>

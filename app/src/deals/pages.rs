@@ -16,7 +16,6 @@ use crate::ui::record::{
     Detail, EditableDetail, Loaded, RecordBody, RecordForm, RecordHeader, route_id,
 };
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -286,8 +285,8 @@ pub fn DealPage() -> impl IntoView {
                 let k = RecordKind::Deal;
                 let f = d.input.clone();
                 let subtitle = format!("{} · {} · {}", d.pipeline_name, d.stage_name, status_label(i18n, &f.status));
-                let company = f.company_id.map(|cid| view! { <A href=format!("/companies/{cid}")>{d.company_name.clone()}</A> });
-                let person = f.person_id.map(|pid| view! { <A href=format!("/persons/{pid}")>{d.person_name.clone()}</A> });
+                let company = f.company_id.map(|cid| view! { <a href=format!("/companies/{cid}")>{d.company_name.clone()}</a> });
+                let person = f.person_id.map(|pid| view! { <a href=format!("/persons/{pid}")>{d.person_name.clone()}</a> });
                 view! {
                     <article class="page record-page">
                         <RecordHeader
@@ -343,7 +342,7 @@ pub fn RelatedDeals(kind: RecordKind, id: i64) -> impl IntoView {
         let amount = parts.next().unwrap_or_default().to_string();
         view! {
             <li class:former=status != "open">
-                <A href=format!("/deals/{}", d.id)>{d.name}</A>
+                <a href=format!("/deals/{}", d.id)>{d.name}</a>
                 <span class="muted">{if status == "open" { stage } else { status_label(i18n, &status) }}</span>
                 <span class="muted">{format_amount(i18n, &amount)}</span>
             </li>
@@ -353,7 +352,7 @@ pub fn RelatedDeals(kind: RecordKind, id: i64) -> impl IntoView {
         <section class="card">
             <header class="card-header">
                 <h2>{tx!(i18n, deal.plural)}</h2>
-                <A href=format!("/deals/new?{param}={id}") attr:class="button">{tx!(i18n, deal.new)}</A>
+                <a href=format!("/deals/new?{param}={id}") class="button">{tx!(i18n, deal.new)}</a>
             </header>
 
                 {move || {

@@ -16,7 +16,6 @@ use crate::ui::erase::Erase;
 use crate::ui::feedback::{I18n, error_text, redirect_if_logged_out};
 use crate::ui::later::hydrate_later;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use std::future::Future;
 use std::sync::Arc;
 
@@ -225,7 +224,7 @@ fn panel(p: &str, d: &Desk, i18n: I18n) -> impl IntoView + use<> {
         "tasks" => view! {
             {items_view(&d.tasks, true, tx!(i18n, desk.no_tasks)().erase(), i18n)}
             <p class="desk-more">
-                <A href="/kanban">{t_string!(i18n, desk.all_tasks, count = tasks_count).to_string()}</A>
+                <a href="/kanban">{t_string!(i18n, desk.all_tasks, count = tasks_count).to_string()}</a>
             </p>
         }
         .erase(),
@@ -271,7 +270,7 @@ fn load_view(planned: i64, capacity: i64, i18n: I18n) -> impl IntoView {
         <div class=format!("load-bar {class}") role="img" aria-label=text>
             <span style:width=format!("{percent}%")></span>
         </div>
-        <p class="desk-more"><A href="/calendar?view=day">{tx!(i18n, desk.open_calendar)}</A></p>
+        <p class="desk-more"><a href="/calendar?view=day">{tx!(i18n, desk.open_calendar)}</a></p>
     }
 }
 
@@ -305,7 +304,7 @@ fn pipeline_view(d: &Desk, i18n: I18n) -> impl IntoView {
                 </tr>
             </tfoot>
         </table>
-        <p class="desk-more"><A href="/kanban/deals">{tx!(i18n, desk.open_deals_board)}</A></p>
+        <p class="desk-more"><a href="/kanban/deals">{tx!(i18n, desk.open_deals_board)}</a></p>
     }
 }
 
@@ -327,7 +326,7 @@ fn items_view(items: &[DeskItem], with_day: bool, empty: AnyView, i18n: I18n) ->
                 <li class=format!("desk-item {}", it.state.class())>
                     <span class="desk-when">{when}</span>
                     <span class=format!("kind-chip kind-{}", it.kind)>{kind_label(i18n, &it.kind)}</span>
-                    <A href=format!("/interactions/{}", it.id) attr:class="desk-subject">{it.subject.clone()}</A>
+                    <a href=format!("/interactions/{}", it.id) class="desk-subject">{it.subject.clone()}</a>
                     <span class="desk-status">{status_label(i18n, &it.status)}</span>
                     {(!it.record.is_empty()).then(|| view! { <span class="muted desk-record">{it.record.clone()}</span> })}
                 </li>
@@ -364,7 +363,7 @@ fn links_view(links: ReadSignal<Option<AppResult<Vec<RecordLink>>>>, empty: Text
                             .map(|l| {
                                 view! {
                                     <li>
-                                        <A href=l.kind.href(l.id)>{l.name}</A>
+                                        <a href=l.kind.href(l.id)>{l.name}</a>
                                         <span class="muted">{l.detail}</span>
                                     </li>
                                 }

@@ -20,7 +20,6 @@ use crate::ui::list::{
 };
 use crate::ui::record::{Detail, Loaded, RecordBody, RecordForm, RecordHeader, route_id};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 /// The *CV* module: the documents list filtered on type CV.
 pub fn cv_href() -> String {
@@ -329,7 +328,7 @@ pub fn RecordDocuments(kind: RecordKind, id: i64) -> impl IntoView {
         });
         view! {
             <li class="document-item">
-                <A href=format!("/documents/{}", d.id)>{d.title.clone()}</A>
+                <a href=format!("/documents/{}", d.id)>{d.title.clone()}</a>
                 <span class="chip">{type_in(i18n, &d.doc_type)}</span>
                 <span class="muted">{format!("{} · {}", d.file_name, human_size(d.size))}</span>
                 {(d.current_version > 1).then(|| view! { <span class="muted">{format!("v{}", d.current_version)}</span> })}
@@ -456,7 +455,7 @@ pub fn DocumentPage() -> impl IntoView {
                     doc.file_name,
                     human_size(doc.size)
                 );
-                let record = view! { <A href=d.record_kind.href(doc.record_id)>{d.record_name.clone()}</A> };
+                let record = view! { <a href=d.record_kind.href(doc.record_id)>{d.record_name.clone()}</a> };
                 let inline = file_href(id, doc.current_version, true);
                 let preview = may_preview(&doc.content_type).then(|| {
                     let image = doc.content_type.starts_with("image/");

@@ -15,7 +15,6 @@ use crate::ui::dialog::ConfirmDialog;
 use crate::ui::erase::Erase;
 use crate::ui::feedback::{ErrorBanner, I18n, problem_text};
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// The kinds a file can hold, in the upload form's order.
@@ -127,7 +126,7 @@ pub fn ImportsPage() -> impl IntoView {
                                         let kind = r.kind;
                                         view! {
                                             <tr>
-                                                <td class="cell-main"><A href=format!("/import/{}", r.id)>{r.file_name}</A></td>
+                                                <td class="cell-main"><a href=format!("/import/{}", r.id)>{r.file_name}</a></td>
                                                 <td data-label=move || t_string!(i18n, import.kind).to_string()>
                                                     {move || (kind.describe().plural)(i18n.get_locale())}
                                                 </td>
@@ -177,7 +176,7 @@ pub fn ImportPage() -> impl IntoView {
         <div class="page import-page">
             <header class="page-header">
                 <h1>{tx!(i18n, import.title)}</h1>
-                <A href="/import">{tx!(i18n, import.all)}</A>
+                <a href="/import">{tx!(i18n, import.all)}</a>
             </header>
             <Transition fallback=|| ()>
                 {move || data.get().map(|r| match r {
@@ -422,7 +421,7 @@ fn DuplicateRowsTable(
                     <td class="numeric" data-label=move || t_string!(i18n, import.line).to_string()>{line}</td>
                     <td data-label=move || t_string!(i18n, import.row_in_file).to_string()>{summary}</td>
                     <td data-label=move || t_string!(i18n, import.same_as).to_string()>
-                        {link.map(|l| view! { <A href=l.kind.href(l.id)>{l.name}</A> " " <span class="muted">{l.detail}</span> })}
+                        {link.map(|l| view! { <a href=l.kind.href(l.id)>{l.name}</a> " " <span class="muted">{l.detail}</span> })}
                     </td>
                     <td data-label=move || t_string!(i18n, import.row_choice_head).to_string()>
                         <select
@@ -525,7 +524,7 @@ fn PreviewTable(kind: RecordKind, rows: Vec<PreviewRow>, mapping: Vec<String>) -
             } else if let Some(link) = row.same_as {
                 view! {
                     <span class="badge badge-warning">{tx!(i18n, import.same_as)}</span>
-                    " " <A href=link.kind.href(link.id)>{link.name}</A>
+                    " " <a href=link.kind.href(link.id)>{link.name}</a>
                 }
                 .erase()
             } else {

@@ -11,7 +11,6 @@ use crate::ui::erase::Erase;
 use crate::ui::form::{CheckboxField, FormSection, SelectField, TextArea, TextField};
 use crate::ui::pickers::{OwnerSelect, RecordPicker};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 /// Options of a select: each value with its translated label.
 fn options(
@@ -107,7 +106,7 @@ fn LinksEditor(form: RwSignal<InteractionInput>) -> impl IntoView {
                             let name = if l.name.is_empty() { format!("#{}", l.id) } else { l.name.clone() };
                             view! {
                                 <li class="link-item">
-                                    <A href=l.kind.href(l.id)>{name}</A>
+                                    <a href=l.kind.href(l.id)>{name}</a>
                                     {if l.main {
                                         view! { <span class="chip">{t_string!(i18n, interaction.main).to_string()}</span> }.erase()
                                     } else {
@@ -183,7 +182,7 @@ fn AttendeesEditor(form: RwSignal<InteractionInput>) -> impl IntoView {
                         .map(|(index, p)| {
                             view! {
                                 <li class="link-item">
-                                    <A href=p.kind.href(p.id)>{p.name.clone()}</A>
+                                    <a href=p.kind.href(p.id)>{p.name.clone()}</a>
                                     <button type="button" class="link-button" on:click=move |_| form.update(|f| {
                                         f.attendee_persons.remove(index);
                                     })>{t_string!(i18n, common.clear).to_string()}</button>

@@ -11,7 +11,7 @@ use crate::ui::list::{
 };
 use crate::ui::record::{Detail, Loaded, RecordBody, RecordForm, RecordHeader, route_id};
 use leptos::prelude::*;
-use leptos_router::components::{A, Redirect};
+use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
 /// The list query of the History view: done tasks, latest first.
@@ -90,8 +90,8 @@ pub fn InteractionList() -> impl IntoView {
     ];
     view! {
         <nav class="subnav" aria-label=tx!(i18n, interaction.plural)>
-            <A href="/interactions/history">{tx!(i18n, interaction.history)}</A>
-            <A href="/calendar">{tx!(i18n, nav.calendar)}</A>
+            <a href="/interactions/history">{tx!(i18n, interaction.history)}</a>
+            <a href="/calendar">{tx!(i18n, nav.calendar)}</a>
         </nav>
         <ListView
             kind=RecordKind::Interaction
@@ -358,13 +358,13 @@ pub fn InteractionPage() -> impl IntoView {
                                 <ul class="related">
                                     {links.into_iter().map(|l| view! {
                                         <li>
-                                            <A href=l.kind.href(l.id)>{l.name.clone()}</A>
+                                            <a href=l.kind.href(l.id)>{l.name.clone()}</a>
                                             {l.main.then(|| view! { <span class="chip">{t_string!(i18n, interaction.main).to_string()}</span> })}
                                         </li>
                                     }).collect_view()}
                                     {persons.into_iter().map(|p| view! {
                                         <li>
-                                            <A href=p.kind.href(p.id)>{p.name.clone()}</A>
+                                            <a href=p.kind.href(p.id)>{p.name.clone()}</a>
                                             <span class="muted">{t_string!(i18n, interaction.attendees).to_string()}</span>
                                         </li>
                                     }).collect_view()}
@@ -389,9 +389,9 @@ pub fn QuickActions(kind: RecordKind, id: i64) -> impl IntoView {
     let param = kind.as_str();
     let link = move |k: &'static str, label: TextProp| {
         view! {
-            <A href=format!("/interactions/new?kind={k}&{param}={id}") attr:class=format!("button quick-{k}")>
+            <a href=format!("/interactions/new?kind={k}&{param}={id}") class=format!("button quick-{k}")>
                 {move || label.get().to_string()}
-            </A>
+            </a>
         }
     };
     view! {

@@ -14,7 +14,6 @@ use crate::ui::erase::Erase;
 use crate::ui::feedback::I18n;
 use crate::ui::icons::{Icon, Svg};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 /// How often the browser asks for new notifications, in milliseconds.
 #[cfg(feature = "hydrate")]
@@ -241,7 +240,7 @@ fn item(i18n: I18n, n: NotificationItem, read_one: impl Fn(i64) + Copy + 'static
     let unread = !n.read;
     view! {
         <li class="notification" class:unread=unread data-id=id on:click=move |_| read_one(id)>
-            <A href=format!("/interactions/{}", n.interaction_id)>
+            <a href=format!("/interactions/{}", n.interaction_id)>
                 <span class="notification-what">
                     {what(i18n, &n)} " · " {kind_label(i18n, &n.interaction_kind)}
                 </span>
@@ -253,7 +252,7 @@ fn item(i18n: I18n, n: NotificationItem, read_one: impl Fn(i64) + Copy + 'static
                             <span class="visually-hidden">{t_string!(i18n, notifications.unread).to_string()}</span>
                         }
                     })}
-            </A>
+            </a>
         </li>
     }
     .erase()

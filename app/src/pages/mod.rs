@@ -6,7 +6,6 @@ use crate::i18n::*;
 use crate::tx;
 use crate::ui::erase::Erase;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
@@ -19,7 +18,7 @@ pub fn NotFound() -> impl IntoView {
         <div class="page placeholder">
             <h1>{tx!(i18n, common.not_found)}</h1>
             <p class="muted">{tx!(i18n, common.not_found_body)}</p>
-            <A href="/" attr:class="button">{tx!(i18n, common.go_home)}</A>
+            <a href="/" class="button">{tx!(i18n, common.go_home)}</a>
         </div>
     }
     .erase()

@@ -8,7 +8,6 @@ use crate::tx;
 use crate::ui::erase::Erase;
 use crate::ui::list::urlencode;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -22,7 +21,7 @@ pub fn SearchPage() -> impl IntoView {
             <section class="card">
                 <header class="card-header">
                     <h2>{title}</h2>
-                    <A href=move || format!("{}?q={}", kind.base(), urlencode(&q.get()))>{tx!(i18n, list.search)}</A>
+                    <a href=move || format!("{}?q={}", kind.base(), urlencode(&q.get()))>{tx!(i18n, list.search)}</a>
                 </header>
                 <Suspense fallback=|| ()>
                     <ul class="related">
@@ -33,7 +32,7 @@ pub fn SearchPage() -> impl IntoView {
                                     view! { <li class="muted">{t_string!(i18n, common.no_match).to_string()}</li> }.erase()
                                 } else {
                                     mine.into_iter().map(|h| view! {
-                                        <li><A href=h.kind.href(h.id)>{h.name}</A><span class="muted">{h.detail}</span></li>
+                                        <li><a href=h.kind.href(h.id)>{h.name}</a><span class="muted">{h.detail}</span></li>
                                     }).collect_view().erase()
                                 }
                             })

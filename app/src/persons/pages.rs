@@ -18,7 +18,6 @@ use crate::ui::record::{
     route_id,
 };
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -319,7 +318,7 @@ pub fn PersonPage() -> impl IntoView {
                                                     };
                                                     view! {
                                                         <li class:former=j.end_date.is_some()>
-                                                            <A href=format!("/companies/{}", j.company_id)>{j.company_name}</A>
+                                                            <a href=format!("/companies/{}", j.company_id)>{j.company_name}</a>
                                                             <span class="muted">{j.job_title}</span>
                                                             <span class="muted">{period}</span>
                                                         </li>

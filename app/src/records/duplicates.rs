@@ -330,7 +330,6 @@ pub mod ssr {
 #[component]
 pub fn DuplicatesPage() -> impl IntoView {
     use crate::ui::feedback::ErrorBanner;
-    use leptos_router::components::A;
     let i18n = use_i18n();
     let kinds: Vec<RecordKind> = RecordKind::ALL
         .into_iter()
@@ -394,7 +393,7 @@ pub fn DuplicatesPage() -> impl IntoView {
                 <td>{person(p.b)}</td>
                 <td>{reasons}</td>
                 <td>
-                    <A href=href attr:class="button">{t_string!(i18n, merge.review).to_string()}</A>
+                    <a href=href class="button">{t_string!(i18n, merge.review).to_string()}</a>
                 </td>
             </tr>
         }

@@ -117,7 +117,6 @@ pub fn merge_href(kind: RecordKind, ids: &[i64]) -> String {
 pub fn MergePage() -> impl IntoView {
     use crate::ui::dialog::{ConfirmDialog, Toasts};
     use crate::ui::feedback::{ErrorBanner, error_text};
-    use leptos_router::components::A;
     use leptos_router::hooks::{use_navigate, use_query_map};
     use std::collections::HashMap;
     let i18n = use_i18n();
@@ -245,9 +244,9 @@ pub fn MergePage() -> impl IntoView {
                             }}
                         </label>
                         {several.then(|| view! {
-                            <A href=merge_href(kind, &others) attr:class="link-button merge-remove">
+                            <a href=merge_href(kind, &others) class="link-button merge-remove">
                                 {t_string!(i18n, merge.remove).to_string()}
-                            </A>
+                            </a>
                         })}
                     </th>
                 }
@@ -332,7 +331,7 @@ pub fn MergePage() -> impl IntoView {
                             <span class="muted">{c.detail.clone()}</span>
                             " "
                             {(ids.len() < MAX_RECORDS).then(|| view! {
-                                <A href=merge_href(kind, &with) attr:class="button">{t_string!(i18n, merge.add).to_string()}</A>
+                                <a href=merge_href(kind, &with) class="button">{t_string!(i18n, merge.add).to_string()}</a>
                             })}
                         </li>
                     }

@@ -368,7 +368,6 @@ fn expected_text(i18n: I18n, kind: RecordKind) -> String {
 pub fn QualityPage() -> impl IntoView {
     use crate::ui::feedback::ErrorBanner;
     use crate::ui::list::group_digits;
-    use leptos_router::components::A;
     let i18n = use_i18n();
     let again = RwSignal::new(0u32);
     let figures = Resource::new(move || again.get(), |_| quality_figures());
@@ -437,13 +436,13 @@ pub fn QualityPage() -> impl IntoView {
         view! {
             <div class="quality-figure" class:met=met class:not-met=!met data-figure=name>
                 <span class="quality-label">{label}</span>
-                <A href=href.clone() attr:class="quality-value">{percent}</A>
+                <a href=href.clone() class="quality-value">{percent}</a>
                 <span class="quality-target">
                     <span class="quality-verdict">{if met { "✓ " } else { "✗ " }}{verdict}</span>
                     " · "
                     {target}
                 </span>
-                <A href=href attr:class="quality-faults">{fault_text}</A>
+                <a href=href class="quality-faults">{fault_text}</a>
             </div>
         }
     };
@@ -504,7 +503,7 @@ pub fn QualityPage() -> impl IntoView {
                                 </p>
                                 <div class="quality-cards">{list.into_iter().map(card).collect_view()}</div>
                                 <p class="muted">
-                                    <A href="/duplicates">{t_string!(i18n, quality.to_duplicates).to_string()}</A>
+                                    <a href="/duplicates">{t_string!(i18n, quality.to_duplicates).to_string()}</a>
                                 </p>
                             }
                                 .erase()

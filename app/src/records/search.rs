@@ -11,7 +11,6 @@ use crate::ui::erase::Erase;
 use crate::ui::icons::{Icon, Svg};
 use crate::ui::list::urlencode;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 #[cfg(feature = "ssr")]
 use {
@@ -523,11 +522,11 @@ pub fn GlobalSearch() -> impl IntoView {
                                         role="option"
                                         aria-selected=move || (active.get() == Some(i)).to_string()
                                     >
-                                        <A href=href>
+                                        <a href=href>
                                             <span class="hit-kind">{kind_label(i18n, h.kind)}</span>
                                             <span class="hit-name">{h.name}</span>
                                             <span class="hit-detail muted">{h.detail}</span>
-                                        </A>
+                                        </a>
                                     </li>
                                 }
                             })
@@ -587,7 +586,7 @@ pub fn DuplicateWarning(
                                         .map(|h| {
                                             view! {
                                                 <li>
-                                                    <A href=h.kind.href(h.id) attr:target="_blank">{h.name}</A>
+                                                    <a href=h.kind.href(h.id) target="_blank">{h.name}</a>
                                                     " "
                                                     <span class="muted">{h.detail}</span>
                                                 </li>

@@ -8,7 +8,6 @@ use crate::ui::erase::Erase;
 use crate::ui::feedback::ErrorBanner;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
-use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use {
@@ -234,7 +233,7 @@ pub fn TrashPage() -> impl IntoView {
                     })
                 }}
             </Transition>
-            <A href="/">{tx!(i18n, common.back)}</A>
+            <a href="/">{tx!(i18n, common.back)}</a>
         </div>
     }
     .erase()

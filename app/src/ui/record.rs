@@ -14,7 +14,6 @@ use crate::tx;
 use crate::ui::erase::{Erase, erased};
 use crate::ui::list::EditableCell;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use std::future::Future;
 use std::pin::Pin;
@@ -230,9 +229,9 @@ fn record_form(frame: FormFrame) -> AnyView {
                         }
                     }}
                 </button>
-                <A href=cancel_href attr:class="button">
+                <a href=cancel_href class="button">
                     {move || t_string!(i18n, common.cancel).to_string()}
-                </A>
+                </a>
             </div>
         </form>
     }
@@ -334,7 +333,7 @@ fn record_header(parts: HeaderParts) -> AnyView {
             <p class="dup-suspects" role="note">
                 <span>{t_string!(i18n, merge.suspects, names).to_string()}</span>
                 " · "
-                <A href=crate::records::merge::merge_href(kind, &ids)>{t_string!(i18n, merge.compare).to_string()}</A>
+                <a href=crate::records::merge::merge_href(kind, &ids)>{t_string!(i18n, merge.compare).to_string()}</a>
             </p>
         })
     };
@@ -388,14 +387,14 @@ fn record_header(parts: HeaderParts) -> AnyView {
             </div>
             <div class="actions">
                 <Show when=move || may(|a| a.change)>
-                    <A href=edit_href.clone() attr:class="button button-primary">
+                    <a href=edit_href.clone() class="button button-primary">
                         {move || t_string!(i18n, common.edit).to_string()}
-                    </A>
+                    </a>
                 </Show>
                 <Show when=move || mergeable && may(|a| a.change)>
-                    <A href=crate::records::merge::merge_href(kind, &[id]) attr:class="button">
+                    <a href=crate::records::merge::merge_href(kind, &[id]) class="button">
                         {move || t_string!(i18n, merge.action).to_string()}
-                    </A>
+                    </a>
                 </Show>
                 <Show when=move || may(|a| a.delete)>
                     <button class="button button-danger" on:click=move |_| asking.set(true)>

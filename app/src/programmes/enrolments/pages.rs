@@ -15,7 +15,6 @@ use crate::ui::record::{
     Detail, EditableDetail, Loaded, RecordBody, RecordForm, RecordHeader, route_id,
 };
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -281,7 +280,7 @@ pub fn EnrolmentPage() -> impl IntoView {
                     kind_label(i18n.get_locale_untracked(), &e.programme_kind),
                     status_label(i18n, &f.status),
                 );
-                let subject = f.subject().map(|(kind, sid)| view! { <A href=kind.href(sid)>{e.subject_name.clone()}</A> });
+                let subject = f.subject().map(|(kind, sid)| view! { <a href=kind.href(sid)>{e.subject_name.clone()}</a> });
                 let current = f.status == "planned" || f.status == "active";
                 view! {
                     <article class="page record-page">
@@ -337,7 +336,7 @@ pub fn RelatedEnrolments(kind: RecordKind, id: i64) -> impl IntoView {
         let identifier = (!e.identifier.is_empty()).then(|| format!("№ {}", e.identifier));
         view! {
             <li class:former=e.status == "completed" || e.status == "withdrawn">
-                <A href=format!("/programmes/{}", e.id)>{e.programme}</A>
+                <a href=format!("/programmes/{}", e.id)>{e.programme}</a>
                 <span class="muted">{identifier}</span>
                 <span class="chip">{status_label(i18n, &e.status)}</span>
                 <span class="muted">{period}</span>
@@ -348,7 +347,7 @@ pub fn RelatedEnrolments(kind: RecordKind, id: i64) -> impl IntoView {
         <section class="card enrolments-card">
             <header class="card-header">
                 <h2>{tx!(i18n, enrolment.plural)}</h2>
-                <A href=format!("/programmes/new?{param}={id}") attr:class="button">{tx!(i18n, enrolment.enrol)}</A>
+                <a href=format!("/programmes/new?{param}={id}") class="button">{tx!(i18n, enrolment.enrol)}</a>
             </header>
             {move || {
                 crate::ui::browser::related_list(

@@ -18,8 +18,8 @@ use crate::ui::erase::Erase;
 use crate::ui::feedback::{ErrorBanner, I18n};
 use crate::ui::later::hydrate_later;
 use leptos::prelude::*;
+use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::{NavigateOptions, components::A};
 use serde::{Serialize, de::DeserializeOwned};
 use std::any::Any;
 use std::collections::BTreeSet;
@@ -631,9 +631,9 @@ fn list_body(list: ListBody) -> AnyView {
         <div class="page list-page">
             <header class="page-header">
                 <h1>{move || title.get().to_string()}</h1>
-                <A href=format!("{base}/new") attr:class="button button-primary">
+                <a href=format!("{base}/new") class="button button-primary">
                     {move || new_label.get().to_string()}
-                </A>
+                </a>
             </header>
             // Hydrated in a task of its own, like the table and the pager.
             {hydrate_later(toolbar)}
@@ -689,9 +689,9 @@ fn list_body(list: ListBody) -> AnyView {
                                     {(page > 1)
                                         .then(|| {
                                             view! {
-                                                <A href=page_link(&|q| *q = q.first_page()) attr:class="button">
+                                                <a href=page_link(&|q| *q = q.first_page()) class="button">
                                                     {t_string!(i18n, list.first).to_string()}
-                                                </A>
+                                                </a>
                                             }
                                         })}
                                     {prev
@@ -702,9 +702,9 @@ fn list_body(list: ListBody) -> AnyView {
                                                 q.page = prev_page;
                                             });
                                             view! {
-                                                <A href=href attr:class="button" attr:rel="prev">
+                                                <a href=href class="button" rel="prev">
                                                     {t_string!(i18n, list.previous).to_string()}
-                                                </A>
+                                                </a>
                                             }
                                         })}
                                     <span>{t_string!(i18n, list.page, page, pages).to_string()}</span>
@@ -716,9 +716,9 @@ fn list_body(list: ListBody) -> AnyView {
                                                 q.page = page + 1;
                                             });
                                             view! {
-                                                <A href=href attr:class="button" attr:rel="next">
+                                                <a href=href class="button" rel="next">
                                                     {t_string!(i18n, list.next).to_string()}
-                                                </A>
+                                                </a>
                                             }
                                         })}
                                 </nav>
