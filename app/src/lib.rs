@@ -42,7 +42,7 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 use crate::i18n::*;
 use crate::ui::erase::Erase;
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta, MetaTags, Title, provide_meta_context};
+use leptos_meta::{Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -105,6 +105,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
                 <link rel="stylesheet" id="leptos" href=css />
+                // Static, so written here (on the server only) rather than
+                // with leptos_meta's components, whose code the browser
+                // would carry.
+                <meta name="theme-color" content="#1f5f8b" />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="icon" href="/icons/icon.svg" type="image/svg+xml" />
+                <link rel="apple-touch-icon" href="/icons/icon-192.png" />
                 <AutoReload options=options />
                 // The app starts once the page has loaded (see `boot_script`).
                 <script type="module" nonce=leptos::nonce::use_nonce() inner_html=boot></script>
@@ -236,10 +243,6 @@ fn Head() -> impl IntoView {
     view! {
         <Title text=move || t_string!(i18n, app_name).to_string() />
         <Meta name="description" content=move || t_string!(i18n, tagline).to_string() />
-        <Meta name="theme-color" content="#1f5f8b" />
-        <Link rel="manifest" href="/manifest.webmanifest" />
-        <Link rel="icon" href="/icons/icon.svg" type_="image/svg+xml" />
-        <Link rel="apple-touch-icon" href="/icons/icon-192.png" />
     }
     .erase()
 }
