@@ -209,6 +209,12 @@ fn prefetch(piece: &str) {
     let Some(options) = use_context::<leptos::config::LeptosOptions>() else {
         return;
     };
+    // A page sent without the app (the login page…) fetches no piece.
+    let plain = use_context::<http::request::Parts>()
+        .is_some_and(|p| crate::auth::plain_forms::without_app(p.uri.path()));
+    if plain {
+        return;
+    }
     let files = crate::ssr::assets::piece_files(&options, piece);
     if !files.is_empty() {
         // `to_html` of a `leptos_meta` tag registers it for the `<head>`.

@@ -41,6 +41,8 @@ test('a page brings its own code: the login page none, the Desk no list, calenda
   await page.goto('/login');
   await controlled(page);
   expect(fetched).toEqual([]);
+  // Nor does its HTML name any piece to fetch.
+  await expect(page.locator('meta[name="relais-pieces"]')).toHaveCount(0);
   // The worker's install took the main wasm and the Desk's piece only: a
   // first visit downloads the rest once the app has started, not while
   // the Desk waits for its own files.
@@ -51,6 +53,7 @@ test('a page brings its own code: the login page none, the Desk no list, calenda
   }
   await login(page);
   expect(has('desk')).toBe(true);
+  await expect(page.locator('meta[name="relais-pieces"]')).toHaveAttribute('content', /split_desk_piece/);
   for (const other of ['lists', 'records', 'agenda', 'admin']) {
     expect(has(other), `${other} piece fetched before any of its pages`).toBe(false);
   }
