@@ -108,11 +108,13 @@ async function brotliBytes(url: string): Promise<{ bytes: number; encoding: stri
 }
 
 // The first visit's wasm, the Desk's pieces included, as the README's
-// measures give it (451,074 B on 2026-12-06). Issue 20 aims at 400 KB for
-// the whole visit; this budget keeps what was won: a change that brings
-// the Desk more code (a view erased with `into_any` instead of `.erase()`,
-// a heavy crate) fails here, and moving it is a decision, with its measure.
-const FIRST_VISIT_WASM_BUDGET = 465_000;
+// measures give it (414,464 B on 2026-12-06, night; 451,074 B that
+// morning). Issue 20 aims at 400 KB for the whole visit; this budget keeps
+// what was won: a change that brings the Desk more code (a view erased
+// with `into_any` instead of `.erase()`, the router's `<A>`, float
+// formatting, a heavy crate) fails here, and moving it is a decision,
+// with its measure.
+const FIRST_VISIT_WASM_BUDGET = 425_000;
 
 test('a first visit to the Desk downloads at most its budget of wasm, brotli', async ({ page, baseURL }) => {
   const fetched = new Set<string>();
