@@ -40,9 +40,9 @@ pub fn warm_up(user_id: i64) {
 #[cfg(feature = "hydrate")]
 mod browser {
     use super::{DAYS_AHEAD, EVERY_MS, PAGES};
-    use crate::calendar::{View, calendar_events, calendar_now, week_start};
+    use crate::calendar::{CalendarEvents, View, calendar_now, week_start};
     use crate::kanban::TaskFilter;
-    use crate::kanban::api::task_board;
+    use crate::kanban::api::TaskBoard;
     use crate::settings::layouts::{LayoutKey, my_layout};
     use chrono::Duration;
     use wasm_bindgen::JsCast;
@@ -109,7 +109,9 @@ mod browser {
         ranges.push(View::Week.range(today, week_start));
         ranges.push(View::Week.range(today + Duration::days(7), week_start));
         for (from, to) in ranges {
-            if calendar_events(from, to, Vec::new()).await.is_err() {
+            // My own calendar (no one else's), as the calendar opens.
+            let users = Vec::new();
+            if !keep_answer(CalendarEvents { from, to, users }).await {
                 return;
             }
         }
@@ -118,7 +120,7 @@ mod browser {
             mine: true,
             ..TaskFilter::default()
         };
-        if task_board(mine).await.is_err() {
+        if !keep_answer(TaskBoard { filter: mine }).await {
             return;
         }
         let _ = my_layout(LayoutKey::TaskCards).await;
@@ -129,6 +131,34 @@ mod browser {
             // In whole milliseconds: formatting and parsing an `f64` would
             // bring the float tables into the main wasm (about 15 KB).
             let _ = s.set_item(&key, &(now as i64).to_string());
+        }
+    }
+
+    /// Calls a read as its server function's client would (a POST of the
+    /// arguments as JSON to its path), so that the worker keeps the answer
+    /// under the key the page will ask for (the endpoint and the body),
+    /// but does not read the answer: the warm-up needs it kept, not parsed,
+    /// and parsing it here would bring the calendar's and the board's
+    /// types and their deserializers into the main wasm, where the warm-up
+    /// lives (they belong to the agenda piece). Whether it was answered.
+    async fn keep_answer<F: server_fn::ServerFn + serde::Serialize>(args: F) -> bool {
+        use wasm_bindgen_futures::JsFuture;
+        let (Some(window), Ok(body), Ok(headers)) = (
+            web_sys::window(),
+            serde_json::to_string(&args),
+            web_sys::Headers::new(),
+        ) else {
+            return false;
+        };
+        let _ = headers.set("Content-Type", "application/json");
+        let _ = headers.set("Accept", "application/json");
+        let init = web_sys::RequestInit::new();
+        init.set_method("POST");
+        init.set_headers(&headers);
+        init.set_body(&body.into());
+        match JsFuture::from(window.fetch_with_str_and_init(F::PATH, &init)).await {
+            Ok(answer) => answer.unchecked_into::<web_sys::Response>().ok(),
+            Err(_) => false,
         }
     }
 
