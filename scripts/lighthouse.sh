@@ -125,6 +125,7 @@ ALL_PAGES=(
   "enrolments|/programmes"
   "company|/companies/{companies}" "person|/persons/{persons}" "deal|/deals/{deals}"
   "interaction|/interactions/{interactions}" "enrolment|/programmes/{enrolments}"
+  "company-new|/companies/new" "deal-edit|/deals/{deals}/edit"
   "calendar-week|/calendar?view=week" "calendar-month|/calendar?view=month"
   "planning|/planning" "tasks-board|/kanban" "deals-board|/kanban/deals"
   "search|/search?q=ma" "settings|/settings/profile" "users|/settings/users"
