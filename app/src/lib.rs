@@ -265,7 +265,7 @@ mod locale_tests {
 
     fn load(lang: &str) -> BTreeSet<String> {
         let path = format!("{}/locales/{lang}.json", env!("CARGO_MANIFEST_DIR"));
-        let v: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let v: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
         let mut out = BTreeSet::new();
         keys(&v, "", &mut out);
         out

@@ -9,6 +9,7 @@ use crate::records::RecordKind;
 use crate::tx;
 use crate::ui::erase::Erase;
 use crate::ui::feedback::{ErrorBanner, I18n};
+use crate::ui::resource::resource;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -71,7 +72,7 @@ pub fn AuditPage() -> impl IntoView {
     let more = RwSignal::new(Vec::<AuditEntry>::new());
     let next = RwSignal::new(None::<i64>);
     let error = RwSignal::new(None::<AppError>);
-    let first = Resource::new(move || filter.get(), |f| audit_log(f, None));
+    let first = resource(move || filter.get(), |f| audit_log(f, None));
     Effect::new(move || {
         if let Some(Ok(page)) = first.get() {
             more.set(Vec::new());

@@ -13,6 +13,7 @@ use crate::interactions::Scope;
 use crate::tx;
 use crate::ui::erase::Erase;
 use crate::ui::feedback::{I18n, error_text, redirect_if_logged_out};
+use crate::ui::resource::resource;
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Weekday};
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
@@ -246,7 +247,7 @@ pub fn CalendarPage() -> impl IntoView {
     };
     let view = Memo::new(move |_| view_param.get().unwrap_or(default_view));
     let refresh = RwSignal::new(0u32);
-    let data = Resource::new(
+    let data = resource(
         move || {
             (
                 view.get(),
@@ -258,7 +259,7 @@ pub fn CalendarPage() -> impl IntoView {
         },
         |(v, d, u, w, _)| load(v, d, u, w),
     );
-    let calendars = Resource::new(|| (), |_| visible_calendars());
+    let calendars = resource(|| (), |_| visible_calendars());
     let navigate = use_navigate();
     let go = Callback::new(move |href: String| navigate(&href, NavigateOptions::default()));
     let cal = Cal {

@@ -7,11 +7,12 @@ use crate::i18n::*;
 use crate::interactions::kind_label;
 use crate::tx;
 use crate::ui::erase::Erase;
+use crate::ui::resource::Data;
 use leptos::prelude::*;
 
 #[component]
 pub fn Sidebar(
-    calendars: Resource<AppResult<Vec<CalendarOwner>>>,
+    calendars: Data<AppResult<Vec<CalendarOwner>>>,
     users: Memo<Vec<i64>>,
     toggle: Callback<Vec<i64>>,
 ) -> impl IntoView {

@@ -17,6 +17,7 @@ use crate::ui::record::{
     Detail, EditableDetail, Loaded, RecordBody, RecordForm, RecordHeader, one_line_address,
     route_id,
 };
+use crate::ui::resource::resource;
 use leptos::prelude::*;
 
 #[component]
@@ -182,7 +183,7 @@ pub fn CompanyNew() -> impl IntoView {
 pub fn CompanyEdit() -> impl IntoView {
     let i18n = use_i18n();
     let id = route_id();
-    let company = Resource::new(move || id.get(), get_company);
+    let company = resource(move || id.get(), get_company);
     view! {
         <Loaded
             resource=company
@@ -211,7 +212,7 @@ pub fn CompanyEdit() -> impl IntoView {
 pub fn CompanyPage() -> impl IntoView {
     let i18n = use_i18n();
     let id = route_id();
-    let company = Resource::new(move || id.get(), get_company);
+    let company = resource(move || id.get(), get_company);
     view! {
         <Loaded
             resource=company

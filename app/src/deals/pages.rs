@@ -15,6 +15,7 @@ use crate::ui::pickers::{OwnerSelect, RecordPicker};
 use crate::ui::record::{
     Detail, EditableDetail, Loaded, RecordBody, RecordForm, RecordHeader, route_id,
 };
+use crate::ui::resource::resource;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -244,7 +245,7 @@ pub fn DealNew() -> impl IntoView {
 pub fn DealEdit() -> impl IntoView {
     let i18n = use_i18n();
     let id = route_id();
-    let deal = Resource::new(move || id.get(), get_deal);
+    let deal = resource(move || id.get(), get_deal);
     view! {
         <Loaded
             resource=deal
@@ -273,7 +274,7 @@ pub fn DealEdit() -> impl IntoView {
 pub fn DealPage() -> impl IntoView {
     let i18n = use_i18n();
     let id = route_id();
-    let deal = Resource::new(move || id.get(), get_deal);
+    let deal = resource(move || id.get(), get_deal);
     view! {
         <Loaded
             resource=deal

@@ -7,6 +7,7 @@ use crate::i18n::*;
 use crate::tx;
 use crate::ui::erase::Erase;
 use crate::ui::feedback::ErrorBanner;
+use crate::ui::resource::resource;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
@@ -276,7 +277,7 @@ fn PipelineView(p: Pipeline) -> impl IntoView {
 pub fn PipelinesPage() -> impl IntoView {
     let i18n = use_i18n();
     let refresh = RwSignal::new(0u32);
-    let pipelines = Resource::new(move || refresh.get(), |_| list_pipelines(true));
+    let pipelines = resource(move || refresh.get(), |_| list_pipelines(true));
     let me = expect_context::<crate::layout::Me>();
     let changed = Callback::new(move |_| refresh.update(|n| *n += 1));
     view! {

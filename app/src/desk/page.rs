@@ -15,6 +15,7 @@ use crate::ui::browser::load_in_browser;
 use crate::ui::erase::Erase;
 use crate::ui::feedback::{I18n, error_text, redirect_if_logged_out};
 use crate::ui::later::hydrate_later;
+use crate::ui::resource::resource;
 use leptos::prelude::*;
 use std::future::Future;
 use std::sync::Arc;
@@ -23,7 +24,7 @@ use std::sync::Arc;
 pub fn DeskPage() -> impl IntoView {
     let i18n = use_i18n();
     let Me(user) = expect_context::<Me>();
-    let data = Resource::new(|| (), |_| desk_today());
+    let data = resource(|| (), |_| desk_today());
     let arranging = RwSignal::new(false);
     // The panels as arranged on this page (None: as the server sent them).
     // Created here, not in the Suspense's closure: the server runs that

@@ -19,6 +19,7 @@ use crate::ui::list::{
     Column, Filter, FilterOp, ListQuery, ListView, ValueKind, tags_cell, text_cell, urlencode,
 };
 use crate::ui::record::{Detail, Loaded, RecordBody, RecordForm, RecordHeader, route_id};
+use crate::ui::resource::resource;
 use leptos::prelude::*;
 
 /// The *CV* module: the documents list filtered on type CV.
@@ -133,7 +134,7 @@ async fn send_file(url: String, file: web_sys::File) -> AppResult<()> {
         Err(_) => None,
     };
     Err(text
-        .and_then(|t| serde_json::from_str::<AppError>(&t).ok())
+        .and_then(|t| serde_json::from_slice::<AppError>(t.as_bytes()).ok())
         .unwrap_or_else(failed))
 }
 
@@ -417,7 +418,7 @@ pub fn DocumentPage() -> impl IntoView {
     let i18n = use_i18n();
     let id = route_id();
     let reload_page = RwSignal::new(0u32);
-    let detail = Resource::new(
+    let detail = resource(
         move || (id.get(), reload_page.get()),
         |(id, _)| get_document(id),
     );
@@ -539,7 +540,7 @@ pub fn DocumentPage() -> impl IntoView {
 pub fn DocumentEdit() -> impl IntoView {
     let i18n = use_i18n();
     let id = route_id();
-    let detail = Resource::new(move || id.get(), get_document);
+    let detail = resource(move || id.get(), get_document);
     view! {
         <Loaded
             resource=detail

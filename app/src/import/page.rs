@@ -14,6 +14,7 @@ use crate::tx;
 use crate::ui::dialog::ConfirmDialog;
 use crate::ui::erase::Erase;
 use crate::ui::feedback::{ErrorBanner, I18n, problem_text};
+use crate::ui::resource::resource;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -64,7 +65,7 @@ fn problem_line(i18n: I18n, kind: RecordKind, e: &FieldError) -> String {
 pub fn ImportsPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let list = Resource::new(|| (), |_| imports());
+    let list = resource(|| (), |_| imports());
     // The upload answers with `?error=<problem>` when the file is refused.
     let upload_error = move || {
         query
@@ -164,7 +165,7 @@ pub fn ImportPage() -> impl IntoView {
     };
     // Bumped to read the import again: every second while it runs.
     let version = RwSignal::new(0u32);
-    let data = Resource::new(move || (id(), version.get()), |(id, _)| import_get(id));
+    let data = resource(move || (id(), version.get()), |(id, _)| import_get(id));
     Effect::new(move || {
         if let Some(Ok(v)) = data.get()
             && v.status.is_active()

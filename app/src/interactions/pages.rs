@@ -10,6 +10,7 @@ use crate::ui::list::{
     Column, Filter, FilterOp, ListQuery, ListView, ValueKind, tags_cell, text_cell,
 };
 use crate::ui::record::{Detail, Loaded, RecordBody, RecordForm, RecordHeader, route_id};
+use crate::ui::resource::resource;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
@@ -222,7 +223,7 @@ fn ScopeChoice(scope: RwSignal<Scope>, #[prop(optional)] deleting: bool) -> impl
 pub fn InteractionEdit() -> impl IntoView {
     let i18n = use_i18n();
     let id = route_id();
-    let interaction = Resource::new(move || id.get(), get_interaction);
+    let interaction = resource(move || id.get(), get_interaction);
     view! {
         <Loaded
             resource=interaction
@@ -263,7 +264,7 @@ pub fn InteractionPage() -> impl IntoView {
     let i18n = use_i18n();
     let id = route_id();
     let reload_record = RwSignal::new(0u32);
-    let interaction = Resource::new(
+    let interaction = resource(
         move || (id.get(), reload_record.get()),
         |(id, _)| get_interaction(id),
     );

@@ -15,6 +15,7 @@ use crate::settings::layouts::LayoutKey;
 use crate::tx;
 use crate::ui::erase::Erase;
 use crate::ui::feedback::problem_text;
+use crate::ui::resource::resource;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -38,7 +39,7 @@ pub fn DealsBoardPage() -> impl IntoView {
         }
     });
     let fields = chosen_fields(LayoutKey::DealCards);
-    let data = Resource::new(move || filter.get(), deal_board);
+    let data = resource(move || filter.get(), deal_board);
     let error = RwSignal::new(None::<AppError>);
     let losing = RwSignal::new(None::<Losing>);
 

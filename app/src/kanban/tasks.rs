@@ -14,6 +14,7 @@ use crate::records::RecordKind;
 use crate::settings::layouts::LayoutKey;
 use crate::tx;
 use crate::ui::erase::Erase;
+use crate::ui::resource::resource;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -35,7 +36,7 @@ pub fn TasksBoardPage() -> impl IntoView {
         }
     });
     let fields = chosen_fields(LayoutKey::TaskCards);
-    let data = Resource::new(move || filter.get(), task_board);
+    let data = resource(move || filter.get(), task_board);
     let error = RwSignal::new(None::<AppError>);
 
     let board_view = move |cols| {

@@ -12,13 +12,14 @@ use crate::tx;
 use crate::ui::erase::Erase;
 use crate::ui::icons::{Icon, Svg};
 use crate::ui::later::hydrate_later;
+use crate::ui::resource::{Data, resource};
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
 use links::NavLink;
 
 /// The logged-in user, for any component of the shell.
 #[derive(Clone, Copy)]
-pub struct Me(pub Resource<Result<CurrentUser, crate::error::AppError>>);
+pub struct Me(pub Data<Result<CurrentUser, crate::error::AppError>>);
 
 impl Me {
     /// Whether the signed-in user (as the page knows them, from context)
@@ -200,7 +201,7 @@ fn Sidebar(drawer: RwSignal<bool>) -> impl IntoView {
 #[component]
 pub fn AppShell() -> impl IntoView {
     let i18n = use_i18n();
-    let user = Resource::new(|| (), |_| me());
+    let user = resource(|| (), |_| me());
     provide_context(Me(user));
     links::provide_current_path();
     let toasts = crate::ui::dialog::Toasts::provide();

@@ -7,6 +7,7 @@ use crate::records::search::global_search;
 use crate::tx;
 use crate::ui::erase::Erase;
 use crate::ui::list::urlencode;
+use crate::ui::resource::resource;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -15,7 +16,7 @@ pub fn SearchPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let q = Memo::new(move |_| query.with(|m| m.get("q").unwrap_or_default()));
-    let hits = Resource::new(move || q.get(), global_search);
+    let hits = resource(move || q.get(), global_search);
     let section = move |kind: RecordKind, title: Box<dyn Fn() -> String + Send + Sync>| {
         view! {
             <section class="card">

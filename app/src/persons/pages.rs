@@ -17,6 +17,7 @@ use crate::ui::record::{
     Detail, EditableDetail, Loaded, RecordBody, RecordForm, RecordHeader, one_line_address,
     route_id,
 };
+use crate::ui::resource::resource;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -214,7 +215,7 @@ pub fn PersonNew() -> impl IntoView {
 pub fn PersonEdit() -> impl IntoView {
     let i18n = use_i18n();
     let id = route_id();
-    let person = Resource::new(move || id.get(), get_person);
+    let person = resource(move || id.get(), get_person);
     view! {
         <Loaded
             resource=person
@@ -243,7 +244,7 @@ pub fn PersonEdit() -> impl IntoView {
 pub fn PersonPage() -> impl IntoView {
     let i18n = use_i18n();
     let id = route_id();
-    let person = Resource::new(move || id.get(), get_person);
+    let person = resource(move || id.get(), get_person);
     view! {
         <Loaded
             resource=person

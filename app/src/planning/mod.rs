@@ -393,7 +393,10 @@ mod tests {
             json,
             r#"[42,3,"call","planned","Relance \"devis\"",1795599015,1795600800,12,null]"#
         );
-        assert_eq!(serde_json::from_str::<PlanBlock>(&json).unwrap(), b);
+        assert_eq!(
+            serde_json::from_slice::<PlanBlock>(json.as_bytes()).unwrap(),
+            b
+        );
         let all_day_busy = PlanBlock {
             all_day: true,
             busy: true,
@@ -403,10 +406,11 @@ mod tests {
             ..b
         };
         let back: PlanBlock =
-            serde_json::from_str(&serde_json::to_string(&all_day_busy).unwrap()).unwrap();
+            serde_json::from_slice(&serde_json::to_vec(&all_day_busy).unwrap()).unwrap();
         assert_eq!(back, all_day_busy);
         assert!(
-            serde_json::from_str::<PlanBlock>(r#"[1,1,"call","planned","",0,0,16,null]"#).is_err()
+            serde_json::from_slice::<PlanBlock>(br#"[1,1,"call","planned","",0,0,16,null]"#)
+                .is_err()
         );
     }
 }

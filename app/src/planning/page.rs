@@ -14,6 +14,7 @@ use crate::i18n::*;
 use crate::tx;
 use crate::ui::erase::Erase;
 use crate::ui::feedback::{I18n, error_text, redirect_if_logged_out};
+use crate::ui::resource::{Data, resource};
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
@@ -250,14 +251,14 @@ pub fn PlanningPage() -> impl IntoView {
     });
     let week_start = Memo::new(move |_| week_start());
     let refresh = RwSignal::new(0u32);
-    let data = Resource::new(
+    let data = resource(
         move || {
             let s = state.get();
             (s.span, s.date, s.users, week_start.get(), refresh.get())
         },
         |(s, d, u, w, _)| load(s, d, u, w),
     );
-    let people = Resource::new(|| (), |_| planning_people());
+    let people = resource(|| (), |_| planning_people());
     // A phone opens on one day (a week of rows does not fit its width),
     // as the calendar does: drawn so when the server knew the screen, else
     // moved to once running; the address then names the span.
@@ -472,7 +473,7 @@ pub fn PlanningPage() -> impl IntoView {
 /// "All users", or the ones ticked: every row the viewer may show.
 #[component]
 fn UserPicker(
-    people: Resource<AppResult<Vec<super::PlanUser>>>,
+    people: Data<AppResult<Vec<super::PlanUser>>>,
     users: Signal<Vec<i64>>,
     set: Callback<Vec<i64>>,
 ) -> impl IntoView {

@@ -10,6 +10,7 @@ use crate::i18n::*;
 use crate::tx;
 use crate::ui::erase::Erase;
 use crate::ui::feedback::{ErrorBanner, problem_text};
+use crate::ui::resource::resource;
 use leptos::prelude::*;
 use std::future::Future;
 use std::pin::Pin;
@@ -20,8 +21,8 @@ type Call = Pin<Box<dyn Future<Output = AppResult<()>> + Send>>;
 pub fn ProgrammesSettingsPage() -> impl IntoView {
     let i18n = use_i18n();
     let refresh = RwSignal::new(0u32);
-    let live = Resource::new(move || refresh.get(), |_| list_programmes(false));
-    let archived = Resource::new(move || refresh.get(), |_| list_programmes(true));
+    let live = resource(move || refresh.get(), |_| list_programmes(false));
+    let archived = resource(move || refresh.get(), |_| list_programmes(true));
     let changed = Callback::new(move |_| refresh.update(|n| *n += 1));
     view! {
         <div class="page programmes-page">

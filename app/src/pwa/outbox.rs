@@ -82,7 +82,7 @@ impl Kept {
         if let Some(change) = self.file_change() {
             return change;
         }
-        let Ok(body) = serde_json::from_str::<serde_json::Value>(&self.body) else {
+        let Ok(body) = serde_json::from_slice::<serde_json::Value>(self.body.as_bytes()) else {
             return Change::Unknown;
         };
         let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
@@ -180,7 +180,7 @@ impl Kept {
         let parsed = self
             .answer
             .as_deref()
-            .and_then(|a| serde_json::from_str::<AppError>(a).ok());
+            .and_then(|a| serde_json::from_slice::<AppError>(a.as_bytes()).ok());
         Some(parsed.unwrap_or_else(|| match self.status {
             Some(404) => AppError::NotFound,
             _ => AppError::server(format!("status {:?}", self.status)),
@@ -204,7 +204,7 @@ impl Kept {
     /// The body sent again over the record's version `version` (the person
     /// chose their change over the newer one).
     pub fn over_version(&self, version: i32) -> Option<String> {
-        let mut body: serde_json::Value = serde_json::from_str(&self.body).ok()?;
+        let mut body: serde_json::Value = serde_json::from_slice(self.body.as_bytes()).ok()?;
         // Only a change of an existing record has a version to move on.
         body.get("version")?.as_i64()?;
         body["version"] = version.into();
@@ -311,7 +311,7 @@ mod worker {
             else {
                 return;
             };
-            let Ok(msg) = serde_json::from_str::<Message>(&text) else {
+            let Ok(msg) = serde_json::from_slice::<Message>(text.as_bytes()) else {
                 return;
             };
             if msg.kind == "outbox" {

@@ -184,7 +184,7 @@ fn KeptChange(kept: Kept) -> impl IntoView {
 #[component]
 fn BothVersions(kept: Kept, refusal: AppError) -> impl IntoView {
     let i18n = use_i18n();
-    let mine: serde_json::Value = serde_json::from_str(&kept.body).unwrap_or_default();
+    let mine: serde_json::Value = serde_json::from_slice(kept.body.as_bytes()).unwrap_or_default();
     let rows: Vec<(String, String, String)> = match (&refusal, kept.change()) {
         (
             AppError::Conflict {

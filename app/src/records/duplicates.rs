@@ -26,6 +26,7 @@ use crate::error::AppResult;
 use crate::i18n::*;
 use crate::tx;
 use crate::ui::erase::Erase;
+use crate::ui::resource::resource;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
@@ -337,7 +338,7 @@ pub fn DuplicatesPage() -> impl IntoView {
         .collect();
     let kind = RwSignal::new(kinds[0]);
     let again = RwSignal::new(0u32);
-    let pairs = Resource::new(
+    let pairs = resource(
         move || (kind.get(), again.get()),
         |(k, _)| duplicate_pairs(k),
     );

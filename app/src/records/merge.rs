@@ -13,6 +13,7 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::*;
 use crate::tx;
 use crate::ui::erase::Erase;
+use crate::ui::resource::resource;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
@@ -133,7 +134,7 @@ pub fn MergePage() -> impl IntoView {
             (kind, ids)
         })
     });
-    let sheet = Resource::new(
+    let sheet = resource(
         move || asked.get(),
         |(kind, ids)| async move {
             match kind {

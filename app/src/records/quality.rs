@@ -20,6 +20,7 @@ use crate::tx;
 use crate::ui::erase::Erase;
 use crate::ui::feedback::I18n;
 use crate::ui::list::{Filter, FilterOp, ListQuery};
+use crate::ui::resource::resource;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
@@ -370,7 +371,7 @@ pub fn QualityPage() -> impl IntoView {
     use crate::ui::list::group_digits;
     let i18n = use_i18n();
     let again = RwSignal::new(0u32);
-    let figures = Resource::new(move || again.get(), |_| quality_figures());
+    let figures = resource(move || again.get(), |_| quality_figures());
     let error = RwSignal::new(None::<crate::error::AppError>);
     let recount = Action::new(move |_: &()| async move {
         match recount_quality().await {

@@ -10,6 +10,7 @@ use crate::tx;
 use crate::ui::erase::Erase;
 use crate::ui::icons::{Icon, Svg};
 use crate::ui::list::urlencode;
+use crate::ui::resource::resource;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 #[cfg(feature = "ssr")]
@@ -561,7 +562,7 @@ pub fn DuplicateWarning(
         #[cfg(not(feature = "hydrate"))]
         let _ = now;
     });
-    let found = Resource::new(
+    let found = resource(
         move || probe.get(),
         move |(n, e, p)| async move {
             if n.trim().is_empty() && e.trim().is_empty() && p.trim().is_empty() {

@@ -6,6 +6,7 @@ use crate::i18n::*;
 use crate::tx;
 use crate::ui::erase::Erase;
 use crate::ui::feedback::ErrorBanner;
+use crate::ui::resource::resource;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -144,7 +145,7 @@ pub fn TrashPage() -> impl IntoView {
     let i18n = use_i18n();
     let kind = RwSignal::new(RecordKind::Company);
     let refresh = RwSignal::new(0u32);
-    let items = Resource::new(
+    let items = resource(
         move || (kind.get(), refresh.get()),
         |(k, _)| list_trash(k, None),
     );

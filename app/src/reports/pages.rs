@@ -11,6 +11,7 @@ use crate::tx;
 use crate::ui::chart::ChartView;
 use crate::ui::erase::Erase;
 use crate::ui::feedback::ErrorBanner;
+use crate::ui::resource::resource;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
@@ -31,7 +32,7 @@ fn csv_href(kind: ReportKind, q: &ReportQuery, table: &str) -> String {
 #[component]
 pub fn ReportsIndex() -> impl IntoView {
     let i18n = use_i18n();
-    let saved = Resource::new(|| (), |_| saved_reports());
+    let saved = resource(|| (), |_| saved_reports());
     let cards = ReportKind::ALL
         .into_iter()
         .map(|k| {
@@ -130,7 +131,7 @@ pub fn ReportPage() -> impl IntoView {
         let defaults = kind.get().map(|k| k.defaults()).unwrap_or_default();
         query.with(|q| ReportQuery::from_params(|k| q.get(k), defaults))
     });
-    let report = Resource::new(
+    let report = resource(
         move || (kind.get(), filters.get()),
         |(kind, q)| async move {
             match kind {
@@ -155,7 +156,7 @@ pub fn ReportPage() -> impl IntoView {
             report.refetch();
         }
     });
-    let saved = Resource::new(|| (), |_| saved_reports());
+    let saved = resource(|| (), |_| saved_reports());
     // A filter changed: the report's new address, which the page follows.
     // Through a signal and an effect, so that the handlers hold only
     // `Copy` signals (the router's navigate function is the effect's, in

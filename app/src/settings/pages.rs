@@ -17,6 +17,7 @@ use crate::ui::browser::load_in_browser;
 use crate::ui::erase::Erase;
 use crate::ui::feedback::ErrorBanner;
 use crate::ui::form::{Bind, CheckboxGroup, FormErrors, SelectField, TextField};
+use crate::ui::resource::resource;
 use leptos::prelude::*;
 
 /// A form field bound to a signal of its own.
@@ -30,7 +31,7 @@ fn bind_to<T: Clone + Send + Sync + 'static>(s: RwSignal<T>) -> Bind<T> {
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let i18n = use_i18n();
-    let data = Resource::new(|| (), |_| my_settings());
+    let data = resource(|| (), |_| my_settings());
     view! {
         <div class="page settings-page">
             <header class="page-header">

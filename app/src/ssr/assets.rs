@@ -86,7 +86,7 @@ pub fn piece_files(options: &LeptosOptions, piece: &str) -> &'static [String] {
 /// its values the files' names without `.wasm`.
 fn manifest_by_piece(pkg: &str, json: &str) -> std::collections::HashMap<String, Vec<String>> {
     let raw: std::collections::HashMap<String, Vec<String>> =
-        serde_json::from_str(json).unwrap_or_default();
+        serde_json::from_slice(json.as_bytes()).unwrap_or_default();
     raw.into_iter()
         .filter_map(|(key, files)| {
             let (name, _) = key.rsplit_once('_')?;

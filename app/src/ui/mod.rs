@@ -12,6 +12,7 @@ pub mod later;
 pub mod list;
 pub mod pickers;
 pub mod record;
+pub mod resource;
 
 /// A translated string, as a reactive closure (for labels and attributes).
 #[macro_export]

@@ -13,6 +13,7 @@ use crate::records::marks::{Star, TagEditor, record_marks};
 use crate::tx;
 use crate::ui::erase::{Erase, erased};
 use crate::ui::list::EditableCell;
+use crate::ui::resource::Data;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use std::future::Future;
@@ -561,7 +562,7 @@ pub fn Detail(#[prop(into)] label: TextProp, #[prop(into)] value: String) -> imp
 /// Loads a record for a page and shows `view` once it is there, or the
 /// translated error if it cannot be loaded.
 #[component]
-pub fn Loaded<T, V, IV>(resource: Resource<AppResult<T>>, view: V) -> impl IntoView
+pub fn Loaded<T, V, IV>(resource: Data<AppResult<T>>, view: V) -> impl IntoView
 where
     T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
     V: Fn(T) -> IV + Send + Sync + Clone + 'static,

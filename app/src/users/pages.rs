@@ -14,6 +14,7 @@ use crate::ui::dialog::ConfirmDialog;
 use crate::ui::erase::Erase;
 use crate::ui::feedback::{ErrorBanner, I18n};
 use crate::ui::form::{Bind, FormErrors, SelectField, TextField};
+use crate::ui::resource::{Data, resource};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -46,7 +47,7 @@ pub fn UsersPage() -> impl IntoView {
     let state = RwSignal::new(String::new());
     // Bumped after every change: the table is read again.
     let version = RwSignal::new(0u32);
-    let data = Resource::new(
+    let data = resource(
         move || {
             (
                 TeamFilter {
@@ -412,13 +413,14 @@ pub fn InvitationPage() -> impl IntoView {
         }
         .erase();
     }
-    // Blocking: the page is sent once the link is known, drawn whole.
-    let info = Resource::new_blocking(
+    // Blocking (`true`): the page is sent once the link is known, drawn whole.
+    let info = Data::new_with_options(
         {
             let token = token.clone();
             move || token.clone()
         },
         invitation_info,
+        true,
     );
     let form = move |invitee: Invitee| {
         let i18n = use_i18n();

@@ -14,6 +14,7 @@ use crate::ui::pickers::{OwnerSelect, RecordPicker};
 use crate::ui::record::{
     Detail, EditableDetail, Loaded, RecordBody, RecordForm, RecordHeader, route_id,
 };
+use crate::ui::resource::resource;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -200,7 +201,7 @@ pub fn EnrolmentNew() -> impl IntoView {
 pub fn EnrolmentEdit() -> impl IntoView {
     let i18n = use_i18n();
     let id = route_id();
-    let enrolment = Resource::new(move || id.get(), get_enrolment);
+    let enrolment = resource(move || id.get(), get_enrolment);
     view! {
         <Loaded
             resource=enrolment
@@ -259,7 +260,7 @@ pub fn EnrolmentPage() -> impl IntoView {
     let i18n = use_i18n();
     let id = route_id();
     let reload_page = RwSignal::new(0u32);
-    let enrolment = Resource::new(
+    let enrolment = resource(
         move || (id.get(), reload_page.get()),
         |(id, _)| get_enrolment(id),
     );

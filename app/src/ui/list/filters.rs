@@ -11,6 +11,7 @@ use crate::records::RecordKind;
 use crate::records::marks::all_tags;
 use crate::ui::erase::Erase;
 use crate::ui::feedback::{ErrorBanner, I18n};
+use crate::ui::resource::resource;
 use leptos::prelude::*;
 
 pub fn op_label(i18n: I18n, op: FilterOp) -> String {
@@ -36,8 +37,8 @@ pub fn FilterChips(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let columns = StoredValue::new(columns);
-    let users = Resource::new(|| (), |_| user_options());
-    let tags = Resource::new(|| (), |_| all_tags());
+    let users = resource(|| (), |_| user_options());
+    let tags = resource(|| (), |_| all_tags());
     let chips = move || {
         let q = query.get();
         if q.filters.is_empty() {
@@ -128,8 +129,8 @@ pub fn FilterPanel(
     let fields: Vec<ColumnInfo> = columns.into_iter().filter(|c| c.filter.is_some()).collect();
     let fields = StoredValue::new(fields);
     let draft = RwSignal::new(query.get_untracked().filters);
-    let users = Resource::new(|| (), |_| user_options());
-    let tags = Resource::new(|| (), |_| all_tags());
+    let users = resource(|| (), |_| user_options());
+    let tags = resource(|| (), |_| all_tags());
     let add = move |_| {
         let first = fields.with_value(|f| f.first().map(|c| (c.key, c.filter)));
         if let Some((key, Some(kind))) = first {
@@ -293,7 +294,7 @@ pub fn SavedFilters(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let refresh = RwSignal::new(0u32);
-    let list = Resource::new(move || refresh.get(), move |_| saved_filters(kind));
+    let list = resource(move || refresh.get(), move |_| saved_filters(kind));
     let name = RwSignal::new(String::new());
     let shared = RwSignal::new(false);
     let error = RwSignal::new(None::<AppError>);

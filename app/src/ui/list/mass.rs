@@ -10,6 +10,7 @@ use crate::tx;
 use crate::ui::dialog::ConfirmDialog;
 use crate::ui::erase::Erase;
 use crate::ui::feedback::ErrorBanner;
+use crate::ui::resource::resource;
 use leptos::prelude::*;
 use std::collections::BTreeSet;
 
@@ -20,7 +21,7 @@ pub fn MassBar(
     done: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let users = Resource::new(|| (), |_| user_options());
+    let users = resource(|| (), |_| user_options());
     let owner = RwSignal::new(String::new());
     let tag = RwSignal::new(String::new());
     let error = RwSignal::new(None::<AppError>);

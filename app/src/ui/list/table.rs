@@ -17,6 +17,7 @@ use crate::tx;
 use crate::ui::erase::Erase;
 use crate::ui::feedback::{ErrorBanner, I18n};
 use crate::ui::later::hydrate_later;
+use crate::ui::resource::resource;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -233,7 +234,7 @@ where
     let query = Memo::new(move |_| query_map.with(|m| ListQuery::from_params(|k| m.get(k))));
     // Bumped after a mass action or an inline edit, to fetch the page again.
     let refresh = RwSignal::new(0u32);
-    let data = Resource::new(move || (query.get(), refresh.get()), move |(q, _)| fetch(q));
+    let data = resource(move || (query.get(), refresh.get()), move |(q, _)| fetch(q));
     // Read where `list_body` reads it, inside its `Transition`s, which so
     // still wait for the resource.
     let page: RowPage = Signal::derive(move || {
@@ -304,7 +305,7 @@ fn list_body(list: ListBody) -> AnyView {
     // the Transition), so the server draws them too and hydration redraws
     // nothing (it used to redraw every row once the saved set arrived).
     let chosen = RwSignal::new(None::<Vec<String>>);
-    let saved_columns = Resource::new(|| (), move |_| list_columns(kind));
+    let saved_columns = resource(|| (), move |_| list_columns(kind));
     let shown = {
         let defaults = defaults.clone();
         Signal::derive(move || {
