@@ -167,6 +167,25 @@ test("a page's data comes inside its HTML: loading the Desk, a list or a company
   await expect.poll(() => asked).toContain('/api/companies/list');
 });
 
+// The warm-up asks for the coming days and the task board so that the
+// worker keeps them, without parsing them (`pwa::warm::keep_answer`). An
+// answer it left unread kept its request open: the page's network never
+// went quiet (Lighthouse waited its 45 s limit on every page after login).
+test("the warm-up's calls end: each answer it asks for is read to its end", async ({ page }) => {
+  const started = new Set<object>();
+  const ended = new Set<object>();
+  page.on('request', (req) => {
+    if (/^\/api\/(calendar\/events|kanban\/tasks)$/.test(new URL(req.url()).pathname)) started.add(req);
+  });
+  page.on('requestfinished', (req) => {
+    if (started.has(req)) ended.add(req);
+  });
+  await login(page);
+  // Ten days of the calendar and the board.
+  await expect.poll(() => started.size, { timeout: 30_000 }).toBeGreaterThanOrEqual(11);
+  await expect.poll(() => ended.size, { timeout: 10_000 }).toBe(started.size);
+});
+
 test('offline: the Desk, its agenda and a person opened before stay readable', async ({ page, context }) => {
   await login(page);
   await controlled(page);

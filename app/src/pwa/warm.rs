@@ -140,7 +140,8 @@ mod browser {
     /// but does not read the answer: the warm-up needs it kept, not parsed,
     /// and parsing it here would bring the calendar's and the board's
     /// types and their deserializers into the main wasm, where the warm-up
-    /// lives (they belong to the agenda piece). Whether it was answered.
+    /// lives (they belong to the agenda piece). Whether it was answered
+    /// (and read to its end, unparsed).
     async fn keep_answer<F: server_fn::ServerFn + serde::Serialize>(args: F) -> bool {
         use wasm_bindgen_futures::JsFuture;
         let (Some(window), Ok(body), Ok(headers)) = (
@@ -156,10 +157,19 @@ mod browser {
         init.set_method("POST");
         init.set_headers(&headers);
         init.set_body(&body.into());
-        match JsFuture::from(window.fetch_with_str_and_init(F::PATH, &init)).await {
-            Ok(answer) => answer.unchecked_into::<web_sys::Response>().ok(),
+        let Ok(answer) = JsFuture::from(window.fetch_with_str_and_init(F::PATH, &init)).await
+        else {
+            return false;
+        };
+        let answer: web_sys::Response = answer.unchecked_into();
+        // Read to its end, then dropped. A body left unread keeps its
+        // request open: the page's network never went quiet, and Lighthouse
+        // waited its full 45 s for every page after login to settle.
+        let read = match answer.array_buffer() {
+            Ok(bytes) => JsFuture::from(bytes).await.is_ok(),
             Err(_) => false,
-        }
+        };
+        answer.ok() && read
     }
 
     /// Whether the worker's page cache holds the Desk.
