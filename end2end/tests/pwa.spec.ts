@@ -181,8 +181,11 @@ test("the warm-up's calls end: each answer it asks for is read to its end", asyn
     if (started.has(req)) ended.add(req);
   });
   await login(page);
-  // Ten days of the calendar and the board.
-  await expect.poll(() => started.size, { timeout: 30_000 }).toBeGreaterThanOrEqual(11);
+  // The warm-up starts once the worker controls the page; the day views,
+  // the agenda, two weeks and the board, one call after the other (as
+  // offline.spec.ts waits for them: up to a minute on a busy machine).
+  await controlled(page);
+  await expect.poll(() => started.size, { timeout: 60_000 }).toBeGreaterThanOrEqual(11);
   await expect.poll(() => ended.size, { timeout: 10_000 }).toBe(started.size);
 });
 
