@@ -112,15 +112,20 @@ pub fn DocumentList() -> impl IntoView {
 /// Sends `file` by `POST` to `url` as the body; the document saved, or the
 /// server's refusal. (Runs in the browser only: called from events.)
 async fn send_file(url: String, file: web_sys::File) -> AppResult<()> {
-    use crate::ui::browser::{PostFailed, post};
+    use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
     let failed = || AppError::server("upload failed");
-    let response = post(&url, &file, &[("Content-Type", "application/octet-stream")])
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&file);
+    let headers = web_sys::Headers::new().map_err(|_| failed())?;
+    let _ = headers.set("Content-Type", "application/octet-stream");
+    init.set_headers(&headers);
+    let window = web_sys::window().ok_or_else(failed)?;
+    let response = JsFuture::from(window.fetch_with_str_and_init(&url, &init))
         .await
-        .map_err(|e| match e {
-            PostFailed::Network => AppError::Offline,
-            PostFailed::Browser => failed(),
-        })?;
+        .map_err(|_| AppError::Offline)?;
+    let response: web_sys::Response = response.dyn_into().map_err(|_| failed())?;
     if response.ok() {
         return Ok(());
     }

@@ -137,23 +137,31 @@ mod browser {
     /// Calls a read as its server function's client would (a POST of the
     /// arguments as JSON to its path), so that the worker keeps the answer
     /// under the key the page will ask for (the endpoint and the body),
-    /// but does not parse the answer: the warm-up needs it kept, not read
-    /// into types, and parsing it here would bring the calendar's and the
-    /// board's types and their deserializers into the main wasm, where the
-    /// warm-up lives (they belong to the agenda piece). Whether it was
-    /// answered (and its body read to its end).
+    /// but does not read the answer: the warm-up needs it kept, not parsed,
+    /// and parsing it here would bring the calendar's and the board's
+    /// types and their deserializers into the main wasm, where the warm-up
+    /// lives (they belong to the agenda piece). Whether it was answered
+    /// (and read to its end, unparsed).
     async fn keep_answer<F: server_fn::ServerFn + serde::Serialize>(args: F) -> bool {
         use wasm_bindgen_futures::JsFuture;
-        let Ok(body) = serde_json::to_string(&args) else {
+        let (Some(window), Ok(body), Ok(headers)) = (
+            web_sys::window(),
+            serde_json::to_string(&args),
+            web_sys::Headers::new(),
+        ) else {
             return false;
         };
-        let headers = [
-            ("Content-Type", "application/json"),
-            ("Accept", "application/json"),
-        ];
-        let Ok(answer) = crate::ui::browser::post(F::PATH, &body.into(), &headers).await else {
+        let _ = headers.set("Content-Type", "application/json");
+        let _ = headers.set("Accept", "application/json");
+        let init = web_sys::RequestInit::new();
+        init.set_method("POST");
+        init.set_headers(&headers);
+        init.set_body(&body.into());
+        let Ok(answer) = JsFuture::from(window.fetch_with_str_and_init(F::PATH, &init)).await
+        else {
             return false;
         };
+        let answer: web_sys::Response = answer.unchecked_into();
         // Read to its end, then dropped. A body left unread keeps its
         // request open: the page's network never went quiet, and Lighthouse
         // waited its full 45 s for every page after login to settle.

@@ -9,9 +9,6 @@
 //! Suspense ever waits for it. Offline, the call is answered from the data
 //! the device kept (the service worker), so it is as fresh as the last time
 //! it was seen online.
-//!
-//! Also [`post`]: a request the app makes itself, outside the server
-//! functions' client (a file sent as the body, a read kept unread).
 
 use crate::ui::erase::Erase;
 use leptos::prelude::*;
@@ -74,37 +71,4 @@ pub fn related_list<T>(
         }
         Some(Ok(items)) => Some(list(items)),
     }
-}
-
-/// Why [`post`] got no answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PostFailed {
-    /// The browser could not make the request.
-    Browser,
-    /// The request went out and no answer came (offline).
-    Network,
-}
-
-/// `POST`s `body` to `url` with `headers` (name, value): the server's
-/// answer, whatever its status (browser only).
-pub async fn post(
-    url: &str,
-    body: &wasm_bindgen::JsValue,
-    headers: &[(&str, &str)],
-) -> Result<web_sys::Response, PostFailed> {
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen_futures::JsFuture;
-    let window = web_sys::window().ok_or(PostFailed::Browser)?;
-    let sent = web_sys::Headers::new().map_err(|_| PostFailed::Browser)?;
-    for (name, value) in headers {
-        let _ = sent.set(name, value);
-    }
-    let init = web_sys::RequestInit::new();
-    init.set_method("POST");
-    init.set_headers(&sent);
-    init.set_body(body);
-    let answer = JsFuture::from(window.fetch_with_str_and_init(url, &init))
-        .await
-        .map_err(|_| PostFailed::Network)?;
-    answer.dyn_into().map_err(|_| PostFailed::Browser)
 }
