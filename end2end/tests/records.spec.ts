@@ -160,4 +160,35 @@ test.describe('on a computer whose app starts late', () => {
     await expect(page.locator('.record-header h1')).toContainText(name);
     await deleteRecord(page);
   });
+
+  test("an edit form's text area is filled before the app has started, and an edit made after is saved", async ({ page }) => {
+    await login(page);
+    const description = 'Deux lignes : <b>Lyon & Nantes</b>\n« fin »';
+    const made = await page.request.post('/api/companies/save', {
+      data: {
+        id: null, version: null, confirmed: true,
+        input: {
+          name: unique('Atelier Texte'), roles: ['client'], industry: '', size: '', website: '', email: '',
+          phone: '', street: '', line2: '', postal_code: '', city: '', country: '', registration_number: '',
+          source: '', description, owner_id: null,
+        },
+      },
+    });
+    expect(made.ok(), await made.text()).toBeTruthy();
+    const id: number = await made.json();
+    const release = await holdApp(page);
+    await page.goto(`/companies/${id}/edit`);
+    // The server's HTML alone: the text as saved (markup shown as text).
+    await expect(page.locator('#f-description')).toHaveValue(description);
+    await expect(page.locator('.app')).toHaveAttribute('data-ready', 'false');
+    release();
+    await ready(page);
+    await expect(page.locator('#f-description')).toHaveValue(description);
+    await page.locator('#f-description').fill(`${description}\nTrois`);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.waitForURL(new RegExp(`/companies/${id}$`));
+    const got = await page.request.post('/api/companies/get', { data: { id } });
+    expect((await got.json()).input.description).toBe(`${description}\nTrois`);
+    await deleteRecord(page);
+  });
 });

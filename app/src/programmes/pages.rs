@@ -203,6 +203,7 @@ fn EntryForm(
             <div class="field field-wide" class:field-invalid=move || problem_of("description").is_some()>
                 <label for=description_id.clone()>{tx!(i18n, programme.description)}</label>
                 <textarea id=description_id name="description" rows="2" disabled=!admin
+                    inner_html=crate::ui::form::textarea_html(input.with_untracked(|i| i.description.clone()))
                     prop:value=move || input.with(|i| i.description.clone())
                     on:input=move |ev| input.update(|i| i.description = event_target_value(&ev))></textarea>
                 {move || problem_of("description").map(|p| view! { <p class="field-error" role="alert">{p}</p> })}

@@ -185,6 +185,7 @@ pub fn TextArea(
                 maxlength=max.to_string()
                 aria-invalid=move || problem.get().is_some().to_string()
                 aria-describedby=format!("f-{name}-msg")
+                inner_html=textarea_html(value.get_untracked())
                 prop:value=move || value.get()
                 on:input=move |ev| {
                     edited();
@@ -194,6 +195,27 @@ pub fn TextArea(
         </FieldFrame>
     }
     .erase()
+}
+
+/// A textarea's text as the form opens, in the server's HTML: an edit form
+/// is drawn filled before the app runs, as an input's `value=` does (a
+/// textarea's value is its content, which `prop:value` does not write).
+/// Given as `inner_html`, which hydration leaves as the server wrote it, so
+/// escaped here; the property follows every change after. Empty in the
+/// browser, where the property draws it (and no escaper is shipped).
+pub fn textarea_html(text: String) -> String {
+    // The HTML parser drops one newline just after `<textarea>`: a text
+    // that starts with one gets another in front.
+    #[cfg(feature = "ssr")]
+    return match html_escape::encode_text(&text) {
+        t if t.starts_with('\n') => format!("\n{t}"),
+        t => t.into_owned(),
+    };
+    #[cfg(not(feature = "ssr"))]
+    {
+        drop(text);
+        String::new()
+    }
 }
 
 /// One choice among `options` (value, translated label); empty means none.
@@ -333,4 +355,25 @@ fn form_section(title: TextProp, children: Children) -> AnyView {
         </section>
     }
     .erase()
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::textarea_html;
+
+    #[test]
+    fn a_textareas_text_is_escaped_and_keeps_its_first_newline() {
+        assert_eq!(textarea_html(String::new()), "");
+        assert_eq!(
+            textarea_html("a < b & c > d\n\"e\"".into()),
+            "a &lt; b &amp; c &gt; d\n\"e\""
+        );
+        // `</textarea>` in the text cannot close the element.
+        assert_eq!(
+            textarea_html("</textarea><script>".into()),
+            "&lt;/textarea&gt;&lt;script&gt;"
+        );
+        // The parser drops one newline just after `<textarea>`.
+        assert_eq!(textarea_html("\nsecond line".into()), "\n\nsecond line");
+    }
 }

@@ -67,6 +67,42 @@ async fn bad_input_is_refused_field_by_field_and_changes_nothing(pool: PgPool) {
     assert_eq!(count, 0);
 }
 
+/// An edit form is drawn filled by the server, before the app runs: a
+/// textarea's text too (its content, escaped; `prop:value` writes none).
+#[sqlx::test(migrations = "../migrations")]
+async fn an_edit_form_holds_its_description_before_the_app_runs(pool: PgPool) {
+    let app = TestApp::new(pool.clone());
+    let s = member(&app).await;
+    let mut input = company("Atelier Élan");
+    input["description"] = json!("Deux lignes : <b>Lyon & Nantes</b>\n« fin »");
+    let r = app
+        .call(
+            "/api/companies/save",
+            json!({"id": null, "version": null, "input": input}),
+            Some(&s),
+        )
+        .await;
+    let id = r.body.as_i64().unwrap();
+    let page = app.get(&format!("/companies/{id}/edit"), Some(&s)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let start = page
+        .text
+        .find(r#"<textarea id="f-description""#)
+        .expect("the description's textarea");
+    let textarea = &page.text[start..];
+    let text = &textarea[textarea.find('>').unwrap() + 1..textarea.find("</textarea>").unwrap()];
+    assert_eq!(
+        text,
+        "Deux lignes : &lt;b&gt;Lyon &amp; Nantes&lt;/b&gt;\n« fin »"
+    );
+    // The value input was the field's `value=`, as before.
+    assert!(
+        page.text.contains(r#"value="Atelier Élan""#),
+        "{}",
+        page.text
+    );
+}
+
 #[sqlx::test(migrations = "../migrations")]
 async fn a_stale_save_is_refused_and_nothing_is_lost(pool: PgPool) {
     let app = TestApp::new(pool.clone());
