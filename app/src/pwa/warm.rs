@@ -136,12 +136,12 @@ mod browser {
 
     /// Calls a read as its server function's client would (a POST of the
     /// arguments as JSON to its path), so that the worker keeps the answer
-    /// under the key the page will ask for (the endpoint and the body),
-    /// but does not read the answer: the warm-up needs it kept, not parsed,
-    /// and parsing it here would bring the calendar's and the board's
-    /// types and their deserializers into the main wasm, where the warm-up
-    /// lives (they belong to the agenda piece). Whether it was answered
-    /// (and read to its end, unparsed).
+    /// under the key the page will ask for (the endpoint and the body).
+    /// The answer is read to its end (an answer left unread keeps its
+    /// request open) but not parsed: the warm-up needs it kept, and
+    /// parsing it here would bring the calendar's and the board's types
+    /// and their deserializers into the main wasm, where the warm-up lives
+    /// (they belong to the agenda piece). Whether it was answered.
     async fn keep_answer<F: server_fn::ServerFn + serde::Serialize>(args: F) -> bool {
         use wasm_bindgen_futures::JsFuture;
         let (Some(window), Ok(body), Ok(headers)) = (
