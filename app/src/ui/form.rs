@@ -6,6 +6,7 @@ use super::feedback::problem_text;
 use crate::error::{AppError, FieldError, FieldProblem};
 use crate::i18n::*;
 use crate::ui::erase::{Erase, erased};
+use crate::ui::later::hydrate_later;
 use crate::validate::MAX_LINE;
 use leptos::prelude::*;
 
@@ -347,13 +348,16 @@ pub fn FormSection<C: IntoView + 'static>(
     form_section(title, erased(children))
 }
 
+/// Each section is hydrated in a task of its own (`ui::later`): a form's
+/// fields, their labels, messages and handlers were one long task on a slow
+/// phone (Lighthouse's blocking time on every form).
 fn form_section(title: TextProp, children: Children) -> AnyView {
-    view! {
+    hydrate_later(view! {
         <section class="form-section">
             <h2>{move || title.get().to_string()}</h2>
             <div class="form-grid">{children()}</div>
         </section>
-    }
+    })
     .erase()
 }
 
