@@ -23,6 +23,18 @@ fn person(last: &str, company_id: Option<i64>) -> Value {
     })
 }
 
+/// Saves a new company through its form's function; its id.
+async fn new_company(app: &TestApp, session: &str, input: Value) -> i64 {
+    let r = app
+        .call(
+            "/api/companies/save",
+            json!({"id": null, "version": null, "input": input}),
+            Some(session),
+        )
+        .await;
+    r.body.as_i64().unwrap_or_else(|| panic!("{}", r.text))
+}
+
 async fn member(app: &TestApp) -> String {
     app.user("member@example.fr", "member").await;
     app.login("member@example.fr", PASSWORD).await.unwrap()
@@ -75,14 +87,7 @@ async fn an_edit_form_holds_its_description_before_the_app_runs(pool: PgPool) {
     let s = member(&app).await;
     let mut input = company("Atelier Élan");
     input["description"] = json!("Deux lignes : <b>Lyon & Nantes</b>\n« fin »");
-    let r = app
-        .call(
-            "/api/companies/save",
-            json!({"id": null, "version": null, "input": input}),
-            Some(&s),
-        )
-        .await;
-    let id = r.body.as_i64().unwrap();
+    let id = new_company(&app, &s, input).await;
     let page = app.get(&format!("/companies/{id}/edit"), Some(&s)).await;
     assert_eq!(page.status, StatusCode::OK);
     let start = page
@@ -107,14 +112,7 @@ async fn an_edit_form_holds_its_description_before_the_app_runs(pool: PgPool) {
 async fn a_stale_save_is_refused_and_nothing_is_lost(pool: PgPool) {
     let app = TestApp::new(pool.clone());
     let s = member(&app).await;
-    let r = app
-        .call(
-            "/api/companies/save",
-            json!({"id": null, "version": null, "input": company("Atelier Élan")}),
-            Some(&s),
-        )
-        .await;
-    let id = r.body.as_i64().unwrap();
+    let id = new_company(&app, &s, company("Atelier Élan")).await;
 
     // Two people open version 1; the first save wins, the second is refused.
     let mut first = company("Atelier Élan");
@@ -180,14 +178,7 @@ async fn a_stale_save_is_refused_and_nothing_is_lost(pool: PgPool) {
 async fn concurrent_saves_never_lose_an_update(pool: PgPool) {
     let app = TestApp::new(pool.clone());
     let s = member(&app).await;
-    let r = app
-        .call(
-            "/api/companies/save",
-            json!({"id": null, "version": null, "input": company("Race SARL")}),
-            Some(&s),
-        )
-        .await;
-    let id = r.body.as_i64().unwrap();
+    let id = new_company(&app, &s, company("Race SARL")).await;
     let mut calls = tokio::task::JoinSet::new();
     for i in 0..8 {
         let (app, s) = (app.clone(), s.clone());
@@ -226,14 +217,7 @@ async fn concurrent_saves_never_lose_an_update(pool: PgPool) {
 async fn a_person_links_to_a_company_and_both_lists_find_them(pool: PgPool) {
     let app = TestApp::new(pool.clone());
     let s = member(&app).await;
-    let c = app
-        .call(
-            "/api/companies/save",
-            json!({"id": null, "version": null, "input": company("Fromagerie Beaumont")}),
-            Some(&s),
-        )
-        .await;
-    let company_id = c.body.as_i64().unwrap();
+    let company_id = new_company(&app, &s, company("Fromagerie Beaumont")).await;
     let p = app
         .call(
             "/api/persons/save",
@@ -459,14 +443,7 @@ async fn a_delete_is_undone_by_its_author_for_a_while_only(pool: PgPool) {
     let app = TestApp::new(pool.clone());
     let s = member(&app).await;
     let (_, other) = app.login_as("other@example.fr", "member").await;
-    let r = app
-        .call(
-            "/api/companies/save",
-            json!({"id": null, "version": null, "input": company("Atelier Réparé")}),
-            Some(&s),
-        )
-        .await;
-    let id = r.body.as_i64().unwrap();
+    let id = new_company(&app, &s, company("Atelier Réparé")).await;
     let r = app
         .call(
             "/api/companies/delete",
