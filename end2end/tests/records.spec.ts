@@ -191,4 +191,41 @@ test.describe('on a computer whose app starts late', () => {
     expect((await got.json()).input.description).toBe(`${description}\nTrois`);
     await deleteRecord(page);
   });
+
+  test("a deal's edit form stays put when its lists arrive: the pipeline, stage and owner fields are drawn from the start", async ({ page }) => {
+    await login(page);
+    const pipeline = (await (await page.request.post('/api/deals/pipelines', { data: { include_inactive: false } })).json())[0];
+    const made = await page.request.post('/api/deals/save', {
+      data: {
+        id: null, version: null, confirmed: true,
+        input: {
+          name: unique('Contrat posé'), company_id: null, person_id: null, pipeline_id: pipeline.id,
+          stage_id: pipeline.stages[0].id, amount: '1200', expected_close: '', probability: '', status: 'open',
+          lost_reason: '', next_step: '', description: 'Sans bouger', owner_id: null,
+        },
+      },
+    });
+    expect(made.ok(), await made.text()).toBeTruthy();
+    const id: number = await made.json();
+    const release = await holdApp(page);
+    await page.goto(`/deals/${id}/edit`);
+    // The server's HTML alone: the fields whose options come later are there.
+    for (const field of ['#f-pipeline_id', '#f-stage_id', '#f-owner_id']) {
+      await expect(page.locator(field)).toBeVisible();
+    }
+    const top = async (field: string) => (await page.locator(field).boundingBox())!.y;
+    const before = { amount: await top('#f-amount'), description: await top('#f-description') };
+    await expect(page.locator('.app')).toHaveAttribute('data-ready', 'false');
+    release();
+    await ready(page);
+    // The options have arrived (the deal's stage is chosen, the owners
+    // listed) and nothing below those fields has moved.
+    await expect(page.locator('#f-stage_id')).toHaveValue(String(pipeline.stages[0].id));
+    await expect.poll(() => page.locator('#f-owner_id option').count()).toBeGreaterThan(1);
+    expect(await top('#f-amount')).toBe(before.amount);
+    expect(await top('#f-description')).toBe(before.description);
+    await page.goto(`/deals/${id}`);
+    await ready(page);
+    await deleteRecord(page);
+  });
 });

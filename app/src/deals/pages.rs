@@ -167,26 +167,28 @@ fn DealFields(form: RwSignal<DealInput>) -> impl IntoView {
             <RecordPicker kind=RecordKind::Person name="person_id" label=tx!(i18n, deal.person)
                 value=Signal::derive(move || form.with(|f| f.person_id))
                 set=Callback::new(move |v| form.update(|f| f.person_id = v)) />
+                // Both selects are drawn from the start, empty until the
+                // pipelines arrive (so nothing below them moves then), and
+                // the hint keeps its line.
                 {move || {
-                    pipelines.get().and_then(|r| r.ok()).map(|list| {
-                        let pid = form.with(|f| f.pipeline_id);
-                        let pipeline_options = list
-                            .iter()
-                            .map(|p| (p.id.to_string(), TextProp::from(p.name.clone())))
-                            .collect::<Vec<_>>();
-                        let stage_options = list
-                            .into_iter()
-                            .find(|p| Some(p.id) == pid)
-                            .map(|p| p.stages.into_iter().map(|s| (s.id.to_string(), TextProp::from(s.name))).collect::<Vec<_>>())
-                            .unwrap_or_default();
-                        view! {
-                            <SelectField name="pipeline_id" label=tx!(i18n, deal.pipeline) bind=pipeline options=pipeline_options required=true />
-                            <SelectField name="stage_id" label=tx!(i18n, deal.stage) bind=stage options=stage_options required=true />
-                        }
-                    })
+                    let list = pipelines.get().and_then(|r| r.ok()).unwrap_or_default();
+                    let pid = form.with(|f| f.pipeline_id);
+                    let pipeline_options = list
+                        .iter()
+                        .map(|p| (p.id.to_string(), TextProp::from(p.name.clone())))
+                        .collect::<Vec<_>>();
+                    let stage_options = list
+                        .into_iter()
+                        .find(|p| Some(p.id) == pid)
+                        .map(|p| p.stages.into_iter().map(|s| (s.id.to_string(), TextProp::from(s.name))).collect::<Vec<_>>())
+                        .unwrap_or_default();
+                    view! {
+                        <SelectField name="pipeline_id" label=tx!(i18n, deal.pipeline) bind=pipeline options=pipeline_options required=true />
+                        <SelectField name="stage_id" label=tx!(i18n, deal.stage) bind=stage options=stage_options required=true />
+                    }
                 }}
 
-            <p class="hint muted">{stage_hint}</p>
+            <p class="hint muted">{move || stage_hint().unwrap_or_else(|| "\u{a0}".to_string())}</p>
             <TextField name="amount" label=tx!(i18n, deal.amount) bind=bind!(form.amount) inputmode="decimal" />
             <TextField name="expected_close" label=tx!(i18n, deal.expected_close) bind=bind!(form.expected_close) kind="date" />
             <TextField name="probability" label=tx!(i18n, deal.probability_override) bind=bind!(form.probability) inputmode="numeric" />

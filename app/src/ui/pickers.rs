@@ -22,26 +22,27 @@ pub fn OwnerSelect(value: Signal<Option<i64>>, set: Callback<Option<i64>>) -> im
     let users = load_in_browser(user_options);
     let text = Signal::derive(move || value.get().map(|v| v.to_string()).unwrap_or_default());
     let set_text = Callback::new(move |v: String| set.run(v.parse().ok()));
+    // Drawn from the start, without its options until they arrive: a
+    // field that appeared only then pushed what follows it down, under the
+    // person's finger (a layout shift).
     view! {
         {move || {
-                users
-                    .get()
-                    .map(|r| {
-                        let options = r
-                            .unwrap_or_default()
-                            .into_iter()
-                            .map(|(id, name)| (id.to_string(), TextProp::from(name)))
-                            .collect::<Vec<_>>();
-                        view! {
-                            <SelectField
-                                name="owner_id"
-                                label=crate::tx!(i18n, common.owner)
-                                bind=(text, set_text)
-                                options=options
-                            />
-                        }
-                    })
-            }}
+            let options = users
+                .get()
+                .and_then(Result::ok)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(id, name)| (id.to_string(), TextProp::from(name)))
+                .collect::<Vec<_>>();
+            view! {
+                <SelectField
+                    name="owner_id"
+                    label=crate::tx!(i18n, common.owner)
+                    bind=(text, set_text)
+                    options=options
+                />
+            }
+        }}
     }
     .erase()
 }

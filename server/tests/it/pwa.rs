@@ -118,6 +118,13 @@ async fn forms_are_drawn_by_the_server(pool: PgPool) {
         (format!("/companies/{company}/edit"), "Fromagerie Vidal"),
         (format!("/persons/{person}/edit"), "Lemaire"),
         (format!("/deals/{deal}/edit"), "Salon 2027"),
+        // Fields whose choices the browser loads are drawn all the same
+        // (empty until then): appearing later, they pushed the form down.
+        (format!("/deals/{deal}/edit"), "id=\"f-pipeline_id\""),
+        (format!("/deals/{deal}/edit"), "id=\"f-stage_id\""),
+        (format!("/deals/{deal}/edit"), "id=\"f-owner_id\""),
+        (format!("/companies/{company}/edit"), "id=\"f-owner_id\""),
+        ("/programmes/new".to_string(), "id=\"f-programme_id\""),
         ("/settings/profile".to_string(), "id=\"settings-reminders\""),
         ("/settings/profile".to_string(), "Europe/Paris"),
     ] {

@@ -127,13 +127,15 @@ fn EnrolmentFields(form: RwSignal<EnrolmentInput>) -> impl IntoView {
     let company = move || form.with(|f| f.company_id.is_some() && f.person_id.is_none());
     view! {
         <FormSection title=tx!(i18n, common.details)>
+            // Drawn from the start, empty until the programmes arrive: the
+            // form's first field, it pushed the whole form down when it
+            // appeared only then.
             {move || {
-                programmes.get().and_then(|r| r.ok()).map(|list| {
-                    let options = offered(i18n.get_locale(), list, current);
-                    view! {
-                        <SelectField name="programme_id" label=tx!(i18n, enrolment.programme) bind=programme options=options required=true />
-                    }
-                })
+                let list = programmes.get().and_then(|r| r.ok()).unwrap_or_default();
+                let options = offered(i18n.get_locale(), list, current);
+                view! {
+                    <SelectField name="programme_id" label=tx!(i18n, enrolment.programme) bind=programme options=options required=true />
+                }
             }}
             <Show
                 when=company
