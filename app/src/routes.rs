@@ -131,7 +131,8 @@ piece!(
     /// record-page kit). The forms as a piece of their own made a record
     /// page's first visit 91 KB lighter, but the Desk's 6 KB heavier and
     /// 13 files longer (one shared file per set of pieces): its Time to
-    /// Interactive was later by about 0.3 s (README, 2026-12-06).
+    /// Interactive was later by about 0.3 s (docs/performance-log.md,
+    /// 2026-12-06).
     records_piece / __preload_records_piece, Record, RecordPages {
         CompanyNew => companies::pages::CompanyNew,
         CompanyPage => companies::pages::CompanyPage,
