@@ -141,7 +141,11 @@ const TAPS_BEFORE_READY: &str = "const waiting = () => document.querySelector('[
 /// instead of asking for them once the main wasm has run, a round trip
 /// later. (As `<link rel="prefetch">` they started before the first paint
 /// and shared the slow network with the stylesheet: Lighthouse put the
-/// largest paint of a list 4 s later.)
+/// largest paint of a list 4 s later.) The main wasm, the JS that starts it
+/// and the splitter's loader are asked for together: left to the JS, the
+/// loader (which it imports) and the wasm (which it fetches once it has
+/// run) would start two round trips later, and the largest file last. The
+/// piece's files go at a low priority, the main wasm being needed first.
 /// It also notes the screen's width and the device's light or dark setting
 /// in cookies for the server's next page, and shows a theme of `auto` in
 /// the device's setting at once and whenever it changes
@@ -153,9 +157,12 @@ const TAPS_BEFORE_READY: &str = "const waiting = () => document.querySelector('[
 pub fn boot_script(options: &LeptosOptions, with_app: bool) -> String {
     let files = pkg_files(options);
     let start = if with_app {
+        let loader = split_loader(pieces(options))
+            .map(|url| format!("document.head.append(Object.assign(document.createElement('link'), {{ rel: 'modulepreload', href: {url:?} }})); "))
+            .unwrap_or_default();
         format!(
-            "const pieces = () => (document.querySelector('meta[name={PIECES_META}]')?.content || '').split(' ').filter(Boolean).forEach((url) => fetch(url).catch(() => {{}}));\n\
-             const start = () => {{ pieces(); import({js:?}).then((app) => app.default({{ module_or_path: {wasm:?} }}).then(() => app.hydrate())); }};\n\
+            "const pieces = () => (document.querySelector('meta[name={PIECES_META}]')?.content || '').split(' ').filter(Boolean).forEach((url) => fetch(url, {{ priority: 'low' }}).catch(() => {{}}));\n\
+             const start = () => {{ const main = fetch({wasm:?}); {loader}pieces(); import({js:?}).then((app) => app.default({{ module_or_path: main }}).then(() => app.hydrate())); }};\n\
              {taps}",
             js = files.js,
             wasm = files.wasm,
@@ -177,6 +184,15 @@ pub fn boot_script(options: &LeptosOptions, with_app: bool) -> String {
         narrow = crate::layout::NARROW_COOKIE,
         dark = crate::layout::DEVICE_DARK_COOKIE,
     )
+}
+
+/// The splitter's loader (`__wasm_split.….js`) among a split build's files.
+fn split_loader(pieces: &[String]) -> Option<&String> {
+    pieces.iter().find(|p| {
+        p.rsplit('/')
+            .next()
+            .is_some_and(|n| n.starts_with("__wasm_split.") && n.ends_with(".js"))
+    })
 }
 
 /// `hashes`: `hash.txt` (lines `js: …`, `wasm: …`, `css: …`), or empty.
@@ -251,6 +267,21 @@ mod tests {
     }
 
     #[test]
+    fn the_split_loader_is_found_among_the_pieces() {
+        let pieces = [
+            "/pkg/__wasm_split.LLL.js",
+            "/pkg/__wasm_split_manifest.MMM.json",
+            "/pkg/chunk_3.QQQ.wasm",
+        ]
+        .map(String::from);
+        assert_eq!(
+            split_loader(&pieces).map(String::as_str),
+            Some("/pkg/__wasm_split.LLL.js")
+        );
+        assert_eq!(split_loader(&pieces[2..]), None);
+    }
+
+    #[test]
     fn the_manifest_is_read_by_piece_name() {
         let json = r#"{"desk_piece_1104499559477106457":["chunk_3.QQQ","split_desk_piece_1104499559477106457.XYZ"],"records_piece_1104499559477106457":["chunk_3.QQQ"]}"#;
         let m = manifest_by_piece("pkg", json);
@@ -274,8 +305,10 @@ mod tests {
             script.contains(&format!("import({:?})", files.js)),
             "{script}"
         );
+        // The main wasm is asked for at once, beside the JS, not by it.
         assert!(
-            script.contains(&format!("module_or_path: {:?}", files.wasm)),
+            script.contains(&format!("const main = fetch({:?});", files.wasm))
+                && script.contains("module_or_path: main"),
             "{script}"
         );
         assert!(script.contains("addEventListener('load'"), "{script}");
