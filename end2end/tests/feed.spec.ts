@@ -128,3 +128,44 @@ test('a time zone that does not exist is refused by its field', async ({ page })
   await page.locator('form', { has: page.locator('#f-capacity_hours') }).getByRole('button', { name: 'Save' }).click();
   await expect(page.locator('#f-capacity_hours-msg')).not.toBeEmpty();
 });
+
+test('my time zone is chosen among every zone, on the page the server drew and on one the app drew', async ({ page }) => {
+  await login(page);
+  // Opened from the menu: the page is drawn by the app, not loaded.
+  const loads: string[] = [];
+  page.on('request', (req) => {
+    if (req.resourceType() === 'document') loads.push(req.url());
+  });
+  await page.locator('details:has(a.settings-link) > summary').click();
+  await page.locator('a.settings-link').click();
+  await page.waitForURL('**/settings/profile');
+  await ready(page);
+  expect(loads).toEqual([]);
+  const zone = page.locator('#f-time_zone');
+  const was = await zone.inputValue();
+  const week = await page.locator('#f-week_start').inputValue();
+  const capacity = await page.locator('#f-capacity_hours').inputValue();
+  expect(was).not.toBe('');
+  expect(await zone.locator('option').count()).toBeGreaterThan(400);
+  await expect(zone.locator('option[value="America/Port_of_Spain"]')).toHaveText('America/Port of Spain');
+  // The zone's neighbour at the same hour, so that a failure here leaves no
+  // other test an hour off.
+  const other = was === 'Europe/Brussels' ? 'Europe/Paris' : 'Europe/Brussels';
+  try {
+    await zone.selectOption(other);
+    const form = page.locator('form', { has: zone });
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect(form.getByRole('status')).toHaveText('Saved.');
+    // Loaded: the server's HTML has it chosen, and so has the app once started.
+    await page.reload();
+    await ready(page);
+    await expect(zone).toHaveValue(other);
+    await expect(zone.locator('option:checked')).toHaveText(other.replace('_', ' '));
+    expect(await zone.locator('option').count()).toBeGreaterThan(400);
+  } finally {
+    const res = await page.request.post('/api/settings/save_profile', {
+      data: { time_zone: was, capacity_hours: capacity, week_start: week },
+    });
+    expect(res.ok(), await res.text()).toBeTruthy();
+  }
+});

@@ -248,9 +248,13 @@ pub fn SelectField(
                 {options
                     .into_iter()
                     .map(|(v, l)| {
-                        let selected_v = v.clone();
+                        // The choice as the form opens, in the server's HTML
+                        // (as an input's `value=`); the select's property
+                        // follows every change after, so no option watches
+                        // the value.
+                        let selected = value.with_untracked(|x| *x == v);
                         view! {
-                            <option value=v selected=move || value.with(|x| *x == selected_v)>
+                            <option value=v selected=selected>
                                 {move || l.get().to_string()}
                             </option>
                         }
