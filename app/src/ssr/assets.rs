@@ -136,19 +136,20 @@ const TAPS_BEFORE_READY: &str = "const waiting = () => document.querySelector('[
 /// without it (rendered by the server); the wasm is fetched only once the
 /// page has loaded and the browser is idle, so on a slow network it never
 /// competes with the stylesheet for the first paint (no preload either).
-/// The files of the page's piece are fetched at the same moment, beside
-/// the main wasm: the app finds them in the HTTP cache (immutable names)
-/// instead of asking for them once the main wasm has run, a round trip
-/// later. (Tried: handing the splitter's loader these answers, so that it
-/// does not ask the HTTP cache again. A person's page then blocked longer
-/// at start-up, 345 → 478 ms: the cache's answer had been a break between
-/// loading the route and instantiating the piece.) (As `<link rel="prefetch">` they started before the first paint
-/// and shared the slow network with the stylesheet: Lighthouse put the
-/// largest paint of a list 4 s later.) The main wasm, the JS that starts it
-/// and the splitter's loader are asked for together: left to the JS, the
-/// loader (which it imports) and the wasm (which it fetches once it has
-/// run) would start two round trips later, and the largest file last. The
-/// piece's files go at a low priority, the main wasm being needed first.
+/// The main wasm, the JS that starts it and the splitter's loader are
+/// asked for together: left to the JS, the loader (which it imports) and
+/// the wasm (which it fetches once it has run) would start two round trips
+/// later, and the largest file last.
+/// The files of the page's piece are fetched at the same moment, at a low
+/// priority (the main wasm is needed first): the app finds them in the
+/// HTTP cache (immutable names) instead of asking for them once the main
+/// wasm has run, a round trip later. (As `<link rel="prefetch">` they
+/// started before the first paint and shared the slow network with the
+/// stylesheet: Lighthouse put the largest paint of a list 4 s later.
+/// Handing the splitter's loader these answers, so that it would not ask
+/// the HTTP cache again, made a person's page block longer at start-up,
+/// 345 → 478 ms: the cache's answer is a break between loading the route
+/// and instantiating the piece.)
 /// It also notes the screen's width and the device's light or dark setting
 /// in cookies for the server's next page, and shows a theme of `auto` in
 /// the device's setting at once and whenever it changes
