@@ -98,7 +98,7 @@ fn manifest_by_piece(pkg: &str, json: &str) -> std::collections::HashMap<String,
 
 fn piece_paths(pkg: &str, names: impl Iterator<Item = String>, main: &PkgFiles) -> Vec<String> {
     let mut pieces: Vec<String> = names
-        .filter(|n| n.ends_with(".wasm") || (n.starts_with("__wasm_split.") && n.ends_with(".js")))
+        .filter(|n| n.ends_with(".wasm") || is_split_loader(n))
         .map(|n| format!("/{pkg}/{n}"))
         .filter(|p| *p != main.wasm && *p != main.js)
         .collect();
@@ -192,11 +192,14 @@ pub fn boot_script(options: &LeptosOptions, with_app: bool) -> String {
 
 /// The splitter's loader (`__wasm_split.….js`) among a split build's files.
 fn split_loader(pieces: &[String]) -> Option<&String> {
-    pieces.iter().find(|p| {
-        p.rsplit('/')
-            .next()
-            .is_some_and(|n| n.starts_with("__wasm_split.") && n.ends_with(".js"))
-    })
+    pieces
+        .iter()
+        .find(|p| p.rsplit('/').next().is_some_and(is_split_loader))
+}
+
+/// Whether a file name is the splitter's loader's.
+fn is_split_loader(name: &str) -> bool {
+    name.starts_with("__wasm_split.") && name.ends_with(".js")
 }
 
 /// `hashes`: `hash.txt` (lines `js: …`, `wasm: …`, `css: …`), or empty.
