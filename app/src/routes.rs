@@ -1,13 +1,21 @@
 //! Which wasm piece each page is in.
 //!
 //! A release build is split (`cargo leptos build --split`): the main wasm
-//! holds the runtime, the shell (menu, bell, connection bar, outbox) and
-//! the router; each *piece* below is a wasm file of its own that the
-//! browser fetches when one of its pages is first opened, and the service
-//! worker keeps for offline use. A first visit to `/login` then the Desk
-//! downloads the main wasm and the Desk's piece (the login page, plain
-//! HTML like every page before login, none), not the calendar, the
+//! holds the runtime, the shell (menu, bell, connection bar, outbox), the
+//! router and the Desk; each *piece* below is a wasm file of its own that
+//! the browser fetches when one of its pages is first opened, and the
+//! service worker keeps for offline use. A first visit to `/login` then
+//! the Desk downloads the main wasm alone (the login page, plain HTML like
+//! every page before login, none), not the lists, the calendar, the
 //! boards, the forms or the reports.
+//!
+//! The Desk is in the main wasm, not a piece: it is the page after login
+//! and where the installed app opens, so every visit past login draws it
+//! sooner or later. As a piece it needed 15 small files shared with the
+//! others (one per set of pieces that share code) and compressed apart:
+//! in the main wasm its first visit is one file of 367 KB instead of 16
+//! files of 404 KB, and the other pages fetch 9 files instead of up to 27,
+//! for about 25 KB more each (docs/performance-log.md, 2026-12-07, late).
 //!
 //! A piece is one `#[lazy]` function: the splitter moves into its file
 //! every function reachable only from it; what two pieces share goes into a
@@ -64,7 +72,7 @@ macro_rules! piece {
     };
 }
 
-/// What a route draws: a page of a piece. Every route has this one view
+/// What a route draws: the Desk, or a page of a piece. Every route has this one view
 /// type, so the router's choosers (one per group of routes, generic over
 /// the routes' view types) are compiled for it once. With a type per page
 /// (`Lazy<Route>`, as the router's docs do it), every route brought its own
@@ -72,7 +80,8 @@ macro_rules! piece {
 /// wasm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Page {
-    Desk(DeskPages),
+    /// In the main wasm: nothing to load.
+    Desk,
     List(ListPages),
     Record(RecordPages),
     Agenda(AgendaPages),
@@ -82,7 +91,7 @@ pub enum Page {
 impl ChooseView for Page {
     async fn choose(self) -> AnyView {
         match self {
-            Page::Desk(page) => page.view().await,
+            Page::Desk => crate::page(desk::DeskPage),
             Page::List(page) => page.view().await,
             Page::Record(page) => page.view().await,
             Page::Agenda(page) => page.view().await,
@@ -92,7 +101,7 @@ impl ChooseView for Page {
 
     async fn preload(&self) {
         match self {
-            Page::Desk(_) => DeskPages::preload().await,
+            Page::Desk => {}
             Page::List(_) => ListPages::preload().await,
             Page::Record(_) => RecordPages::preload().await,
             Page::Agenda(_) => AgendaPages::preload().await,
@@ -101,15 +110,11 @@ impl ChooseView for Page {
     }
 }
 
-/// The piece of the page after login, where the installed app opens too:
-/// the service worker's install takes it with the main wasm, and the
-/// other pieces only once the app has started (`server::pwa`).
-pub const FIRST_PIECE: &str = "desk_piece";
-
-piece!(
-    /// The home page.
-    desk_piece / __preload_desk_piece, Desk, DeskPages { Desk => desk::DeskPage }
-);
+/// The home page: in the main wasm (above), so the service worker's
+/// install, which takes the main wasm, takes it, and the pieces only once
+/// the app has started (`server::pwa`).
+#[allow(non_upper_case_globals)]
+pub const Desk: Page = Page::Desk;
 
 piece!(
     /// The lists of records (they share the list kit) and search: what a

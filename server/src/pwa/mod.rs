@@ -54,16 +54,15 @@ pub fn script(options: &LeptosOptions) -> String {
     version.update(TEMPLATE.as_bytes());
     let (mut precache, mut later) = (Vec::new(), Vec::new());
     // The wasm pieces too (`app::routes`): a page opened offline for the
-    // first time needs its piece. The install takes the Desk's (the page
-    // after login, and where the installed app opens) with the main wasm;
-    // the others are taken once the app has started (`LATER`, asked by
-    // `app::pwa::warm`), so that a first visit's install, on the login
-    // page, does not download the whole app while the Desk waits for its
-    // own files.
-    let first = app::ssr::assets::piece_files(options, app::routes::FIRST_PIECE);
+    // first time needs its piece. The install takes the main wasm (the
+    // Desk, the page after login and where the installed app opens, is in
+    // it) and the splitter's loader; the pieces are taken once the app has
+    // started (`LATER`, asked by `app::pwa::warm`), so that a first visit's
+    // install, on the login page, does not download the whole app while
+    // the Desk waits for its own file.
     let (now, rest): (Vec<&String>, Vec<&String>) = app::ssr::assets::pieces(options)
         .iter()
-        .partition(|p| !p.ends_with(".wasm") || first.contains(p));
+        .partition(|p| !p.ends_with(".wasm"));
     let files = [&pkg.js, &pkg.wasm, &pkg.css]
         .into_iter()
         .chain(now)
