@@ -13,8 +13,8 @@
 //! and where the installed app opens, so every visit past login draws it
 //! sooner or later. As a piece it needed 15 small files shared with the
 //! others (one per set of pieces that share code) and compressed apart:
-//! in the main wasm its first visit is one file of 367 KB instead of 16
-//! files of 404 KB, and the other pages fetch 9 files instead of up to 27,
+//! in the main wasm its first visit is one file of 367 KB instead of 17
+//! files of 404 KB, and the other pages fetch 9 wasm files instead of 17,
 //! for about 25 KB more each (docs/performance-log.md, 2026-12-07, late).
 //!
 //! A piece is one `#[lazy]` function: the splitter moves into its file
@@ -72,12 +72,12 @@ macro_rules! piece {
     };
 }
 
-/// What a route draws: the Desk, or a page of a piece. Every route has this one view
-/// type, so the router's choosers (one per group of routes, generic over
-/// the routes' view types) are compiled for it once. With a type per page
-/// (`Lazy<Route>`, as the router's docs do it), every route brought its own
-/// copy of the code that loads a piece and hydrates a page into the main
-/// wasm.
+/// What a route draws: the Desk, or a page of a piece. Every route has
+/// this one view type, so the router's choosers (one per group of routes,
+/// generic over the routes' view types) are compiled for it once. With a
+/// type per page (`Lazy<Route>`, as the router's docs do it), every route
+/// brought its own copy of the code that loads a piece and hydrates a page
+/// into the main wasm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Page {
     /// In the main wasm: nothing to load.

@@ -88,8 +88,8 @@ export async function controlled(page: Page) {
 
 /**
  * How many files of this release's shell the worker still lacks: its
- * install takes the main wasm and the Desk's piece (`PRECACHE`), the app
- * asks for the other pieces once started (`LATER`).
+ * install takes the main wasm, which holds the Desk (`PRECACHE`), the app
+ * asks for the pieces once started (`LATER`).
  */
 export async function shellMissing(page: Page): Promise<number> {
   return page.evaluate(async () => {

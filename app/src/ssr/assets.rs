@@ -256,7 +256,7 @@ mod tests {
             "relais.BBB.wasm",
             "relais.BBB.wasm.br",
             "relais.CCC.css",
-            "split_desk_piece_1.XYZ.wasm",
+            "split_lists_piece_1.XYZ.wasm",
             "chunk_3.QQQ.wasm",
             "__wasm_split.LLL.js",
             "__wasm_split_manifest.MMM.json",
@@ -268,7 +268,7 @@ mod tests {
             [
                 "/pkg/__wasm_split.LLL.js",
                 "/pkg/chunk_3.QQQ.wasm",
-                "/pkg/split_desk_piece_1.XYZ.wasm"
+                "/pkg/split_lists_piece_1.XYZ.wasm"
             ]
         );
     }
@@ -290,13 +290,13 @@ mod tests {
 
     #[test]
     fn the_manifest_is_read_by_piece_name() {
-        let json = r#"{"desk_piece_1104499559477106457":["chunk_3.QQQ","split_desk_piece_1104499559477106457.XYZ"],"records_piece_1104499559477106457":["chunk_3.QQQ"]}"#;
+        let json = r#"{"lists_piece_1104499559477106457":["chunk_3.QQQ","split_lists_piece_1104499559477106457.XYZ"],"records_piece_1104499559477106457":["chunk_3.QQQ"]}"#;
         let m = manifest_by_piece("pkg", json);
         assert_eq!(
-            m["desk_piece"],
+            m["lists_piece"],
             [
                 "/pkg/chunk_3.QQQ.wasm",
-                "/pkg/split_desk_piece_1104499559477106457.XYZ.wasm"
+                "/pkg/split_lists_piece_1104499559477106457.XYZ.wasm"
             ]
         );
         assert_eq!(m["records_piece"], ["/pkg/chunk_3.QQQ.wasm"]);

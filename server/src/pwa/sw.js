@@ -4,8 +4,8 @@
 // Caches:
 // - `relais-shell-<version>`: the app shell of one release (the hashed
 //   wasm, JS and CSS, icons, manifest, offline page): `PRECACHE` (the
-//   main wasm and the Desk's piece) taken at install, `LATER` (the other
-//   pieces) once the app has started and asks for them (`shell`), one
+//   main wasm, which holds the Desk, and the splitter's loader) taken at
+//   install, `LATER` (the pieces) once the app has started and asks for them (`shell`), one
 //   after the other, so that the install on a first visit's login page
 //   does not compete with the Desk's own download; a piece a page fetches
 //   before then is kept as it passes. A new release is a new version, so
